@@ -74,11 +74,18 @@ impl Baskets {
             .map(|(o, mut l)| {
                 l.sort_unstable();
                 l.dedup();
-                Basket { order: o as u32, customer: first[o].1, timestamp: timestamp_to_datetime(first[o].0), items: l }
+                Basket {
+                    order: o as u32,
+                    customer: first[o].1,
+                    timestamp: timestamp_to_datetime(first[o].0),
+                    items: l,
+                }
             })
             .collect();
         baskets.par_sort_unstable_by(|a, b| {
-            a.timestamp.cmp(&b.timestamp).then_with(|| log.order_ids()[a.order as usize].cmp(&log.order_ids()[b.order as usize]))
+            a.timestamp.cmp(&b.timestamp).then_with(|| {
+                log.order_ids()[a.order as usize].cmp(&log.order_ids()[b.order as usize])
+            })
         });
         Ok(Self {
             item_ids: log.item_ids().to_vec(),
@@ -90,7 +97,11 @@ impl Baskets {
 
     /// The item ids of a basket.
     pub fn basket_items<'a>(&'a self, basket: &Basket) -> Vec<&'a Id> {
-        basket.items.iter().filter_map(|&i| self.item_ids.get(i as usize)).collect()
+        basket
+            .items
+            .iter()
+            .filter_map(|&i| self.item_ids.get(i as usize))
+            .collect()
     }
 
     /// Number of baskets.

@@ -49,7 +49,9 @@ pub enum DataError {
         reason: String,
     },
     /// A period specification such as `"W"` or `"7D"` could not be understood.
-    #[error("invalid period {value:?}: expected D, W or M with an optional positive multiplier, e.g. \"7D\"")]
+    #[error(
+        "invalid period {value:?}: expected D, W or M with an optional positive multiplier, e.g. \"7D\""
+    )]
     InvalidPeriod {
         /// The text as given.
         value: String,

@@ -86,7 +86,9 @@ impl Schema {
             "generic" => Ok(Schema::Generic(GenericColumns::default())),
             "online-retail" | "onlineretail" => Ok(Schema::OnlineRetail),
             "cdnow" => Ok(Schema::Cdnow),
-            _ => Err(DataError::UnknownSchema { name: name.to_string() }),
+            _ => Err(DataError::UnknownSchema {
+                name: name.to_string(),
+            }),
         }
     }
 }
@@ -132,7 +134,14 @@ pub struct LoadOptions {
 impl LoadOptions {
     /// Defaults for a schema.
     pub fn new(schema: Schema) -> Self {
-        Self { schema, delimiter: b',', date_format: None, zero_amounts: None, drop_duplicates: false, example_lines: 5 }
+        Self {
+            schema,
+            delimiter: b',',
+            date_format: None,
+            zero_amounts: None,
+            drop_duplicates: false,
+            example_lines: 5,
+        }
     }
 
     /// Sets the delimiter.
@@ -253,7 +262,10 @@ pub struct LoadReport {
 
 impl LoadReport {
     fn new(source: &str) -> Self {
-        Self { source: source.to_string(), ..Self::default() }
+        Self {
+            source: source.to_string(),
+            ..Self::default()
+        }
     }
 
     /// Total rows excluded, all reasons.
@@ -280,7 +292,14 @@ impl LoadReport {
         }
         self.excluded
             .iter()
-            .map(|(r, e)| format!("{} x {} (first lines {:?})", e.count, r.describe(), e.first_lines))
+            .map(|(r, e)| {
+                format!(
+                    "{} x {} (first lines {:?})",
+                    e.count,
+                    r.describe(),
+                    e.first_lines
+                )
+            })
             .collect::<Vec<_>>()
             .join("; ")
     }
@@ -307,15 +326,33 @@ impl fmt::Display for LoadReport {
             self.rows_excluded()
         )?;
         for (r, e) in &self.excluded {
-            writeln!(f, "  excluded {:>8}  {} (first lines: {:?})", e.count, r.describe(), e.first_lines)?;
+            writeln!(
+                f,
+                "  excluded {:>8}  {} (first lines: {:?})",
+                e.count,
+                r.describe(),
+                e.first_lines
+            )?;
         }
         if self.zero_amount_rows_kept > 0 {
-            writeln!(f, "  kept     {:>8}  rows with zero amount", self.zero_amount_rows_kept)?;
+            writeln!(
+                f,
+                "  kept     {:>8}  rows with zero amount",
+                self.zero_amount_rows_kept
+            )?;
         }
         if self.duplicate_rows > 0 && !self.excluded.contains_key(&ExclusionReason::Duplicate) {
-            writeln!(f, "  kept     {:>8}  duplicate rows (use drop-duplicates to remove)", self.duplicate_rows)?;
+            writeln!(
+                f,
+                "  kept     {:>8}  duplicate rows (use drop-duplicates to remove)",
+                self.duplicate_rows
+            )?;
         }
-        write!(f, "  {} customers, {} orders, {} items", self.customers, self.orders, self.items)?;
+        write!(
+            f,
+            "  {} customers, {} orders, {} items",
+            self.customers, self.orders, self.items
+        )?;
         if let (Some(a), Some(b)) = (self.first_date, self.last_date) {
             write!(f, ", {a} to {b}")?;
         }
@@ -361,8 +398,15 @@ impl RowSink for TransactionLogBuilder {
 /// ```
 pub fn load_path(path: impl AsRef<Path>, options: &LoadOptions) -> Result<Loaded> {
     let path = path.as_ref();
-    let file = File::open(path).map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
-    load_reader(BufReader::with_capacity(1 << 20, file), &path.display().to_string(), options)
+    let file = File::open(path).map_err(|source| DataError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    load_reader(
+        BufReader::with_capacity(1 << 20, file),
+        &path.display().to_string(),
+        options,
+    )
 }
 
 /// Loads from any reader (`source` names it in the report and in errors).
@@ -377,7 +421,10 @@ pub fn load_reader<R: Read>(reader: R, source: &str, options: &LoadOptions) -> R
     if options.drop_duplicates && duplicates > 0 {
         report.excluded.insert(
             ExclusionReason::Duplicate,
-            ExclusionCount { count: duplicates as u64, first_lines: Vec::new() },
+            ExclusionCount {
+                count: duplicates as u64,
+                first_lines: Vec::new(),
+            },
         );
     }
     report.describe_log(&log);
@@ -389,7 +436,12 @@ pub fn load_reader<R: Read>(reader: R, source: &str, options: &LoadOptions) -> R
 ///
 /// # Errors
 /// As [`load_path`]; [`DataError::NoUsableRows`] when no row reached the sink.
-pub fn load_into<R: Read, S: RowSink>(reader: R, source: &str, options: &LoadOptions, sink: &mut S) -> Result<LoadReport> {
+pub fn load_into<R: Read, S: RowSink>(
+    reader: R,
+    source: &str,
+    options: &LoadOptions,
+    sink: &mut S,
+) -> Result<LoadReport> {
     let mut report = LoadReport::new(source);
     let mut parser = RowParser::new(options);
     match &options.schema {
@@ -412,7 +464,11 @@ pub fn load_into<R: Read, S: RowSink>(reader: R, source: &str, options: &LoadOpt
         let reason = if report.rows_read == 0 {
             format!("{source} has no data rows")
         } else {
-            format!("all {} rows of {source} were excluded: {}", report.rows_read, report.describe_exclusions())
+            format!(
+                "all {} rows of {source} were excluded: {}",
+                report.rows_read,
+                report.describe_exclusions()
+            )
         };
         return Err(DataError::NoUsableRows { reason });
     }
@@ -429,15 +485,23 @@ fn csv_reader<R: Read>(reader: R, options: &LoadOptions) -> csv::Reader<R> {
 }
 
 fn csv_error(e: csv::Error) -> DataError {
-    DataError::Csv { line: e.position().map(|p| p.line()), message: e.to_string() }
+    DataError::Csv {
+        line: e.position().map(|p| p.line()),
+        message: e.to_string(),
+    }
 }
 
 fn read_header<R: Read>(csv: &mut csv::Reader<R>) -> Result<Vec<String>> {
     let mut rec = csv::StringRecord::new();
     if !csv.read_record(&mut rec).map_err(csv_error)? {
-        return Err(DataError::NoUsableRows { reason: "the file is empty (no header)".into() });
+        return Err(DataError::NoUsableRows {
+            reason: "the file is empty (no header)".into(),
+        });
     }
-    Ok(rec.iter().map(|s| s.trim_start_matches('\u{feff}').trim().to_string()).collect())
+    Ok(rec
+        .iter()
+        .map(|s| s.trim_start_matches('\u{feff}').trim().to_string())
+        .collect())
 }
 
 /// Column positions for a delimited file.
@@ -455,14 +519,21 @@ struct Layout {
 }
 
 fn normalise(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn find(header: &[String], names: &[&str]) -> Option<usize> {
     names
         .iter()
         .find_map(|n| header.iter().position(|h| h == n))
-        .or_else(|| names.iter().find_map(|n| header.iter().position(|h| normalise(h) == normalise(n))))
+        .or_else(|| {
+            names
+                .iter()
+                .find_map(|n| header.iter().position(|h| normalise(h) == normalise(n)))
+        })
 }
 
 fn require(header: &[String], names: &[&str]) -> Result<usize> {
@@ -519,11 +590,19 @@ impl Layout {
     }
 
     fn max_index(&self) -> usize {
-        [Some(self.customer), Some(self.date), self.order, self.item, self.quantity, self.price, self.amount]
-            .into_iter()
-            .flatten()
-            .max()
-            .unwrap_or(0)
+        [
+            Some(self.customer),
+            Some(self.date),
+            self.order,
+            self.item,
+            self.quantity,
+            self.price,
+            self.amount,
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(0)
     }
 }
 
@@ -571,7 +650,9 @@ fn parse_with(s: &str, fmt: &str, has_time: bool) -> Option<NaiveDateTime> {
     if has_time {
         NaiveDateTime::parse_from_str(s, fmt).ok()
     } else {
-        NaiveDate::parse_from_str(s, fmt).ok().and_then(|d| d.and_hms_opt(0, 0, 0))
+        NaiveDate::parse_from_str(s, fmt)
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
     }
 }
 
@@ -607,13 +688,17 @@ impl RowParser {
     }
 
     fn number(s: Option<&str>) -> Option<f64> {
-        s.map(str::trim).filter(|s| !s.is_empty()).and_then(|s| s.parse::<f64>().ok())
+        s.map(str::trim)
+            .filter(|s| !s.is_empty())
+            .and_then(|s| s.parse::<f64>().ok())
     }
 
     fn row(&mut self, f: &Fields<'_>) -> std::result::Result<(RawRow, bool), ExclusionReason> {
         use ExclusionReason::*;
         if self.cancellations
-            && f.order.map(str::trim).is_some_and(|o| o.starts_with('C') || o.starts_with('c'))
+            && f.order
+                .map(str::trim)
+                .is_some_and(|o| o.starts_with('C') || o.starts_with('c'))
         {
             return Err(Cancellation);
         }
@@ -672,8 +757,24 @@ impl RowParser {
             }
         };
         let item = f.item.and_then(Id::parse);
-        let description = f.description.map(str::trim).filter(|d| !d.is_empty()).map(Box::from);
-        Ok((RawRow { customer, order, timestamp, item, description, quantity, unit_price, amount }, zero))
+        let description = f
+            .description
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(Box::from);
+        Ok((
+            RawRow {
+                customer,
+                order,
+                timestamp,
+                item,
+                description,
+                quantity,
+                unit_price,
+                amount,
+            },
+            zero,
+        ))
     }
 }
 
@@ -737,7 +838,10 @@ fn load_cdnow<R: Read, S: RowSink>(
     let mut columns: Option<usize> = None;
     for (i, line) in reader.lines().enumerate() {
         let line_no = i as u64 + 1;
-        let line = line.map_err(|e| DataError::Csv { line: Some(line_no), message: e.to_string() })?;
+        let line = line.map_err(|e| DataError::Csv {
+            line: Some(line_no),
+            message: e.to_string(),
+        })?;
         let fields: Vec<&str> = line.split_whitespace().collect();
         if fields.is_empty() {
             continue;
@@ -748,7 +852,11 @@ fn load_cdnow<R: Read, S: RowSink>(
         report.rows_read += 1;
         let n = *columns.get_or_insert(fields.len());
         if fields.len() != n || !(n == 4 || n == 5) {
-            report.exclude(ExclusionReason::MalformedRow, line_no, options.example_lines);
+            report.exclude(
+                ExclusionReason::MalformedRow,
+                line_no,
+                options.example_lines,
+            );
             continue;
         }
         let off = n - 4;

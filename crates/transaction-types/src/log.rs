@@ -80,7 +80,9 @@ impl TransactionLog {
 
     /// The first description seen for item index `item`, when the source has descriptions.
     pub fn item_description(&self, item: u32) -> Option<&str> {
-        self.item_descriptions.get(item as usize).and_then(|d| d.as_deref())
+        self.item_descriptions
+            .get(item as usize)
+            .and_then(|d| d.as_deref())
     }
 
     /// True when the log records items.
@@ -130,7 +132,10 @@ impl TransactionLog {
 
     /// The rows of customer index `customer` (empty for an index out of range).
     pub fn customer_rows(&self, customer: usize) -> Range<usize> {
-        match (self.customer_offsets.get(customer), self.customer_offsets.get(customer + 1)) {
+        match (
+            self.customer_offsets.get(customer),
+            self.customer_offsets.get(customer + 1),
+        ) {
             (Some(&a), Some(&b)) => a..b,
             _ => 0..0,
         }
@@ -150,7 +155,10 @@ impl TransactionLog {
             customer: self.customer_ids[self.customer[row] as usize].clone(),
             order: self.order_ids[self.order[row] as usize].clone(),
             timestamp: timestamp_to_datetime(self.timestamp[row]),
-            item: self.item.as_ref().map(|it| self.item_ids[it[row] as usize].clone()),
+            item: self
+                .item
+                .as_ref()
+                .map(|it| self.item_ids[it[row] as usize].clone()),
             quantity: self.quantity[row],
             unit_price: self.unit_price[row],
             amount: self.amount[row],
@@ -164,12 +172,18 @@ impl TransactionLog {
 
     /// The earliest transaction date, `None` for an empty log.
     pub fn first_date(&self) -> Option<NaiveDate> {
-        self.timestamp.par_iter().min().map(|&t| date_from_days(t.div_euclid(SECONDS_PER_DAY)))
+        self.timestamp
+            .par_iter()
+            .min()
+            .map(|&t| date_from_days(t.div_euclid(SECONDS_PER_DAY)))
     }
 
     /// The latest transaction date, `None` for an empty log.
     pub fn last_date(&self) -> Option<NaiveDate> {
-        self.timestamp.par_iter().max().map(|&t| date_from_days(t.div_euclid(SECONDS_PER_DAY)))
+        self.timestamp
+            .par_iter()
+            .max()
+            .map(|&t| date_from_days(t.div_euclid(SECONDS_PER_DAY)))
     }
 
     /// Total of all amounts.
@@ -189,7 +203,10 @@ impl TransactionLog {
                 customer: self.customer_ids[self.customer[row] as usize].clone(),
                 order: self.order_ids[self.order[row] as usize].clone(),
                 timestamp: self.timestamp[row],
-                item: self.item.as_ref().map(|it| self.item_ids[it[row] as usize].clone()),
+                item: self
+                    .item
+                    .as_ref()
+                    .map(|it| self.item_ids[it[row] as usize].clone()),
                 description: self
                     .item
                     .as_ref()
@@ -201,7 +218,9 @@ impl TransactionLog {
             });
         }
         if b.is_empty() {
-            return Err(DataError::EmptySelection { reason: "the filter kept no transaction".into() });
+            return Err(DataError::EmptySelection {
+                reason: "the filter kept no transaction".into(),
+            });
         }
         b.build()
     }
@@ -218,7 +237,9 @@ impl TransactionLog {
 
 /// Converts seconds since the epoch to a naive date-time.
 pub(crate) fn timestamp_to_datetime(secs: i64) -> NaiveDateTime {
-    DateTime::from_timestamp(secs, 0).map(|d| d.naive_utc()).unwrap_or_default()
+    DateTime::from_timestamp(secs, 0)
+        .map(|d| d.naive_utc())
+        .unwrap_or_default()
 }
 
 /// Converts a naive date-time to seconds since the epoch.
@@ -356,21 +377,31 @@ impl TransactionLogBuilder {
     /// [`DataError::NoUsableRows`] when no row was pushed.
     pub fn build_counting(self) -> Result<(TransactionLog, usize)> {
         if self.customer.is_empty() {
-            return Err(DataError::NoUsableRows { reason: "the log has no rows".into() });
+            return Err(DataError::NoUsableRows {
+                reason: "the log has no rows".into(),
+            });
         }
         let n = self.customer.len();
         // Customer indices in id order, so each customer's rows are contiguous and the table is
         // in the order users expect.
         let customer_ids = self.customers.into_ids();
         let mut by_id: Vec<u32> = (0..customer_ids.len() as u32).collect();
-        by_id.par_sort_unstable_by(|&a, &b| customer_ids[a as usize].cmp(&customer_ids[b as usize]));
+        by_id
+            .par_sort_unstable_by(|&a, &b| customer_ids[a as usize].cmp(&customer_ids[b as usize]));
         let mut rank = vec![0u32; customer_ids.len()];
         for (r, &c) in by_id.iter().enumerate() {
             rank[c as usize] = r as u32;
         }
-        let sorted_ids: Vec<Id> = by_id.iter().map(|&c| customer_ids[c as usize].clone()).collect();
+        let sorted_ids: Vec<Id> = by_id
+            .iter()
+            .map(|&c| customer_ids[c as usize].clone())
+            .collect();
 
-        let customer: Vec<u32> = self.customer.par_iter().map(|&c| rank[c as usize]).collect();
+        let customer: Vec<u32> = self
+            .customer
+            .par_iter()
+            .map(|&c| rank[c as usize])
+            .collect();
         let mut perm: Vec<u32> = (0..n as u32).collect();
         let key = |i: u32| {
             let i = i as usize;
@@ -419,10 +450,21 @@ impl TransactionLogBuilder {
         let log = TransactionLog {
             customer_ids: sorted_ids,
             order_ids: self.orders.into_ids(),
-            item_ids: if item.is_some() { self.items.into_ids() } else { Vec::new() },
-            item_descriptions: if item.is_some() { self.descriptions } else { Vec::new() },
+            item_ids: if item.is_some() {
+                self.items.into_ids()
+            } else {
+                Vec::new()
+            },
+            item_descriptions: if item.is_some() {
+                self.descriptions
+            } else {
+                Vec::new()
+            },
             order: gather_u32(&self.order),
-            timestamp: perm.par_iter().map(|&p| self.timestamp[p as usize]).collect(),
+            timestamp: perm
+                .par_iter()
+                .map(|&p| self.timestamp[p as usize])
+                .collect(),
             item,
             quantity: gather_f64(&self.quantity),
             unit_price: gather_f64(&self.unit_price),
@@ -441,7 +483,10 @@ mod tests {
     use chrono::NaiveDate;
 
     fn at(y: i32, m: u32, d: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(12, 0, 0).unwrap()
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
     }
 
     #[test]
@@ -453,7 +498,10 @@ mod tests {
             Transaction::new(Id::Int(2), Id::Int(0), at(2024, 1, 1), None, 1.0, 1.0).unwrap(),
         ])
         .unwrap();
-        assert_eq!(log.customer_ids(), &[Id::Int(2), Id::Int(10), Id::from("b")]);
+        assert_eq!(
+            log.customer_ids(),
+            &[Id::Int(2), Id::Int(10), Id::from("b")]
+        );
         assert_eq!(log.customer_rows(0), 0..2);
         assert_eq!(log.customer_rows(2), 3..4);
         assert_eq!(log.customer_rows(9), 0..0);
@@ -468,7 +516,15 @@ mod tests {
 
     #[test]
     fn counts_and_drops_duplicates() {
-        let t = Transaction::new(Id::Int(1), Id::Int(1), at(2024, 1, 1), Some(Id::Int(5)), 1.0, 2.0).unwrap();
+        let t = Transaction::new(
+            Id::Int(1),
+            Id::Int(1),
+            at(2024, 1, 1),
+            Some(Id::Int(5)),
+            1.0,
+            2.0,
+        )
+        .unwrap();
         let mut b = TransactionLogBuilder::new();
         b.push(t.clone()).unwrap();
         b.push(t.clone()).unwrap();
@@ -483,8 +539,17 @@ mod tests {
 
     #[test]
     fn rejects_invalid_transactions_and_empty_logs() {
-        let bad = Transaction { quantity: f64::NAN, ..Transaction::new(Id::Int(1), Id::Int(1), at(2024, 1, 1), None, 1.0, 1.0).unwrap() };
-        assert!(matches!(TransactionLog::from_transactions([bad]), Err(DataError::InvalidTransaction { .. })));
-        assert!(matches!(TransactionLog::from_transactions([]), Err(DataError::NoUsableRows { .. })));
+        let bad = Transaction {
+            quantity: f64::NAN,
+            ..Transaction::new(Id::Int(1), Id::Int(1), at(2024, 1, 1), None, 1.0, 1.0).unwrap()
+        };
+        assert!(matches!(
+            TransactionLog::from_transactions([bad]),
+            Err(DataError::InvalidTransaction { .. })
+        ));
+        assert!(matches!(
+            TransactionLog::from_transactions([]),
+            Err(DataError::NoUsableRows { .. })
+        ));
     }
 }

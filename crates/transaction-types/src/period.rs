@@ -50,11 +50,20 @@ pub struct Period {
 
 impl Period {
     /// One day.
-    pub const DAY: Period = Period { unit: PeriodUnit::Day, multiplier: 1 };
+    pub const DAY: Period = Period {
+        unit: PeriodUnit::Day,
+        multiplier: 1,
+    };
     /// One Monday-to-Sunday week.
-    pub const WEEK: Period = Period { unit: PeriodUnit::Week, multiplier: 1 };
+    pub const WEEK: Period = Period {
+        unit: PeriodUnit::Week,
+        multiplier: 1,
+    };
     /// One calendar month.
-    pub const MONTH: Period = Period { unit: PeriodUnit::Month, multiplier: 1 };
+    pub const MONTH: Period = Period {
+        unit: PeriodUnit::Month,
+        multiplier: 1,
+    };
 
     /// A period of `multiplier` units.
     ///
@@ -62,7 +71,9 @@ impl Period {
     /// [`DataError::InvalidPeriod`] when `multiplier` is zero.
     pub fn new(unit: PeriodUnit, multiplier: u32) -> Result<Self> {
         if multiplier == 0 {
-            return Err(DataError::InvalidPeriod { value: format!("0{}", unit_letter(unit)) });
+            return Err(DataError::InvalidPeriod {
+                value: format!("0{}", unit_letter(unit)),
+            });
         }
         Ok(Self { unit, multiplier })
     }
@@ -166,7 +177,11 @@ pub fn date_from_days(days: i64) -> NaiveDate {
     i32::try_from(days + EPOCH_DAYS_FROM_CE)
         .ok()
         .and_then(NaiveDate::from_num_days_from_ce_opt)
-        .unwrap_or(if days < 0 { NaiveDate::MIN } else { NaiveDate::MAX })
+        .unwrap_or(if days < 0 {
+            NaiveDate::MIN
+        } else {
+            NaiveDate::MAX
+        })
 }
 
 /// `NaiveDate::from_ymd(1970, 1, 1).num_days_from_ce()`.
@@ -187,10 +202,16 @@ impl FromStr for Period {
 
     fn from_str(s: &str) -> Result<Self> {
         let t = s.trim();
-        let bad = || DataError::InvalidPeriod { value: s.to_string() };
+        let bad = || DataError::InvalidPeriod {
+            value: s.to_string(),
+        };
         let split = t.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
         let (num, letter) = t.split_at(split);
-        let multiplier = if num.is_empty() { 1 } else { num.parse::<u32>().map_err(|_| bad())? };
+        let multiplier = if num.is_empty() {
+            1
+        } else {
+            num.parse::<u32>().map_err(|_| bad())?
+        };
         let unit = match letter.to_ascii_uppercase().as_str() {
             "D" | "DAY" | "DAYS" => PeriodUnit::Day,
             "W" | "WEEK" | "WEEKS" => PeriodUnit::Week,
@@ -220,7 +241,10 @@ mod tests {
         // 1998-06-30 is a Tuesday; its week starts Monday 1998-06-29.
         let d = NaiveDate::from_ymd_opt(1998, 6, 30).unwrap_or_default();
         let o = p.unit_ordinal(d);
-        assert_eq!(p.unit_start(o), NaiveDate::from_ymd_opt(1998, 6, 29).unwrap_or_default());
+        assert_eq!(
+            p.unit_start(o),
+            NaiveDate::from_ymd_opt(1998, 6, 29).unwrap_or_default()
+        );
         // Sunday belongs to the week that started the Monday before.
         let sun = NaiveDate::from_ymd_opt(1998, 7, 5).unwrap_or_default();
         assert_eq!(p.unit_ordinal(sun), o);
@@ -232,7 +256,10 @@ mod tests {
         let p = Period::MONTH;
         let d = NaiveDate::from_ymd_opt(1997, 2, 17).unwrap_or_default();
         let o = p.unit_ordinal(d);
-        assert_eq!(p.unit_start(o), NaiveDate::from_ymd_opt(1997, 2, 1).unwrap_or_default());
+        assert_eq!(
+            p.unit_start(o),
+            NaiveDate::from_ymd_opt(1997, 2, 1).unwrap_or_default()
+        );
         assert!((p.elapsed(o, o + 1) - 28.0 / AVERAGE_MONTH_DAYS).abs() < 1e-12);
         assert_eq!(p.ordinal_span(o, o + 3), 3.0);
     }

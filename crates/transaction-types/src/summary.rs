@@ -68,7 +68,11 @@ pub struct SummaryOptions {
 impl SummaryOptions {
     /// Options for `period`, observation end at the last transaction.
     pub fn new(period: Period) -> Self {
-        Self { period, observation_end: None, include_first_transaction: false }
+        Self {
+            period,
+            observation_end: None,
+            include_first_transaction: false,
+        }
     }
 
     /// Sets the observation end.
@@ -109,7 +113,10 @@ impl SummaryTable {
 
     /// The summary of one customer (binary search).
     pub fn get(&self, customer: &Id) -> Option<&CustomerSummary> {
-        self.rows.binary_search_by(|r| r.customer.cmp(customer)).ok().map(|i| &self.rows[i])
+        self.rows
+            .binary_search_by(|r| r.customer.cmp(customer))
+            .ok()
+            .map(|i| &self.rows[i])
     }
 
     /// Writes `customer_id,frequency,recency,T,monetary_value` CSV.
@@ -118,8 +125,12 @@ impl SummaryTable {
     /// [`DataError::Csv`] when writing fails.
     pub fn write_csv<W: Write>(&self, out: W) -> Result<()> {
         let mut w = csv::Writer::from_writer(out);
-        let err = |e: csv::Error| DataError::Csv { line: None, message: e.to_string() };
-        w.write_record(["customer_id", "frequency", "recency", "T", "monetary_value"]).map_err(err)?;
+        let err = |e: csv::Error| DataError::Csv {
+            line: None,
+            message: e.to_string(),
+        };
+        w.write_record(["customer_id", "frequency", "recency", "T", "monetary_value"])
+            .map_err(err)?;
         for r in &self.rows {
             w.write_record([
                 r.customer.to_string(),
@@ -130,7 +141,10 @@ impl SummaryTable {
             ])
             .map_err(err)?;
         }
-        w.flush().map_err(|e| DataError::Csv { line: None, message: e.to_string() })
+        w.flush().map_err(|e| DataError::Csv {
+            line: None,
+            message: e.to_string(),
+        })
     }
 }
 
@@ -138,7 +152,11 @@ impl SummaryTable {
 /// (`3.0`, `27.139999999999997`), as pandas writes them.
 pub fn fmt_f64(v: f64) -> String {
     let s = format!("{v:?}");
-    if s.contains(['.', 'e', 'E', 'N', 'n']) { s } else { format!("{s}.0") }
+    if s.contains(['.', 'e', 'E', 'N', 'n']) {
+        s
+    } else {
+        format!("{s}.0")
+    }
 }
 
 /// Running totals of one customer's purchase units, in time order.
@@ -153,7 +171,13 @@ struct Acc {
 
 impl Acc {
     fn new(ordinal: i64, amount: f64) -> Self {
-        Self { first: ordinal, last: ordinal, units: 1, first_sum: amount, repeat_sum: 0.0 }
+        Self {
+            first: ordinal,
+            last: ordinal,
+            units: 1,
+            first_sum: amount,
+            repeat_sum: 0.0,
+        }
     }
 
     /// Adds a transaction whose unit is not earlier than `last`.
@@ -171,10 +195,19 @@ impl Acc {
         }
     }
 
-    fn finish(&self, customer: Id, period: &Period, end_ordinal: i64, include_first: bool) -> CustomerSummary {
+    fn finish(
+        &self,
+        customer: Id,
+        period: &Period,
+        end_ordinal: i64,
+        include_first: bool,
+    ) -> CustomerSummary {
         let repeats = (self.units - 1) as f64;
         let (frequency, monetary_value) = if include_first {
-            (self.units as f64, (self.first_sum + self.repeat_sum) / self.units as f64)
+            (
+                self.units as f64,
+                (self.first_sum + self.repeat_sum) / self.units as f64,
+            )
         } else if self.units > 1 {
             (repeats, self.repeat_sum / repeats)
         } else {
@@ -193,7 +226,9 @@ impl Acc {
 fn end_date(log: &TransactionLog, end: Option<NaiveDate>) -> Result<NaiveDate> {
     match end.or_else(|| log.last_date()) {
         Some(d) => Ok(d),
-        None => Err(DataError::EmptySelection { reason: "the log is empty".into() }),
+        None => Err(DataError::EmptySelection {
+            reason: "the log is empty".into(),
+        }),
     }
 }
 
@@ -241,7 +276,14 @@ pub fn summarize(log: &TransactionLog, options: &SummaryOptions) -> Result<Summa
                     None => acc = Some(Acc::new(ordinal, amounts[r])),
                 }
             }
-            acc.map(|a| a.finish(log.customer_ids()[c].clone(), &period, end_ordinal, options.include_first_transaction))
+            acc.map(|a| {
+                a.finish(
+                    log.customer_ids()[c].clone(),
+                    &period,
+                    end_ordinal,
+                    options.include_first_transaction,
+                )
+            })
         })
         .collect();
     if rows.is_empty() {
@@ -249,7 +291,11 @@ pub fn summarize(log: &TransactionLog, options: &SummaryOptions) -> Result<Summa
             reason: format!("no transaction on or before the observation end {end}"),
         });
     }
-    Ok(SummaryTable { period, observation_end: end, rows })
+    Ok(SummaryTable {
+        period,
+        observation_end: end,
+        rows,
+    })
 }
 
 /// A streaming summariser: feed it rows in any order (directly from a loader through [`RowSink`],
@@ -344,7 +390,8 @@ impl SummaryAccumulator {
     /// # Errors
     /// [`DataError::EmptySelection`] when no row fell on or before the observation end.
     pub fn finish(self) -> Result<SummaryTable> {
-        let (period, end_ordinal, include_first) = (self.period, self.end_ordinal, self.include_first);
+        let (period, end_ordinal, include_first) =
+            (self.period, self.end_ordinal, self.include_first);
         let mut rows: Vec<CustomerSummary> = self
             .customers
             .into_par_iter()
@@ -361,17 +408,28 @@ impl SummaryAccumulator {
             .collect();
         if rows.is_empty() {
             return Err(DataError::EmptySelection {
-                reason: format!("no transaction on or before the observation end {}", self.end),
+                reason: format!(
+                    "no transaction on or before the observation end {}",
+                    self.end
+                ),
             });
         }
         rows.par_sort_unstable_by(|a, b| a.customer.cmp(&b.customer));
-        Ok(SummaryTable { period, observation_end: self.end, rows })
+        Ok(SummaryTable {
+            period,
+            observation_end: self.end,
+            rows,
+        })
     }
 }
 
 impl RowSink for SummaryAccumulator {
     fn accept(&mut self, row: RawRow) {
-        self.push_day(row.customer, row.timestamp.div_euclid(SECONDS_PER_DAY), row.amount);
+        self.push_day(
+            row.customer,
+            row.timestamp.div_euclid(SECONDS_PER_DAY),
+            row.amount,
+        );
     }
 }
 
@@ -417,7 +475,12 @@ impl CalibrationHoldout {
     /// # Errors
     /// [`DataError::DateOrder`] when `calibration_end` is not before `observation_end`;
     /// [`DataError::EmptySelection`] when calibration or holdout holds no transaction.
-    pub fn split(log: &TransactionLog, period: Period, calibration_end: NaiveDate, observation_end: NaiveDate) -> Result<Self> {
+    pub fn split(
+        log: &TransactionLog,
+        period: Period,
+        calibration_end: NaiveDate,
+        observation_end: NaiveDate,
+    ) -> Result<Self> {
         if calibration_end >= observation_end {
             return Err(DataError::DateOrder {
                 what: "calibration end must be before the observation end",
@@ -435,11 +498,14 @@ impl CalibrationHoldout {
         });
         if !any_holdout {
             return Err(DataError::EmptySelection {
-                reason: format!("no transaction in the holdout ({calibration_end}, {observation_end}]"),
+                reason: format!(
+                    "no transaction in the holdout ({calibration_end}, {observation_end}]"
+                ),
             });
         }
         let cal_ordinal = period.unit_ordinal_of_day(cal_day);
-        let duration_holdout = period.ordinal_span(cal_ordinal, period.unit_ordinal_of_day(obs_day));
+        let duration_holdout =
+            period.ordinal_span(cal_ordinal, period.unit_ordinal_of_day(obs_day));
         let rows: Vec<CalibrationHoldoutRow> = (0..log.customer_ids().len())
             .into_par_iter()
             .with_min_len(256)
@@ -480,10 +546,17 @@ impl CalibrationHoldout {
             .collect();
         if rows.is_empty() {
             return Err(DataError::EmptySelection {
-                reason: format!("no transaction on or before the calibration end {calibration_end}"),
+                reason: format!(
+                    "no transaction on or before the calibration end {calibration_end}"
+                ),
             });
         }
-        Ok(Self { period, calibration_end, observation_end, rows })
+        Ok(Self {
+            period,
+            calibration_end,
+            observation_end,
+            rows,
+        })
     }
 
     /// The calibration part as a [`SummaryTable`] (what the models are fitted on).
@@ -512,7 +585,10 @@ impl CalibrationHoldout {
     /// [`DataError::Csv`] when writing fails.
     pub fn write_csv<W: Write>(&self, out: W) -> Result<()> {
         let mut w = csv::Writer::from_writer(out);
-        let err = |e: csv::Error| DataError::Csv { line: None, message: e.to_string() };
+        let err = |e: csv::Error| DataError::Csv {
+            line: None,
+            message: e.to_string(),
+        };
         w.write_record([
             "customer_id",
             "frequency_cal",
@@ -537,6 +613,9 @@ impl CalibrationHoldout {
             ])
             .map_err(err)?;
         }
-        w.flush().map_err(|e| DataError::Csv { line: None, message: e.to_string() })
+        w.flush().map_err(|e| DataError::Csv {
+            line: None,
+            message: e.to_string(),
+        })
     }
 }

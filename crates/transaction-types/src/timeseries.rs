@@ -43,10 +43,18 @@ impl TimeSeries {
     pub fn new(period: Period, dates: Vec<NaiveDate>, values: Vec<f64>) -> Result<Self> {
         if dates.len() != values.len() || dates.is_empty() {
             return Err(DataError::EmptySelection {
-                reason: format!("a time series needs as many dates ({}) as values ({}), at least one", dates.len(), values.len()),
+                reason: format!(
+                    "a time series needs as many dates ({}) as values ({}), at least one",
+                    dates.len(),
+                    values.len()
+                ),
             });
         }
-        Ok(Self { period, dates, values })
+        Ok(Self {
+            period,
+            dates,
+            values,
+        })
     }
 
     /// Number of periods.
@@ -79,13 +87,20 @@ impl TimeSeries {
     /// assert_eq!(s.values, vec![10.0, 0.0, 10.0]);
     /// # Ok::<(), custalyze_transaction_types::DataError>(())
     /// ```
-    pub fn from_log(log: &TransactionLog, period: Period, measure: Measure, item: Option<&Id>) -> Result<Self> {
+    pub fn from_log(
+        log: &TransactionLog,
+        period: Period,
+        measure: Measure,
+        item: Option<&Id>,
+    ) -> Result<Self> {
         let item_index = match item {
             None => None,
             Some(id) => {
                 let items = log.items().ok_or(DataError::NoItems)?;
-                let idx = log.item_ids().iter().position(|i| i == id).ok_or_else(|| DataError::EmptySelection {
-                    reason: format!("item {id} is not in the log"),
+                let idx = log.item_ids().iter().position(|i| i == id).ok_or_else(|| {
+                    DataError::EmptySelection {
+                        reason: format!("item {id} is not in the log"),
+                    }
                 })? as u32;
                 Some((items, idx))
             }
@@ -94,12 +109,19 @@ impl TimeSeries {
             .filter(|&r| item_index.is_none_or(|(items, idx)| items[r] == idx))
             .collect();
         let ts = log.timestamps();
-        let (min_t, max_t) = rows.iter().fold((i64::MAX, i64::MIN), |(a, b), &r| (a.min(ts[r]), b.max(ts[r])));
+        let (min_t, max_t) = rows.iter().fold((i64::MAX, i64::MIN), |(a, b), &r| {
+            (a.min(ts[r]), b.max(ts[r]))
+        });
         if rows.is_empty() {
-            return Err(DataError::EmptySelection { reason: "no transaction to aggregate".into() });
+            return Err(DataError::EmptySelection {
+                reason: "no transaction to aggregate".into(),
+            });
         }
         let origin = period.unit_ordinal_of_day(min_t.div_euclid(SECONDS_PER_DAY));
-        let last = period.bucket(origin, period.unit_ordinal_of_day(max_t.div_euclid(SECONDS_PER_DAY)));
+        let last = period.bucket(
+            origin,
+            period.unit_ordinal_of_day(max_t.div_euclid(SECONDS_PER_DAY)),
+        );
         let n = usize::try_from(last + 1).unwrap_or(0);
         let mut values = vec![0.0; n];
         let mut seen: Vec<std::collections::HashSet<u32>> = match measure {
@@ -107,7 +129,10 @@ impl TimeSeries {
             _ => Vec::new(),
         };
         for &r in &rows {
-            let b = period.bucket(origin, period.unit_ordinal_of_day(ts[r].div_euclid(SECONDS_PER_DAY))) as usize;
+            let b = period.bucket(
+                origin,
+                period.unit_ordinal_of_day(ts[r].div_euclid(SECONDS_PER_DAY)),
+            ) as usize;
             match measure {
                 Measure::Revenue => values[b] += log.amounts()[r],
                 Measure::Units => values[b] += log.quantities()[r],
@@ -123,7 +148,13 @@ impl TimeSeries {
             values = seen.iter().map(|s| s.len() as f64).collect();
         }
         let m = i64::from(period.multiplier());
-        let dates = (0..n as i64).map(|b| period.unit_start(origin + b * m)).collect();
-        Ok(Self { period, dates, values })
+        let dates = (0..n as i64)
+            .map(|b| period.unit_start(origin + b * m))
+            .collect();
+        Ok(Self {
+            period,
+            dates,
+            values,
+        })
     }
 }

@@ -51,7 +51,15 @@ impl Transaction {
         quantity: f64,
         unit_price: f64,
     ) -> Result<Self> {
-        Self::with_amount(customer, order, timestamp, item, quantity, unit_price, quantity * unit_price)
+        Self::with_amount(
+            customer,
+            order,
+            timestamp,
+            item,
+            quantity,
+            unit_price,
+            quantity * unit_price,
+        )
     }
 
     /// A validated transaction whose line total is given (as in files that state it).
@@ -68,7 +76,15 @@ impl Transaction {
         unit_price: f64,
         amount: f64,
     ) -> Result<Self> {
-        let t = Transaction { customer, order, timestamp, item, quantity, unit_price, amount };
+        let t = Transaction {
+            customer,
+            order,
+            timestamp,
+            item,
+            quantity,
+            unit_price,
+            amount,
+        };
         t.validate()?;
         Ok(t)
     }
@@ -80,7 +96,10 @@ impl Transaction {
     pub fn validate(&self) -> Result<()> {
         let bad = |what: &str, v: f64| {
             Err(DataError::InvalidTransaction {
-                reason: format!("customer {} order {}: {what} is {v}", self.customer, self.order),
+                reason: format!(
+                    "customer {} order {}: {what} is {v}",
+                    self.customer, self.order
+                ),
             })
         };
         if !(self.quantity.is_finite() && self.quantity > 0.0) {
