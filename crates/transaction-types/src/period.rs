@@ -18,10 +18,6 @@ pub enum PeriodUnit {
     Month,
 }
 
-/// Length of a month in days when a month is used as a unit of elapsed time: numpy's
-/// `timedelta64(1, 'M')`, i.e. 365.2425 / 12 days, which is what lifetimes divides by.
-pub const AVERAGE_MONTH_DAYS: f64 = 30.436_875;
-
 /// A period: a calendar unit with a positive multiplier.
 ///
 /// In customer summaries it follows lifetimes' `freq` / `freq_multiplier` pair exactly: purchases
@@ -121,17 +117,14 @@ impl Period {
         date_from_days(self.unit_start_day(ordinal))
     }
 
-    /// Elapsed time between the starts of two units, in periods, as lifetimes computes it:
-    /// `(start(b) - start(a)) / timedelta64(1, unit) / multiplier`, where a month is
-    /// [`AVERAGE_MONTH_DAYS`] days.
+    /// Elapsed time between the starts of two units, in periods: the number of units between them
+    /// divided by the multiplier. For days and weeks this is lifetimes'
+    /// `(start(b) - start(a)) / timedelta64(1, unit) / freq_multiplier`. For months it is the number
+    /// of calendar months: lifetimes 0.11.3 raises on `freq='M'` with pandas 2 ("Unit M is not
+    /// supported"), and with older pandas divided by numpy's 30.436875-day average month, which
+    /// makes whole calendar months come out as fractions (28/30.44 for February).
     pub fn elapsed(&self, from_ordinal: i64, to_ordinal: i64) -> f64 {
-        let days = (self.unit_start_day(to_ordinal) - self.unit_start_day(from_ordinal)) as f64;
-        let unit_days = match self.unit {
-            PeriodUnit::Day => 1.0,
-            PeriodUnit::Week => 7.0,
-            PeriodUnit::Month => AVERAGE_MONTH_DAYS,
-        };
-        days / unit_days / f64::from(self.multiplier)
+        (to_ordinal - from_ordinal) as f64 / f64::from(self.multiplier)
     }
 
     /// Number of whole units between two ordinals, divided by the multiplier (lifetimes'
@@ -260,7 +253,13 @@ mod tests {
             p.unit_start(o),
             NaiveDate::from_ymd_opt(1997, 2, 1).unwrap_or_default()
         );
-        assert!((p.elapsed(o, o + 1) - 28.0 / AVERAGE_MONTH_DAYS).abs() < 1e-12);
+        assert_eq!(p.elapsed(o, o + 1), 1.0);
+        assert_eq!(
+            Period::new(PeriodUnit::Day, 7)
+                .map(|p| p.elapsed(0, 14))
+                .ok(),
+            Some(2.0)
+        );
         assert_eq!(p.ordinal_span(o, o + 3), 3.0);
     }
 

@@ -10,8 +10,7 @@
 //! - `frequency` = number of purchase units - 1 (repeat purchases);
 //! - `recency` = time from the start of the first purchase unit to the start of the last, and
 //!   `T` = time from the start of the first purchase unit to the start of the unit of `E`, both in
-//!   units of `m x u` (a month as unit of elapsed time is 30.436875 days, numpy's
-//!   `timedelta64(1, 'M')`, as in lifetimes);
+//!   units of `m x u` (for months: whole calendar months, see [`Period::elapsed`]);
 //! - `monetary_value` = mean of the per-unit amount sums over the repeat units (the first is left
 //!   out), 0 for a customer without repeat purchases.
 //!

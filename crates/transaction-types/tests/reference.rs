@@ -152,6 +152,40 @@ fn cdnow_sample_calibration_holdout_equals_lifetimes() {
     assert_rows_equal(&got, &expected, &cols);
 }
 
+#[test]
+fn cdnow_sample_weekly_calibration_holdout_equals_lifetimes() {
+    let loaded = load_path(
+        fixture("CDNOW_sample.txt"),
+        &LoadOptions::new(Schema::Cdnow),
+    )
+    .unwrap();
+    let split = CalibrationHoldout::split(
+        &loaded.log,
+        Period::WEEK,
+        date(1997, 9, 30),
+        date(1998, 6, 30),
+    )
+    .unwrap();
+    let (cols, expected) = read_reference(&fixture("calibration_holdout_cdnow_sample_W.csv"));
+    let got: Vec<(Id, Vec<f64>)> = split
+        .rows
+        .iter()
+        .map(|r| {
+            let v = vec![
+                r.frequency_cal,
+                r.recency_cal,
+                r.t_cal,
+                r.monetary_value_cal,
+                r.frequency_holdout,
+                r.monetary_value_holdout,
+                r.duration_holdout,
+            ];
+            (r.customer.clone(), v)
+        })
+        .collect();
+    assert_rows_equal(&got, &expected, &cols);
+}
+
 /// The full master file (23,570 customers) from `../shared`, as CI has it. Without `../shared`
 /// the first-2000 fixture test above covers the same code.
 #[test]

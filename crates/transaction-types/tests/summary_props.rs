@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use custalyze_transaction_types::period::{AVERAGE_MONTH_DAYS, days_from_epoch};
+use custalyze_transaction_types::period::days_from_epoch;
 use custalyze_transaction_types::summary::{SummaryAccumulator, SummaryOptions, summarize};
 use custalyze_transaction_types::{Id, Period, PeriodUnit, Transaction, TransactionLog};
 use proptest::prelude::*;
@@ -29,10 +29,15 @@ fn naive(
             PeriodUnit::Month => NaiveDate::from_ymd_opt(d.year(), d.month(), 1).unwrap(),
         }
     };
-    let unit_days = match period.unit() {
-        PeriodUnit::Day => 1.0,
-        PeriodUnit::Week => 7.0,
-        PeriodUnit::Month => AVERAGE_MONTH_DAYS,
+    let units_between = |a: NaiveDate, b: NaiveDate| -> f64 {
+        use chrono::Datelike;
+        match period.unit() {
+            PeriodUnit::Day => (b - a).num_days() as f64,
+            PeriodUnit::Week => (b - a).num_days() as f64 / 7.0,
+            PeriodUnit::Month => {
+                f64::from((b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32)
+            }
+        }
     };
     let end_start = start_of(end);
     let mut per: BTreeMap<i64, BTreeMap<NaiveDate, f64>> = BTreeMap::new();
@@ -46,9 +51,8 @@ fn naive(
         .map(|(c, units)| {
             let first = *units.keys().next().unwrap();
             let last = *units.keys().last().unwrap();
-            let el = |a: NaiveDate, b: NaiveDate| {
-                (b - a).num_days() as f64 / unit_days / f64::from(period.multiplier())
-            };
+            let el =
+                |a: NaiveDate, b: NaiveDate| units_between(a, b) / f64::from(period.multiplier());
             let x = units.len() - 1;
             let m = if x == 0 {
                 0.0
