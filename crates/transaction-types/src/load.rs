@@ -646,6 +646,36 @@ const DATE_FORMATS: &[(&str, bool)] = &[
     ("%d.%m.%Y", false),
 ];
 
+/// Parses the two most common layouts without chrono's format interpreter: `YYYYMMDD` and
+/// `YYYY-MM-DD[( |T)HH:MM[:SS]]`. Anything else (or an invalid date) falls through to the
+/// format list.
+fn fast_date(b: &[u8]) -> Option<NaiveDateTime> {
+    fn num(b: &[u8]) -> Option<u32> {
+        b.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    }
+    let (y, m, d, rest) = match b.len() {
+        8 => (num(&b[0..4])?, num(&b[4..6])?, num(&b[6..8])?, &b[8..]),
+        n if n >= 10 && b[4] == b'-' && b[7] == b'-' => {
+            (num(&b[0..4])?, num(&b[5..7])?, num(&b[8..10])?, &b[10..])
+        }
+        _ => return None,
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)?;
+    let (h, mi, sec) = match rest.len() {
+        0 => (0, 0, 0),
+        6 if (rest[0] == b' ' || rest[0] == b'T') && rest[3] == b':' => {
+            (num(&rest[1..3])?, num(&rest[4..6])?, 0)
+        }
+        9 if (rest[0] == b' ' || rest[0] == b'T') && rest[3] == b':' && rest[6] == b':' => {
+            (num(&rest[1..3])?, num(&rest[4..6])?, num(&rest[7..9])?)
+        }
+        _ => return None,
+    };
+    date.and_hms_opt(h, mi, sec)
+}
+
 fn parse_with(s: &str, fmt: &str, has_time: bool) -> Option<NaiveDateTime> {
     if has_time {
         NaiveDateTime::parse_from_str(s, fmt).ok()
@@ -670,6 +700,11 @@ impl RowParser {
 
     fn parse_date(&mut self, s: &str) -> Option<NaiveDateTime> {
         let s = s.trim();
+        if self.explicit.is_none()
+            && let Some(d) = fast_date(s.as_bytes())
+        {
+            return Some(d);
+        }
         if let Some(fmt) = &self.explicit {
             let has_time = fmt.contains("%H") || fmt.contains("%T") || fmt.contains("%R");
             return parse_with(s, fmt, has_time);
@@ -834,15 +869,30 @@ fn load_cdnow<R: Read, S: RowSink>(
     sink: &mut S,
     options: &LoadOptions,
 ) -> Result<()> {
-    let reader = BufReader::new(reader);
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
     let mut columns: Option<usize> = None;
-    for (i, line) in reader.lines().enumerate() {
-        let line_no = i as u64 + 1;
-        let line = line.map_err(|e| DataError::Csv {
+    let mut line = String::new();
+    for i in 0u64.. {
+        let line_no = i + 1;
+        line.clear();
+        let read = reader.read_line(&mut line).map_err(|e| DataError::Csv {
             line: Some(line_no),
             message: e.to_string(),
         })?;
-        let fields: Vec<&str> = line.split_whitespace().collect();
+        if read == 0 {
+            break;
+        }
+        // At most 6 fields are kept: a row with more is malformed anyway.
+        let mut fields = [""; 6];
+        let mut count = 0;
+        for token in line.split_whitespace() {
+            if count < fields.len() {
+                fields[count] = token;
+            }
+            count += 1;
+        }
+        let fields = &fields[..count.min(6)];
+        let count_ok = count <= 6;
         if fields.is_empty() {
             continue;
         }
@@ -850,8 +900,8 @@ fn load_cdnow<R: Read, S: RowSink>(
             continue; // the master file's header
         }
         report.rows_read += 1;
-        let n = *columns.get_or_insert(fields.len());
-        if fields.len() != n || !(n == 4 || n == 5) {
+        let n = *columns.get_or_insert(count);
+        if !count_ok || count != n || !(n == 4 || n == 5) {
             report.exclude(
                 ExclusionReason::MalformedRow,
                 line_no,

@@ -1,0 +1,155 @@
+//! `custalyze summary`.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::Args;
+use custalyze_transaction_types::summary::{
+    CalibrationHoldout, SummaryAccumulator, SummaryOptions, summarize,
+};
+use custalyze_transaction_types::{Period, PeriodUnit};
+
+use crate::CliError;
+use crate::input::InputArgs;
+
+/// Arguments of `custalyze summary`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  custalyze summary --freq W --output summary.csv
+  custalyze summary --input CDNOW_master.txt --schema cdnow --freq D --end 1998-06-30 --output summary.csv
+  custalyze summary --input retail.csv --schema online-retail --freq D --freq-multiplier 7 \\
+      --calibration-end 2011-06-30 --end 2011-12-09 --output cal_holdout.csv
+  custalyze summary --input log.csv --schema generic --customer-col cust --date-col day --amount-col spend --output s.csv
+
+Columns written: customer_id,frequency,recency,T,monetary_value; with --calibration-end:
+customer_id,frequency_cal,recency_cal,T_cal,monetary_value_cal,frequency_holdout,monetary_value_holdout,duration_holdout.
+The load report (rows read, loaded, excluded by reason) is printed on stderr.")]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Period: D, W (Monday-Sunday weeks) or M, optionally with a multiplier such as 7D.
+    #[arg(long, value_name = "FREQ", default_value = "D")]
+    freq: String,
+    /// Divide elapsed times by this (lifetimes' freq_multiplier): --freq D --freq-multiplier 7 gives weeks.
+    #[arg(long, value_name = "N")]
+    freq_multiplier: Option<u32>,
+    /// Observation end, YYYY-MM-DD (inclusive; default: the last transaction date).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    end: Option<String>,
+    /// Calibration end, YYYY-MM-DD: write the calibration/holdout split instead.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    calibration_end: Option<String>,
+    /// Count the first purchase in frequency and monetary value.
+    #[arg(long)]
+    include_first_transaction: bool,
+    /// Summarise while reading, without holding the log in memory (plain summaries only).
+    #[arg(long)]
+    streaming: bool,
+    /// Output CSV ("-" for standard output).
+    #[arg(long, value_name = "OUT.csv")]
+    output: PathBuf,
+    /// Also write the load report as JSON.
+    #[arg(long, value_name = "FILE")]
+    report_json: Option<PathBuf>,
+}
+
+fn parse_date(s: &str, what: &str) -> Result<NaiveDate, CliError> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|e| {
+        CliError(format!(
+            "{what} {s:?} is not a date in the form YYYY-MM-DD ({e})"
+        ))
+    })
+}
+
+fn period(args: &SummaryArgs) -> Result<Period, CliError> {
+    let p: Period = args.freq.parse()?;
+    match args.freq_multiplier {
+        None => Ok(p),
+        Some(m) if p.multiplier() == 1 => Ok(Period::new(p.unit(), m)?),
+        Some(_) => Err(CliError(format!(
+            "--freq {} already has a multiplier; drop --freq-multiplier",
+            args.freq
+        ))),
+    }
+}
+
+fn writer(path: &PathBuf) -> Result<Box<dyn Write>, CliError> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(BufWriter::new(std::io::stdout().lock())));
+    }
+    let f = File::create(path)
+        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+    Ok(Box::new(BufWriter::new(f)))
+}
+
+/// Runs the command.
+pub fn run(args: &SummaryArgs) -> Result<(), CliError> {
+    let period = period(args)?;
+    let end = args
+        .end
+        .as_deref()
+        .map(|s| parse_date(s, "--end"))
+        .transpose()?;
+    let out = writer(&args.output)?;
+    let report = if args.streaming {
+        if args.calibration_end.is_some() {
+            return Err(CliError(
+                "--streaming cannot be combined with --calibration-end".into(),
+            ));
+        }
+        let end =
+            end.ok_or_else(|| CliError("--streaming needs --end (the observation end)".into()))?;
+        let mut acc = SummaryAccumulator::new(period, end)
+            .include_first_transaction(args.include_first_transaction);
+        let report = args.input.stream_into(&mut acc)?;
+        let after = acc.rows_after_end();
+        if after > 0 {
+            eprintln!("note: {after} rows after the observation end {end} were not summarised");
+        }
+        acc.finish()?.write_csv(out)?;
+        report
+    } else {
+        let loaded = args.input.load()?;
+        let log = &loaded.log;
+        if let Some(cal) = &args.calibration_end {
+            let cal = parse_date(cal, "--calibration-end")?;
+            let end = match end.or_else(|| log.last_date()) {
+                Some(e) => e,
+                None => return Err(CliError("the log is empty".into())),
+            };
+            let split = CalibrationHoldout::split(log, period, cal, end)?;
+            if args.include_first_transaction {
+                eprintln!(
+                    "note: --include-first-transaction is not used by the calibration/holdout split"
+                );
+            }
+            split.write_csv(out)?;
+        } else {
+            let mut opts = SummaryOptions::new(period)
+                .include_first_transaction(args.include_first_transaction);
+            if let Some(e) = end {
+                opts = opts.observation_end(e);
+            }
+            let table = summarize(log, &opts)?;
+            let excluded_after = log.last_date().zip(end).is_some_and(|(last, e)| last > e);
+            if excluded_after {
+                eprintln!("note: transactions after the observation end were not summarised");
+            }
+            table.write_csv(out)?;
+        }
+        loaded.report
+    };
+    eprintln!("{report}");
+    if period.unit() == PeriodUnit::Month {
+        eprintln!("note: with --freq M, recency and T count calendar months");
+    }
+    if let Some(path) = &args.report_json {
+        let f = File::create(path)
+            .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+        serde_json::to_writer_pretty(BufWriter::new(f), &report)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,270 @@
+//! End-to-end tests of the `custalyze` binary: exit codes, messages and outputs.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_custalyze"))
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../transaction-types/tests/fixtures")
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn summary_on_cdnow_sample_matches_the_lifetimes_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s.csv");
+    let input = fixtures().join("CDNOW_sample.txt");
+    let o = run(&[
+        "summary",
+        "--input",
+        input.to_str().unwrap(),
+        "--schema",
+        "cdnow",
+        "--freq",
+        "W",
+        "--end",
+        "1998-06-30",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("loaded 6919 of 6919 rows"),
+        "{}",
+        stderr(&o)
+    );
+    let got = std::fs::read_to_string(&out).unwrap();
+    let expected = std::fs::read_to_string(fixtures().join("summary_cdnow_sample_W.csv")).unwrap();
+    assert_eq!(
+        got.lines().next(),
+        Some("customer_id,frequency,recency,T,monetary_value")
+    );
+    assert_eq!(got.lines().count(), expected.lines().count());
+    for (g, e) in got.lines().zip(expected.lines()).skip(1) {
+        let g: Vec<f64> = g.split(',').map(|v| v.parse().unwrap()).collect();
+        let e: Vec<f64> = e.split(',').map(|v| v.parse().unwrap()).collect();
+        for (a, b) in g.iter().zip(&e) {
+            assert!((a - b).abs() <= 1e-9 * (1.0 + b.abs()), "{g:?} vs {e:?}");
+        }
+    }
+}
+
+#[test]
+fn calibration_holdout_columns_and_schema_detection() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ch.csv");
+    let input = fixtures().join("CDNOW_sample.txt");
+    // No --schema: detected as cdnow from the numeric whitespace-separated first line.
+    let o = run(&[
+        "summary",
+        "--input",
+        input.to_str().unwrap(),
+        "--freq",
+        "D",
+        "--freq-multiplier",
+        "7",
+        "--calibration-end",
+        "1997-09-30",
+        "--end",
+        "1998-06-30",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got = std::fs::read_to_string(&out).unwrap();
+    let expected =
+        std::fs::read_to_string(fixtures().join("calibration_holdout_cdnow_sample.csv")).unwrap();
+    assert_eq!(got.lines().next(), expected.lines().next());
+    assert_eq!(
+        got.lines().nth(1),
+        Some("1,2.0,30.428571428571427,38.857142857142854,22.345,1.0,26.48,39.0")
+    );
+}
+
+#[test]
+fn streaming_summary_equals_in_memory_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixtures().join("CDNOW_master_first2000.txt");
+    let a = dir.path().join("a.csv");
+    let b = dir.path().join("b.csv");
+    for (out, extra) in [(&a, None), (&b, Some("--streaming"))] {
+        let mut args = vec![
+            "summary",
+            "--input",
+            input.to_str().unwrap(),
+            "--schema",
+            "cdnow",
+            "--end",
+            "1998-06-30",
+        ];
+        args.extend(["--output", out.to_str().unwrap()]);
+        args.extend(extra);
+        let o = run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    // Equal up to the order of floating-point additions (file order vs sorted order).
+    let (a, b) = (
+        std::fs::read_to_string(a).unwrap(),
+        std::fs::read_to_string(b).unwrap(),
+    );
+    assert_eq!(a.lines().count(), b.lines().count());
+    for (x, y) in a.lines().zip(b.lines()).skip(1) {
+        let x: Vec<f64> = x.split(',').map(|v| v.parse().unwrap()).collect();
+        let y: Vec<f64> = y.split(',').map(|v| v.parse().unwrap()).collect();
+        let same = x
+            .iter()
+            .zip(&y)
+            .all(|(p, q)| (p - q).abs() <= 1e-9 * (1.0 + q.abs()));
+        assert!(same, "{x:?} vs {y:?}");
+    }
+}
+
+#[test]
+fn summary_runs_on_the_embedded_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s.csv");
+    let json = dir.path().join("r.json");
+    let o = run(&[
+        "summary",
+        "--freq",
+        "W",
+        "--output",
+        out.to_str().unwrap(),
+        "--report-json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.lines().count() > 500,
+        "{} customers",
+        text.lines().count()
+    );
+    // The sample has cancellations and bad rows, and the report says so.
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    assert!(
+        report["excluded"]["cancellation"]["count"]
+            .as_u64()
+            .unwrap()
+            > 0,
+        "{report}"
+    );
+    assert!(
+        report["excluded"]["missing_customer"]["count"]
+            .as_u64()
+            .unwrap()
+            > 0,
+        "{report}"
+    );
+}
+
+#[test]
+fn generate_is_deterministic_and_writes_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.csv");
+    let b = dir.path().join("b.csv");
+    for out in [&a, &b] {
+        let o = run(&[
+            "generate",
+            "--customers",
+            "150",
+            "--seed",
+            "9",
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let text = std::fs::read_to_string(&a).unwrap();
+    assert_eq!(text, std::fs::read_to_string(&b).unwrap());
+    assert!(text.starts_with(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"
+    ));
+    let params = std::fs::read_to_string(dir.path().join("a.csv.params.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&params).unwrap();
+    assert!(v.is_object());
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let o = run(&["summary", "--freq"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn bad_data_exits_1_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "customer_id,date,amount\n,2024-01-01,3\n").unwrap();
+    let out = dir.path().join("o.csv");
+    let o = run(&[
+        "summary",
+        "--input",
+        bad.to_str().unwrap(),
+        "--schema",
+        "generic",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert_eq!(e.trim_end().lines().count(), 1, "{e}");
+    assert!(
+        e.starts_with("error: no usable transactions") && e.contains("missing customer id"),
+        "{e}"
+    );
+
+    let o = run(&[
+        "summary",
+        "--input",
+        "/nonexistent.csv",
+        "--schema",
+        "cdnow",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("/nonexistent.csv"));
+
+    let o = run(&["summary", "--freq", "Q", "--output", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("invalid period"), "{}", stderr(&o));
+
+    let o = run(&[
+        "summary",
+        "--end",
+        "30/06/1998",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("YYYY-MM-DD"), "{}", stderr(&o));
+}
+
+#[test]
+fn help_has_examples() {
+    for args in [
+        vec!["--help"],
+        vec!["summary", "--help"],
+        vec!["generate", "--help"],
+    ] {
+        let o = run(&args);
+        assert!(o.status.success());
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.contains("Examples:"), "{args:?}: {text}");
+    }
+}
