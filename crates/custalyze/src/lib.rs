@@ -1,1 +1,37 @@
-//! Placeholder (being written).
+#![doc = include_str!("../README.md")]
+//!
+//! ## Crate layout
+//! This crate only re-exports. Each library crate of the workspace is available as a module named
+//! after it ([`transaction_types`], and `datagen` with the `datagen` feature), and the types used
+//! in almost every program (the log, the loaders, periods and summaries) are re-exported at the
+//! top level so that `use custalyze::{...}` is enough for the common path.
+
+pub use custalyze_transaction_types as transaction_types;
+
+/// A calendar date (chrono's), as taken by observation and calibration ends.
+pub use chrono::NaiveDate;
+pub use custalyze_transaction_types::load::{
+    LoadOptions, LoadReport, Loaded, Schema, load_path, load_reader,
+};
+pub use custalyze_transaction_types::summary::SummaryAccumulator;
+pub use custalyze_transaction_types::{
+    Basket, Baskets, CalibrationHoldout, CustomerSummary, DataError, Id, Measure, Period,
+    PeriodUnit, SummaryOptions, SummaryTable, TimeSeries, Transaction, TransactionLog,
+    TransactionLogBuilder, summarize,
+};
+
+#[cfg(feature = "datagen")]
+pub use custalyze_datagen as datagen;
+
+#[cfg(test)]
+mod tests {
+    /// The re-exported data types can cross threads (the analysis crates fit in parallel).
+    #[test]
+    fn autotraits() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<crate::TransactionLog>();
+        send_sync::<crate::SummaryTable>();
+        send_sync::<crate::LoadReport>();
+        send_sync::<crate::DataError>();
+    }
+}
