@@ -1,1 +1,21 @@
-//! Placeholder (being written).
+#![doc = include_str!("../README.md")]
+
+mod catalogue;
+mod error;
+mod generate;
+mod log;
+mod params;
+mod record;
+mod seasonality;
+mod simulate;
+
+pub use catalogue::{Catalogue, MAX_PRODUCTS, Product};
+pub use error::{Error, Result};
+pub use generate::{FIRST_INVOICE, generate};
+pub use log::{GeneratedLog, HEADER, RetailRow, RowKind, params_path};
+pub use params::{
+    BgNbdParams, GammaGammaParams, GeneratorConfig, MAX_CUSTOMERS, MAX_MONTHS,
+    MAX_PURCHASES_PER_CUSTOMER,
+};
+pub use record::{BadRowCounts, BadRowKind, CustomerTruth, GenerationRecord, PopulationParams};
+pub use seasonality::Seasonality;
