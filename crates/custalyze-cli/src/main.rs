@@ -27,7 +27,7 @@ struct Cli {
 enum Command {
     /// Per-customer summaries (frequency, recency, T, monetary value) as lifetimes computes them,
     /// optionally with a calibration/holdout split.
-    Summary(summary::SummaryArgs),
+    Summary(Box<summary::SummaryArgs>),
     /// Write a realistic synthetic retail log (online-retail schema) and its parameters.
     Generate(generate::GenerateArgs),
 }

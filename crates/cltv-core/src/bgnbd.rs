@@ -1,0 +1,235 @@
+//! The BG/NBD model (Fader, Hardie & Lee 2005, "Counting Your Customers the Easy Way: An
+//! Alternative to the Pareto/NBD Model", Marketing Science 24(2), 275-284).
+//!
+//! While alive, a customer buys as a Poisson process with rate λ ~ Gamma(r, α); after each purchase
+//! she drops out with probability p ~ Beta(a, b). For a customer with `x` repeat purchases, the last
+//! at `t_x`, observed for `T`:
+//!
+//! ```text
+//! L = B(a, b+x)/B(a, b) · Γ(r+x)/Γ(r) · α^r / (α+T)^(r+x)
+//!     + 1{x>0} · B(a+1, b+x-1)/B(a, b) · Γ(r+x)/Γ(r) · α^r / (α+t_x)^(r+x)
+//! ```
+//! (equation 6 of the paper), evaluated in log space with log-sum-exp.
+
+use crate::data::{RfmData, weighted_sum};
+use crate::error::{Error, Result};
+use crate::optim::{FitOptions, FitReport, LogLikelihood, fit};
+use crate::real::Real;
+use crate::special::ln_hyp2f1;
+
+/// BG/NBD parameters: purchase-rate heterogeneity Gamma(r, α) and dropout Beta(a, b).
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct BgNbdParams {
+    /// Shape of the purchase-rate distribution.
+    pub r: f64,
+    /// Scale (in periods) of the purchase-rate distribution.
+    pub alpha: f64,
+    /// Dropout Beta parameter a.
+    pub a: f64,
+    /// Dropout Beta parameter b.
+    pub b: f64,
+}
+
+impl BgNbdParams {
+    /// Validated parameters.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a parameter that is not finite and positive.
+    pub fn new(r: f64, alpha: f64, a: f64, b: f64) -> Result<Self> {
+        for (name, v) in [("r", r), ("alpha", alpha), ("a", a), ("b", b)] {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(Error::InvalidParameter {
+                    name,
+                    value: v,
+                    reason: "must be finite and > 0",
+                });
+            }
+        }
+        Ok(Self { r, alpha, a, b })
+    }
+
+    /// One customer's log-likelihood (generic for exact gradients).
+    pub(crate) fn ln_likelihood<T: Real>(p: &[T; 4], x: f64, t_x: f64, t: f64) -> T {
+        let [r, alpha, a, b] = *p;
+        let a1 = (r + x).ln_gamma() - r.ln_gamma() + r * alpha.ln();
+        let a2 = (a + b).ln_gamma() + (b + x).ln_gamma() - b.ln_gamma() - (a + b + x).ln_gamma();
+        let a3 = -(r + x) * (alpha + t).ln();
+        let a4 = if x > 0.0 {
+            a.ln() - (b + x - 1.0).ln() - (r + x) * (alpha + t_x).ln()
+        } else {
+            T::cst(f64::NEG_INFINITY)
+        };
+        a1 + a2 + T::log_add_exp(a3, a4)
+    }
+
+    /// P(alive) of a customer with history `(x, t_x, T)`:
+    /// `1 / (1 + 1{x>0} · a/(b+x-1) · ((α+T)/(α+t_x))^(r+x))`, computed in log space so it stays in
+    /// [0, 1] and finite for any frequency.
+    pub fn p_alive(&self, x: f64, t_x: f64, t: f64) -> f64 {
+        if x == 0.0 {
+            return 1.0;
+        }
+        let ln_odds = self.a.ln() - (self.b + x - 1.0).ln()
+            + (self.r + x) * ((self.alpha + t).ln() - (self.alpha + t_x).ln());
+        // 1 / (1 + e^d) without overflow.
+        if ln_odds > 0.0 {
+            (-ln_odds).exp() / (1.0 + (-ln_odds).exp())
+        } else {
+            1.0 / (1.0 + ln_odds.exp())
+        }
+    }
+
+    /// Expected purchases in `(T, T + t]` of a customer with history `(x, t_x, T)` (equation 10):
+    ///
+    /// ```text
+    /// E[Y(t) | x, t_x, T] = (a+b+x-1)/(a-1) · [1 - ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x-1; t/(α+T+t))]
+    ///                       / (1 + 1{x>0} · a/(b+x-1) · ((α+T)/(α+t_x))^(r+x))
+    /// ```
+    /// For `a < 1` both factors are negative and the product is the (positive) expectation.
+    pub fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        if t <= 0.0 {
+            return 0.0;
+        }
+        let (r, alpha, b) = (self.r, self.alpha, self.b);
+        let a = away_from_one(self.a);
+        let z = t / (alpha + big_t + t);
+        let ln_h = ln_hyp2f1(r + x, b + x, a + b + x - 1.0, z);
+        let ln_inner = (r + x) * ((alpha + big_t).ln() - (alpha + big_t + t).ln()) + ln_h;
+        let bracket = -ln_inner.exp_m1();
+        let num = (a + b + x - 1.0) / (a - 1.0) * bracket;
+        num * self.p_alive(x, t_x, big_t)
+    }
+
+    /// Expected purchases in `(0, t]` of a newly acquired customer (equation 9):
+    /// `E[X(t)] = (a+b-1)/(a-1) · [1 - (α/(α+t))^r · 2F1(r, b; a+b-1; t/(α+t))]`.
+    pub fn expected_purchases_new(&self, t: f64) -> f64 {
+        if t <= 0.0 {
+            return 0.0;
+        }
+        let (r, alpha, b) = (self.r, self.alpha, self.b);
+        let a = away_from_one(self.a);
+        let ln_inner =
+            r * (alpha.ln() - (alpha + t).ln()) + ln_hyp2f1(r, b, a + b - 1.0, t / (alpha + t));
+        (a + b - 1.0) / (a - 1.0) * -ln_inner.exp_m1()
+    }
+
+    /// Probability that a new customer makes exactly `n` purchases in `(0, t]` (equation 8).
+    pub fn probability_of_purchases(&self, t: f64, n: u32) -> f64 {
+        let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
+        let nf = f64::from(n);
+        let ln_beta = |p: f64, q: f64| <f64 as Real>::ln_beta(p, q);
+        let lg = <f64 as Real>::ln_gamma;
+        let ln_nb = |k: f64| {
+            lg(r + k) - lg(r) - lg(k + 1.0)
+                + r * (alpha / (alpha + t)).ln()
+                + k * (t / (alpha + t)).ln()
+        };
+        let first = (ln_beta(a, b + nf) - ln_beta(a, b) + ln_nb(nf)).exp();
+        if n == 0 {
+            return first;
+        }
+        // δ_{n>0} B(a+1, b+n-1)/B(a,b) [1 - (α/(α+t))^r Σ_{j<n} Γ(r+j)/(Γ(r) j!) (t/(α+t))^j]
+        let tail: f64 = (0..n).map(|j| ln_nb(f64::from(j)).exp()).sum();
+        first + (ln_beta(a + 1.0, b + nf - 1.0) - ln_beta(a, b)).exp() * (1.0 - tail)
+    }
+}
+
+/// The formulas divide by `a - 1`; at `a = 1` exactly the limit is taken by moving `a` by 1e-9
+/// (the expectation is continuous in `a`).
+fn away_from_one(a: f64) -> f64 {
+    if (a - 1.0).abs() < 1e-9 {
+        1.0 + 1e-9
+    } else {
+        a
+    }
+}
+
+/// The BG/NBD fitter. `BgNbd::new().fit(&data)?` returns a [`FittedBgNbd`].
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct BgNbd {
+    /// Fitting options.
+    pub options: FitOptions,
+    /// Starting values (default r = 1, α = mean T / 4 ... see [`BgNbd::fit`]).
+    pub init: Option<BgNbdParams>,
+}
+
+/// A fitted BG/NBD model: the parameters and how they were found. Serialisable, so a service can
+/// load one and answer per-customer requests with [`BgNbdParams`]' methods.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FittedBgNbd {
+    /// The estimates.
+    pub params: BgNbdParams,
+    /// Log-likelihood, standard errors (order r, α, a, b) and optimiser details.
+    pub report: FitReport,
+}
+
+struct Problem<'a>(&'a RfmData);
+
+impl LogLikelihood<4> for Problem<'_> {
+    const NAME: &'static str = "BG/NBD";
+    fn log_likelihood<T: Real + Send + Sync>(&self, p: &[T; 4]) -> T {
+        let d = self.0;
+        weighted_sum(d.len(), |i| {
+            BgNbdParams::ln_likelihood(p, d.x[i], d.t_x[i], d.t[i]) * d.weight[i]
+        })
+    }
+    fn total_weight(&self) -> f64 {
+        self.0.total_weight()
+    }
+}
+
+impl BgNbd {
+    /// A fitter with default options.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the L2 penalizer (lifetimes' `penalizer_coef`).
+    pub fn penalizer(mut self, c: f64) -> Self {
+        self.options.penalizer = c;
+        self
+    }
+
+    /// Sets starting values.
+    pub fn init(mut self, p: BgNbdParams) -> Self {
+        self.init = Some(p);
+        self
+    }
+
+    /// Maximum-likelihood fit on (compressed) data. Default start: r = 1, α = max(T)/10, a = 1,
+    /// b = 1.
+    ///
+    /// # Errors
+    /// [`Error::EmptyInput`] for no rows, [`Error::NotConverged`] with the last parameters when the
+    /// optimiser does not reach a stationary point, [`Error::InvalidParameter`] for bad options.
+    pub fn fit(&self, data: &RfmData) -> Result<FittedBgNbd> {
+        if data.is_empty() || data.total_weight() <= 0.0 {
+            return Err(Error::EmptyInput {
+                reason: "BG/NBD needs at least one customer".into(),
+            });
+        }
+        let data = data.compress();
+        let init = self.init.unwrap_or(BgNbdParams {
+            r: 1.0,
+            alpha: (data.max_t() / 10.0).max(1e-3),
+            a: 1.0,
+            b: 1.0,
+        });
+        let (p, report) = fit(
+            &Problem(&data),
+            [init.r, init.alpha, init.a, init.b],
+            &self.options,
+        )?;
+        Ok(FittedBgNbd {
+            params: BgNbdParams {
+                r: p[0],
+                alpha: p[1],
+                a: p[2],
+                b: p[3],
+            },
+            report,
+        })
+    }
+}

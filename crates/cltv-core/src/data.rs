@@ -1,0 +1,153 @@
+//! Model inputs: validated, compressed (x, t_x, T) rows with weights.
+
+use std::collections::HashMap;
+
+use custalyze_transaction_types::SummaryTable;
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::real::Real;
+
+/// Repeat-purchase data for the BG/NBD-family models: frequency `x`, recency `t_x` and age `T`
+/// per row, with a weight (the number of customers sharing the row).
+///
+/// Identical rows are merged ([`RfmData::compress`]), so fitting costs one likelihood term per
+/// distinct `(x, t_x, T)`, not per customer.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct RfmData {
+    /// Repeat purchases.
+    pub x: Vec<f64>,
+    /// Time of the last repeat purchase since the first purchase.
+    pub t_x: Vec<f64>,
+    /// Time since the first purchase.
+    pub t: Vec<f64>,
+    /// Customers per row.
+    pub weight: Vec<f64>,
+}
+
+impl RfmData {
+    /// Rows from columns (weights default to 1), validated.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming the first row with a non-finite or negative value, `t_x > T`,
+    /// `T <= 0`, a negative weight, or `x = 0` with `t_x > 0`; [`Error::EmptyInput`] when there are no
+    /// rows or the columns differ in length.
+    pub fn new(x: &[f64], t_x: &[f64], t: &[f64], weight: Option<&[f64]>) -> Result<Self> {
+        let n = x.len();
+        if n == 0 || t_x.len() != n || t.len() != n || weight.is_some_and(|w| w.len() != n) {
+            return Err(Error::EmptyInput {
+                reason: format!(
+                    "need equally long, non-empty columns (x {}, t_x {}, T {}, weights {})",
+                    n,
+                    t_x.len(),
+                    t.len(),
+                    weight.map_or(n, <[f64]>::len)
+                ),
+            });
+        }
+        for i in 0..n {
+            let w = weight.map_or(1.0, |w| w[i]);
+            let bad = |reason: String| Err(Error::InvalidInput { row: i, reason });
+            if !(x[i].is_finite() && t_x[i].is_finite() && t[i].is_finite() && w.is_finite()) {
+                return bad(format!(
+                    "non-finite value (x={}, t_x={}, T={}, weight={w})",
+                    x[i], t_x[i], t[i]
+                ));
+            }
+            if x[i] < 0.0 || t_x[i] < 0.0 || w < 0.0 {
+                return bad(format!(
+                    "negative value (x={}, t_x={}, weight={w})",
+                    x[i], t_x[i]
+                ));
+            }
+            if t[i] <= 0.0 {
+                return bad(format!("T must be > 0, got {}", t[i]));
+            }
+            if t_x[i] > t[i] * (1.0 + 1e-12) {
+                return bad(format!("recency {} is larger than T {}", t_x[i], t[i]));
+            }
+            if x[i] == 0.0 && t_x[i] > 0.0 {
+                return bad(format!("recency {} > 0 with no repeat purchase", t_x[i]));
+            }
+        }
+        let w = weight.map_or_else(|| vec![1.0; n], <[f64]>::to_vec);
+        Ok(Self {
+            x: x.to_vec(),
+            t_x: t_x.to_vec(),
+            t: t.to_vec(),
+            weight: w,
+        })
+    }
+
+    /// Rows of a summary table (one per customer, weight 1).
+    ///
+    /// # Errors
+    /// As [`RfmData::new`].
+    pub fn from_summary(table: &SummaryTable) -> Result<Self> {
+        let x: Vec<f64> = table.rows.iter().map(|r| r.frequency).collect();
+        let t_x: Vec<f64> = table.rows.iter().map(|r| r.recency).collect();
+        let t: Vec<f64> = table.rows.iter().map(|r| r.t).collect();
+        Self::new(&x, &t_x, &t, None)
+    }
+
+    /// Merges identical `(x, t_x, T)` rows, adding their weights (rows keep first-seen order).
+    pub fn compress(&self) -> Self {
+        let mut index: HashMap<(u64, u64, u64), usize> = HashMap::new();
+        let mut out = Self::default();
+        for i in 0..self.len() {
+            let key = (
+                self.x[i].to_bits(),
+                self.t_x[i].to_bits(),
+                self.t[i].to_bits(),
+            );
+            match index.get(&key) {
+                Some(&k) => out.weight[k] += self.weight[i],
+                None => {
+                    index.insert(key, out.len());
+                    out.x.push(self.x[i]);
+                    out.t_x.push(self.t_x[i]);
+                    out.t.push(self.t[i]);
+                    out.weight.push(self.weight[i]);
+                }
+            }
+        }
+        out
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.x.len()
+    }
+
+    /// True without rows.
+    pub fn is_empty(&self) -> bool {
+        self.x.is_empty()
+    }
+
+    /// Sum of the weights.
+    pub fn total_weight(&self) -> f64 {
+        self.weight.iter().sum()
+    }
+
+    /// Largest `T`.
+    pub fn max_t(&self) -> f64 {
+        self.t.iter().copied().fold(0.0, f64::max)
+    }
+}
+
+/// Rows per chunk of the deterministic parallel sum.
+const CHUNK: usize = 2048;
+
+/// `sum_i term(i)` over `0..n`, in parallel over fixed chunks and added in a fixed order, so the
+/// result does not depend on the thread count.
+pub(crate) fn weighted_sum<T: Real + Send + Sync>(n: usize, term: impl Fn(usize) -> T + Sync) -> T {
+    if n <= CHUNK {
+        return (0..n).fold(T::cst(0.0), |acc, i| acc + term(i));
+    }
+    let parts: Vec<T> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| (c * CHUNK..((c + 1) * CHUNK).min(n)).fold(T::cst(0.0), |acc, i| acc + term(i)))
+        .collect();
+    parts.into_iter().fold(T::cst(0.0), |acc, p| acc + p)
+}

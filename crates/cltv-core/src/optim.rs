@@ -1,0 +1,362 @@
+//! Maximum-likelihood fitting shared by the models: L-BFGS (argmin) on log-parameters with exact
+//! gradients from [`Dual`] numbers, a Nelder-Mead fallback, and standard errors from the Hessian.
+
+use argmin::core::{CostFunction, Executor, Gradient, State};
+use argmin::solver::linesearch::MoreThuenteLineSearch;
+use argmin::solver::neldermead::NelderMead;
+use argmin::solver::quasinewton::LBFGS;
+
+use crate::error::{Error, Result};
+use crate::real::{Dual, Real};
+
+/// A model's log-likelihood, generic over the number type so it can be differentiated exactly.
+pub(crate) trait LogLikelihood<const N: usize>: Sync {
+    /// Model name for messages.
+    const NAME: &'static str;
+    /// The total (weighted) log-likelihood at natural parameters.
+    fn log_likelihood<T: Real + Send + Sync>(&self, params: &[T; N]) -> T;
+    /// Sum of the weights (number of customers), to scale the objective.
+    fn total_weight(&self) -> f64;
+}
+
+/// How to fit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FitOptions {
+    /// L2 penalty on the natural parameters added to the mean negative log-likelihood, as
+    /// lifetimes' `penalizer_coef` (default 0).
+    pub penalizer: f64,
+    /// Maximum L-BFGS iterations (default 1000).
+    pub max_iters: u64,
+    /// Convergence: the largest absolute gradient of the mean negative log-likelihood with respect
+    /// to the log-parameters must be below this (default 1e-6).
+    pub gradient_tolerance: f64,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        Self {
+            penalizer: 0.0,
+            max_iters: 1000,
+            gradient_tolerance: 1e-6,
+        }
+    }
+}
+
+impl FitOptions {
+    /// Checks the options.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a negative or non-finite penalizer or tolerance.
+    pub fn check(&self) -> Result<()> {
+        if !(self.penalizer.is_finite() && self.penalizer >= 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "penalizer",
+                value: self.penalizer,
+                reason: "must be finite and >= 0",
+            });
+        }
+        if !(self.gradient_tolerance.is_finite() && self.gradient_tolerance > 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "gradient_tolerance",
+                value: self.gradient_tolerance,
+                reason: "must be finite and > 0",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// What a fit found.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FitReport {
+    /// Total log-likelihood at the estimate (unpenalised).
+    pub log_likelihood: f64,
+    /// Standard errors of the natural parameters from the inverse observed information
+    /// (`None` when the Hessian is not negative definite).
+    pub standard_errors: Option<Vec<f64>>,
+    /// Number of customers (sum of weights).
+    pub n_customers: f64,
+    /// Optimiser iterations.
+    pub iterations: u64,
+    /// Which optimiser produced the estimate.
+    pub method: String,
+}
+
+impl FitReport {
+    /// Akaike's information criterion, `2k - 2 LL`.
+    pub fn aic(&self) -> f64 {
+        let k = self.standard_errors.as_ref().map_or(0, Vec::len) as f64;
+        2.0 * k - 2.0 * self.log_likelihood
+    }
+}
+
+struct Problem<'a, L, const N: usize> {
+    model: &'a L,
+    scale: f64,
+    penalizer: f64,
+}
+
+impl<L: LogLikelihood<N>, const N: usize> Problem<'_, L, N> {
+    fn objective(&self, theta: &[f64]) -> f64 {
+        let mut p = [0.0; N];
+        for (k, t) in theta.iter().enumerate().take(N) {
+            p[k] = t.exp();
+        }
+        let ll = self.model.log_likelihood(&p);
+        let pen: f64 = p.iter().map(|x| x * x).sum::<f64>() * self.penalizer;
+        let v = -ll / self.scale + pen;
+        if v.is_finite() { v } else { f64::INFINITY }
+    }
+
+    fn gradient_vec(&self, theta: &[f64]) -> Vec<f64> {
+        let mut p = [Dual::<N>::cst(0.0); N];
+        for (k, t) in theta.iter().enumerate().take(N) {
+            p[k] = Dual::var(*t, k).exp();
+        }
+        let ll = self.model.log_likelihood(&p);
+        (0..N)
+            .map(|k| {
+                let pk = p[k].v;
+                let g = -ll.d[k] / self.scale + 2.0 * self.penalizer * pk * pk;
+                if g.is_finite() { g } else { f64::NAN }
+            })
+            .collect()
+    }
+}
+
+impl<L: LogLikelihood<N>, const N: usize> CostFunction for Problem<'_, L, N> {
+    type Param = Vec<f64>;
+    type Output = f64;
+    fn cost(&self, p: &Vec<f64>) -> Result<f64, argmin::core::Error> {
+        Ok(self.objective(p))
+    }
+}
+
+impl<L: LogLikelihood<N>, const N: usize> Gradient for Problem<'_, L, N> {
+    type Param = Vec<f64>;
+    type Gradient = Vec<f64>;
+    fn gradient(&self, p: &Vec<f64>) -> Result<Vec<f64>, argmin::core::Error> {
+        Ok(self.gradient_vec(p))
+    }
+}
+
+fn max_abs(v: &[f64]) -> f64 {
+    v.iter().fold(0.0f64, |m, x| {
+        if x.is_nan() {
+            f64::INFINITY
+        } else {
+            m.max(x.abs())
+        }
+    })
+}
+
+/// Maximises the likelihood from natural-scale `init`; returns the natural parameters and a report.
+pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
+    model: &L,
+    init: [f64; N],
+    options: &FitOptions,
+) -> Result<([f64; N], FitReport)> {
+    options.check()?;
+    let scale = model.total_weight().max(1.0);
+    let problem = Problem {
+        model,
+        scale,
+        penalizer: options.penalizer,
+    };
+    let theta0: Vec<f64> = init.iter().map(|x| x.ln()).collect();
+    if !problem.objective(&theta0).is_finite() {
+        return Err(Error::NotConverged {
+            model: L::NAME,
+            reason: "the log-likelihood is not finite at the starting values".into(),
+            last_params: init.to_vec(),
+        });
+    }
+    let mut best: Vec<f64> = theta0.clone();
+    let mut method = "L-BFGS";
+    let mut iterations = 0;
+    // L-BFGS with More-Thuente line search.
+    let lbfgs = LBFGS::new(MoreThuenteLineSearch::new(), 10)
+        .with_tolerance_grad(options.gradient_tolerance * 1e-3)?
+        .with_tolerance_cost(1e-15)?;
+    let run = Executor::new(
+        Problem {
+            model,
+            scale,
+            penalizer: options.penalizer,
+        },
+        lbfgs,
+    )
+    .configure(|s| s.param(theta0.clone()).max_iters(options.max_iters))
+    .run();
+    if let Ok(res) = run {
+        let st = res.state();
+        iterations = st.get_iter();
+        if let Some(p) = st.get_best_param()
+            && problem.objective(p).is_finite()
+        {
+            best = p.clone();
+        }
+    }
+    // Polish or rescue with Nelder-Mead when the gradient is still large.
+    if max_abs(&problem.gradient_vec(&best)) > options.gradient_tolerance {
+        let mut simplex = vec![best.clone()];
+        for k in 0..N {
+            let mut v = best.clone();
+            v[k] += 0.1;
+            simplex.push(v);
+        }
+        let nm = NelderMead::new(simplex).with_sd_tolerance(1e-14)?;
+        if let Ok(res) = Executor::new(
+            Problem {
+                model,
+                scale,
+                penalizer: options.penalizer,
+            },
+            nm,
+        )
+        .configure(|s| s.max_iters(20_000))
+        .run()
+        {
+            let st = res.state();
+            if let Some(p) = st.get_best_param()
+                && problem.objective(p) <= problem.objective(&best)
+            {
+                best = p.clone();
+                method = "Nelder-Mead";
+                iterations += st.get_iter();
+            }
+        }
+        // A final L-BFGS pass from the Nelder-Mead point.
+        let lbfgs = LBFGS::new(MoreThuenteLineSearch::new(), 10)
+            .with_tolerance_grad(options.gradient_tolerance * 1e-3)?
+            .with_tolerance_cost(1e-15)?;
+        if let Ok(res) = Executor::new(
+            Problem {
+                model,
+                scale,
+                penalizer: options.penalizer,
+            },
+            lbfgs,
+        )
+        .configure(|s| s.param(best.clone()).max_iters(options.max_iters))
+        .run()
+        {
+            let st = res.state();
+            if let Some(p) = st.get_best_param()
+                && problem.objective(p) <= problem.objective(&best)
+            {
+                best = p.clone();
+                method = "Nelder-Mead + L-BFGS";
+                iterations += st.get_iter();
+            }
+        }
+    }
+    let mut params = [0.0; N];
+    for (k, t) in best.iter().enumerate() {
+        params[k] = t.exp();
+    }
+    let grad = max_abs(&problem.gradient_vec(&best));
+    if grad.is_nan()
+        || grad > options.gradient_tolerance
+        || params.iter().any(|p| !p.is_finite() || *p <= 0.0)
+    {
+        return Err(Error::NotConverged {
+            model: L::NAME,
+            reason: format!(
+                "largest gradient {grad:.3e} > tolerance {:.1e}",
+                options.gradient_tolerance
+            ),
+            last_params: params.to_vec(),
+        });
+    }
+    let log_likelihood = model.log_likelihood(&params);
+    let standard_errors = standard_errors(model, &params);
+    Ok((
+        params,
+        FitReport {
+            log_likelihood,
+            standard_errors,
+            n_customers: model.total_weight(),
+            iterations,
+            method: method.into(),
+        },
+    ))
+}
+
+/// Gradient of the total log-likelihood with respect to the natural parameters.
+pub(crate) fn natural_gradient<L: LogLikelihood<N>, const N: usize>(
+    model: &L,
+    params: &[f64; N],
+) -> [f64; N] {
+    let mut p = [Dual::<N>::cst(0.0); N];
+    for k in 0..N {
+        p[k] = Dual::var(params[k], k);
+    }
+    model.log_likelihood(&p).d
+}
+
+/// Standard errors from the inverse of the observed information `-H`, with `H` the Hessian of the
+/// total log-likelihood (central differences of the exact gradient).
+pub(crate) fn standard_errors<L: LogLikelihood<N>, const N: usize>(
+    model: &L,
+    params: &[f64; N],
+) -> Option<Vec<f64>> {
+    let mut info = vec![vec![0.0; N]; N];
+    for j in 0..N {
+        let h = 1e-5 * params[j].abs().max(1e-8);
+        let mut up = *params;
+        let mut down = *params;
+        up[j] += h;
+        down[j] -= h;
+        let gu = natural_gradient(model, &up);
+        let gd = natural_gradient(model, &down);
+        for i in 0..N {
+            info[i][j] = -(gu[i] - gd[i]) / (2.0 * h);
+        }
+    }
+    // Symmetrise, then invert by Gauss-Jordan with partial pivoting.
+    let info: Vec<Vec<f64>> = (0..N)
+        .map(|i| (0..N).map(|j| 0.5 * (info[i][j] + info[j][i])).collect())
+        .collect();
+    let inv = invert(info)?;
+    let se: Vec<f64> = (0..N)
+        .map(|i| inv[i][i])
+        .map(|v| if v > 0.0 { v.sqrt() } else { f64::NAN })
+        .collect();
+    se.iter().all(|s| s.is_finite()).then_some(se)
+}
+
+/// Inverse of a small square matrix (Gauss-Jordan, partial pivoting); `None` when singular.
+pub(crate) fn invert(mut a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
+    let n = a.len();
+    let mut inv: Vec<Vec<f64>> = (0..n)
+        .map(|i| (0..n).map(|j| f64::from(u8::from(i == j))).collect())
+        .collect();
+    for c in 0..n {
+        let p = (c..n).max_by(|&x, &y| a[x][c].abs().total_cmp(&a[y][c].abs()))?;
+        if a[p][c].is_nan() || a[p][c].abs() <= 1e-300 {
+            return None;
+        }
+        a.swap(c, p);
+        inv.swap(c, p);
+        let d = a[c][c];
+        for j in 0..n {
+            a[c][j] /= d;
+            inv[c][j] /= d;
+        }
+        for r in 0..n {
+            if r != c {
+                let f = a[r][c];
+                if f != 0.0 {
+                    for j in 0..n {
+                        a[r][j] -= f * a[c][j];
+                        inv[r][j] -= f * inv[c][j];
+                    }
+                }
+            }
+        }
+    }
+    Some(inv)
+}
