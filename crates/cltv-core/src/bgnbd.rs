@@ -49,6 +49,11 @@ impl BgNbdParams {
         Ok(Self { r, alpha, a, b })
     }
 
+    /// One customer's log-likelihood `ln L(r, α, a, b | x, t_x, T)` (equation 6 of the paper).
+    pub fn log_likelihood(&self, x: f64, t_x: f64, t: f64) -> f64 {
+        Self::ln_likelihood(&[self.r, self.alpha, self.a, self.b], x, t_x, t)
+    }
+
     /// One customer's log-likelihood (generic for exact gradients).
     pub(crate) fn ln_likelihood<T: Real>(p: &[T; 4], x: f64, t_x: f64, t: f64) -> T {
         let [r, alpha, a, b] = *p;
@@ -165,18 +170,91 @@ pub struct FittedBgNbd {
     pub report: FitReport,
 }
 
-struct Problem<'a>(&'a RfmData);
+/// The fitting problem on compressed data sorted by `x`. Per evaluation, the terms that depend
+/// only on `x` (the Gamma and Beta functions) are computed once per frequency, `ln(α + T)` once per
+/// distinct `T` and `ln(α + t_x)` once per distinct `t_x`; each row then costs one log-sum-exp. The
+/// row sum runs in parallel over fixed chunks.
+struct Problem<'a> {
+    data: &'a RfmData,
+    groups: Vec<(f64, f64, std::ops::Range<usize>)>,
+    group_of: Vec<u32>,
+    t_values: Vec<f64>,
+    t_index: Vec<u32>,
+    tx_values: Vec<f64>,
+    tx_index: Vec<u32>,
+    total: f64,
+}
+
+/// Distinct values of a column and each row's index into them.
+fn distinct(v: &[f64]) -> (Vec<f64>, Vec<u32>) {
+    let mut values: Vec<f64> = v.to_vec();
+    values.sort_by(f64::total_cmp);
+    values.dedup();
+    let index = v
+        .iter()
+        .map(|x| values.partition_point(|y| y < x) as u32)
+        .collect();
+    (values, index)
+}
+
+impl<'a> Problem<'a> {
+    fn new(data: &'a RfmData) -> Self {
+        let groups = data.x_groups();
+        let mut group_of = vec![0u32; data.len()];
+        for (g, (_, _, rows)) in groups.iter().enumerate() {
+            for i in rows.clone() {
+                group_of[i] = g as u32;
+            }
+        }
+        let (t_values, t_index) = distinct(&data.t);
+        let (tx_values, tx_index) = distinct(&data.t_x);
+        Self {
+            data,
+            groups,
+            group_of,
+            t_values,
+            t_index,
+            tx_values,
+            tx_index,
+            total: data.total_weight(),
+        }
+    }
+}
 
 impl LogLikelihood<4> for Problem<'_> {
     const NAME: &'static str = "BG/NBD";
     fn log_likelihood<T: Real + Send + Sync>(&self, p: &[T; 4]) -> T {
-        let d = self.0;
-        weighted_sum(d.len(), |i| {
-            BgNbdParams::ln_likelihood(p, d.x[i], d.t_x[i], d.t[i]) * d.weight[i]
+        let [r, alpha, a, b] = *p;
+        let d = self.data;
+        let mut ll = r * alpha.ln() * self.total;
+        let (lg_r, lg_b, lg_ab) = (r.ln_gamma(), b.ln_gamma(), (a + b).ln_gamma());
+        let ln_a = a.ln();
+        // Per frequency: (r + x, ln a - ln(b + x - 1) or None for x = 0).
+        let per_group: Vec<(T, Option<T>)> = self
+            .groups
+            .iter()
+            .map(|&(x, w, _)| {
+                let per_x = (r + x).ln_gamma() - lg_r + lg_ab + (b + x).ln_gamma()
+                    - lg_b
+                    - (a + b + x).ln_gamma();
+                ll = ll + per_x * w;
+                (r + x, (x > 0.0).then(|| ln_a - (b + x - 1.0).ln()))
+            })
+            .collect();
+        let ln_t: Vec<T> = self.t_values.iter().map(|&t| (alpha + t).ln()).collect();
+        let ln_tx: Vec<T> = self.tx_values.iter().map(|&t| (alpha + t).ln()).collect();
+        ll + weighted_sum(d.len(), |i| {
+            let (rx, c4) = per_group[self.group_of[i] as usize];
+            let a3 = -rx * ln_t[self.t_index[i] as usize];
+            let term = match c4 {
+                Some(c) => T::log_add_exp(a3, c - rx * ln_tx[self.tx_index[i] as usize]),
+                None => a3,
+            };
+            term * d.weight[i]
         })
     }
     fn total_weight(&self) -> f64 {
-        self.0.total_weight()
+        self.total
     }
 }
 
@@ -218,7 +296,7 @@ impl BgNbd {
             b: 1.0,
         });
         let (p, report) = fit(
-            &Problem(&data),
+            &Problem::new(&data),
             [init.r, init.alpha, init.a, init.b],
             &self.options,
         )?;

@@ -91,7 +91,8 @@ impl RfmData {
         Self::new(&x, &t_x, &t, None)
     }
 
-    /// Merges identical `(x, t_x, T)` rows, adding their weights (rows keep first-seen order).
+    /// Merges identical `(x, t_x, T)` rows, adding their weights; the result is sorted by `x`, then
+    /// `t_x`, then `T`, so rows with the same frequency are contiguous ([`RfmData::x_groups`]).
     pub fn compress(&self) -> Self {
         let mut index: HashMap<(u64, u64, u64), usize> = HashMap::new();
         let mut out = Self::default();
@@ -110,6 +111,34 @@ impl RfmData {
                     out.t.push(self.t[i]);
                     out.weight.push(self.weight[i]);
                 }
+            }
+        }
+        let mut order: Vec<usize> = (0..out.len()).collect();
+        order.sort_by(|&i, &j| {
+            out.x[i]
+                .total_cmp(&out.x[j])
+                .then(out.t_x[i].total_cmp(&out.t_x[j]))
+                .then(out.t[i].total_cmp(&out.t[j]))
+        });
+        Self {
+            x: order.iter().map(|&i| out.x[i]).collect(),
+            t_x: order.iter().map(|&i| out.t_x[i]).collect(),
+            t: order.iter().map(|&i| out.t[i]).collect(),
+            weight: order.iter().map(|&i| out.weight[i]).collect(),
+        }
+    }
+
+    /// Runs of equal `x` in row order: `(x, total weight, rows)`. On [`RfmData::compress`]ed data
+    /// each frequency appears once, so terms that depend only on `x` are computed once per run.
+    pub fn x_groups(&self) -> Vec<(f64, f64, std::ops::Range<usize>)> {
+        let mut out: Vec<(f64, f64, std::ops::Range<usize>)> = Vec::new();
+        for i in 0..self.len() {
+            match out.last_mut() {
+                Some((x, w, r)) if *x == self.x[i] => {
+                    *w += self.weight[i];
+                    r.end = i + 1;
+                }
+                _ => out.push((self.x[i], self.weight[i], i..i + 1)),
             }
         }
         out
@@ -137,17 +166,29 @@ impl RfmData {
 }
 
 /// Rows per chunk of the deterministic parallel sum.
-const CHUNK: usize = 2048;
+const CHUNK: usize = 256;
 
 /// `sum_i term(i)` over `0..n`, in parallel over fixed chunks and added in a fixed order, so the
 /// result does not depend on the thread count.
 pub(crate) fn weighted_sum<T: Real + Send + Sync>(n: usize, term: impl Fn(usize) -> T + Sync) -> T {
+    range_sum(0..n, term)
+}
+
+/// [`weighted_sum`] over a range of rows.
+pub(crate) fn range_sum<T: Real + Send + Sync>(
+    rows: std::ops::Range<usize>,
+    term: impl Fn(usize) -> T + Sync,
+) -> T {
+    let (start, n) = (rows.start, rows.len());
     if n <= CHUNK {
-        return (0..n).fold(T::cst(0.0), |acc, i| acc + term(i));
+        return rows.fold(T::cst(0.0), |acc, i| acc + term(i));
     }
     let parts: Vec<T> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
-        .map(|c| (c * CHUNK..((c + 1) * CHUNK).min(n)).fold(T::cst(0.0), |acc, i| acc + term(i)))
+        .map(|c| {
+            (start + c * CHUNK..start + ((c + 1) * CHUNK).min(n))
+                .fold(T::cst(0.0), |acc, i| acc + term(i))
+        })
         .collect();
     parts.into_iter().fold(T::cst(0.0), |acc, p| acc + p)
 }

@@ -92,10 +92,16 @@ impl FitReport {
     }
 }
 
+/// A point, the objective there and its gradient.
+type Evaluation = (Vec<f64>, f64, Vec<f64>);
+
 struct Problem<'a, L, const N: usize> {
     model: &'a L,
     scale: f64,
     penalizer: f64,
+    /// The last point evaluated with derivatives: the line search asks for the cost and the
+    /// gradient at the same point, and one dual-number evaluation gives both.
+    cache: std::sync::Mutex<Option<Evaluation>>,
 }
 
 impl<L: LogLikelihood<N>, const N: usize> Problem<'_, L, N> {
@@ -110,19 +116,48 @@ impl<L: LogLikelihood<N>, const N: usize> Problem<'_, L, N> {
         if v.is_finite() { v } else { f64::INFINITY }
     }
 
+    /// Cost and gradient at `theta` from one dual-number evaluation, cached for the next call.
+    fn cost_and_gradient(&self, theta: &[f64]) -> (f64, Vec<f64>) {
+        if let Ok(guard) = self.cache.lock()
+            && let Some((t, c, g)) = guard.as_ref()
+            && t.as_slice() == theta
+        {
+            return (*c, g.clone());
+        }
+        let (c, g) = self.evaluate(theta);
+        if let Ok(mut guard) = self.cache.lock() {
+            *guard = Some((theta.to_vec(), c, g.clone()));
+        }
+        (c, g)
+    }
+
     fn gradient_vec(&self, theta: &[f64]) -> Vec<f64> {
+        self.evaluate(theta).1
+    }
+
+    fn evaluate(&self, theta: &[f64]) -> (f64, Vec<f64>) {
         let mut p = [Dual::<N>::cst(0.0); N];
         for (k, t) in theta.iter().enumerate().take(N) {
             p[k] = Dual::var(*t, k).exp();
         }
         let ll = self.model.log_likelihood(&p);
-        (0..N)
+        let grad = (0..N)
             .map(|k| {
                 let pk = p[k].v;
                 let g = -ll.d[k] / self.scale + 2.0 * self.penalizer * pk * pk;
                 if g.is_finite() { g } else { f64::NAN }
             })
-            .collect()
+            .collect();
+        let pen: f64 = p.iter().map(|x| x.v * x.v).sum::<f64>() * self.penalizer;
+        let cost = -ll.v / self.scale + pen;
+        (
+            if cost.is_finite() {
+                cost
+            } else {
+                f64::INFINITY
+            },
+            grad,
+        )
     }
 }
 
@@ -130,7 +165,7 @@ impl<L: LogLikelihood<N>, const N: usize> CostFunction for Problem<'_, L, N> {
     type Param = Vec<f64>;
     type Output = f64;
     fn cost(&self, p: &Vec<f64>) -> Result<f64, argmin::core::Error> {
-        Ok(self.objective(p))
+        Ok(self.cost_and_gradient(p).0)
     }
 }
 
@@ -138,7 +173,7 @@ impl<L: LogLikelihood<N>, const N: usize> Gradient for Problem<'_, L, N> {
     type Param = Vec<f64>;
     type Gradient = Vec<f64>;
     fn gradient(&self, p: &Vec<f64>) -> Result<Vec<f64>, argmin::core::Error> {
-        Ok(self.gradient_vec(p))
+        Ok(self.cost_and_gradient(p).1)
     }
 }
 
@@ -164,6 +199,7 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
         model,
         scale,
         penalizer: options.penalizer,
+        cache: Default::default(),
     };
     let theta0: Vec<f64> = init.iter().map(|x| x.ln()).collect();
     if !problem.objective(&theta0).is_finite() {
@@ -185,6 +221,7 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
             model,
             scale,
             penalizer: options.penalizer,
+            cache: Default::default(),
         },
         lbfgs,
     )
@@ -213,6 +250,7 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
                 model,
                 scale,
                 penalizer: options.penalizer,
+                cache: Default::default(),
             },
             nm,
         )
@@ -237,6 +275,7 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
                 model,
                 scale,
                 penalizer: options.penalizer,
+                cache: Default::default(),
             },
             lbfgs,
         )

@@ -47,6 +47,15 @@ fn fit_matches_polished_mle_and_published_values() {
         fitted.report.log_likelihood
     );
     assert_eq!(fitted.report.n_customers, 2357.0);
+    // The grouped likelihood used by the fit equals the plain per-customer sum.
+    let data = cdnow();
+    let naive: f64 = (0..data.len())
+        .map(|i| p.log_likelihood(data.x[i], data.t_x[i], data.t[i]))
+        .sum();
+    assert!(
+        (naive - fitted.report.log_likelihood).abs() < 1e-8,
+        "{naive}"
+    );
     let se = fitted.report.standard_errors.clone().unwrap();
     assert!(se.iter().all(|s| *s > 0.0 && s.is_finite()));
 }
