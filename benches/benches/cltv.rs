@@ -24,14 +24,20 @@ fn cdnow_summary() -> (RfmData, &'static str) {
     eprintln!("shared data not found: benchmarking a synthetic 2357-customer summary");
     let mut state = 12345u64;
     let mut next = || {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (state >> 11) as f64 / (1u64 << 53) as f64
     };
     let (mut x, mut tx, mut t) = (vec![], vec![], vec![]);
     for _ in 0..2357 {
         let big_t = 27.0 + (next() * 12.0 * 7.0).round() / 7.0;
         let f = (next() * next() * 8.0).floor();
-        let r = if f > 0.0 { (next() * big_t * 100.0).round() / 100.0 } else { 0.0 };
+        let r = if f > 0.0 {
+            (next() * big_t * 100.0).round() / 100.0
+        } else {
+            0.0
+        };
         x.push(f);
         tx.push(r);
         t.push(big_t);

@@ -19,7 +19,8 @@ pub fn ln_hyp2f1<T: Real>(a: T, b: T, c: T, z: T) -> T {
         return T::cst(f64::NAN);
     }
     if zv == 0.0 {
-        return T::cst(0.0) * z;
+        // ln 2F1 = ab/c z + O(z^2): value 0 with the right first derivatives at z = 0.
+        return a * b / c * z;
     }
     let mut term = T::cst(1.0);
     let mut sum = T::cst(1.0);

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 on success, 2 on bad usage (clap), 1 with a one-line message on bad data or I/O.
 
+mod cltv;
 mod generate;
 mod input;
 mod progress;
@@ -30,6 +31,9 @@ enum Command {
     Summary(Box<summary::SummaryArgs>),
     /// Write a realistic synthetic retail log (online-retail schema) and its parameters.
     Generate(generate::GenerateArgs),
+    /// Customer-lifetime-value models: fit BG/NBD, Pareto/NBD, MBG/NBD, Gamma-Gamma, BG/BB; predict.
+    #[command(subcommand)]
+    Cltv(cltv::CltvCommand),
 }
 
 /// An error for the user: printed as one line, exit code 1.
@@ -47,6 +51,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Summary(args) => summary::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Cltv(cmd) => cltv::run(&cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -268,3 +268,130 @@ fn help_has_examples() {
         assert!(text.contains("Examples:"), "{args:?}: {text}");
     }
 }
+
+fn cltv_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../cltv-core/tests/fixtures")
+        .join(name)
+}
+
+#[test]
+fn cltv_fit_and_predict_on_cdnow() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = cltv_fixture("cdnow_customers_summary_with_transactions.csv");
+    let reference: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(cltv_fixture("bgnbd_cdnow.json")).unwrap())
+            .unwrap();
+    let model = dir.path().join("bgnbd.json");
+    let gg = dir.path().join("gg.json");
+    for (kind, out) in [("bgnbd", &model), ("gamma-gamma", &gg)] {
+        let o = run(&[
+            "cltv",
+            "fit",
+            "--model",
+            kind,
+            "--summary",
+            summary.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    assert_eq!(m["model"], "bgnbd");
+    assert_eq!(m["n_customers"], 2357.0);
+    for k in ["r", "alpha", "a", "b"] {
+        let got = m["params"][k].as_f64().unwrap();
+        let want = reference["polished_mle"][k].as_f64().unwrap();
+        assert!((got - want).abs() < 1e-4 * want, "{k}: {got} vs {want}");
+        assert!(m["standard_errors"][k].as_f64().unwrap() > 0.0);
+    }
+    let ll = m["log_likelihood"].as_f64().unwrap();
+    assert!(
+        (ll - reference["polished_mle"]["log_likelihood"]
+            .as_f64()
+            .unwrap())
+        .abs()
+            < 1e-3
+    );
+
+    let pred = dir.path().join("pred.csv");
+    let o = run(&[
+        "cltv",
+        "predict",
+        "--model",
+        model.to_str().unwrap(),
+        "--spend-model",
+        gg.to_str().unwrap(),
+        "--summary",
+        summary.to_str().unwrap(),
+        "--horizon",
+        "52",
+        "--time-unit",
+        "W",
+        "--output",
+        pred.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&pred).unwrap();
+    assert_eq!(
+        text.lines().next(),
+        Some("customer_id,expected_purchases,p_alive,expected_avg_spend,clv")
+    );
+    assert_eq!(text.lines().count(), 2358);
+    let first: Vec<f64> = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let c1 = &reference["customers"][0];
+    assert_eq!(c1["id"], 1);
+    // Fitted (not lifetimes') parameters: predictions agree to about the parameter tolerance.
+    assert!(
+        (first[1] - c1["expected_purchases_52w"].as_f64().unwrap()).abs() < 1e-3,
+        "{first:?}"
+    );
+    assert!(
+        (first[2] - c1["p_alive"].as_f64().unwrap()).abs() < 1e-3,
+        "{first:?}"
+    );
+    assert!(first[4] > 0.0);
+}
+
+#[test]
+fn cltv_bad_inputs_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "customer_id,frequency,recency,T\n1,2,50,40\n").unwrap();
+    let out = dir.path().join("m.json");
+    let o = run(&[
+        "cltv",
+        "fit",
+        "--model",
+        "bgnbd",
+        "--summary",
+        bad.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("recency 50 is larger than T 40"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "cltv",
+        "fit",
+        "--model",
+        "weibull",
+        "--summary",
+        bad.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -1,0 +1,397 @@
+//! Customer lifetime value as discounted expected cash flow, as lifetimes'
+//! `_customer_lifetime_value` (used by `GammaGammaFitter.customer_lifetime_value`).
+//!
+//! For a horizon of `months` months, a monthly discount rate `d` and `f` model periods per month
+//! (4.345 for weeks, 30 for days, 720 for hours, 1 for months):
+//!
+//! ```text
+//! CLV = Σ_{i=1..months} spend · (E[Y(i f) | x, t_x, T] - E[Y((i-1) f) | x, t_x, T]) / (1 + d)^i
+//! ```
+//!
+//! with `E[Y(t) | ·]` the conditional expected purchases of any [`PurchaseModel`] (BG/NBD,
+//! MBG/NBD) and `spend` the expected value per purchase, usually the Gamma-Gamma conditional
+//! expectation ([`GammaGammaParams::customer_lifetime_value`] does both steps).
+
+use rayon::prelude::*;
+
+use crate::bgnbd::{BgNbdParams, FittedBgNbd};
+use crate::error::{Error, Result};
+use crate::gamma_gamma::GammaGammaParams;
+use crate::mbgnbd::{FittedMbgNbd, MbgNbdParams};
+
+/// A model of the purchase process that predicts a customer's future purchases from her history:
+/// `x` repeat purchases, the last at `t_x`, observed for `T` (`big_t`), all in model periods.
+pub trait PurchaseModel {
+    /// Expected purchases in `(T, T + t]` given the history.
+    fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64;
+    /// Probability that the customer is still alive at `T`.
+    fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64;
+}
+
+impl PurchaseModel for BgNbdParams {
+    fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        BgNbdParams::expected_purchases(self, t, x, t_x, big_t)
+    }
+    fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64 {
+        BgNbdParams::p_alive(self, x, t_x, big_t)
+    }
+}
+
+impl PurchaseModel for FittedBgNbd {
+    fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        self.params.expected_purchases(t, x, t_x, big_t)
+    }
+    fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64 {
+        self.params.p_alive(x, t_x, big_t)
+    }
+}
+
+impl PurchaseModel for MbgNbdParams {
+    fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        MbgNbdParams::expected_purchases(self, t, x, t_x, big_t)
+    }
+    fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64 {
+        MbgNbdParams::p_alive(self, x, t_x, big_t)
+    }
+}
+
+impl PurchaseModel for FittedMbgNbd {
+    fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        self.params.expected_purchases(t, x, t_x, big_t)
+    }
+    fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64 {
+        self.params.p_alive(x, t_x, big_t)
+    }
+}
+
+impl PurchaseModel for crate::pareto_nbd::ParetoNbdParams {
+    fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        crate::pareto_nbd::ParetoNbdParams::expected_purchases(self, t, x, t_x, big_t)
+    }
+    fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64 {
+        crate::pareto_nbd::ParetoNbdParams::p_alive(self, x, t_x, big_t)
+    }
+}
+
+impl PurchaseModel for crate::pareto_nbd::FittedParetoNbd {
+    fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        self.params.expected_purchases(t, x, t_x, big_t)
+    }
+    fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64 {
+        self.params.p_alive(x, t_x, big_t)
+    }
+}
+
+/// The unit of the model's time axis (what `T` is measured in).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum TimeUnit {
+    /// Hours: 720 per month.
+    Hour,
+    /// Days: 30 per month (lifetimes' default).
+    #[default]
+    Day,
+    /// Weeks: 4.345 per month.
+    Week,
+    /// Months.
+    Month,
+}
+
+impl TimeUnit {
+    /// Model periods per month, as lifetimes: `{"H": 720, "D": 30, "W": 4.345, "M": 1}`.
+    pub fn periods_per_month(self) -> f64 {
+        match self {
+            Self::Hour => 720.0,
+            Self::Day => 30.0,
+            Self::Week => 4.345,
+            Self::Month => 1.0,
+        }
+    }
+}
+
+/// How to value a customer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ClvOptions {
+    /// Horizon in months (default 12).
+    pub months: u32,
+    /// Monthly discount rate (default 0.01).
+    pub monthly_discount_rate: f64,
+    /// Unit of `t_x` and `T` (default [`TimeUnit::Day`], as lifetimes).
+    pub unit: TimeUnit,
+}
+
+impl Default for ClvOptions {
+    fn default() -> Self {
+        Self {
+            months: 12,
+            monthly_discount_rate: 0.01,
+            unit: TimeUnit::Day,
+        }
+    }
+}
+
+impl ClvOptions {
+    /// Checks the options.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a discount rate that is not finite or is `<= -1`.
+    pub fn check(&self) -> Result<()> {
+        let d = self.monthly_discount_rate;
+        if !(d.is_finite() && d > -1.0) {
+            return Err(Error::InvalidParameter {
+                name: "monthly_discount_rate",
+                value: d,
+                reason: "must be finite and > -1",
+            });
+        }
+        Ok(())
+    }
+}
+
+fn check_customer(row: usize, x: f64, t_x: f64, big_t: f64, spend: f64) -> Result<()> {
+    let bad = |reason: String| Err(Error::InvalidInput { row, reason });
+    if !(x.is_finite() && t_x.is_finite() && big_t.is_finite() && spend.is_finite()) {
+        return bad(format!(
+            "non-finite value (x={x}, t_x={t_x}, T={big_t}, spend={spend})"
+        ));
+    }
+    if x < 0.0 || t_x < 0.0 {
+        return bad(format!("negative value (x={x}, t_x={t_x})"));
+    }
+    if big_t <= 0.0 {
+        return bad(format!("T must be > 0, got {big_t}"));
+    }
+    if t_x > big_t * (1.0 + 1e-12) {
+        return bad(format!("recency {t_x} is larger than T {big_t}"));
+    }
+    Ok(())
+}
+
+/// The discounted sum without checks. The arithmetic follows lifetimes step by step (the time
+/// points are `i · f` and `i · f - f`, the exponent `(i · f) / f`), so results agree to rounding.
+fn clv_unchecked<M: PurchaseModel + ?Sized>(
+    model: &M,
+    x: f64,
+    t_x: f64,
+    big_t: f64,
+    spend: f64,
+    options: &ClvOptions,
+) -> f64 {
+    let factor = options.unit.periods_per_month();
+    let growth = 1.0 + options.monthly_discount_rate;
+    let mut clv = 0.0;
+    for i in 1..=options.months {
+        let t = f64::from(i) * factor;
+        let purchases = model.expected_purchases(t, x, t_x, big_t)
+            - model.expected_purchases(t - factor, x, t_x, big_t);
+        clv += spend * purchases / growth.powf(t / factor);
+    }
+    clv
+}
+
+/// CLV of one customer with history `(x, t_x, T)` and expected spend per purchase `spend`
+/// (see the [module docs](self) for the formula).
+///
+/// # Errors
+/// [`Error::InvalidParameter`] for bad options ([`ClvOptions::check`]); [`Error::InvalidInput`]
+/// (row 0) for a non-finite value, a negative `x` or `t_x`, `T <= 0` or `t_x > T`.
+///
+/// # Examples
+/// ```
+/// use custalyze_cltv_core::{BgNbdParams, ClvOptions, TimeUnit, customer_lifetime_value};
+/// # fn main() -> custalyze_cltv_core::Result<()> {
+/// let model = BgNbdParams::new(0.243, 4.414, 0.793, 2.426)?;
+/// let options = ClvOptions { unit: TimeUnit::Week, ..ClvOptions::default() };
+/// let clv = customer_lifetime_value(&model, 2.0, 30.43, 38.86, 24.66, &options)?;
+/// assert!(clv > 0.0);
+/// # Ok(())
+/// # }
+/// ```
+pub fn customer_lifetime_value<M: PurchaseModel + ?Sized>(
+    model: &M,
+    x: f64,
+    t_x: f64,
+    big_t: f64,
+    spend: f64,
+    options: &ClvOptions,
+) -> Result<f64> {
+    options.check()?;
+    check_customer(0, x, t_x, big_t, spend)?;
+    Ok(clv_unchecked(model, x, t_x, big_t, spend, options))
+}
+
+/// CLV of many customers (columns of equal length), in parallel; the result is in input order and
+/// does not depend on the thread count.
+///
+/// # Errors
+/// [`Error::EmptyInput`] when the columns differ in length; otherwise as
+/// [`customer_lifetime_value`], naming the first bad row.
+pub fn customer_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
+    model: &M,
+    x: &[f64],
+    t_x: &[f64],
+    big_t: &[f64],
+    spend: &[f64],
+    options: &ClvOptions,
+) -> Result<Vec<f64>> {
+    options.check()?;
+    let n = x.len();
+    if t_x.len() != n || big_t.len() != n || spend.len() != n {
+        return Err(Error::EmptyInput {
+            reason: format!(
+                "need equally long columns (x {n}, t_x {}, T {}, spend {})",
+                t_x.len(),
+                big_t.len(),
+                spend.len()
+            ),
+        });
+    }
+    for i in 0..n {
+        check_customer(i, x[i], t_x[i], big_t[i], spend[i])?;
+    }
+    Ok((0..n)
+        .into_par_iter()
+        .map(|i| clv_unchecked(model, x[i], t_x[i], big_t[i], spend[i], options))
+        .collect())
+}
+
+impl GammaGammaParams {
+    /// CLV with the expected spend per purchase from this Gamma-Gamma model,
+    /// [`GammaGammaParams::conditional_expected_average_profit`]`(x, m)`, and the purchases from
+    /// `model`: lifetimes' `GammaGammaFitter.customer_lifetime_value`. `m` is the customer's mean
+    /// repeat-purchase value (ignored for `x = 0`).
+    ///
+    /// # Errors
+    /// As [`customer_lifetime_value`]; also [`Error::InvalidInput`] for a non-finite or negative `m`
+    /// and when the expected spend is infinite (`p x + q <= 1`).
+    pub fn customer_lifetime_value<M: PurchaseModel + ?Sized>(
+        &self,
+        model: &M,
+        x: f64,
+        t_x: f64,
+        big_t: f64,
+        m: f64,
+        options: &ClvOptions,
+    ) -> Result<f64> {
+        if !(m.is_finite() && m >= 0.0) {
+            return Err(Error::InvalidInput {
+                row: 0,
+                reason: format!("mean spend must be finite and >= 0, got {m}"),
+            });
+        }
+        customer_lifetime_value(
+            model,
+            x,
+            t_x,
+            big_t,
+            self.conditional_expected_average_profit(x, m),
+            options,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn model() -> BgNbdParams {
+        BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()
+    }
+
+    #[test]
+    fn rejects_bad_discount_rate() {
+        for d in [-1.0, f64::NAN, f64::INFINITY] {
+            let options = ClvOptions {
+                monthly_discount_rate: d,
+                ..ClvOptions::default()
+            };
+            assert!(matches!(
+                customer_lifetime_value(&model(), 1.0, 1.0, 2.0, 10.0, &options),
+                Err(Error::InvalidParameter { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn rejects_bad_customers() {
+        let o = ClvOptions::default();
+        for (x, tx, t, s) in [
+            (-1.0, 0.0, 2.0, 1.0),
+            (1.0, 3.0, 2.0, 1.0),
+            (1.0, 1.0, 0.0, 1.0),
+            (1.0, 1.0, 2.0, f64::NAN),
+        ] {
+            assert!(matches!(
+                customer_lifetime_value(&model(), x, tx, t, s, &o),
+                Err(Error::InvalidInput { row: 0, .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn batch_rejects_mismatched_columns_and_names_rows() {
+        let o = ClvOptions::default();
+        assert!(matches!(
+            customer_lifetime_values(&model(), &[1.0], &[1.0, 2.0], &[2.0], &[1.0], &o),
+            Err(Error::EmptyInput { .. })
+        ));
+        assert!(matches!(
+            customer_lifetime_values(
+                &model(),
+                &[1.0, 1.0],
+                &[1.0, 3.0],
+                &[2.0, 2.0],
+                &[1.0, 1.0],
+                &o
+            ),
+            Err(Error::InvalidInput { row: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn gamma_gamma_clv_rejects_bad_spend() {
+        let g = GammaGammaParams::new(6.25, 3.74, 15.44).unwrap();
+        assert!(matches!(
+            g.customer_lifetime_value(&model(), 1.0, 1.0, 2.0, -3.0, &ClvOptions::default()),
+            Err(Error::InvalidInput { .. })
+        ));
+        let g = GammaGammaParams::new(0.1, 0.5, 15.44).unwrap();
+        assert!(matches!(
+            g.customer_lifetime_value(&model(), 1.0, 1.0, 2.0, 3.0, &ClvOptions::default()),
+            Err(Error::InvalidInput { .. })
+        ));
+    }
+
+    #[test]
+    fn batch_equals_single() {
+        let o = ClvOptions {
+            unit: TimeUnit::Week,
+            ..ClvOptions::default()
+        };
+        let (x, tx, t, s) = (
+            [0.0, 2.0, 7.0],
+            [0.0, 30.0, 5.0],
+            [38.0, 38.0, 34.0],
+            [35.0, 24.0, 27.0],
+        );
+        let batch = customer_lifetime_values(&model(), &x, &tx, &t, &s, &o).unwrap();
+        for i in 0..3 {
+            let one = customer_lifetime_value(&model(), x[i], tx[i], t[i], s[i], &o).unwrap();
+            assert_eq!(batch[i].to_bits(), one.to_bits());
+        }
+    }
+
+    #[test]
+    fn zero_months_is_zero() {
+        let o = ClvOptions {
+            months: 0,
+            ..ClvOptions::default()
+        };
+        assert_eq!(
+            customer_lifetime_value(&model(), 2.0, 30.0, 38.0, 20.0, &o).unwrap(),
+            0.0
+        );
+    }
+}

@@ -1,0 +1,453 @@
+//! The Gamma-Gamma model of monetary value (Fader & Hardie 2013, "The Gamma-Gamma Model of
+//! Monetary Value", <http://www.brucehardie.com/notes/025/>; Colombo & Jiang 1999, "A stochastic
+//! RFM model", Journal of Interactive Marketing 13(3), 2-12).
+//!
+//! The value of each transaction of a customer is `Z ~ Gamma(p, ν)` (shape `p`, rate `ν`), and the
+//! rate varies across customers as `ν ~ Gamma(q, v)` (shape `q`, rate `v`). Spend is assumed
+//! independent of the transaction process, so the model is fitted on repeat buyers only: a customer
+//! with `x > 0` repeat transactions of mean value `m` contributes (equation 1a of the note, the density
+//! of the mean `m`)
+//!
+//! ```text
+//! L = Γ(p x + q) / (Γ(p x) Γ(q)) · v^q · m^(p x - 1) · x^(p x) / (v + x m)^(p x + q)
+//! ```
+//!
+//! evaluated in log space. The conditional expectation of a customer's mean spend (equation 5) is a
+//! weighted average of the population mean `p v / (q - 1)` and the customer's own mean `m`.
+
+use std::collections::HashMap;
+
+use crate::data::weighted_sum;
+use crate::error::{Error, Result};
+use crate::optim::{FitOptions, FitReport, LogLikelihood, fit};
+use crate::real::Real;
+
+/// Spend data of repeat buyers: repeat transactions `x > 0` and their mean value `m > 0` per row,
+/// with a weight (the number of customers sharing the row).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SpendData {
+    /// Repeat transactions (> 0).
+    pub x: Vec<f64>,
+    /// Mean value of the repeat transactions (> 0).
+    pub m: Vec<f64>,
+    /// Customers per row.
+    pub weight: Vec<f64>,
+}
+
+impl SpendData {
+    /// Rows from columns (weights default to 1), validated.
+    ///
+    /// # Errors
+    /// [`Error::EmptyInput`] when there are no rows or the columns differ in length;
+    /// [`Error::InvalidInput`] naming the first row with `x <= 0`, `m <= 0`, a non-finite value or a
+    /// negative weight. Customers without repeat purchases carry no spend information; drop them
+    /// first, or use [`SpendData::from_customers`], which does.
+    pub fn new(x: &[f64], m: &[f64], weight: Option<&[f64]>) -> Result<Self> {
+        check_lengths(x, m, weight)?;
+        for i in 0..x.len() {
+            check_row(i, x[i], m[i], weight.map_or(1.0, |w| w[i]))?;
+        }
+        Ok(Self {
+            x: x.to_vec(),
+            m: m.to_vec(),
+            weight: weight.map_or_else(|| vec![1.0; x.len()], <[f64]>::to_vec),
+        })
+    }
+
+    /// The repeat buyers among all customers: rows with `x == 0` are dropped (their `m` is not
+    /// looked at, lifetimes' summaries put 0 there), the others validated as in [`SpendData::new`].
+    /// Returns the data and the number of rows dropped.
+    ///
+    /// # Errors
+    /// [`Error::EmptyInput`] when the columns are empty or differ in length, or no customer has a
+    /// repeat purchase; [`Error::InvalidInput`] for a row (index into the input) with a negative or
+    /// non-finite `x`, or `x > 0` with a bad `m` or weight.
+    pub fn from_customers(x: &[f64], m: &[f64], weight: Option<&[f64]>) -> Result<(Self, usize)> {
+        check_lengths(x, m, weight)?;
+        let mut out = Self::default();
+        let mut dropped = 0;
+        for i in 0..x.len() {
+            if x[i] == 0.0 {
+                dropped += 1;
+                continue;
+            }
+            let w = weight.map_or(1.0, |w| w[i]);
+            check_row(i, x[i], m[i], w)?;
+            out.x.push(x[i]);
+            out.m.push(m[i]);
+            out.weight.push(w);
+        }
+        if out.is_empty() {
+            return Err(Error::EmptyInput {
+                reason: format!("none of the {} customers has a repeat purchase", x.len()),
+            });
+        }
+        Ok((out, dropped))
+    }
+
+    /// Merges identical `(x, m)` rows, adding their weights (rows keep first-seen order).
+    pub fn compress(&self) -> Self {
+        let mut index: HashMap<(u64, u64), usize> = HashMap::new();
+        let mut out = Self::default();
+        for i in 0..self.len() {
+            let key = (self.x[i].to_bits(), self.m[i].to_bits());
+            match index.get(&key) {
+                Some(&k) => out.weight[k] += self.weight[i],
+                None => {
+                    index.insert(key, out.len());
+                    out.x.push(self.x[i]);
+                    out.m.push(self.m[i]);
+                    out.weight.push(self.weight[i]);
+                }
+            }
+        }
+        out
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.x.len()
+    }
+
+    /// True without rows.
+    pub fn is_empty(&self) -> bool {
+        self.x.is_empty()
+    }
+
+    /// Sum of the weights.
+    pub fn total_weight(&self) -> f64 {
+        self.weight.iter().sum()
+    }
+
+    /// Weighted mean of `m` (0 without weight).
+    pub fn mean_spend(&self) -> f64 {
+        let w = self.total_weight();
+        if w > 0.0 {
+            self.m
+                .iter()
+                .zip(&self.weight)
+                .map(|(m, w)| m * w)
+                .sum::<f64>()
+                / w
+        } else {
+            0.0
+        }
+    }
+}
+
+fn check_lengths(x: &[f64], m: &[f64], weight: Option<&[f64]>) -> Result<()> {
+    let n = x.len();
+    if n == 0 || m.len() != n || weight.is_some_and(|w| w.len() != n) {
+        return Err(Error::EmptyInput {
+            reason: format!(
+                "need equally long, non-empty columns (x {}, m {}, weights {})",
+                n,
+                m.len(),
+                weight.map_or(n, <[f64]>::len)
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn check_row(row: usize, x: f64, m: f64, w: f64) -> Result<()> {
+    let bad = |reason: String| Err(Error::InvalidInput { row, reason });
+    if !(x.is_finite() && m.is_finite() && w.is_finite()) {
+        return bad(format!("non-finite value (x={x}, m={m}, weight={w})"));
+    }
+    if x <= 0.0 {
+        return bad(format!(
+            "the Gamma-Gamma model needs repeat buyers, x must be > 0, got {x}"
+        ));
+    }
+    if m <= 0.0 {
+        return bad(format!("mean spend m must be > 0, got {m}"));
+    }
+    if w < 0.0 {
+        return bad(format!("negative weight {w}"));
+    }
+    Ok(())
+}
+
+/// Gamma-Gamma parameters: transaction values `Gamma(p, ν)` with `ν ~ Gamma(q, v)`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct GammaGammaParams {
+    /// Shape of a customer's transaction-value distribution.
+    pub p: f64,
+    /// Shape of the distribution of the transaction-value rate ν across customers.
+    pub q: f64,
+    /// Rate (in money units) of the distribution of ν across customers.
+    pub v: f64,
+}
+
+impl GammaGammaParams {
+    /// Validated parameters.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a parameter that is not finite and positive.
+    pub fn new(p: f64, q: f64, v: f64) -> Result<Self> {
+        for (name, value) in [("p", p), ("q", q), ("v", v)] {
+            if !(value.is_finite() && value > 0.0) {
+                return Err(Error::InvalidParameter {
+                    name,
+                    value,
+                    reason: "must be finite and > 0",
+                });
+            }
+        }
+        Ok(Self { p, q, v })
+    }
+
+    /// One customer's log-likelihood (generic for exact gradients), equation 1a of the note.
+    pub(crate) fn ln_likelihood<T: Real>(params: &[T; 3], x: f64, m: f64) -> T {
+        let [p, q, v] = *params;
+        let px = p * x;
+        (px + q).ln_gamma() - px.ln_gamma() - q.ln_gamma()
+            + q * v.ln()
+            + (px - 1.0) * m.ln()
+            + px * x.ln()
+            - (px + q) * (v + x * m).ln()
+    }
+
+    /// Population mean of the transaction value, `E[Z] = p v / (q - 1)` (infinite for `q <= 1`).
+    pub fn mean_spend(&self) -> f64 {
+        if self.q > 1.0 {
+            self.p * self.v / (self.q - 1.0)
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// Expected mean transaction value of a customer with `x` repeat transactions of mean value `m`
+    /// (equation 5 of the note; lifetimes' `conditional_expected_average_profit`):
+    ///
+    /// ```text
+    /// E[Z | x, m] = (q - 1)/(p x + q - 1) · p v/(q - 1) + p x/(p x + q - 1) · m
+    ///             = p (v + x m) / (p x + q - 1)
+    /// ```
+    ///
+    /// computed in the second form, which is also right for `q <= 1` as long as `p x + q > 1`. For
+    /// `x = 0` it is the population mean [`GammaGammaParams::mean_spend`] whatever `m`; where the
+    /// posterior mean does not exist (`p x + q <= 1`) it is infinite.
+    pub fn conditional_expected_average_profit(&self, x: f64, m: f64) -> f64 {
+        let denominator = self.p * x + self.q - 1.0;
+        if denominator <= 0.0 {
+            return f64::INFINITY;
+        }
+        let spend = if x > 0.0 { x * m } else { 0.0 };
+        self.p * (self.v + spend) / denominator
+    }
+}
+
+/// The Gamma-Gamma fitter. `GammaGamma::new().fit(&spend)?` returns a [`FittedGammaGamma`].
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct GammaGamma {
+    /// Fitting options.
+    pub options: FitOptions,
+    /// Starting values (default: see [`GammaGamma::fit`]).
+    pub init: Option<GammaGammaParams>,
+}
+
+/// A fitted Gamma-Gamma model: the parameters and how they were found. Serialisable.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FittedGammaGamma {
+    /// The estimates.
+    pub params: GammaGammaParams,
+    /// Log-likelihood, standard errors (order p, q, v) and optimiser details.
+    pub report: FitReport,
+}
+
+struct Problem<'a>(&'a SpendData);
+
+impl LogLikelihood<3> for Problem<'_> {
+    const NAME: &'static str = "Gamma-Gamma";
+    fn log_likelihood<T: Real + Send + Sync>(&self, p: &[T; 3]) -> T {
+        let d = self.0;
+        weighted_sum(d.len(), |i| {
+            GammaGammaParams::ln_likelihood(p, d.x[i], d.m[i]) * d.weight[i]
+        })
+    }
+    fn total_weight(&self) -> f64 {
+        self.0.total_weight()
+    }
+}
+
+impl GammaGamma {
+    /// A fitter with default options.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the L2 penalizer (lifetimes' `penalizer_coef`).
+    pub fn penalizer(mut self, c: f64) -> Self {
+        self.options.penalizer = c;
+        self
+    }
+
+    /// Sets starting values.
+    pub fn init(mut self, p: GammaGammaParams) -> Self {
+        self.init = Some(p);
+        self
+    }
+
+    /// Maximum-likelihood fit on (compressed) data. Default start: p = 1, q = 2, v = the weighted
+    /// mean of `m` (so the starting population mean spend is the sample's).
+    ///
+    /// # Errors
+    /// [`Error::EmptyInput`] for no rows or zero total weight, [`Error::NotConverged`] with the last
+    /// parameters when the optimiser does not reach a stationary point, [`Error::InvalidParameter`]
+    /// for bad options.
+    pub fn fit(&self, data: &SpendData) -> Result<FittedGammaGamma> {
+        if data.is_empty() || data.total_weight() <= 0.0 {
+            return Err(Error::EmptyInput {
+                reason: "Gamma-Gamma needs at least one repeat buyer".into(),
+            });
+        }
+        let data = data.compress();
+        let init = self.init.unwrap_or(GammaGammaParams {
+            p: 1.0,
+            q: 2.0,
+            v: data.mean_spend().max(1e-3),
+        });
+        let (p, report) = fit(&Problem(&data), [init.p, init.q, init.v], &self.options)?;
+        Ok(FittedGammaGamma {
+            params: GammaGammaParams {
+                p: p[0],
+                q: p[1],
+                v: p[2],
+            },
+            report,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn rejects_bad_parameters() {
+        assert!(GammaGammaParams::new(1.0, 2.0, 3.0).is_ok());
+        for (p, q, v) in [(0.0, 2.0, 3.0), (1.0, -2.0, 3.0), (1.0, 2.0, f64::NAN)] {
+            assert!(matches!(
+                GammaGammaParams::new(p, q, v),
+                Err(Error::InvalidParameter { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn rejects_empty_and_mismatched_columns() {
+        assert!(matches!(
+            SpendData::new(&[], &[], None),
+            Err(Error::EmptyInput { .. })
+        ));
+        assert!(matches!(
+            SpendData::new(&[1.0], &[1.0, 2.0], None),
+            Err(Error::EmptyInput { .. })
+        ));
+        assert!(matches!(
+            SpendData::new(&[1.0], &[1.0], Some(&[1.0, 1.0])),
+            Err(Error::EmptyInput { .. })
+        ));
+    }
+
+    #[test]
+    fn rejects_zero_frequency() {
+        assert!(matches!(
+            SpendData::new(&[1.0, 0.0], &[5.0, 5.0], None),
+            Err(Error::InvalidInput { row: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn rejects_non_positive_spend() {
+        assert!(matches!(
+            SpendData::new(&[1.0, 2.0], &[5.0, 0.0], None),
+            Err(Error::InvalidInput { row: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn rejects_non_finite_values() {
+        assert!(matches!(
+            SpendData::new(&[1.0, 2.0], &[5.0, f64::INFINITY], None),
+            Err(Error::InvalidInput { row: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn rejects_negative_weight() {
+        assert!(matches!(
+            SpendData::new(&[1.0], &[5.0], Some(&[-1.0])),
+            Err(Error::InvalidInput { row: 0, .. })
+        ));
+    }
+
+    #[test]
+    fn from_customers_drops_one_time_buyers() {
+        let (d, dropped) =
+            SpendData::from_customers(&[0.0, 2.0, 0.0, 1.0], &[0.0, 10.0, 0.0, 4.0], None).unwrap();
+        assert_eq!(dropped, 2);
+        assert_eq!(d.x, vec![2.0, 1.0]);
+        assert_eq!(d.m, vec![10.0, 4.0]);
+        // Rows keep their index in the input.
+        assert!(matches!(
+            SpendData::from_customers(&[0.0, 2.0, 1.0], &[0.0, 10.0, -4.0], None),
+            Err(Error::InvalidInput { row: 2, .. })
+        ));
+        assert!(matches!(
+            SpendData::from_customers(&[0.0, 0.0], &[0.0, 0.0], None),
+            Err(Error::EmptyInput { .. })
+        ));
+    }
+
+    #[test]
+    fn fit_rejects_zero_weight() {
+        let d = SpendData::new(&[1.0], &[5.0], Some(&[0.0])).unwrap();
+        assert!(matches!(
+            GammaGamma::new().fit(&d),
+            Err(Error::EmptyInput { .. })
+        ));
+    }
+
+    #[test]
+    fn conditional_expectation_forms_agree() {
+        let g = GammaGammaParams::new(6.25, 3.74, 15.44).unwrap();
+        let (x, m) = (3.0, 20.0);
+        let w = g.p * x / (g.p * x + g.q - 1.0);
+        let lifetimes = (1.0 - w) * g.mean_spend() + w * m;
+        let got = g.conditional_expected_average_profit(x, m);
+        assert!((got - lifetimes).abs() < 1e-12 * lifetimes);
+        assert_eq!(g.conditional_expected_average_profit(0.0, 99.0), {
+            g.p * g.v / (g.q - 1.0)
+        });
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        use crate::real::Dual;
+        let (x, m) = (3.0, 20.0);
+        let p = [6.2, 3.7, 15.4];
+        let dual = [
+            Dual::<3>::var(p[0], 0),
+            Dual::<3>::var(p[1], 1),
+            Dual::<3>::var(p[2], 2),
+        ];
+        let g = GammaGammaParams::ln_likelihood(&dual, x, m);
+        for k in 0..3 {
+            let h = 1e-6;
+            let (mut up, mut down) = (p, p);
+            up[k] += h;
+            down[k] -= h;
+            let fd = (GammaGammaParams::ln_likelihood(&up, x, m)
+                - GammaGammaParams::ln_likelihood(&down, x, m))
+                / (2.0 * h);
+            assert!((g.d[k] - fd).abs() < 1e-6, "{k}: {} vs {fd}", g.d[k]);
+        }
+    }
+}

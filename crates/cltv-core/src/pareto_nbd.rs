@@ -1,0 +1,340 @@
+//! The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987, "Counting Your Customers: Who Are
+//! They and What Will They Do Next?", Management Science 33(1), 1-24), with the likelihood and
+//! conditional expectations of Fader & Hardie (2005), "A Note on Deriving the Pareto/NBD Model and
+//! Related Expressions".
+//!
+//! While alive, a customer buys as a Poisson process with rate λ ~ Gamma(r, α); her lifetime is
+//! exponential with rate μ ~ Gamma(s, β). For a customer with `x` repeat purchases, the last at
+//! `t_x`, observed for `T` (equations 18-20 of the note):
+//!
+//! ```text
+//! L = Γ(r+x) α^r β^s / Γ(r) · [ 1 / ((α+T)^(r+x) (β+T)^s) + s/(r+s+x) · A0 ]
+//!
+//! α ≥ β:  A0 = 2F1(r+s+x, s+1; r+s+x+1; (α-β)/(α+t_x)) / (α+t_x)^(r+s+x)
+//!            - 2F1(r+s+x, s+1; r+s+x+1; (α-β)/(α+T))   / (α+T)^(r+s+x)
+//! α < β:  A0 = 2F1(r+s+x, r+x; r+s+x+1; (β-α)/(β+t_x)) / (β+t_x)^(r+s+x)
+//!            - 2F1(r+s+x, r+x; r+s+x+1; (β-α)/(β+T))   / (β+T)^(r+s+x)
+//! ```
+//!
+//! Everything is evaluated in log space: `ln A0` is a log-difference ([`Real::log_sub_exp`]) of two
+//! log-hypergeometric terms ([`ln_hyp2f1`]), so the likelihood, P(alive) and the expectations stay
+//! finite for any frequency (lifetimes, which exponentiates `2F1` first, returns NaN at frequencies
+//! in the hundreds).
+
+use crate::data::{RfmData, weighted_sum};
+use crate::error::{Error, Result};
+use crate::optim::{FitOptions, FitReport, LogLikelihood, fit};
+use crate::real::Real;
+use crate::special::ln_hyp2f1;
+
+/// Pareto/NBD parameters: purchase-rate heterogeneity Gamma(r, α) and dropout-rate heterogeneity
+/// Gamma(s, β).
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ParetoNbdParams {
+    /// Shape of the purchase-rate distribution.
+    pub r: f64,
+    /// Scale (in periods) of the purchase-rate distribution.
+    pub alpha: f64,
+    /// Shape of the dropout-rate distribution.
+    pub s: f64,
+    /// Scale (in periods) of the dropout-rate distribution.
+    pub beta: f64,
+}
+
+impl ParetoNbdParams {
+    /// Validated parameters.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a parameter that is not finite and positive.
+    pub fn new(r: f64, alpha: f64, s: f64, beta: f64) -> Result<Self> {
+        for (name, v) in [("r", r), ("alpha", alpha), ("s", s), ("beta", beta)] {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(Error::InvalidParameter {
+                    name,
+                    value: v,
+                    reason: "must be finite and > 0",
+                });
+            }
+        }
+        Ok(Self { r, alpha, s, beta })
+    }
+
+    /// `ln A0` of equations 19-20 of Fader & Hardie's note (`-inf` when `t_x >= T`, where `A0 = 0`).
+    /// The form is chosen by the larger of α and β so the hypergeometric argument is in `[0, 1)`.
+    fn ln_a0<T: Real>(p: &[T; 4], x: f64, t_x: f64, t: f64) -> T {
+        let [r, alpha, s, beta] = *p;
+        if t_x >= t {
+            return T::cst(f64::NEG_INFINITY);
+        }
+        let (hi, lo, b) = if alpha.value() >= beta.value() {
+            (alpha, beta, s + 1.0)
+        } else {
+            (beta, alpha, r + x)
+        };
+        let a = r + s + x;
+        let c = a + 1.0;
+        let term = |age: f64| {
+            let q = hi + age;
+            let z = (hi - lo) / q;
+            // At α = β exactly (the default start of the fit) z is 0; `ln_hyp2f1` returns its
+            // value 0 there but not its derivative `ab/c` with respect to z, which the gradient
+            // needs. The first-order expansion carries both exactly.
+            let ln_h = if z.value() == 0.0 {
+                a * b / c * z
+            } else {
+                ln_hyp2f1(a, b, c, z)
+            };
+            ln_h - a * q.ln()
+        };
+        T::log_sub_exp(term(t_x), term(t))
+    }
+
+    /// The two log-terms of the likelihood without the common factor
+    /// `Γ(r+x) α^r β^s / Γ(r)`: `(-(r+x) ln(α+T) - s ln(β+T), ln s - ln(r+s+x) + ln A0)`.
+    fn ln_terms<T: Real>(p: &[T; 4], x: f64, t_x: f64, t: f64) -> (T, T) {
+        let [r, alpha, s, beta] = *p;
+        let survive = -(r + x) * (alpha + t).ln() - s * (beta + t).ln();
+        let died = s.ln() - (r + s + x).ln() + Self::ln_a0(p, x, t_x, t);
+        (survive, died)
+    }
+
+    /// One customer's log-likelihood (generic for exact gradients), equation 18 of the note.
+    pub(crate) fn ln_likelihood<T: Real>(p: &[T; 4], x: f64, t_x: f64, t: f64) -> T {
+        let [r, alpha, s, beta] = *p;
+        let a1 = (r + x).ln_gamma() - r.ln_gamma() + r * alpha.ln() + s * beta.ln();
+        let (survive, died) = Self::ln_terms(p, x, t_x, t);
+        a1 + T::log_add_exp(survive, died)
+    }
+
+    fn as_array(&self) -> [f64; 4] {
+        [self.r, self.alpha, self.s, self.beta]
+    }
+
+    /// The log-likelihood of one customer with history `(x, t_x, T)` at these parameters.
+    pub fn log_likelihood(&self, x: f64, t_x: f64, t: f64) -> f64 {
+        Self::ln_likelihood(&self.as_array(), x, t_x, t)
+    }
+
+    /// P(alive at `T`) of a customer with history `(x, t_x, T)` (equation 21 of the note):
+    ///
+    /// ```text
+    /// P(alive) = 1 / (1 + s/(r+s+x) · (α+T)^(r+x) (β+T)^s · A0)
+    /// ```
+    /// computed as a logistic function of the log-odds, so it stays in [0, 1] and finite for any
+    /// frequency.
+    pub fn p_alive(&self, x: f64, t_x: f64, t: f64) -> f64 {
+        let (survive, died) = Self::ln_terms(&self.as_array(), x, t_x, t);
+        let ln_odds = died - survive;
+        if ln_odds.is_nan() {
+            return f64::NAN;
+        }
+        // 1 / (1 + e^d) without overflow.
+        if ln_odds > 0.0 {
+            (-ln_odds).exp() / (1.0 + (-ln_odds).exp())
+        } else {
+            1.0 / (1.0 + ln_odds.exp())
+        }
+    }
+
+    /// Expected purchases in `(T, T + t]` of a customer with history `(x, t_x, T)` (equation 22 of
+    /// the note):
+    ///
+    /// ```text
+    /// E[Y(t) | x, t_x, T] = P(alive) · (r+x)(β+T) / ((α+T)(s-1)) · [1 - ((β+T)/(β+T+t))^(s-1)]
+    /// ```
+    /// At `s = 1` the bracket over `s - 1` is its limit `ln((β+T+t)/(β+T))`.
+    pub fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        if t <= 0.0 {
+            return 0.0;
+        }
+        let (r, alpha, s, beta) = (self.r, self.alpha, self.s, self.beta);
+        let rate = (r + x) / (alpha + big_t);
+        self.p_alive(x, t_x, big_t) * rate * lifetime_factor(s, beta + big_t, t)
+    }
+
+    /// Expected purchases in `(0, t]` of a newly acquired customer (equation 17 of the note):
+    /// `E[X(t)] = r β / (α (s-1)) · [1 - (β/(β+t))^(s-1)]` (at `s = 1`: `r β/α · ln((β+t)/β)`).
+    pub fn expected_purchases_new(&self, t: f64) -> f64 {
+        if t <= 0.0 {
+            return 0.0;
+        }
+        self.r / self.alpha * lifetime_factor(self.s, self.beta, t)
+    }
+}
+
+/// `b / (s-1) · [1 - (b/(b+t))^(s-1)]`, the expected time alive in a window of length `t` for a
+/// Gamma(s, b) mixture of exponential lifetimes, with its limit `b ln((b+t)/b)` at `s = 1`.
+fn lifetime_factor(s: f64, b: f64, t: f64) -> f64 {
+    let ln_q = b.ln() - (b + t).ln();
+    let sm1 = s - 1.0;
+    if sm1 == 0.0 {
+        -b * ln_q
+    } else {
+        -b * (sm1 * ln_q).exp_m1() / sm1
+    }
+}
+
+/// The Pareto/NBD fitter. `ParetoNbd::new().fit(&data)?` returns a [`FittedParetoNbd`].
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ParetoNbd {
+    /// Fitting options.
+    pub options: FitOptions,
+    /// Starting values (default r = 1, α = max T / 10, s = 1, β = max T / 10; see
+    /// [`ParetoNbd::fit`]).
+    pub init: Option<ParetoNbdParams>,
+}
+
+/// A fitted Pareto/NBD model: the parameters and how they were found. Serialisable, so a service
+/// can load one and answer per-customer requests with [`ParetoNbdParams`]' methods.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FittedParetoNbd {
+    /// The estimates.
+    pub params: ParetoNbdParams,
+    /// Log-likelihood, standard errors (order r, α, s, β) and optimiser details.
+    pub report: FitReport,
+}
+
+struct Problem<'a>(&'a RfmData);
+
+impl LogLikelihood<4> for Problem<'_> {
+    const NAME: &'static str = "Pareto/NBD";
+    fn log_likelihood<T: Real + Send + Sync>(&self, p: &[T; 4]) -> T {
+        let d = self.0;
+        weighted_sum(d.len(), |i| {
+            ParetoNbdParams::ln_likelihood(p, d.x[i], d.t_x[i], d.t[i]) * d.weight[i]
+        })
+    }
+    fn total_weight(&self) -> f64 {
+        self.0.total_weight()
+    }
+}
+
+impl ParetoNbd {
+    /// A fitter with default options.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the L2 penalizer (lifetimes' `penalizer_coef`).
+    pub fn penalizer(mut self, c: f64) -> Self {
+        self.options.penalizer = c;
+        self
+    }
+
+    /// Sets starting values.
+    pub fn init(mut self, p: ParetoNbdParams) -> Self {
+        self.init = Some(p);
+        self
+    }
+
+    /// Maximum-likelihood fit on (compressed) data. Default start: r = 1, α = max(T)/10, s = 1,
+    /// β = max(T)/10.
+    ///
+    /// # Errors
+    /// [`Error::EmptyInput`] for no rows, [`Error::NotConverged`] with the last parameters when the
+    /// optimiser does not reach a stationary point, [`Error::InvalidParameter`] for bad options.
+    pub fn fit(&self, data: &RfmData) -> Result<FittedParetoNbd> {
+        if data.is_empty() || data.total_weight() <= 0.0 {
+            return Err(Error::EmptyInput {
+                reason: "Pareto/NBD needs at least one customer".into(),
+            });
+        }
+        let data = data.compress();
+        let scale = (data.max_t() / 10.0).max(1e-3);
+        let init = self.init.unwrap_or(ParetoNbdParams {
+            r: 1.0,
+            alpha: scale,
+            s: 1.0,
+            beta: scale,
+        });
+        let (p, report) = fit(&Problem(&data), init.as_array(), &self.options)?;
+        Ok(FittedParetoNbd {
+            params: ParetoNbdParams {
+                r: p[0],
+                alpha: p[1],
+                s: p[2],
+                beta: p[3],
+            },
+            report,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn rejects_bad_parameters() {
+        assert!(ParetoNbdParams::new(0.0, 1.0, 1.0, 1.0).is_err());
+        assert!(ParetoNbdParams::new(1.0, f64::NAN, 1.0, 1.0).is_err());
+        assert!(ParetoNbdParams::new(1.0, 1.0, -1.0, 1.0).is_err());
+        assert!(ParetoNbdParams::new(1.0, 1.0, 1.0, f64::INFINITY).is_err());
+        assert!(ParetoNbdParams::new(0.5, 10.0, 0.6, 11.0).is_ok());
+    }
+
+    #[test]
+    fn alpha_and_beta_forms_agree_where_they_meet() {
+        // Just either side of α = β the two forms of A0 are used; the likelihood is continuous.
+        let below = ParetoNbdParams::new(0.55, 10.0 - 1e-9, 0.61, 10.0).unwrap();
+        let above = ParetoNbdParams::new(0.55, 10.0 + 1e-9, 0.61, 10.0).unwrap();
+        for (x, tx, t) in [(0.0, 0.0, 30.0), (3.0, 20.0, 38.0), (40.0, 30.0, 39.0)] {
+            let (l, h) = (
+                below.log_likelihood(x, tx, t),
+                above.log_likelihood(x, tx, t),
+            );
+            assert!((l - h).abs() < 1e-8, "{x} {tx} {t}: {l} vs {h}");
+        }
+    }
+
+    #[test]
+    fn gradient_is_exact_at_alpha_equal_beta() {
+        use crate::real::Dual;
+        // The fit starts at α = β, where the hypergeometric argument is 0.
+        let p = [0.8, 4.0, 0.7, 4.0];
+        for (x, tx, t) in [(0.0, 0.0, 30.0), (3.0, 20.0, 38.0), (12.0, 30.0, 39.0)] {
+            let dual: [Dual<4>; 4] = std::array::from_fn(|k| Dual::var(p[k], k));
+            let g = ParetoNbdParams::ln_likelihood(&dual, x, tx, t);
+            for k in 0..4 {
+                let h = 1e-6 * p[k];
+                let (mut up, mut down) = (p, p);
+                up[k] += h;
+                down[k] -= h;
+                let fd = (ParetoNbdParams::ln_likelihood(&up, x, tx, t)
+                    - ParetoNbdParams::ln_likelihood(&down, x, tx, t))
+                    / (2.0 * h);
+                assert!(
+                    (g.d[k] - fd).abs() < 1e-6 * fd.abs().max(1.0),
+                    "({x}, {tx}, {t}) d{k}: {} vs {fd}",
+                    g.d[k]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn s_equal_one_is_the_limit() {
+        let at = ParetoNbdParams::new(0.55, 10.0, 1.0, 12.0).unwrap();
+        let near = ParetoNbdParams::new(0.55, 10.0, 1.0 + 1e-7, 12.0).unwrap();
+        let (a, b) = (
+            at.expected_purchases_new(52.0),
+            near.expected_purchases_new(52.0),
+        );
+        assert!((a - b).abs() < 1e-6 * a, "{a} vs {b}");
+        let (a, b) = (
+            at.expected_purchases(52.0, 2.0, 30.0, 39.0),
+            near.expected_purchases(52.0, 2.0, 30.0, 39.0),
+        );
+        assert!((a - b).abs() < 1e-6 * a, "{a} vs {b}");
+    }
+
+    #[test]
+    fn recency_equal_to_age_has_no_dropout_term() {
+        let p = ParetoNbdParams::new(0.55, 10.0, 0.61, 12.0).unwrap();
+        assert!((p.p_alive(3.0, 39.0, 39.0) - 1.0).abs() < 1e-15);
+        assert!(p.log_likelihood(3.0, 39.0, 39.0).is_finite());
+    }
+}

@@ -1,0 +1,418 @@
+//! `custalyze cltv fit` and `custalyze cltv predict`.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use custalyze_cltv_core::clv::{ClvOptions, PurchaseModel, TimeUnit};
+use custalyze_cltv_core::{
+    BgBb, BgBbData, BgBbParams, BgNbd, BgNbdParams, FitReport, GammaGamma, GammaGammaParams,
+    MbgNbd, MbgNbdParams, ParetoNbd, ParetoNbdParams, RfmData, SpendData,
+};
+use custalyze_transaction_types::summary::fmt_f64;
+use serde_json::{Value, json};
+
+use crate::CliError;
+
+/// `custalyze cltv ...`
+#[derive(Debug, Subcommand)]
+pub enum CltvCommand {
+    /// Fit a model to a summary CSV and write MODEL.json.
+    Fit(FitArgs),
+    /// Predict purchases, P(alive) and CLV per customer from a fitted model.
+    Predict(PredictArgs),
+}
+
+/// Arguments of `custalyze cltv fit`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  custalyze summary --input CDNOW_sample.txt --schema cdnow --freq D --freq-multiplier 7 \\
+      --calibration-end 1997-09-30 --end 1998-06-30 --output cal.csv
+  custalyze cltv fit --model bgnbd --summary cal.csv --output bgnbd.json
+  custalyze cltv fit --model gamma-gamma --summary cal.csv --output gg.json
+  custalyze cltv fit --model bgbb --summary donations.csv --output bgbb.json
+
+The summary CSV is what `custalyze summary` writes (frequency, recency, T, monetary_value; the
+_cal columns of a calibration/holdout file are used when present). bgbb reads frequency, recency,
+n_periods (or periods) and weight (or weights).")]
+pub struct FitArgs {
+    /// bgnbd, pareto-nbd, mbgnbd, gamma-gamma or bgbb.
+    #[arg(long, value_parser = ["bgnbd", "pareto-nbd", "mbgnbd", "gamma-gamma", "bgbb"])]
+    model: String,
+    /// Summary CSV.
+    #[arg(long, value_name = "FILE")]
+    summary: PathBuf,
+    /// L2 penalty on the parameters (lifetimes' penalizer_coef).
+    #[arg(long, default_value_t = 0.0)]
+    penalizer: f64,
+    /// Output MODEL.json.
+    #[arg(long, value_name = "MODEL.json")]
+    output: PathBuf,
+}
+
+/// Arguments of `custalyze cltv predict`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  custalyze cltv predict --model bgnbd.json --summary cal.csv --horizon 52 --output pred.csv
+  custalyze cltv predict --model bgnbd.json --spend-model gg.json --summary cal.csv --horizon 52 \\
+      --months 12 --discount-rate 0.01 --time-unit W --output clv.csv
+
+Writes customer_id,expected_purchases,p_alive and, with --spend-model, expected_avg_spend,clv.
+--time-unit is the unit of the summary's times (D, W or M), used to step CLV month by month.")]
+pub struct PredictArgs {
+    /// A MODEL.json written by `cltv fit` (bgnbd, pareto-nbd, mbgnbd or bgbb).
+    #[arg(long, value_name = "MODEL.json")]
+    model: PathBuf,
+    /// A Gamma-Gamma MODEL.json for spend and CLV.
+    #[arg(long, value_name = "GG.json")]
+    spend_model: Option<PathBuf>,
+    /// Summary CSV of the customers to score.
+    #[arg(long, value_name = "FILE")]
+    summary: PathBuf,
+    /// Prediction horizon in model periods (bgbb: opportunities).
+    #[arg(long, value_name = "T")]
+    horizon: f64,
+    /// CLV horizon in months.
+    #[arg(long, default_value_t = 12)]
+    months: u32,
+    /// Monthly discount rate for CLV.
+    #[arg(long, default_value_t = 0.01)]
+    discount_rate: f64,
+    /// Unit of the summary's times: D, W or M.
+    #[arg(long, default_value = "W")]
+    time_unit: String,
+    /// Output CSV.
+    #[arg(long, value_name = "OUT.csv")]
+    output: PathBuf,
+}
+
+/// Runs a `cltv` subcommand.
+pub fn run(cmd: &CltvCommand) -> Result<(), CliError> {
+    match cmd {
+        CltvCommand::Fit(a) => fit(a),
+        CltvCommand::Predict(a) => predict(a),
+    }
+}
+
+/// A summary CSV read by column name.
+struct SummaryCsv {
+    ids: Vec<String>,
+    columns: Vec<String>,
+    rows: Vec<Vec<f64>>,
+    path: PathBuf,
+}
+
+impl SummaryCsv {
+    fn read(path: &Path) -> Result<Self, CliError> {
+        let mut r = csv::Reader::from_path(path)
+            .map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
+        let columns: Vec<String> = r.headers()?.iter().map(|h| h.trim().to_string()).collect();
+        let (mut ids, mut rows) = (Vec::new(), Vec::new());
+        for (i, rec) in r.records().enumerate() {
+            let rec = rec?;
+            ids.push(rec.get(0).unwrap_or_default().to_string());
+            let mut v = Vec::with_capacity(columns.len());
+            for (k, f) in rec.iter().enumerate() {
+                // The first column is the id; other non-numeric fields are an error.
+                v.push(if k == 0 {
+                    f.trim().parse().unwrap_or(f64::NAN)
+                } else {
+                    f.trim().parse().map_err(|_| {
+                        CliError(format!(
+                            "{} line {}: column {} is not a number: {f:?}",
+                            path.display(),
+                            i + 2,
+                            columns[k]
+                        ))
+                    })?
+                });
+            }
+            rows.push(v);
+        }
+        if rows.is_empty() {
+            return Err(CliError(format!("{} has no rows", path.display())));
+        }
+        Ok(Self {
+            ids,
+            columns,
+            rows,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn column(&self, names: &[&str]) -> Result<Vec<f64>, CliError> {
+        let k = names
+            .iter()
+            .find_map(|n| self.columns.iter().position(|c| c == n))
+            .ok_or_else(|| {
+                CliError(format!(
+                    "{}: none of the columns {names:?} (have {:?})",
+                    self.path.display(),
+                    self.columns
+                ))
+            })?;
+        Ok(self
+            .rows
+            .iter()
+            .map(|r| r.get(k).copied().unwrap_or(f64::NAN))
+            .collect())
+    }
+
+    fn optional(&self, names: &[&str]) -> Option<Vec<f64>> {
+        self.column(names).ok()
+    }
+
+    fn rfm(&self) -> Result<RfmData, CliError> {
+        let x = self.column(&["frequency_cal", "frequency", "x"])?;
+        let tx = self.column(&["recency_cal", "recency", "t_x"])?;
+        let t = self.column(&["T_cal", "T"])?;
+        let w = self.optional(&["weight", "weights"]);
+        Ok(RfmData::new(&x, &tx, &t, w.as_deref())?)
+    }
+}
+
+fn params_json(names: &[&str], values: &[f64]) -> Value {
+    Value::Object(
+        names
+            .iter()
+            .zip(values)
+            .map(|(n, v)| (n.to_string(), json!(v)))
+            .collect(),
+    )
+}
+
+fn model_json(model: &str, names: &[&str], values: &[f64], report: &FitReport) -> Value {
+    json!({
+        "model": model,
+        "params": params_json(names, values),
+        "log_likelihood": report.log_likelihood,
+        "standard_errors": report.standard_errors.as_ref().map(|se| params_json(names, se)),
+        "n_customers": report.n_customers,
+        "aic": report.aic(),
+        "iterations": report.iterations,
+        "method": report.method,
+    })
+}
+
+fn fit(args: &FitArgs) -> Result<(), CliError> {
+    let s = SummaryCsv::read(&args.summary)?;
+    let out = match args.model.as_str() {
+        "bgnbd" => {
+            let f = BgNbd::new().penalizer(args.penalizer).fit(&s.rfm()?)?;
+            let p = f.params;
+            model_json(
+                "bgnbd",
+                &["r", "alpha", "a", "b"],
+                &[p.r, p.alpha, p.a, p.b],
+                &f.report,
+            )
+        }
+        "mbgnbd" => {
+            let f = MbgNbd::new().penalizer(args.penalizer).fit(&s.rfm()?)?;
+            let p = f.params;
+            model_json(
+                "mbgnbd",
+                &["r", "alpha", "a", "b"],
+                &[p.r, p.alpha, p.a, p.b],
+                &f.report,
+            )
+        }
+        "pareto-nbd" => {
+            let f = ParetoNbd::new().penalizer(args.penalizer).fit(&s.rfm()?)?;
+            let p = f.params;
+            model_json(
+                "pareto-nbd",
+                &["r", "alpha", "s", "beta"],
+                &[p.r, p.alpha, p.s, p.beta],
+                &f.report,
+            )
+        }
+        "gamma-gamma" => {
+            let x = s.column(&["frequency_cal", "frequency", "x"])?;
+            let m = s.column(&["monetary_value_cal", "monetary_value", "zbar"])?;
+            let (data, dropped) = SpendData::from_customers(&x, &m, None)?;
+            eprintln!(
+                "gamma-gamma: fitting {} repeat buyers ({dropped} customers without repeat purchases left out)",
+                data.len()
+            );
+            let f = GammaGamma::new().penalizer(args.penalizer).fit(&data)?;
+            let p = f.params;
+            model_json("gamma-gamma", &["p", "q", "v"], &[p.p, p.q, p.v], &f.report)
+        }
+        _ => {
+            let x = s.column(&["frequency"])?;
+            let tx = s.column(&["recency"])?;
+            let n = s.column(&["n_periods", "periods"])?;
+            let w = s.optional(&["weight", "weights"]);
+            let f = BgBb::new().penalizer(args.penalizer).fit(&BgBbData::new(
+                &x,
+                &tx,
+                &n,
+                w.as_deref(),
+            )?)?;
+            let p = f.params;
+            model_json(
+                "bgbb",
+                &["alpha", "beta", "gamma", "delta"],
+                &[p.alpha, p.beta, p.gamma, p.delta],
+                &f.report,
+            )
+        }
+    };
+    let file = File::create(&args.output)
+        .map_err(|e| CliError(format!("cannot write {}: {e}", args.output.display())))?;
+    serde_json::to_writer_pretty(BufWriter::new(file), &out)?;
+    eprintln!(
+        "{} fit: log-likelihood {:.4}, written to {}",
+        args.model,
+        out["log_likelihood"],
+        args.output.display()
+    );
+    Ok(())
+}
+
+fn read_model(path: &Path) -> Result<(String, Vec<f64>), CliError> {
+    let file =
+        File::open(path).map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
+    let v: Value = serde_json::from_reader(BufReader::new(file))?;
+    let model = v["model"]
+        .as_str()
+        .ok_or_else(|| CliError(format!("{}: no \"model\" field", path.display())))?
+        .to_string();
+    let names: &[&str] = match model.as_str() {
+        "bgnbd" | "mbgnbd" => &["r", "alpha", "a", "b"],
+        "pareto-nbd" => &["r", "alpha", "s", "beta"],
+        "gamma-gamma" => &["p", "q", "v"],
+        "bgbb" => &["alpha", "beta", "gamma", "delta"],
+        other => {
+            return Err(CliError(format!(
+                "{}: unknown model {other:?}",
+                path.display()
+            )));
+        }
+    };
+    let params = names
+        .iter()
+        .map(|n| {
+            v["params"][n]
+                .as_f64()
+                .ok_or_else(|| CliError(format!("{}: params.{n} missing", path.display())))
+        })
+        .collect::<Result<Vec<f64>, CliError>>()?;
+    Ok((model, params))
+}
+
+fn predict(args: &PredictArgs) -> Result<(), CliError> {
+    if !(args.horizon.is_finite() && args.horizon >= 0.0) {
+        return Err(CliError(format!(
+            "--horizon must be a finite number >= 0, got {}",
+            args.horizon
+        )));
+    }
+    let unit = match args.time_unit.to_ascii_uppercase().as_str() {
+        "D" => TimeUnit::Day,
+        "W" => TimeUnit::Week,
+        "M" => TimeUnit::Month,
+        other => {
+            return Err(CliError(format!(
+                "--time-unit must be D, W or M, got {other:?}"
+            )));
+        }
+    };
+    let (kind, p) = read_model(&args.model)?;
+    let s = SummaryCsv::read(&args.summary)?;
+    let model: Box<dyn PurchaseModel + Sync> = match kind.as_str() {
+        "bgnbd" => Box::new(BgNbdParams::new(p[0], p[1], p[2], p[3])?),
+        "mbgnbd" => Box::new(MbgNbdParams::new(p[0], p[1], p[2], p[3])?),
+        "pareto-nbd" => Box::new(ParetoNbdParams::new(p[0], p[1], p[2], p[3])?),
+        "bgbb" => return predict_bgbb(args, &s, BgBbParams::new(p[0], p[1], p[2], p[3])?),
+        _ => {
+            return Err(CliError(format!(
+                "{}: a {kind} model predicts spend; pass it as --spend-model",
+                args.model.display()
+            )));
+        }
+    };
+    let data = s.rfm()?;
+    let spend = match &args.spend_model {
+        None => None,
+        Some(path) => {
+            let (k, g) = read_model(path)?;
+            if k != "gamma-gamma" {
+                return Err(CliError(format!(
+                    "{}: --spend-model must be a gamma-gamma model, not {k}",
+                    path.display()
+                )));
+            }
+            Some((
+                GammaGammaParams::new(g[0], g[1], g[2])?,
+                s.column(&["monetary_value_cal", "monetary_value", "zbar"])?,
+            ))
+        }
+    };
+    let clv_options = ClvOptions {
+        months: args.months,
+        monthly_discount_rate: args.discount_rate,
+        unit,
+    };
+    let file = File::create(&args.output)
+        .map_err(|e| CliError(format!("cannot write {}: {e}", args.output.display())))?;
+    let mut w = csv::Writer::from_writer(BufWriter::new(file));
+    let mut header = vec!["customer_id", "expected_purchases", "p_alive"];
+    if spend.is_some() {
+        header.extend(["expected_avg_spend", "clv"]);
+    }
+    w.write_record(&header)?;
+    for i in 0..data.len() {
+        let (x, tx, t) = (data.x[i], data.t_x[i], data.t[i]);
+        let mut rec = vec![
+            s.ids[i].clone(),
+            fmt_f64(model.expected_purchases(args.horizon, x, tx, t)),
+            fmt_f64(model.p_alive(x, tx, t)),
+        ];
+        if let Some((gg, m)) = &spend {
+            let mi = if x > 0.0 { m[i] } else { 0.0 };
+            let spend_i = gg.conditional_expected_average_profit(x, mi);
+            let clv = gg.customer_lifetime_value(model.as_ref(), x, tx, t, mi, &clv_options)?;
+            rec.extend([fmt_f64(spend_i), fmt_f64(clv)]);
+        }
+        w.write_record(&rec)?;
+    }
+    w.flush()?;
+    eprintln!(
+        "predicted {} customers with {kind}; written to {}",
+        data.len(),
+        args.output.display()
+    );
+    Ok(())
+}
+
+fn predict_bgbb(args: &PredictArgs, s: &SummaryCsv, p: BgBbParams) -> Result<(), CliError> {
+    let x = s.column(&["frequency"])?;
+    let tx = s.column(&["recency"])?;
+    let n = s.column(&["n_periods", "periods"])?;
+    BgBbData::new(&x, &tx, &n, None)?;
+    if args.horizon.fract() != 0.0 || args.horizon > f64::from(u32::MAX) {
+        return Err(CliError(format!(
+            "bgbb --horizon is a whole number of opportunities, got {}",
+            args.horizon
+        )));
+    }
+    let m = args.horizon as u32;
+    let file = File::create(&args.output)
+        .map_err(|e| CliError(format!("cannot write {}: {e}", args.output.display())))?;
+    let mut w = csv::Writer::from_writer(BufWriter::new(file));
+    w.write_record(["customer_id", "expected_purchases", "p_alive"])?;
+    for i in 0..x.len() {
+        w.write_record([
+            s.ids[i].clone(),
+            fmt_f64(p.expected_purchases(m, x[i], tx[i], n[i])),
+            fmt_f64(p.p_alive(1, x[i], tx[i], n[i])),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
