@@ -201,7 +201,12 @@ impl GammaGammaParams {
     }
 
     /// One customer's log-likelihood (generic for exact gradients), equation 1a of the note.
-    pub(crate) fn ln_likelihood<T: Real>(params: &[T; 3], x: f64, m: f64) -> T {
+    /// One repeat buyer's log-likelihood given `x` repeat purchases of mean value `m`.
+    pub fn log_likelihood(&self, x: f64, m: f64) -> f64 {
+        Self::ln_likelihood_generic(&[self.p, self.q, self.v], x, m)
+    }
+
+    fn ln_likelihood_generic<T: Real>(params: &[T; 3], x: f64, m: f64) -> T {
         let [p, q, v] = *params;
         let px = p * x;
         (px + q).ln_gamma() - px.ln_gamma() - q.ln_gamma()
@@ -260,18 +265,65 @@ pub struct FittedGammaGamma {
     pub report: FitReport,
 }
 
-struct Problem<'a>(&'a SpendData);
+/// The fitting problem. With `W_x` the weight of frequency `x`, the log-likelihood is rearranged as
+///
+/// ```text
+/// Σ_x W_x [lnΓ(px+q) - lnΓ(px) + px ln x] - W lnΓ(q) + W q ln v
+///   + p Σ w x ln m - Σ w ln m - Σ_i w_i (p x_i + q) ln(v + x_i m_i)
+/// ```
+/// so the Gamma functions are evaluated once per distinct frequency and each row costs one
+/// logarithm.
+struct Problem<'a> {
+    data: &'a SpendData,
+    by_x: Vec<(f64, f64)>,
+    total: f64,
+    sum_wx_ln_m: f64,
+    sum_w_ln_m: f64,
+}
+
+impl<'a> Problem<'a> {
+    fn new(data: &'a SpendData) -> Self {
+        let mut by_x: Vec<(f64, f64)> = Vec::new();
+        for (&x, &w) in data.x.iter().zip(&data.weight) {
+            match by_x.iter_mut().find(|(v, _)| *v == x) {
+                Some((_, acc)) => *acc += w,
+                None => by_x.push((x, w)),
+            }
+        }
+        by_x.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let sum_wx_ln_m = (0..data.len())
+            .map(|i| data.weight[i] * data.x[i] * data.m[i].ln())
+            .sum();
+        let sum_w_ln_m = (0..data.len())
+            .map(|i| data.weight[i] * data.m[i].ln())
+            .sum();
+        Self {
+            data,
+            by_x,
+            total: data.total_weight(),
+            sum_wx_ln_m,
+            sum_w_ln_m,
+        }
+    }
+}
 
 impl LogLikelihood<3> for Problem<'_> {
     const NAME: &'static str = "Gamma-Gamma";
-    fn log_likelihood<T: Real + Send + Sync>(&self, p: &[T; 3]) -> T {
-        let d = self.0;
-        weighted_sum(d.len(), |i| {
-            GammaGammaParams::ln_likelihood(p, d.x[i], d.m[i]) * d.weight[i]
+    fn log_likelihood<T: Real + Send + Sync>(&self, params: &[T; 3]) -> T {
+        let [p, q, v] = *params;
+        let d = self.data;
+        let mut ll =
+            (q * v.ln() - q.ln_gamma()) * self.total + p * self.sum_wx_ln_m - self.sum_w_ln_m;
+        for &(x, w) in &self.by_x {
+            let px = p * x;
+            ll = ll + ((px + q).ln_gamma() - px.ln_gamma() + px * x.ln()) * w;
+        }
+        ll - weighted_sum(d.len(), |i| {
+            (p * d.x[i] + q) * (v + d.x[i] * d.m[i]).ln() * d.weight[i]
         })
     }
     fn total_weight(&self) -> f64 {
-        self.0.total_weight()
+        self.total
     }
 }
 
@@ -312,7 +364,11 @@ impl GammaGamma {
             q: 2.0,
             v: data.mean_spend().max(1e-3),
         });
-        let (p, report) = fit(&Problem(&data), [init.p, init.q, init.v], &self.options)?;
+        let (p, report) = fit(
+            &Problem::new(&data),
+            [init.p, init.q, init.v],
+            &self.options,
+        )?;
         Ok(FittedGammaGamma {
             params: GammaGammaParams {
                 p: p[0],
@@ -438,14 +494,14 @@ mod tests {
             Dual::<3>::var(p[1], 1),
             Dual::<3>::var(p[2], 2),
         ];
-        let g = GammaGammaParams::ln_likelihood(&dual, x, m);
+        let g = GammaGammaParams::ln_likelihood_generic(&dual, x, m);
         for k in 0..3 {
             let h = 1e-6;
             let (mut up, mut down) = (p, p);
             up[k] += h;
             down[k] -= h;
-            let fd = (GammaGammaParams::ln_likelihood(&up, x, m)
-                - GammaGammaParams::ln_likelihood(&down, x, m))
+            let fd = (GammaGammaParams::ln_likelihood_generic(&up, x, m)
+                - GammaGammaParams::ln_likelihood_generic(&down, x, m))
                 / (2.0 * h);
             assert!((g.d[k] - fd).abs() < 1e-6, "{k}: {} vs {fd}", g.d[k]);
         }

@@ -42,6 +42,15 @@ fn fit_matches_polished_mle_and_published_values() {
     assert_eq!(dropped, 2357 - 946);
     let fitted = GammaGamma::new().fit(&data).unwrap();
     let p = fitted.params;
+    // The rearranged likelihood used by the fit equals the plain per-customer sum.
+    let naive: f64 = (0..data.len())
+        .map(|i| p.log_likelihood(data.x[i], data.m[i]))
+        .sum();
+    assert!(
+        (naive - fitted.report.log_likelihood).abs() < 1e-8,
+        "{naive} vs {}",
+        fitted.report.log_likelihood
+    );
     let mle = &reference["polished_mle"];
     for (name, got) in [("p", p.p), ("q", p.q), ("v", p.v)] {
         let want = mle[name].as_f64().unwrap();
