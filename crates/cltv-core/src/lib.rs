@@ -63,3 +63,5 @@ pub use clv::{
 };
 pub use gamma_gamma::{FittedGammaGamma, GammaGamma, GammaGammaParams, SpendData};
 pub use mbgnbd::{FittedMbgNbd, MbgNbd, MbgNbdParams};
+pub mod evaluation;
+pub use evaluation::{HoldoutBucket, HoldoutComparison, compare_holdout};
