@@ -110,14 +110,22 @@ impl SummaryCsv {
         let mut r = csv::Reader::from_path(path)
             .map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
         let columns: Vec<String> = r.headers()?.iter().map(|h| h.trim().to_string()).collect();
+        // The id column, if any (BG/BB pattern files have none: rows are numbered from 1).
+        let id_col = columns
+            .iter()
+            .position(|c| ["customer_id", "ID", "id", "customer"].contains(&c.as_str()));
         let (mut ids, mut rows) = (Vec::new(), Vec::new());
         for (i, rec) in r.records().enumerate() {
             let rec = rec?;
-            ids.push(rec.get(0).unwrap_or_default().to_string());
+            ids.push(
+                id_col
+                    .and_then(|k| rec.get(k))
+                    .map_or_else(|| (i + 1).to_string(), str::to_string),
+            );
             let mut v = Vec::with_capacity(columns.len());
             for (k, f) in rec.iter().enumerate() {
-                // The first column is the id; other non-numeric fields are an error.
-                v.push(if k == 0 {
+                // The id column may hold text; other non-numeric fields are an error.
+                v.push(if Some(k) == id_col {
                     f.trim().parse().unwrap_or(f64::NAN)
                 } else {
                     f.trim().parse().map_err(|_| {
