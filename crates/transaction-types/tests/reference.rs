@@ -59,6 +59,25 @@ fn assert_rows_equal(got: &[(Id, Vec<f64>)], expected: &[(Id, Vec<f64>)], column
     }
 }
 
+fn holdout_rows(split: &CalibrationHoldout) -> Vec<(Id, Vec<f64>)> {
+    split
+        .rows
+        .iter()
+        .map(|r| {
+            let v = vec![
+                r.frequency_cal,
+                r.recency_cal,
+                r.t_cal,
+                r.monetary_value_cal,
+                r.frequency_holdout,
+                r.monetary_value_holdout,
+                r.duration_holdout,
+            ];
+            (r.customer.clone(), v)
+        })
+        .collect()
+}
+
 fn summary_rows(t: &custalyze_transaction_types::SummaryTable) -> Vec<(Id, Vec<f64>)> {
     t.rows
         .iter()
@@ -131,24 +150,7 @@ fn cdnow_sample_calibration_holdout_equals_lifetimes() {
         CalibrationHoldout::split(&loaded.log, period, date(1997, 9, 30), date(1998, 6, 30))
             .unwrap();
     let (cols, expected) = read_reference(&fixture("calibration_holdout_cdnow_sample.csv"));
-    let got: Vec<(Id, Vec<f64>)> = split
-        .rows
-        .iter()
-        .map(|r| {
-            (
-                r.customer.clone(),
-                vec![
-                    r.frequency_cal,
-                    r.recency_cal,
-                    r.t_cal,
-                    r.monetary_value_cal,
-                    r.frequency_holdout,
-                    r.monetary_value_holdout,
-                    r.duration_holdout,
-                ],
-            )
-        })
-        .collect();
+    let got = holdout_rows(&split);
     assert_rows_equal(&got, &expected, &cols);
 }
 
@@ -167,22 +169,7 @@ fn cdnow_sample_weekly_calibration_holdout_equals_lifetimes() {
     )
     .unwrap();
     let (cols, expected) = read_reference(&fixture("calibration_holdout_cdnow_sample_W.csv"));
-    let got: Vec<(Id, Vec<f64>)> = split
-        .rows
-        .iter()
-        .map(|r| {
-            let v = vec![
-                r.frequency_cal,
-                r.recency_cal,
-                r.t_cal,
-                r.monetary_value_cal,
-                r.frequency_holdout,
-                r.monetary_value_holdout,
-                r.duration_holdout,
-            ];
-            (r.customer.clone(), v)
-        })
-        .collect();
+    let got = holdout_rows(&split);
     assert_rows_equal(&got, &expected, &cols);
 }
 
