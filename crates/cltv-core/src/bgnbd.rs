@@ -11,7 +11,7 @@
 //! ```
 //! (equation 6 of the paper), evaluated in log space with log-sum-exp.
 
-use crate::data::{RfmData, weighted_sum};
+use crate::data::{CHEAP_CHUNK, RfmData, distinct, weighted_sum_chunked};
 use crate::error::{Error, Result};
 use crate::optim::{FitOptions, FitReport, LogLikelihood, fit};
 use crate::real::Real;
@@ -185,18 +185,6 @@ struct Problem<'a> {
     total: f64,
 }
 
-/// Distinct values of a column and each row's index into them.
-fn distinct(v: &[f64]) -> (Vec<f64>, Vec<u32>) {
-    let mut values: Vec<f64> = v.to_vec();
-    values.sort_by(f64::total_cmp);
-    values.dedup();
-    let index = v
-        .iter()
-        .map(|x| values.partition_point(|y| y < x) as u32)
-        .collect();
-    (values, index)
-}
-
 impl<'a> Problem<'a> {
     fn new(data: &'a RfmData) -> Self {
         let groups = data.x_groups();
@@ -243,7 +231,7 @@ impl LogLikelihood<4> for Problem<'_> {
             .collect();
         let ln_t: Vec<T> = self.t_values.iter().map(|&t| (alpha + t).ln()).collect();
         let ln_tx: Vec<T> = self.tx_values.iter().map(|&t| (alpha + t).ln()).collect();
-        ll + weighted_sum(d.len(), |i| {
+        ll + weighted_sum_chunked(d.len(), CHEAP_CHUNK, |i| {
             let (rx, c4) = per_group[self.group_of[i] as usize];
             let a3 = -rx * ln_t[self.t_index[i] as usize];
             let term = match c4 {

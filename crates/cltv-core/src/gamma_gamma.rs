@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use crate::data::weighted_sum;
+use crate::data::{CHEAP_CHUNK, weighted_sum_chunked};
 use crate::error::{Error, Result};
 use crate::optim::{FitOptions, FitReport, LogLikelihood, fit};
 use crate::real::Real;
@@ -318,7 +318,7 @@ impl LogLikelihood<3> for Problem<'_> {
             let px = p * x;
             ll = ll + ((px + q).ln_gamma() - px.ln_gamma() + px * x.ln()) * w;
         }
-        ll - weighted_sum(d.len(), |i| {
+        ll - weighted_sum_chunked(d.len(), CHEAP_CHUNK, |i| {
             (p * d.x[i] + q) * (v + d.x[i] * d.m[i]).ln() * d.weight[i]
         })
     }

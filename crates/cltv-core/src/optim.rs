@@ -187,6 +187,9 @@ fn max_abs(v: &[f64]) -> f64 {
     })
 }
 
+/// L-BFGS's gradient target as a fraction of [`FitOptions::gradient_tolerance`].
+const LBFGS_GRADIENT_FRACTION: f64 = 0.1;
+
 /// Maximises the likelihood from natural-scale `init`; returns the natural parameters and a report.
 pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
     model: &L,
@@ -212,9 +215,11 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
     let mut best: Vec<f64> = theta0.clone();
     let mut method = "L-BFGS";
     let mut iterations = 0;
-    // L-BFGS with More-Thuente line search.
+    // L-BFGS with More-Thuente line search. It stops at a tenth of the tolerance: that leaves the estimates within ~1e-6 relative of
+    // the exact optimum on the reference data, and a tighter target only adds line searches that
+    // fight rounding in the cost (on CDNOW, 1e-3 of the tolerance took 2-7 times the evaluations).
     let lbfgs = LBFGS::new(MoreThuenteLineSearch::new(), 10)
-        .with_tolerance_grad(options.gradient_tolerance * 1e-3)?
+        .with_tolerance_grad(options.gradient_tolerance * LBFGS_GRADIENT_FRACTION)?
         .with_tolerance_cost(1e-15)?;
     let run = Executor::new(
         Problem {
@@ -237,7 +242,8 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
         }
     }
     // Polish or rescue with Nelder-Mead when the gradient is still large.
-    if max_abs(&problem.gradient_vec(&best)) > options.gradient_tolerance {
+    let mut grad = max_abs(&problem.gradient_vec(&best));
+    if grad > options.gradient_tolerance {
         let mut simplex = vec![best.clone()];
         for k in 0..N {
             let mut v = best.clone();
@@ -268,7 +274,7 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
         }
         // A final L-BFGS pass from the Nelder-Mead point.
         let lbfgs = LBFGS::new(MoreThuenteLineSearch::new(), 10)
-            .with_tolerance_grad(options.gradient_tolerance * 1e-3)?
+            .with_tolerance_grad(options.gradient_tolerance * LBFGS_GRADIENT_FRACTION)?
             .with_tolerance_cost(1e-15)?;
         if let Ok(res) = Executor::new(
             Problem {
@@ -291,12 +297,12 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
                 iterations += st.get_iter();
             }
         }
+        grad = max_abs(&problem.gradient_vec(&best));
     }
     let mut params = [0.0; N];
     for (k, t) in best.iter().enumerate() {
         params[k] = t.exp();
     }
-    let grad = max_abs(&problem.gradient_vec(&best));
     if grad.is_nan()
         || grad > options.gradient_tolerance
         || params.iter().any(|p| !p.is_finite() || *p <= 0.0)

@@ -21,11 +21,11 @@
 //! finite for any frequency (lifetimes, which exponentiates `2F1` first, returns NaN at frequencies
 //! in the hundreds).
 
-use crate::data::{RfmData, weighted_sum};
+use crate::data::{RfmData, distinct, weighted_sum};
 use crate::error::{Error, Result};
 use crate::optim::{FitOptions, FitReport, LogLikelihood, fit};
 use crate::real::Real;
-use crate::special::ln_hyp2f1;
+use crate::special::{Hyp2f1Series, ln_hyp2f1};
 
 /// Pareto/NBD parameters: purchase-rate heterogeneity Gamma(r, α) and dropout-rate heterogeneity
 /// Gamma(s, β).
@@ -74,20 +74,11 @@ impl ParetoNbdParams {
         };
         let a = r + s + x;
         let c = a + 1.0;
-        let term = |age: f64| {
-            let q = hi + age;
-            let z = (hi - lo) / q;
-            // At α = β exactly (the default start of the fit) z is 0; `ln_hyp2f1` returns its
-            // value 0 there but not its derivative `ab/c` with respect to z, which the gradient
-            // needs. The first-order expansion carries both exactly.
-            let ln_h = if z.value() == 0.0 {
-                a * b / c * z
-            } else {
-                ln_hyp2f1(a, b, c, z)
-            };
-            ln_h - a * q.ln()
-        };
-        T::log_sub_exp(term(t_x), term(t))
+        let gap = hi - lo;
+        T::log_sub_exp(
+            a0_term(a, b, c, hi, gap, t_x, (hi + t_x).ln()),
+            a0_term(a, b, c, hi, gap, t, (hi + t).ln()),
+        )
     }
 
     /// The two log-terms of the likelihood without the common factor
@@ -163,6 +154,38 @@ impl ParetoNbdParams {
     }
 }
 
+/// One of the two terms of `ln A0`: `ln 2F1(a, b; c; z) - a ln q` with `q = hi + age` (its log
+/// `ln_q` passed in, so callers can reuse it) and `z = gap / q`, `gap = hi - lo`.
+fn a0_term<T: Real>(a: T, b: T, c: T, hi: T, gap: T, age: f64, ln_q: T) -> T {
+    a0_term_with(None, a, b, c, hi, gap, age, ln_q)
+}
+
+/// [`a0_term`] with the hypergeometric series of this `a, b, c` prepared where there is one.
+#[allow(clippy::too_many_arguments)]
+fn a0_term_with<T: Real>(
+    series: Option<&Hyp2f1Series>,
+    a: T,
+    b: T,
+    c: T,
+    hi: T,
+    gap: T,
+    age: f64,
+    ln_q: T,
+) -> T {
+    let z = gap / (hi + age);
+    // At α = β exactly (the default start of the fit) z is 0; `ln_hyp2f1` returns its value 0
+    // there but not its derivative `ab/c` with respect to z, which the gradient needs. The
+    // first-order expansion carries both exactly.
+    let ln_h = if z.value() == 0.0 {
+        a * b / c * z
+    } else {
+        series
+            .and_then(|h| h.ln_eval(a, b, c, z))
+            .unwrap_or_else(|| ln_hyp2f1(a, b, c, z))
+    };
+    ln_h - a * ln_q
+}
+
 /// `b / (s-1) · [1 - (b/(b+t))^(s-1)]`, the expected time alive in a window of length `t` for a
 /// Gamma(s, b) mixture of exponential lifetimes, with its limit `b ln((b+t)/b)` at `s = 1`.
 fn lifetime_factor(s: f64, b: f64, t: f64) -> f64 {
@@ -196,18 +219,126 @@ pub struct FittedParetoNbd {
     pub report: FitReport,
 }
 
-struct Problem<'a>(&'a RfmData);
+/// The fitting problem on compressed data sorted by `x`. Per evaluation, the Gamma functions and
+/// the hypergeometric parameters are computed once per frequency, `ln(α + T)` and `ln(β + T)` once
+/// per distinct `T`; each row then costs the two hypergeometric series of `A0`, one logarithm and
+/// the log-sum-exps. The row sum runs in parallel over fixed chunks.
+struct Problem<'a> {
+    data: &'a RfmData,
+    groups: Vec<(f64, f64, std::ops::Range<usize>)>,
+    group_of: Vec<u32>,
+    t_values: Vec<f64>,
+    t_index: Vec<u32>,
+    /// Smallest recency per frequency: the largest hypergeometric argument of the group is at it.
+    min_t_x: Vec<f64>,
+    total: f64,
+}
+
+impl<'a> Problem<'a> {
+    fn new(data: &'a RfmData) -> Self {
+        let groups = data.x_groups();
+        let mut group_of = vec![0u32; data.len()];
+        for (g, (_, _, rows)) in groups.iter().enumerate() {
+            for i in rows.clone() {
+                group_of[i] = g as u32;
+            }
+        }
+        let (t_values, t_index) = distinct(&data.t);
+        let min_t_x = groups
+            .iter()
+            .map(|(_, _, rows)| {
+                data.t_x[rows.clone()]
+                    .iter()
+                    .copied()
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .collect();
+        Self {
+            data,
+            groups,
+            group_of,
+            t_values,
+            t_index,
+            min_t_x,
+            total: data.total_weight(),
+        }
+    }
+}
+
+/// Per-frequency quantities of the likelihood: `r + x`, the hypergeometric parameters `a`, `b`, `c`
+/// of `A0` with their series, and `ln s - ln(r + s + x)`.
+struct PerFrequency<T> {
+    rx: T,
+    a: T,
+    b: T,
+    c: T,
+    series: Option<Hyp2f1Series>,
+    died: T,
+}
 
 impl LogLikelihood<4> for Problem<'_> {
     const NAME: &'static str = "Pareto/NBD";
     fn log_likelihood<T: Real + Send + Sync>(&self, p: &[T; 4]) -> T {
-        let d = self.0;
-        weighted_sum(d.len(), |i| {
-            ParetoNbdParams::ln_likelihood(p, d.x[i], d.t_x[i], d.t[i]) * d.weight[i]
+        // The terms of `ParetoNbdParams::ln_likelihood`, regrouped.
+        let [r, alpha, s, beta] = *p;
+        let d = self.data;
+        let mut ll = (r * alpha.ln() + s * beta.ln() - r.ln_gamma()) * self.total;
+        let alpha_hi = alpha.value() >= beta.value();
+        let (hi, lo) = if alpha_hi {
+            (alpha, beta)
+        } else {
+            (beta, alpha)
+        };
+        let gap = hi - lo;
+        let ln_s = s.ln();
+        let per_group: Vec<PerFrequency<T>> = self
+            .groups
+            .iter()
+            .zip(&self.min_t_x)
+            .map(|(&(x, w, _), &min_t_x)| {
+                let rx = r + x;
+                ll = ll + rx.ln_gamma() * w;
+                let a = r + s + x;
+                let b = if alpha_hi { s + 1.0 } else { rx };
+                let c = a + 1.0;
+                let z_max = (gap / (hi + min_t_x)).value();
+                PerFrequency {
+                    rx,
+                    a,
+                    b,
+                    c,
+                    series: Hyp2f1Series::new(a.value(), b.value(), c.value(), z_max),
+                    died: ln_s - a.ln(),
+                }
+            })
+            .collect();
+        // (ln(α + T), ln(β + T)) per distinct T.
+        let ln_t: Vec<(T, T)> = self
+            .t_values
+            .iter()
+            .map(|&t| ((alpha + t).ln(), (beta + t).ln()))
+            .collect();
+        ll + weighted_sum(d.len(), |i| {
+            let g = &per_group[self.group_of[i] as usize];
+            let (ln_at, ln_bt) = ln_t[self.t_index[i] as usize];
+            let (t_x, t) = (d.t_x[i], d.t[i]);
+            let survive = -(g.rx * ln_at) - s * ln_bt;
+            let term = if t_x >= t {
+                survive
+            } else {
+                let ln_hi_t = if alpha_hi { ln_at } else { ln_bt };
+                let h = g.series.as_ref();
+                let ln_a0 = T::log_sub_exp(
+                    a0_term_with(h, g.a, g.b, g.c, hi, gap, t_x, (hi + t_x).ln()),
+                    a0_term_with(h, g.a, g.b, g.c, hi, gap, t, ln_hi_t),
+                );
+                T::log_add_exp(survive, g.died + ln_a0)
+            };
+            term * d.weight[i]
         })
     }
     fn total_weight(&self) -> f64 {
-        self.0.total_weight()
+        self.total
     }
 }
 
@@ -249,7 +380,7 @@ impl ParetoNbd {
             s: 1.0,
             beta: scale,
         });
-        let (p, report) = fit(&Problem(&data), init.as_array(), &self.options)?;
+        let (p, report) = fit(&Problem::new(&data), init.as_array(), &self.options)?;
         Ok(FittedParetoNbd {
             params: ParetoNbdParams {
                 r: p[0],

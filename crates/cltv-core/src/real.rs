@@ -22,6 +22,9 @@ pub trait Real:
     + Mul<f64, Output = Self>
     + Div<f64, Output = Self>
 {
+    /// Whether the type carries derivatives (`false` for `f64`), so code can skip work that only
+    /// the derivatives need.
+    const DIFFERENTIATES: bool = true;
     /// A constant.
     fn cst(v: f64) -> Self;
     /// The value (without derivatives).
@@ -66,6 +69,7 @@ pub trait Real:
 }
 
 impl Real for f64 {
+    const DIFFERENTIATES: bool = false;
     fn cst(v: f64) -> Self {
         v
     }

@@ -17,7 +17,7 @@ fn bgnbd_and_gamma_gamma_recover_the_simulated_parameters() {
         .cancellation_rate(0.0)
         .bad_row_rate(0.0);
     let log = generate(&config).unwrap();
-    let truth = log.record.population.clone();
+    let truth = log.record.population;
     let csv = log.to_csv_string().unwrap();
     let loaded = load_reader(
         csv.as_bytes(),
