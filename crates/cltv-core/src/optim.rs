@@ -82,13 +82,38 @@ pub struct FitReport {
     pub iterations: u64,
     /// Which optimiser produced the estimate.
     pub method: String,
+    /// Number of free parameters.
+    pub n_params: usize,
 }
 
 impl FitReport {
     /// Akaike's information criterion, `2k - 2 LL`.
     pub fn aic(&self) -> f64 {
-        let k = self.standard_errors.as_ref().map_or(0, Vec::len) as f64;
-        2.0 * k - 2.0 * self.log_likelihood
+        2.0 * self.n_params as f64 - 2.0 * self.log_likelihood
+    }
+
+    /// Schwarz's Bayesian information criterion, `k ln(n) - 2 LL`, with `n` the number of customers.
+    pub fn bic(&self) -> f64 {
+        self.n_params as f64 * self.n_customers.max(1.0).ln() - 2.0 * self.log_likelihood
+    }
+
+    /// Wald confidence intervals `estimate ± z · SE` at `level` (e.g. 0.95), for the estimates the
+    /// report belongs to (in the model's parameter order). `None` without standard errors or for a
+    /// level outside (0, 1).
+    pub fn confidence_intervals(&self, estimates: &[f64], level: f64) -> Option<Vec<(f64, f64)>> {
+        use statrs::distribution::{ContinuousCDF, Normal};
+        if !(level > 0.0 && level < 1.0) {
+            return None;
+        }
+        let se = self.standard_errors.as_ref()?;
+        let z = Normal::new(0.0, 1.0).ok()?.inverse_cdf(0.5 + level / 2.0);
+        Some(
+            estimates
+                .iter()
+                .zip(se)
+                .map(|(e, s)| (e - z * s, e + z * s))
+                .collect(),
+        )
     }
 }
 
@@ -326,6 +351,7 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
             n_customers: model.total_weight(),
             iterations,
             method: method.into(),
+            n_params: N,
         },
     ))
 }

@@ -58,6 +58,21 @@ fn fit_matches_polished_mle_and_published_values() {
     );
     let se = fitted.report.standard_errors.clone().unwrap();
     assert!(se.iter().all(|s| *s > 0.0 && s.is_finite()));
+    // Information criteria and Wald intervals.
+    assert!((fitted.report.aic() - (8.0 - 2.0 * fitted.report.log_likelihood)).abs() < 1e-9);
+    let bic = 4.0 * 2357f64.ln() - 2.0 * fitted.report.log_likelihood;
+    assert!((fitted.report.bic() - bic).abs() < 1e-9);
+    let ci = fitted
+        .report
+        .confidence_intervals(&[p.r, p.alpha, p.a, p.b], 0.95)
+        .unwrap();
+    assert!((ci[0].1 - ci[0].0 - 2.0 * 1.959_963_984_540_054 * se[0]).abs() < 1e-9);
+    assert!(
+        ci.iter()
+            .zip([p.r, p.alpha, p.a, p.b])
+            .all(|((lo, hi), e)| *lo < e && e < *hi)
+    );
+    assert!(fitted.report.confidence_intervals(&[p.r], 1.5).is_none());
 }
 
 #[test]

@@ -200,6 +200,10 @@ fn model_json(model: &str, names: &[&str], values: &[f64], report: &FitReport) -
         "standard_errors": report.standard_errors.as_ref().map(|se| params_json(names, se)),
         "n_customers": report.n_customers,
         "aic": report.aic(),
+        "bic": report.bic(),
+        "confidence_intervals_95": report.confidence_intervals(values, 0.95).map(|ci| {
+            Value::Object(names.iter().zip(ci).map(|(n, (lo, hi))| (n.to_string(), json!([lo, hi]))).collect())
+        }),
         "iterations": report.iterations,
         "method": report.method,
     })
