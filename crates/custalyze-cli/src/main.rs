@@ -2,10 +2,13 @@
 //!
 //! Exit codes: 0 on success, 2 on bad usage (clap), 1 with a one-line message on bad data or I/O.
 
+mod abc;
 mod cltv;
+mod cohort;
 mod generate;
 mod input;
 mod progress;
+mod rfm;
 mod summary;
 
 use std::process::ExitCode;
@@ -34,6 +37,12 @@ enum Command {
     /// Customer-lifetime-value models: fit BG/NBD, Pareto/NBD, MBG/NBD, Gamma-Gamma, BG/BB; predict.
     #[command(subcommand)]
     Cltv(cltv::CltvCommand),
+    /// RFM scores and segments of every customer at a date.
+    Rfm(Box<rfm::RfmArgs>),
+    /// ABC (and XYZ) classes of products or customers.
+    Abc(Box<abc::AbcArgs>),
+    /// Acquisition cohorts: customers, retention or revenue per cohort and period.
+    Cohort(Box<cohort::CohortArgs>),
 }
 
 /// An error for the user: printed as one line, exit code 1.
@@ -52,6 +61,9 @@ fn main() -> ExitCode {
         Command::Summary(args) => summary::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Cltv(cmd) => cltv::run(&cmd),
+        Command::Rfm(args) => rfm::run(&args),
+        Command::Abc(args) => abc::run(&args),
+        Command::Cohort(args) => cohort::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,85 @@
+//! `custalyze rfm`: RFM scores and segments of every customer at a date.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::Args;
+use custalyze_rfm::{FrequencyRule, RfmOptions, RfmTable, SegmentMap};
+
+use crate::CliError;
+use crate::input::InputArgs;
+
+/// Arguments of `custalyze rfm`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  custalyze rfm --as-of 2024-01-01 --output rfm.csv          # on the embedded sample
+  custalyze rfm --input CDNOW_master.txt --schema cdnow --as-of 1998-07-01 --output rfm.csv
+  custalyze rfm --input retail.csv --schema online-retail --as-of 2011-06-01 --map rfm-package \\
+      --frequency orders --output rfm_june.csv
+
+Only transactions dated before --as-of count; recency is the number of days from a customer's
+last transaction date to --as-of. Scores 1..=bins are pandas qcut(rank(method=\"first\")): ties
+are broken by customer id, and the most recent customers get the highest recency score.
+Columns written: customer_id,recency,frequency,monetary,r_score,f_score,m_score,segment.
+The load report (rows read, loaded, excluded by reason) is printed on stderr.")]
+pub struct RfmArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Snapshot date, YYYY-MM-DD: transactions before it count (exclusive).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: String,
+    /// Segment map: default (the classic 10-segment R-F map) or rfm-package (the R rfm package).
+    #[arg(long, value_name = "MAP", default_value = "default", value_parser = ["default", "rfm-package"])]
+    map: String,
+    /// What counts as a purchase: rows (every transaction line) or orders (distinct orders).
+    #[arg(long, value_name = "RULE", default_value = "rows", value_parser = ["rows", "orders"])]
+    frequency: String,
+    /// Number of score bins (1 to 9); the segment maps are written for 5.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    bins: usize,
+    /// Output CSV ("-" for standard output).
+    #[arg(long, value_name = "OUT.csv")]
+    output: PathBuf,
+}
+
+fn writer(path: &PathBuf) -> Result<Box<dyn Write>, CliError> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(BufWriter::new(std::io::stdout().lock())));
+    }
+    let f = File::create(path)
+        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+    Ok(Box::new(BufWriter::new(f)))
+}
+
+/// Runs the command.
+pub fn run(args: &RfmArgs) -> Result<(), CliError> {
+    let as_of = NaiveDate::parse_from_str(args.as_of.trim(), "%Y-%m-%d").map_err(|e| {
+        CliError(format!(
+            "--as-of {:?} is not a date in the form YYYY-MM-DD ({e})",
+            args.as_of
+        ))
+    })?;
+    let map = match args.map.as_str() {
+        "rfm-package" => SegmentMap::rfm_package(),
+        _ => SegmentMap::reference(),
+    };
+    let rule = match args.frequency.as_str() {
+        "orders" => FrequencyRule::Orders,
+        _ => FrequencyRule::Rows,
+    };
+    let options = RfmOptions::new(as_of).frequency_rule(rule).bins(args.bins);
+    let loaded = args.input.load()?;
+    eprintln!("{}", loaded.report);
+    let table = RfmTable::compute(&loaded.log, &options)?;
+    if loaded.log.last_date().is_some_and(|last| last >= as_of) {
+        eprintln!("note: transactions on or after {as_of} were not counted");
+    }
+    if args.bins != 5 {
+        eprintln!("note: the segment maps are written for 5 bins");
+    }
+    table.write_csv(writer(&args.output)?, &map)?;
+    Ok(())
+}
