@@ -23,6 +23,22 @@ pub use custalyze_transaction_types::{
 #[cfg(feature = "datagen")]
 pub use custalyze_datagen as datagen;
 
+/// CLV models (feature `cltv`): BG/NBD, MBG/NBD, Pareto/NBD, BG/BB, Gamma-Gamma and CLV.
+#[cfg(feature = "cltv")]
+pub use custalyze_cltv_core as cltv;
+
+/// RFM scores, segment maps and migrations (feature `rfm`).
+#[cfg(feature = "rfm")]
+pub use custalyze_rfm as rfm;
+
+/// ABC and XYZ classification (feature `abc`).
+#[cfg(feature = "abc")]
+pub use custalyze_abc as abc;
+
+/// Acquisition cohorts and retention (feature `cohort`).
+#[cfg(feature = "cohort")]
+pub use custalyze_cohort as cohort;
+
 #[cfg(test)]
 mod tests {
     /// The re-exported data types can cross threads (the analysis crates fit in parallel).
