@@ -2,17 +2,11 @@
 //! (2010) (fixtures: `fixtures/SOURCES.md`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::{fixture, rel};
+
 use custalyze_cltv_core::{BgBb, BgBbData, BgBbParams};
 use serde_json::Value;
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .unwrap()
-}
 
 fn donations() -> BgBbData {
     let text = fixture("donations.csv");
@@ -26,10 +20,6 @@ fn donations() -> BgBbData {
     }
     let [f, r, n, w] = cols;
     BgBbData::new(&f, &r, &n, Some(&w)).unwrap()
-}
-
-fn rel(a: f64, b: f64) -> f64 {
-    (a - b).abs() / b.abs().max(1e-300)
 }
 
 fn params(v: &Value) -> BgBbParams {

@@ -1,17 +1,11 @@
 //! BG/NBD against the published fit and lifetimes on CDNOW (fixtures: `fixtures/SOURCES.md`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::{fixture, rel};
+
 use custalyze_cltv_core::{BgNbd, BgNbdParams, RfmData};
 use serde_json::Value;
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .unwrap()
-}
 
 fn cdnow() -> RfmData {
     let text = fixture("cdnow_customers_summary_with_transactions.csv");
@@ -23,10 +17,6 @@ fn cdnow() -> RfmData {
         t.push(v[3]);
     }
     RfmData::new(&x, &tx, &t, None).unwrap()
-}
-
-fn rel(a: f64, b: f64) -> f64 {
-    (a - b).abs() / b.abs().max(1e-300)
 }
 
 #[test]

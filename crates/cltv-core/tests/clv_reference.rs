@@ -2,25 +2,15 @@
 //! the purchase models behind it (fixtures: `fixtures/SOURCES.md`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::{fixture, rel};
+
 use custalyze_cltv_core::{
     BgNbdParams, ClvOptions, GammaGammaParams, MbgNbdParams, PurchaseModel, TimeUnit,
     customer_lifetime_value, customer_lifetime_values,
 };
 use proptest::prelude::*;
 use serde_json::Value;
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .unwrap()
-}
-
-fn rel(a: f64, b: f64) -> f64 {
-    (a - b).abs() / b.abs().max(1e-300)
-}
 
 #[test]
 fn twelve_month_clv_matches_lifetimes() {

@@ -2,17 +2,11 @@
 //! `fixtures/SOURCES.md`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::{fixture, rel};
+
 use custalyze_cltv_core::{GammaGamma, GammaGammaParams, SpendData};
 use serde_json::Value;
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .unwrap()
-}
 
 /// All CDNOW customers: (x, zbar).
 fn cdnow() -> (Vec<f64>, Vec<f64>) {
@@ -24,10 +18,6 @@ fn cdnow() -> (Vec<f64>, Vec<f64>) {
         m.push(v[4]);
     }
     (x, m)
-}
-
-fn rel(a: f64, b: f64) -> f64 {
-    (a - b).abs() / b.abs().max(1e-300)
 }
 
 #[test]

@@ -2,19 +2,13 @@
 //! `fixtures/SOURCES.md`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::{fixture, rel};
+
 use std::collections::HashMap;
 
 use custalyze_cltv_core::{MbgNbd, MbgNbdParams, RfmData};
 use serde_json::Value;
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .unwrap()
-}
 
 /// CDNOW rows and (x, t_x, T) by customer ID.
 fn cdnow() -> (RfmData, HashMap<u64, (f64, f64, f64)>) {
@@ -29,10 +23,6 @@ fn cdnow() -> (RfmData, HashMap<u64, (f64, f64, f64)>) {
         by_id.insert(v[0] as u64, (v[1], v[2], v[3]));
     }
     (RfmData::new(&x, &tx, &t, None).unwrap(), by_id)
-}
-
-fn rel(a: f64, b: f64) -> f64 {
-    (a - b).abs() / b.abs().max(1e-300)
 }
 
 #[test]

@@ -2,17 +2,11 @@
 //! `fixtures/SOURCES.md`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::{fixture, rel};
+
 use custalyze_cltv_core::{ParetoNbd, ParetoNbdParams, RfmData};
 use serde_json::Value;
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .unwrap()
-}
 
 /// `(ID, x, t_x, T)` rows of the CDNOW calibration summary.
 fn cdnow_rows() -> Vec<[f64; 4]> {
@@ -30,10 +24,6 @@ fn cdnow() -> RfmData {
     let rows = cdnow_rows();
     let col = |k: usize| rows.iter().map(|r| r[k]).collect::<Vec<f64>>();
     RfmData::new(&col(1), &col(2), &col(3), None).unwrap()
-}
-
-fn rel(a: f64, b: f64) -> f64 {
-    (a - b).abs() / b.abs().max(1e-300)
 }
 
 fn params(v: &Value) -> ParetoNbdParams {
