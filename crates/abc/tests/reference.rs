@@ -1,16 +1,11 @@
 //! The full CDNOW_master comparison with `shared/reference/rfm/abc_customers_cdnow_master.csv`
 //! (shared/oracle/oracle_rfm.py, pandas 2.2.3): 23,570 customers; rank, monetary and cum_share
-//! within 1e-12 (relative to 1 + |expected|), classes exact, ids exact except inside groups of
-//! customers whose totals are equal in decimal but differ by an ulp of summation noise.
+//! within 1e-12 (relative to 1 + |expected|), classes and ids exact, rank for rank.
 //!
-//! Why that one allowance: pandas sums each customer's rows in file order (Kahan, as
-//! `groupby.sum`), and `TransactionLog` stores same-day rows of a customer sorted by quantity and
-//! price, not in file order, so for a few customers with several rows on one day the total can
-//! differ in the last bit (34 of 23,570 customers). Where two such customers have the same
-//! decimal total (e.g. 490.1 for 8665 and 13122), that bit decides the reference's order instead
-//! of the id tie-break, and no sum over the log can reproduce it. Inside such a group the test
-//! checks that both sides hold the same ids. Runs only when `../shared` is present beside the
-//! workspace.
+//! The ids are exact because `TransactionLog` keeps same-day rows of a customer in file order and
+//! the totals are Kahan sums in that order, as pandas' `groupby.sum`: where two customers' totals
+//! are equal in decimal (e.g. 490.1 for 8665 and 13122), the last bit of the sum decides pandas'
+//! order, and ours has the same bit. Runs only when `../shared` is present beside the workspace.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -52,7 +47,7 @@ fn cdnow_master_customers_match_the_reference() {
         );
         assert_eq!(e.class, class(&row[4]), "{e:?} vs {row:?}");
     }
-    // Ids: exact, or the same set inside a group of noise-equal totals.
+    // Ids: exact rank for rank (checked group by group of equal totals, for a readable failure).
     let mut reordered = 0;
     let mut start = 0;
     while start < rows.len() {
@@ -74,8 +69,10 @@ fn cdnow_master_customers_match_the_reference() {
         assert_eq!(got, want, "ranks {}..={}", start + 1, end);
         start = end;
     }
-    eprintln!("ids in a different order inside noise-equal groups: {reordered} of 23570");
-    assert!(reordered <= 40, "{reordered}");
+    assert_eq!(
+        reordered, 0,
+        "ids in a different order inside groups of equal totals"
+    );
     // rfm_results.json: counts A 7694, B 8044, C 7832; revenue shares 0.79997.., 0.15001.., 0.05000..
     let s = table.class_summaries();
     assert_eq!(

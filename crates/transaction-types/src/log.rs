@@ -407,38 +407,41 @@ impl TransactionLogBuilder {
             let i = i as usize;
             (customer[i], self.timestamp[i], self.order[i], self.item[i])
         };
-        let order = |a: &u32, b: &u32| {
-            let (a, b) = (*a, *b);
-            key(a)
-                .cmp(&key(b))
-                .then(self.quantity[a as usize].total_cmp(&self.quantity[b as usize]))
-                .then(self.unit_price[a as usize].total_cmp(&self.unit_price[b as usize]))
-                .then(self.amount[a as usize].total_cmp(&self.amount[b as usize]))
-                .then(a.cmp(&b))
-        };
+        // Ties on (customer, time, order, item) keep the input order, so per-customer sums run in
+        // file order, as pandas' groupby does (matters for the last bit of a total).
+        let order = |a: &u32, b: &u32| key(*a).cmp(&key(*b)).then(a.cmp(b));
         // Files sorted by customer and time (CDNOW, most exports) skip the sort: one linear check.
         if !perm.is_sorted_by(|a, b| order(a, b).is_le()) {
             perm.par_sort_unstable_by(order);
         }
-        let same = |a: u32, b: u32| {
+        // Identical rows share the key, so they sit in one run of equal keys; runs are tiny, and
+        // within a run every row is compared with the earlier ones. A row equal to an earlier row
+        // is a duplicate (the first occurrence in the input is the one kept).
+        let same_values = |a: u32, b: u32| {
             let (a, b) = (a as usize, b as usize);
-            customer[a] == customer[b]
-                && self.timestamp[a] == self.timestamp[b]
-                && self.order[a] == self.order[b]
-                && self.item[a] == self.item[b]
-                && self.quantity[a] == self.quantity[b]
+            self.quantity[a] == self.quantity[b]
                 && self.unit_price[a] == self.unit_price[b]
                 && self.amount[a] == self.amount[b]
         };
-        let duplicates = perm.windows(2).filter(|w| same(w[0], w[1])).count();
-        if self.drop_duplicates && duplicates > 0 {
-            let mut kept = Vec::with_capacity(n - duplicates);
-            for (k, &p) in perm.iter().enumerate() {
-                if k == 0 || !same(perm[k - 1], p) {
-                    kept.push(p);
+        let mut is_duplicate = vec![false; perm.len()];
+        let mut start = 0;
+        for k in 1..=perm.len() {
+            if k == perm.len() || key(perm[k]) != key(perm[start]) {
+                for j in start + 1..k {
+                    is_duplicate[j] =
+                        (start..j).any(|i| !is_duplicate[i] && same_values(perm[i], perm[j]));
                 }
+                start = k;
             }
-            perm = kept;
+        }
+        let duplicates = is_duplicate.iter().filter(|&&d| d).count();
+        if self.drop_duplicates && duplicates > 0 {
+            perm = perm
+                .iter()
+                .zip(&is_duplicate)
+                .filter(|&(_, &d)| !d)
+                .map(|(&p, _)| p)
+                .collect();
         }
         let gather_u32 = |v: &[u32]| perm.par_iter().map(|&p| v[p as usize]).collect::<Vec<_>>();
         let gather_f64 = |v: &[f64]| perm.par_iter().map(|&p| v[p as usize]).collect::<Vec<_>>();
