@@ -318,24 +318,9 @@ impl LogLikelihood<4> for Problem<'_> {
     }
 }
 
+crate::optim::fitter_builder!(BgBb, BgBbParams);
+
 impl BgBb {
-    /// A fitter with default options.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the L2 penalizer (lifetimes' `penalizer_coef`).
-    pub fn penalizer(mut self, c: f64) -> Self {
-        self.options.penalizer = c;
-        self
-    }
-
-    /// Sets starting values.
-    pub fn init(mut self, p: BgBbParams) -> Self {
-        self.init = Some(p);
-        self
-    }
-
     /// Maximum-likelihood fit on (compressed) patterns. Default start: α = β = γ = δ = 1.
     ///
     /// # Errors

@@ -327,24 +327,9 @@ impl LogLikelihood<3> for Problem<'_> {
     }
 }
 
+crate::optim::fitter_builder!(GammaGamma, GammaGammaParams);
+
 impl GammaGamma {
-    /// A fitter with default options.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the L2 penalizer (lifetimes' `penalizer_coef`).
-    pub fn penalizer(mut self, c: f64) -> Self {
-        self.options.penalizer = c;
-        self
-    }
-
-    /// Sets starting values.
-    pub fn init(mut self, p: GammaGammaParams) -> Self {
-        self.init = Some(p);
-        self
-    }
-
     /// Maximum-likelihood fit on (compressed) data. Default start: p = 1, q = 2, v = the weighted
     /// mean of `m` (so the starting population mean spend is the sample's).
     ///

@@ -160,24 +160,9 @@ impl LogLikelihood<4> for Problem<'_> {
     }
 }
 
+crate::optim::fitter_builder!(MbgNbd, MbgNbdParams);
+
 impl MbgNbd {
-    /// A fitter with default options.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the L2 penalizer (lifetimes' `penalizer_coef`).
-    pub fn penalizer(mut self, c: f64) -> Self {
-        self.options.penalizer = c;
-        self
-    }
-
-    /// Sets starting values.
-    pub fn init(mut self, p: MbgNbdParams) -> Self {
-        self.init = Some(p);
-        self
-    }
-
     /// Maximum-likelihood fit on (compressed) data. Default start: r = 1, α = max(T)/10, a = 1,
     /// b = 1.
     ///

@@ -19,6 +19,32 @@ pub(crate) trait LogLikelihood<const N: usize>: Sync {
     fn total_weight(&self) -> f64;
 }
 
+/// The builder methods every fitter shares: `new`, `penalizer` and `init`, for a fitter struct
+/// with the fields `options: FitOptions` and `init: Option<Params>`.
+macro_rules! fitter_builder {
+    ($fitter:ty, $params:ty) => {
+        impl $fitter {
+            /// A fitter with default options.
+            pub fn new() -> Self {
+                Self::default()
+            }
+
+            /// Sets the L2 penalizer (lifetimes' `penalizer_coef`).
+            pub fn penalizer(mut self, c: f64) -> Self {
+                self.options.penalizer = c;
+                self
+            }
+
+            /// Sets starting values.
+            pub fn init(mut self, p: $params) -> Self {
+                self.init = Some(p);
+                self
+            }
+        }
+    };
+}
+pub(crate) use fitter_builder;
+
 /// How to fit.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
