@@ -1,14 +1,8 @@
 //! End-to-end tests of `custalyze abc`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::{Command, Output};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_custalyze"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+mod common;
+use common::run;
 
 #[test]
 fn abc_by_product_with_xyz_on_the_embedded_sample() {

@@ -1,23 +1,13 @@
 //! End-to-end tests of the `custalyze` binary: exit codes, messages and outputs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::{run, stderr};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_custalyze"))
-}
+use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../transaction-types/tests/fixtures")
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[test]
