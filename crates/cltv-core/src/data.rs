@@ -1,7 +1,5 @@
 //! Model inputs: validated, compressed (x, t_x, T) rows with weights.
 
-use std::collections::HashMap;
-
 use custalyze_transaction_types::SummaryTable;
 use rayon::prelude::*;
 
@@ -94,38 +92,35 @@ impl RfmData {
     /// Merges identical `(x, t_x, T)` rows, adding their weights; the result is sorted by `x`, then
     /// `t_x`, then `T`, so rows with the same frequency are contiguous ([`RfmData::x_groups`]).
     pub fn compress(&self) -> Self {
-        let mut index: HashMap<(u64, u64, u64), usize> = HashMap::new();
+        // Sort (x, t_x, T, row) keys and merge runs of equal (x, t_x, T). For the non-negative
+        // values a valid `RfmData` holds, the IEEE bit patterns order like the numbers (`+ 0.0`
+        // turns -0 into +0), so the keys compare as integers. The row index makes every key
+        // distinct: the unstable (and parallel) sort is deterministic and each run's weights are
+        // added in input order.
+        let bits = |v: f64| (v + 0.0).to_bits();
+        let mut keys: Vec<(u64, u64, u64, usize)> = (0..self.len())
+            .map(|i| (bits(self.x[i]), bits(self.t_x[i]), bits(self.t[i]), i))
+            .collect();
+        if keys.len() > PARALLEL_SORT_ROWS {
+            keys.par_sort_unstable();
+        } else {
+            keys.sort_unstable();
+        }
         let mut out = Self::default();
-        for i in 0..self.len() {
-            let key = (
-                self.x[i].to_bits(),
-                self.t_x[i].to_bits(),
-                self.t[i].to_bits(),
-            );
-            match index.get(&key) {
-                Some(&k) => out.weight[k] += self.weight[i],
-                None => {
-                    index.insert(key, out.len());
+        let mut last: Option<(u64, u64, u64)> = None;
+        for (x, t_x, t, i) in keys {
+            match (last == Some((x, t_x, t)), out.weight.last_mut()) {
+                (true, Some(w)) => *w += self.weight[i],
+                _ => {
                     out.x.push(self.x[i]);
                     out.t_x.push(self.t_x[i]);
                     out.t.push(self.t[i]);
                     out.weight.push(self.weight[i]);
+                    last = Some((x, t_x, t));
                 }
             }
         }
-        let mut order: Vec<usize> = (0..out.len()).collect();
-        order.sort_by(|&i, &j| {
-            out.x[i]
-                .total_cmp(&out.x[j])
-                .then(out.t_x[i].total_cmp(&out.t_x[j]))
-                .then(out.t[i].total_cmp(&out.t[j]))
-        });
-        Self {
-            x: order.iter().map(|&i| out.x[i]).collect(),
-            t_x: order.iter().map(|&i| out.t_x[i]).collect(),
-            t: order.iter().map(|&i| out.t[i]).collect(),
-            weight: order.iter().map(|&i| out.weight[i]).collect(),
-        }
+        out
     }
 
     /// Runs of equal `x` in row order: `(x, total weight, rows)`. On [`RfmData::compress`]ed data
@@ -164,6 +159,9 @@ impl RfmData {
         self.t.iter().copied().fold(0.0, f64::max)
     }
 }
+
+/// Above this many rows [`RfmData::compress`] sorts in parallel.
+const PARALLEL_SORT_ROWS: usize = 1 << 16;
 
 /// Distinct values of a column and each row's index into them.
 pub(crate) fn distinct(v: &[f64]) -> (Vec<f64>, Vec<u32>) {
@@ -220,4 +218,36 @@ pub(crate) fn range_sum<T: Real + Send + Sync>(
         })
         .collect();
     parts.into_iter().fold(T::cst(0.0), |acc, p| acc + p)
+}
+
+/// `Σ_i row(i)` of fixed-size accumulators over `0..n`, in parallel over `chunk`-row tasks and
+/// added in a fixed order (the result does not depend on the thread count). For hand-written
+/// gradients that accumulate several sums per row.
+pub(crate) fn chunked_fold<const K: usize>(
+    n: usize,
+    chunk: usize,
+    row: impl Fn(usize, &mut [f64; K]) + Sync,
+) -> [f64; K] {
+    let chunk = chunk.max(1);
+    let fold = |range: std::ops::Range<usize>| {
+        let mut acc = [0.0; K];
+        for i in range {
+            row(i, &mut acc);
+        }
+        acc
+    };
+    if n <= chunk {
+        return fold(0..n);
+    }
+    let parts: Vec<[f64; K]> = (0..n.div_ceil(chunk))
+        .into_par_iter()
+        .map(|c| fold(c * chunk..((c + 1) * chunk).min(n)))
+        .collect();
+    let mut total = [0.0; K];
+    for p in parts {
+        for (t, v) in total.iter_mut().zip(p) {
+            *t += v;
+        }
+    }
+    total
 }

@@ -17,6 +17,27 @@ pub(crate) trait LogLikelihood<const N: usize>: Sync {
     fn log_likelihood<T: Real + Send + Sync>(&self, params: &[T; N]) -> T;
     /// Sum of the weights (number of customers), to scale the objective.
     fn total_weight(&self) -> f64;
+    /// The total log-likelihood and its gradient with respect to the natural parameters. The
+    /// default differentiates [`LogLikelihood::log_likelihood`] with [`Dual`] numbers; a model
+    /// may supply a hand-written gradient for its hot loop (checked against this default in its
+    /// tests).
+    fn value_and_gradient(&self, params: &[f64; N]) -> (f64, [f64; N]) {
+        dual_value_and_gradient(self, params)
+    }
+}
+
+/// [`LogLikelihood::value_and_gradient`] by forward-mode differentiation of the generic
+/// log-likelihood.
+pub(crate) fn dual_value_and_gradient<L: LogLikelihood<N> + ?Sized, const N: usize>(
+    model: &L,
+    params: &[f64; N],
+) -> (f64, [f64; N]) {
+    let mut p = [Dual::<N>::cst(0.0); N];
+    for k in 0..N {
+        p[k] = Dual::var(params[k], k);
+    }
+    let ll = model.log_likelihood(&p);
+    (ll.v, ll.d)
 }
 
 /// The builder methods every fitter shares: `new`, `penalizer` and `init`, for a fitter struct
@@ -187,20 +208,21 @@ impl<L: LogLikelihood<N>, const N: usize> Problem<'_, L, N> {
     }
 
     fn evaluate(&self, theta: &[f64]) -> (f64, Vec<f64>) {
-        let mut p = [Dual::<N>::cst(0.0); N];
+        let mut p = [0.0; N];
         for (k, t) in theta.iter().enumerate().take(N) {
-            p[k] = Dual::var(*t, k).exp();
+            p[k] = t.exp();
         }
-        let ll = self.model.log_likelihood(&p);
+        // d/dθ_k = p_k · d/dp_k for p = exp(θ).
+        let (ll, d) = self.model.value_and_gradient(&p);
         let grad = (0..N)
             .map(|k| {
-                let pk = p[k].v;
-                let g = -ll.d[k] / self.scale + 2.0 * self.penalizer * pk * pk;
+                let pk = p[k];
+                let g = -d[k] * pk / self.scale + 2.0 * self.penalizer * pk * pk;
                 if g.is_finite() { g } else { f64::NAN }
             })
             .collect();
-        let pen: f64 = p.iter().map(|x| x.v * x.v).sum::<f64>() * self.penalizer;
-        let cost = -ll.v / self.scale + pen;
+        let pen: f64 = p.iter().map(|x| x * x).sum::<f64>() * self.penalizer;
+        let cost = -ll / self.scale + pen;
         (
             if cost.is_finite() {
                 cost
@@ -387,11 +409,7 @@ pub(crate) fn natural_gradient<L: LogLikelihood<N>, const N: usize>(
     model: &L,
     params: &[f64; N],
 ) -> [f64; N] {
-    let mut p = [Dual::<N>::cst(0.0); N];
-    for k in 0..N {
-        p[k] = Dual::var(params[k], k);
-    }
-    model.log_likelihood(&p).d
+    model.value_and_gradient(params).1
 }
 
 /// Standard errors from the inverse of the observed information `-H`, with `H` the Hessian of the
