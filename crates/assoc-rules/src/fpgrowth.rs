@@ -207,21 +207,13 @@ impl ValidFpGrowthParams {
             rank[i as usize] = r as u32;
         }
         let db = ranked_db(tx, &rank);
-        let tree = Tree::build(&db, freq.len(), true);
-        drop(db);
+        let supports: Vec<u64> = freq.iter().map(|&i| counts[i as usize]).collect();
+        let occ = Occurrences::new(&db, &supports);
         let max_len = self.max_len;
         let parts: Vec<Vec<(Vec<u32>, u64)>> = (0..freq.len())
             .into_par_iter()
             .rev()
-            .map(|c| {
-                let mut miner = Miner {
-                    min_count,
-                    max_len,
-                    out: Vec::new(),
-                };
-                miner.mine_item(&tree, &freq, c, &mut Vec::new());
-                miner.out
-            })
+            .map(|r| mine_top_item(&db, &occ, &freq, r, min_count, max_len))
             .collect();
         let mut itemsets: Vec<Itemset> = parts
             .into_iter()
@@ -250,6 +242,117 @@ impl ValidFpGrowthParams {
             ItemsetKind::Maximal => all.maximal(),
         })
     }
+}
+
+/// For every rank, the transactions (rows of the ranked database) that contain it: the
+/// "vertical" view used to project conditional pattern bases with sequential reads.
+struct Occurrences {
+    offsets: Vec<usize>,
+    rows: Vec<u32>,
+}
+
+impl Occurrences {
+    fn new(db: &Db, supports: &[u64]) -> Self {
+        let mut offsets = vec![0usize; supports.len() + 1];
+        for (r, &s) in supports.iter().enumerate() {
+            offsets[r + 1] = offsets[r] + s as usize;
+        }
+        let mut fill = offsets.clone();
+        let mut rows = vec![0u32; offsets[supports.len()]];
+        for t in 0..db.weights.len() {
+            for &r in db.tx(t as u32) {
+                rows[fill[r as usize]] = t as u32;
+                fill[r as usize] += 1;
+            }
+        }
+        Self { offsets, rows }
+    }
+
+    fn of(&self, r: usize) -> &[u32] {
+        &self.rows[self.offsets[r]..self.offsets[r + 1]]
+    }
+}
+
+/// Mines everything whose least frequent item is rank `r`: the item itself, then its
+/// conditional pattern base (the prefixes, in rank order, of the transactions containing it),
+/// reduced to the items frequent with `r`, as an FP-tree mined recursively.
+///
+/// The top level projects from the transactions instead of walking a global FP-tree: the
+/// transactions holding `r` are read in order through [`Occurrences`], which replaces millions
+/// of dependent parent-pointer loads with sequential scans, and items with no frequent partner
+/// (most of them in sparse retail data) never build a tree.
+fn mine_top_item(
+    db: &Db,
+    occ: &Occurrences,
+    labels: &[u32],
+    r: usize,
+    min_count: u64,
+    max_len: usize,
+) -> Vec<(Vec<u32>, u64)> {
+    let rows = occ.of(r);
+    let mut out = vec![(vec![labels[r]], rows.len() as u64)];
+    if max_len < 2 || r == 0 {
+        return out;
+    }
+    let rank = r as u32;
+    let mut counts = vec![0u64; r];
+    for &t in rows {
+        for &i in db.tx(t) {
+            if i >= rank {
+                break;
+            }
+            counts[i as usize] += 1;
+        }
+    }
+    let mut partners: Vec<u32> = (0..rank)
+        .filter(|&i| counts[i as usize] >= min_count)
+        .collect();
+    match partners.len() {
+        0 => return out,
+        1 => {
+            let p = partners[0] as usize;
+            out.push((vec![labels[r], labels[p]], counts[p]));
+            return out;
+        }
+        _ => {}
+    }
+    partners.sort_unstable_by(|&a, &b| {
+        counts[b as usize]
+            .cmp(&counts[a as usize])
+            .then(a.cmp(&b))
+    });
+    let mut recode = vec![u32::MAX; r];
+    for (k, &i) in partners.iter().enumerate() {
+        recode[i as usize] = k as u32;
+    }
+    let cond_labels: Vec<u32> = partners.iter().map(|&i| labels[i as usize]).collect();
+    let mut cond = Db::new();
+    for &t in rows {
+        let start = cond.items.len();
+        for &i in db.tx(t) {
+            if i >= rank {
+                break;
+            }
+            let c = recode[i as usize];
+            if c != u32::MAX {
+                cond.items.push(c);
+            }
+        }
+        if cond.items.len() > start {
+            cond.items[start..].sort_unstable();
+            cond.offsets.push(cond.items.len());
+            cond.weights.push(1);
+        }
+    }
+    let tree = Tree::build(&cond, partners.len(), false);
+    drop(cond);
+    let mut miner = Miner {
+        min_count,
+        max_len,
+        out,
+    };
+    miner.mine(&tree, &cond_labels, &mut vec![labels[r]]);
+    miner.out
 }
 
 /// Occurrences of each item, counted in parallel over chunks.

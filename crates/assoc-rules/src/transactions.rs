@@ -1,7 +1,7 @@
 //! Sparse transactions: interned items, one sorted item list per basket.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
 use custalyze_transaction_types::Baskets;
@@ -301,6 +301,28 @@ impl Transactions {
     /// Total number of item occurrences.
     pub fn n_entries(&self) -> usize {
         self.data.len()
+    }
+
+    /// Writes one basket per line, item names joined by `separator` (the format
+    /// [`Transactions::read`] reads).
+    ///
+    /// # Errors
+    /// [`Error::Write`] when writing fails.
+    pub fn write<W: Write>(&self, w: W, separator: char) -> Result<()> {
+        let mut w = BufWriter::new(w);
+        let mut sep = [0u8; 4];
+        let sep = separator.encode_utf8(&mut sep).as_bytes();
+        for b in self.iter() {
+            for (k, &i) in b.iter().enumerate() {
+                if k > 0 {
+                    w.write_all(sep).map_err(Error::Write)?;
+                }
+                let name = self.items.get(i as usize).map_or("", String::as_str);
+                w.write_all(name.as_bytes()).map_err(Error::Write)?;
+            }
+            w.write_all(b"\n").map_err(Error::Write)?;
+        }
+        w.flush().map_err(Error::Write)
     }
 
     pub(crate) fn data(&self) -> &[u32] {

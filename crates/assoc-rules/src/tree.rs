@@ -28,7 +28,7 @@ impl Db {
         }
     }
 
-    fn tx(&self, t: u32) -> &[u32] {
+    pub fn tx(&self, t: u32) -> &[u32] {
         let t = t as usize;
         &self.items[self.offsets[t]..self.offsets[t + 1]]
     }
