@@ -34,7 +34,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
         Some("time") => {
-            let sep = if args[2] == "space" { ' ' } else { args[2].chars().next().unwrap_or(',') };
+            let sep = if args[2] == "space" {
+                ' '
+            } else {
+                args[2].chars().next().unwrap_or(',')
+            };
             let tx = Transactions::read_path(&args[1], sep)?;
             let s: f64 = args[3].parse()?;
             let reps: usize = args[4].parse()?;
@@ -45,7 +49,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let t0 = Instant::now();
                 let itemsets = FpGrowth::params().min_support(s).fit(&tx)?;
                 if let Some(c) = conf {
-                    n_rules = AssociationRules::params().min_confidence(c).fit(&itemsets)?.len();
+                    n_rules = AssociationRules::params()
+                        .min_confidence(c)
+                        .fit(&itemsets)?
+                        .len();
                 }
                 runs.push(t0.elapsed().as_secs_f64());
                 n_itemsets = itemsets.len();
@@ -60,7 +67,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 rayon::current_num_threads()
             );
         }
-        _ => eprintln!("usage: fpgrowth_timing generate N ITEMS OUT | time FILE SEP MIN_SUPPORT REPS [MIN_CONFIDENCE]"),
+        _ => eprintln!(
+            "usage: fpgrowth_timing generate N ITEMS OUT | time FILE SEP MIN_SUPPORT REPS [MIN_CONFIDENCE]"
+        ),
     }
     Ok(())
 }

@@ -33,7 +33,9 @@ pub enum Error {
         max: u64,
     },
     /// The minimum support fraction is not in `(0, 1]`.
-    #[error("invalid minimum support {value}: expected a fraction in (0, 1]; use a count for absolute supports")]
+    #[error(
+        "invalid minimum support {value}: expected a fraction in (0, 1]; use a count for absolute supports"
+    )]
     InvalidMinSupport {
         /// The value given.
         value: f64,
@@ -73,7 +75,9 @@ pub enum Error {
         itemset: Vec<u32>,
     },
     /// An itemset is too long to enumerate its rules (2^len - 2 antecedents).
-    #[error("itemset of {len} items is too long for rule generation (at most {max}); set a maximum itemset length")]
+    #[error(
+        "itemset of {len} items is too long for rule generation (at most {max}); set a maximum itemset length"
+    )]
     ItemsetTooLong {
         /// Its length.
         len: usize,

@@ -197,11 +197,7 @@ impl ValidFpGrowthParams {
         let mut freq: Vec<u32> = (0..n_items as u32)
             .filter(|&i| counts[i as usize] >= min_count)
             .collect();
-        freq.sort_unstable_by(|&a, &b| {
-            counts[b as usize]
-                .cmp(&counts[a as usize])
-                .then(a.cmp(&b))
-        });
+        freq.sort_unstable_by(|&a, &b| counts[b as usize].cmp(&counts[a as usize]).then(a.cmp(&b)));
         let mut rank = vec![u32::MAX; n_items];
         for (r, &i) in freq.iter().enumerate() {
             rank[i as usize] = r as u32;
@@ -316,11 +312,7 @@ fn mine_top_item(
         }
         _ => {}
     }
-    partners.sort_unstable_by(|&a, &b| {
-        counts[b as usize]
-            .cmp(&counts[a as usize])
-            .then(a.cmp(&b))
-    });
+    partners.sort_unstable_by(|&a, &b| counts[b as usize].cmp(&counts[a as usize]).then(a.cmp(&b)));
     let mut recode = vec![u32::MAX; r];
     for (k, &i) in partners.iter().enumerate() {
         recode[i as usize] = k as u32;

@@ -85,7 +85,8 @@ impl Rng {
     fn draw(&mut self, cdf: &[f64]) -> usize {
         let total = cdf.last().copied().unwrap_or(0.0);
         let u = self.uniform() * total;
-        cdf.partition_point(|&c| c <= u).min(cdf.len().saturating_sub(1))
+        cdf.partition_point(|&c| c <= u)
+            .min(cdf.len().saturating_sub(1))
     }
 }
 

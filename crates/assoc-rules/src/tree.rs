@@ -208,11 +208,7 @@ impl Miner {
             }
             _ => {}
         }
-        freq.sort_unstable_by(|&a, &b| {
-            counts[b as usize]
-                .cmp(&counts[a as usize])
-                .then(a.cmp(&b))
-        });
+        freq.sort_unstable_by(|&a, &b| counts[b as usize].cmp(&counts[a as usize]).then(a.cmp(&b)));
         let mut recode = vec![u32::MAX; c];
         for (k, &i) in freq.iter().enumerate() {
             recode[i as usize] = k as u32;

@@ -26,7 +26,14 @@ fn baskets_from_a_transaction_log() -> TestResult {
         .and_then(|d| d.and_hms_opt(9, 0, 0))
         .ok_or("date")?;
     let line = |order: i64, item: &str| {
-        Transaction::new(Id::Int(1), Id::Int(order), at, Some(Id::from(item)), 1.0, 2.0)
+        Transaction::new(
+            Id::Int(1),
+            Id::Int(order),
+            at,
+            Some(Id::from(item)),
+            1.0,
+            2.0,
+        )
     };
     let log = TransactionLog::from_transactions([
         line(1, "milk")?,
@@ -57,7 +64,11 @@ fn basket_file_with_spaces_crlf_and_empty_lines() -> TestResult {
     assert_eq!(tx.basket(1), [] as [u32; 0]);
     assert_eq!(tx.basket(2), [0, 1]);
     let itemsets = FpGrowth::params().min_support(0.5).fit(&tx)?;
-    let pair = itemsets.itemsets.iter().find(|s| s.items.len() == 2).ok_or("pair")?;
+    let pair = itemsets
+        .itemsets
+        .iter()
+        .find(|s| s.items.len() == 2)
+        .ok_or("pair")?;
     assert_eq!(itemsets.support(pair), 2.0 / 3.0);
     Ok(())
 }
@@ -66,8 +77,11 @@ fn basket_file_with_spaces_crlf_and_empty_lines() -> TestResult {
 fn recommendations_skip_basket_items_and_list_fired_rules() -> TestResult {
     let tx = shop()?;
     let itemsets = FpGrowth::params().min_count(1).fit(&tx)?;
-    let rules = AssociationRules::params().min_confidence(0.3).fit(&itemsets)?;
-    let recs = rules.recommend_names(&["pasta", "sauce", "unknown item"], 10, Ranking::Confidence)?;
+    let rules = AssociationRules::params()
+        .min_confidence(0.3)
+        .fit(&itemsets)?;
+    let recs =
+        rules.recommend_names(&["pasta", "sauce", "unknown item"], 10, Ranking::Confidence)?;
     assert!(!recs.is_empty());
     for r in &recs {
         assert!(r.name != "pasta" && r.name != "sauce");
@@ -101,7 +115,10 @@ fn rules_by_another_metric() -> TestResult {
     assert!(!rules.is_empty());
     assert!(rules.rules.iter().all(|r| r.metrics.lift >= 1.5));
     assert_eq!("zhangs metric".parse::<Metric>()?, Metric::ZhangsMetric);
-    assert_eq!("antecedent support".parse::<Metric>()?, Metric::AntecedentSupport);
+    assert_eq!(
+        "antecedent support".parse::<Metric>()?,
+        Metric::AntecedentSupport
+    );
     Ok(())
 }
 
@@ -232,13 +249,25 @@ fn invalid_generator_settings_are_rejected() {
         ..QuestGenerator::default()
     }
     .generate();
-    assert!(matches!(e, Err(Error::InvalidGenerator { name: "n_items", .. })));
+    assert!(matches!(
+        e,
+        Err(Error::InvalidGenerator {
+            name: "n_items",
+            ..
+        })
+    ));
     let e = QuestGenerator {
         mean_len: f64::NAN,
         ..QuestGenerator::default()
     }
     .generate();
-    assert!(matches!(e, Err(Error::InvalidGenerator { name: "mean_len", .. })));
+    assert!(matches!(
+        e,
+        Err(Error::InvalidGenerator {
+            name: "mean_len",
+            ..
+        })
+    ));
 }
 
 #[test]

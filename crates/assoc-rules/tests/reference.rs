@@ -40,7 +40,12 @@ fn check_itemsets(tx: &Transactions, s: f64, reference: &Path) -> TestResult {
         assert_eq!(a[0], b[0], "n_items");
         assert_eq!(a[1], b[1], "itemset");
         assert_eq!(a[2], b[2], "count of {}", b[1]);
-        assert_eq!(a[3].parse::<f64>()?, b[3].parse::<f64>()?, "support of {}", b[1]);
+        assert_eq!(
+            a[3].parse::<f64>()?,
+            b[3].parse::<f64>()?,
+            "support of {}",
+            b[1]
+        );
     }
     Ok(())
 }
@@ -73,7 +78,11 @@ fn check_rules(tx: &Transactions, s: f64, reference: &Path) -> TestResult {
             }
         }
     }
-    eprintln!("{}: {} rules, worst scaled difference {worst:e}", reference.display(), ours.len());
+    eprintln!(
+        "{}: {} rules, worst scaled difference {worst:e}",
+        reference.display(),
+        ours.len()
+    );
     Ok(())
 }
 
@@ -92,17 +101,29 @@ fn cosmetics_has_1000_transactions_with_43_empty() -> TestResult {
 
 #[test]
 fn cosmetics_itemsets_at_10_percent_equal_mlxtend() -> TestResult {
-    check_itemsets(&cosmetics_fixture()?, 0.1, &fixture("cosmetics_s0.1_itemsets.csv"))
+    check_itemsets(
+        &cosmetics_fixture()?,
+        0.1,
+        &fixture("cosmetics_s0.1_itemsets.csv"),
+    )
 }
 
 #[test]
 fn cosmetics_itemsets_at_2_percent_equal_mlxtend() -> TestResult {
-    check_itemsets(&cosmetics_fixture()?, 0.02, &fixture("cosmetics_s0.02_itemsets.csv"))
+    check_itemsets(
+        &cosmetics_fixture()?,
+        0.02,
+        &fixture("cosmetics_s0.02_itemsets.csv"),
+    )
 }
 
 #[test]
 fn cosmetics_rules_at_10_percent_equal_mlxtend() -> TestResult {
-    check_rules(&cosmetics_fixture()?, 0.1, &fixture("cosmetics_s0.1_rules_conf0.5.csv"))
+    check_rules(
+        &cosmetics_fixture()?,
+        0.1,
+        &fixture("cosmetics_s0.1_rules_conf0.5.csv"),
+    )
 }
 
 /// The shared files, when present.
@@ -118,7 +139,8 @@ fn shared_case(rel: &str) -> Option<PathBuf> {
 
 #[test]
 fn cosmetics_rules_at_2_percent_equal_mlxtend() -> TestResult {
-    let Some(reference) = shared_case("reference/fpgrowth/cosmetics_s0.02_rules_conf0.5.csv") else {
+    let Some(reference) = shared_case("reference/fpgrowth/cosmetics_s0.02_rules_conf0.5.csv")
+    else {
         return Ok(());
     };
     check_rules(&cosmetics_fixture()?, 0.02, &reference)
@@ -134,8 +156,16 @@ fn synthetic10k_itemsets_and_rules_equal_mlxtend() -> TestResult {
     let mut by_threshold = BTreeMap::new();
     for (s, tag) in [(0.04, "0.04"), (0.02, "0.02")] {
         let dir = shared().join("reference/fpgrowth");
-        check_itemsets(&tx, s, &dir.join(format!("synthetic10k_s{tag}_itemsets.csv")))?;
-        check_rules(&tx, s, &dir.join(format!("synthetic10k_s{tag}_rules_conf0.5.csv")))?;
+        check_itemsets(
+            &tx,
+            s,
+            &dir.join(format!("synthetic10k_s{tag}_itemsets.csv")),
+        )?;
+        check_rules(
+            &tx,
+            s,
+            &dir.join(format!("synthetic10k_s{tag}_rules_conf0.5.csv")),
+        )?;
         by_threshold.insert(tag, FpGrowth::params().min_support(s).fit(&tx)?.len());
     }
     // fpgrowth_results.json: 250 and 803 itemsets.
