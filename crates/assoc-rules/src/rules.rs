@@ -86,7 +86,8 @@ impl RuleMetrics {
             support: s_ac,
             confidence,
             lift: confidence / s_c,
-            representativity: nf / nf,
+            // mlxtend: (n - disabled) / n with no disabled (missing) rows.
+            representativity: 1.0,
             leverage,
             conviction,
             zhangs_metric: if zhang_den == 0.0 {
