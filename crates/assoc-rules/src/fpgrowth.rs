@@ -336,7 +336,7 @@ fn mine_top_item(
             cond.weights.push(1);
         }
     }
-    let tree = Tree::build(&cond, partners.len(), false);
+    let tree = Tree::build(&cond, partners.len());
     drop(cond);
     let mut miner = Miner {
         min_count,

@@ -1,12 +1,9 @@
 //! The FP-tree and the recursive FP-Growth miner (internal).
 //!
-//! Trees are arrays (`parent`, `item`, `count` per node, nodes in depth-first order) built from a
-//! weighted transaction database by sorting its transactions lexicographically and merging common
-//! prefixes in one pass, so no child look-up structure is ever needed. Items are local codes,
+//! Trees are arrays (`parent`, `item`, `count` per node, with a CSR header table listing each
+//! item's nodes) built from a weighted transaction database by path insertion. Items are local codes,
 //! `0` being the most frequent item of the database, and every transaction lists its codes
 //! ascending (most frequent first), which is the FP-tree path order of Han, Pei & Yin (2000).
-
-use rayon::prelude::*;
 
 /// The parent of a top-level node.
 pub(crate) const ROOT: u32 = u32::MAX;
@@ -49,35 +46,49 @@ pub(crate) struct Tree {
 }
 
 impl Tree {
-    /// Builds the tree of `db`, whose codes are `< n_items`.
-    pub fn build(db: &Db, n_items: usize, parallel: bool) -> Self {
-        let mut order: Vec<u32> = (0..db.len() as u32).collect();
-        if parallel {
-            order.par_sort_unstable_by(|&a, &b| db.tx(a).cmp(db.tx(b)));
-        } else {
-            order.sort_unstable_by(|&a, &b| db.tx(a).cmp(db.tx(b)));
-        }
+    /// Builds the tree of `db`, whose codes are `< n_items`, by inserting each transaction
+    /// along a path from the root (children found through a dense table at the root and sibling
+    /// lists below it, where conditional trees have few children per node).
+    pub fn build(db: &Db, n_items: usize) -> Self {
+        const NONE: u32 = u32::MAX;
         let mut parent: Vec<u32> = Vec::new();
         let mut item: Vec<u32> = Vec::new();
         let mut count: Vec<u64> = Vec::new();
-        let mut stack: Vec<u32> = Vec::new();
-        let mut prev: &[u32] = &[];
-        for &t in &order {
-            let s = db.tx(t);
-            let w = db.weights[t as usize];
-            let common = prev.iter().zip(s).take_while(|(a, b)| a == b).count();
-            stack.truncate(common);
-            for &nd in &stack {
-                count[nd as usize] += w;
-            }
-            for &it in &s[common..] {
+        let mut first_child: Vec<u32> = Vec::new();
+        let mut next_sibling: Vec<u32> = Vec::new();
+        let mut root_child = vec![NONE; n_items];
+        for t in 0..db.len() {
+            let w = db.weights[t];
+            let mut cur = ROOT;
+            for &it in db.tx(t as u32) {
+                let found = if cur == ROOT {
+                    root_child[it as usize]
+                } else {
+                    let mut c = first_child[cur as usize];
+                    while c != NONE && item[c as usize] != it {
+                        c = next_sibling[c as usize];
+                    }
+                    c
+                };
+                if found != NONE {
+                    count[found as usize] += w;
+                    cur = found;
+                    continue;
+                }
                 let id = parent.len() as u32;
-                parent.push(stack.last().copied().unwrap_or(ROOT));
+                parent.push(cur);
                 item.push(it);
                 count.push(w);
-                stack.push(id);
+                first_child.push(NONE);
+                if cur == ROOT {
+                    next_sibling.push(NONE);
+                    root_child[it as usize] = id;
+                } else {
+                    next_sibling.push(first_child[cur as usize]);
+                    first_child[cur as usize] = id;
+                }
+                cur = id;
             }
-            prev = s;
         }
         let mut head_off = vec![0usize; n_items + 1];
         for &it in &item {
@@ -109,7 +120,8 @@ impl Tree {
         &self.head[self.head_off[c]..self.head_off[c + 1]]
     }
 
-    /// True when the tree is one chain (node `i`'s parent is `i - 1`, nodes being in DFS order).
+    /// True when the tree is one chain: node `i`'s parent is `i - 1` (nodes are numbered in
+    /// creation order, so a chain is created root first, one level at a time).
     fn is_single_path(&self) -> bool {
         self.parent
             .iter()
@@ -231,7 +243,7 @@ impl Miner {
                 db.weights.push(tree.count[n as usize]);
             }
         }
-        let sub = Tree::build(&db, freq.len(), false);
+        let sub = Tree::build(&db, freq.len());
         self.mine(&sub, &new_labels, suffix);
     }
 }
