@@ -294,7 +294,9 @@ impl RuleParams {
 
     /// Every rule `A -> C` with `A`, `C` non-empty, disjoint and `A∪C` a frequent itemset, whose
     /// metric reaches the threshold, the way mlxtend's `association_rules` enumerates them
-    /// (all consequent sizes). Rules are sorted by (antecedents, consequents) item indices.
+    /// (all consequent sizes). Rules come grouped by itemset, in the itemsets' order, and within
+    /// an itemset by the bitmask of the antecedent (bit `b` set: the `b`-th item is in it), which
+    /// is deterministic; [`RuleSet::write_csv`] sorts by item names.
     ///
     /// Itemsets are processed in parallel; supports come from a hash map of the itemsets.
     ///
@@ -371,11 +373,6 @@ impl RuleParams {
         for part in parts {
             rules.extend(part?);
         }
-        rules.par_sort_unstable_by(|x, y| {
-            x.antecedents
-                .cmp(&y.antecedents)
-                .then_with(|| x.consequents.cmp(&y.consequents))
-        });
         Ok(RuleSet {
             n_transactions: n,
             items: itemsets.items.clone(),

@@ -111,8 +111,9 @@ proptest! {
             }
         }
         want.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
-        let have: Vec<_> = rules.rules.iter()
+        let mut have: Vec<_> = rules.rules.iter()
             .map(|r| (r.antecedents.clone(), r.consequents.clone(), r.metrics)).collect();
+        have.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
         prop_assert_eq!(have, want);
     }
 
