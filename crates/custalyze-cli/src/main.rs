@@ -9,6 +9,7 @@ mod generate;
 mod input;
 mod progress;
 mod rfm;
+mod rules;
 mod summary;
 
 use std::process::ExitCode;
@@ -43,6 +44,8 @@ enum Command {
     Abc(Box<abc::AbcArgs>),
     /// Acquisition cohorts: customers, retention or revenue per cohort and period.
     Cohort(Box<cohort::CohortArgs>),
+    /// Frequent itemsets (FP-Growth) and association rules of baskets.
+    Rules(Box<rules::RulesArgs>),
 }
 
 /// An error for the user: printed as one line, exit code 1.
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         Command::Rfm(args) => rfm::run(&args),
         Command::Abc(args) => abc::run(&args),
         Command::Cohort(args) => cohort::run(&args),
+        Command::Rules(args) => rules::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -39,6 +39,11 @@ pub use custalyze_abc as abc;
 #[cfg(feature = "cohort")]
 pub use custalyze_cohort as cohort;
 
+/// FP-Growth frequent itemsets, association rules and cross-sell recommendations (feature
+/// `assoc-rules`).
+#[cfg(feature = "assoc-rules")]
+pub use custalyze_assoc_rules as assoc_rules;
+
 #[cfg(test)]
 mod tests {
     /// The re-exported data types can cross threads (the analysis crates fit in parallel).
