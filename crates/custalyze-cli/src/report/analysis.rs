@@ -694,8 +694,8 @@ impl Analysis {
             "horizon_months": months,
             "active_share": active_share,
             "mean_p_alive": clv_out.as_ref().map(|c| c.p_alive.iter().sum::<f64>() / c.p_alive.len().max(1) as f64),
-            "expected_purchases_next_months": expected_purchases,
-            "expected_revenue_next_months": expected_revenue,
+            "expected_purchases": expected_purchases,
+            "expected_revenue": expected_revenue,
             "clv_total": clv_total,
             "top_segments": top_segments.iter().map(|s| json!({
                 "segment": s.label, "customers": s.customers, "share": s.share, "revenue_share": s.revenue_share
