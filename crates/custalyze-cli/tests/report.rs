@@ -160,12 +160,18 @@ recency_days,r_score,f_score,m_score,segment,cohort,p_alive,expected_purchases,e
     assert!(close(p.f64s("share").iter().sum(), 1.0));
     assert!(close(*p.f64s("cumulative_share").last().unwrap(), 1.0));
     let classes = p.strs("abc");
-    assert!(classes.windows(2).all(|w| w[0] <= w[1]), "A before B before C");
+    assert!(
+        classes.windows(2).all(|w| w[0] <= w[1]),
+        "A before B before C"
+    );
     assert!(p.strs("xyz").iter().all(|x| ["X", "Y", "Z"].contains(x)));
 
     // customer_products.csv: revenue reconciles per customer.
     let cp = Csv::read(&out.join("customer_products.csv"));
-    assert_eq!(cp.header.join(","), "customer_id,product_id,quantity,revenue");
+    assert_eq!(
+        cp.header.join(","),
+        "customer_id,product_id,quantity,revenue"
+    );
     let mut by_customer: HashMap<&str, f64> = HashMap::new();
     for (id, r) in cp.strs("customer_id").into_iter().zip(cp.f64s("revenue")) {
         *by_customer.entry(id).or_default() += r;
@@ -214,7 +220,10 @@ recency_days,r_score,f_score,m_score,segment,cohort,p_alive,expected_purchases,e
     let hl = &j["headline"];
     assert_eq!(hl["customers"].as_u64(), Some(n_customers as u64));
     assert!(close(hl["revenue"].as_f64().unwrap(), revenue));
-    assert!(close(hl["clv_total"].as_f64().unwrap(), c.f64s("clv").iter().sum()));
+    assert!(close(
+        hl["clv_total"].as_f64().unwrap(),
+        c.f64s("clv").iter().sum()
+    ));
     assert!(close(
         hl["expected_purchases"].as_f64().unwrap(),
         c.f64s("expected_purchases").iter().sum()
@@ -336,9 +345,14 @@ fn a_failing_analysis_is_shown_and_the_rest_completes() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("tiny.csv");
     let mut text = String::from("customer_id,date,amount,order_id,item_id\n");
-    for (k, (c, d)) in [(1, "2024-01-05"), (2, "2024-02-10"), (3, "2024-03-15"), (4, "2024-04-20")]
-        .iter()
-        .enumerate()
+    for (k, (c, d)) in [
+        (1, "2024-01-05"),
+        (2, "2024-02-10"),
+        (3, "2024-03-15"),
+        (4, "2024-04-20"),
+    ]
+    .iter()
+    .enumerate()
     {
         text.push_str(&format!("{c},{d},{}.0,{k},A\n", 10 + k));
     }
@@ -397,7 +411,13 @@ fn as_of_leaves_later_rows_out_and_bad_dates_are_rejected() {
     let j: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
     assert!(j["load"]["rows_on_or_after_as_of"].as_u64().unwrap() > 0);
-    let o = run(&["report", "--as-of", "yesterday", "--out", out.to_str().unwrap()]);
+    let o = run(&[
+        "report",
+        "--as-of",
+        "yesterday",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--as-of"));
 }

@@ -415,15 +415,12 @@ impl Analysis {
         let (alive_section, active_share) = match &clv_out {
             Some(c) => {
                 let (mut repeat, mut once) = (Vec::new(), Vec::new());
-                for i in 0..ids.len() {
-                    let p = (
-                        (observation_end - b.last[i]).num_days() as f64,
-                        c.p_alive[i],
-                    );
-                    if x[i] > 0.0 {
-                        repeat.push(p)
+                for ((last, p), xi) in b.last.iter().zip(&c.p_alive).zip(&x) {
+                    let point = ((observation_end - *last).num_days() as f64, *p);
+                    if *xi > 0.0 {
+                        repeat.push(point);
                     } else {
-                        once.push(p)
+                        once.push(point);
                     }
                 }
                 let active = c.p_alive.iter().filter(|p| **p >= 0.5).count() as f64

@@ -329,9 +329,9 @@ pub fn page(header: &PageHeader, sections: &[Section], footer: &str) -> String {
     for sec in sections {
         s.push_str(&sec.to_html());
     }
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "</main><footer class=\"wrap\">{}</footer></body></html>\n",
+        "</main><footer class=\"wrap\">{}</footer></body></html>",
         escape(footer)
     );
     s

@@ -891,6 +891,8 @@ pub fn pareto_curve(
 /// Heatmap of a matrix (rows x columns) with values in `[0, max]`; `None` cells (not observed) are
 /// left blank. Colours run from 0 to `scale_max` (default: the largest value; larger values get the
 /// darkest colour). Cell text is `fmt(value)` when the cells are wide enough.
+// Each argument is a distinct, named part of the chart; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 pub fn heatmap(
     id: &str,
     title: &str,
