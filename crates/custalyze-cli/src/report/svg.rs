@@ -87,6 +87,18 @@ pub fn fmt_thousands(v: f64, decimals: usize) -> String {
     }
 }
 
+/// `1st`, `2nd`, `3rd`, `4th`, `11th`, `22nd`, ...
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 /// A percentage with one decimal: `0.1234` -> `12.3%`.
 pub fn fmt_pct(v: f64) -> String {
     if v.is_finite() {
@@ -599,7 +611,8 @@ pub fn scatter(
     f.x_axis(&mut s, &ticks);
     let xl = if step > 1 {
         format!(
-            "{x_label} (every {step}th of {} customers shown)",
+            "{x_label} (every {} of {} customers shown)",
+            ordinal(step),
             fmt_thousands(n as f64, 0)
         )
     } else {
@@ -1065,6 +1078,16 @@ mod tests {
         assert_eq!(fmt_num(f64::NAN), "–");
         assert_eq!(fmt_thousands(-1234567.891, 2), "-1,234,567.89");
         assert_eq!(fmt_pct(0.1234), "12.3%");
+        let o: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 103, 111]
+            .map(ordinal)
+            .to_vec();
+        assert_eq!(
+            o,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "103rd",
+                "111th"
+            ]
+        );
     }
 
     #[test]
