@@ -1286,4 +1286,55 @@ mod tests {
         // The last point (1, 1) is kept by the subsampling: x = right edge, y = top.
         assert!(svg.contains(&format!("L{},40", c(WIDTH - 20.0))), "{svg}");
     }
+
+    fn value() -> impl proptest::strategy::Strategy<Value = f64> {
+        use proptest::prelude::*;
+        prop_oneof![
+            8 => -1e7f64..1e7,
+            1 => Just(f64::NAN),
+            1 => Just(f64::INFINITY),
+            1 => Just(0.0),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Any data, finite or not, gives a well-formed chart with drawn content and no
+        /// non-finite coordinate.
+        #[test]
+        fn charts_are_well_formed_for_any_data(
+            v in proptest::collection::vec(value(), 0..60),
+            bins in 1usize..40,
+        ) {
+            let pts: Vec<(f64, f64)> = v.iter().enumerate().map(|(k, y)| (k as f64, *y)).collect();
+            let labels: Vec<String> = (0..v.len()).map(|k| format!("c{k}")).collect();
+            let rows = vec![v.iter().map(|x| Some(*x)).collect::<Vec<_>>()];
+            let bars: Vec<Bar> = v
+                .iter()
+                .map(|x| Bar { label: "b".into(), value: *x, note: String::new() })
+                .collect();
+            let line = Line { name: "l".into(), points: pts.clone(), dashed: false, colour: PALETTE[0].into() };
+            let band = Band {
+                name: "b".into(),
+                x: pts.iter().map(|p| p.0).collect(),
+                lower: v.iter().map(|x| x - 1.0).collect(),
+                upper: v.iter().map(|x| x + 1.0).collect(),
+            };
+            let group = PointGroup { name: "g".into(), points: pts.clone() };
+            for svg in [
+                histogram("h", "t", &v, bins, Some(0.9), "x"),
+                bar_chart("b", "t", &bars, PALETTE[0]),
+                scatter("s", "t", &[group], (0.0, 1.0), "x", "y", 50),
+                line_chart("l", "t", &[line], &[band], &LineChartOptions::default()),
+                heatmap("m", "t", &["r".into()], &labels, &rows, None, &fmt_pct, "x"),
+                grouped_bars("g", "t", &labels, &[Series { name: "s".into(), values: v.clone() }], "x", "y"),
+            ] {
+                clean(&svg);
+                let names = elements(&svg);
+                proptest::prop_assert!(
+                    names.iter().any(|n| ["rect", "path", "circle", "line", "text"].contains(&n.as_str())),
+                    "{}", svg
+                );
+            }
+        }
+    }
 }
