@@ -542,9 +542,11 @@ impl Analysis {
             Ok((sections::cohort_section(&rows), (cells, table)))
         });
 
-        // Stage: association rules. LEAD: run custalyze-assoc-rules here (FP-Growth on
-        // `Baskets::from_log(&log)`), convert its rules to `RuleRow`s sorted by lift, and build the
-        // section with `sections::rules_section(&rules, baskets.len(), 20)`.
+        // Stage: association rules. LEAD: replace `None` with the result of a `guard("rules", ..)`
+        // closure that runs custalyze-assoc-rules (FP-Growth on `Baskets::from_log(&log)`) and
+        // returns `(rules as RuleRow sorted by lift descending, number of baskets)`. Write product
+        // ids (not descriptions) into `antecedents`/`consequents`: the customer card matches them
+        // against the ids of customer_products.csv. A failure must become `Section::failed`.
         stage(STAGES[6]);
         let rules_found: Option<(Vec<RuleRow>, usize)> = None;
         let rules_section = match &rules_found {
@@ -559,9 +561,11 @@ impl Analysis {
         };
         let rules: Vec<RuleRow> = rules_found.map(|(r, _)| r).unwrap_or_default();
 
-        // Stage: revenue history and forecast. LEAD: fit custalyze-forecast's auto-ARIMA on the
-        // history here and set `forecast.forecast = Some(ForecastPath { .. })` (12 months ahead,
-        // 80% and 95% intervals); `sections::forecast_section` then draws it.
+        // Stage: revenue history and forecast. LEAD: inside this closure, fit custalyze-forecast's
+        // auto-ARIMA on `history` (complete months) and set `forecast: Some(ForecastPath { .. })`
+        // (12 months ahead, first days of the months, mean and 80%/95% bounds);
+        // `sections::forecast_section` then draws the bands and the status becomes ok, and
+        // forecast.csv gets the `forecast` rows. A fit error: `return Err(reason)`.
         stage(STAGES[7]);
         let (forecast_section, forecast) = guard("forecast", "Revenue forecast", || {
             let history = monthly_history(&log, as_of)?;
@@ -579,13 +583,15 @@ impl Analysis {
             Ok((s, data))
         });
 
-        // Stage: customer segments. LEAD: cluster with custalyze-segment here, set
-        // `CustomerRow::cluster` of every customer, build `SegmentProfiles` and call
-        // `sections::segments_section(&profiles, Some(&dendrogram_svg))`.
+        // Stage: customer segments. LEAD: replace `None` with the result of a `guard("segments",
+        // ..)` closure that clusters the customers with custalyze-segment (features in scope, one
+        // per customer index: `x`, `tx`, `t`, `m`, `b.revenue`, `b.orders`, and `clv_out`'s
+        // `p_alive`/`clv`) and returns `(SegmentProfiles, Some(dendrogram <svg> string), cluster
+        // label of each customer index)`; the labels fill the `cluster` column of customers.csv.
         stage(STAGES[8]);
-        let segments_found: Option<(SegmentProfiles, Option<String>)> = None;
+        let segments_found: Option<(SegmentProfiles, Option<String>, Vec<String>)> = None;
         let segments_section = match &segments_found {
-            Some((profiles, dendrogram)) => {
+            Some((profiles, dendrogram, _)) => {
                 sections::segments_section(profiles, dendrogram.as_deref())
             }
             None => Section::not_available(
@@ -596,7 +602,10 @@ impl Analysis {
                  column of customers.csv is empty; see the RFM segments above.",
             ),
         };
-        let segment_profiles = segments_found.map(|(p, _)| p);
+        let (segment_profiles, clusters) = match segments_found {
+            Some((p, _, c)) => (Some(p), Some(c)),
+            None => (None, None),
+        };
 
         // Join per-customer results.
         stage(STAGES[9]);
@@ -626,7 +635,7 @@ impl Analysis {
                     .and_then(|c| c.spend.as_ref())
                     .map(|v| v[i]),
                 clv: clv_out.as_ref().and_then(|c| c.clv.as_ref()).map(|v| v[i]),
-                cluster: None,
+                cluster: clusters.as_ref().and_then(|c| c.get(i).cloned()),
             });
         }
         // The top-customers table names each customer's RFM segment.
