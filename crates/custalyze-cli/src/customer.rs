@@ -23,7 +23,7 @@ With --report DIR the card is read from the files `custalyze report` wrote (cust
 customer_products.csv, segment_best_sellers.csv, rules.csv); otherwise the analyses run on the
 input (the embedded sample without --input). Recommendations: products that association rules
 suggest from what the customer bought (when rules.csv has rules), then the best sellers of the
-customer's RFM segment that the customer has not bought.")]
+customer's RFM segment, then the overall best sellers, that the customer has not bought.")]
 pub struct CustomerArgs {
     /// Customer id.
     id: String,
@@ -52,14 +52,14 @@ pub struct Recommendation {
 }
 
 /// Recommendations for a customer who bought `bought`: first the consequents of the rules whose
-/// antecedents the customer bought (in the order of `rules`, e.g. by lift), then the segment's
-/// best sellers `(product, description)` in rank order; products already bought are skipped and
-/// each product appears once. This is the hook for rule-based recommendations: the assoc-rules
+/// antecedents the customer bought (in the order of `rules`, e.g. by lift), then `fallback`
+/// products `(product, description, reason)` in order (the segment's best sellers, then the overall
+/// best sellers); products already bought are skipped and each product appears once. This is the hook for rule-based recommendations: the assoc-rules
 /// crate's rules convert to [`RuleRow`].
 pub fn recommend(
     bought: &HashSet<String>,
     rules: &[RuleRow],
-    best_sellers: &[(String, String)],
+    fallback: &[(String, String, String)],
     descriptions: &HashMap<String, String>,
     k: usize,
 ) -> Vec<Recommendation> {
@@ -87,7 +87,7 @@ pub fn recommend(
             }
         }
     }
-    for (p, d) in best_sellers {
+    for (p, d, reason) in fallback {
         if out.len() >= k {
             break;
         }
@@ -95,7 +95,7 @@ pub fn recommend(
             out.push(Recommendation {
                 product: p.clone(),
                 description: d.clone(),
-                reason: "best seller in the customer's segment".into(),
+                reason: reason.clone(),
             });
         }
     }
@@ -108,6 +108,7 @@ struct Card {
     fields: HashMap<String, String>,
     bought: Vec<(String, f64)>,
     best_sellers: Vec<(String, String)>,
+    overall: Vec<(String, String)>,
     rules: Vec<RuleRow>,
     descriptions: HashMap<String, String>,
 }
@@ -186,6 +187,7 @@ fn card_from_dir(dir: &Path, id: &str) -> Result<Card, CliError> {
             let rec = rec?;
             if let (Some(p), Some(d)) = (rec.get(0), rec.get(1)) {
                 card.descriptions.insert(p.to_string(), d.to_string());
+                card.overall.push((p.to_string(), d.to_string()));
             }
         }
     }
@@ -248,6 +250,11 @@ fn card_from_input(args: &CustomerArgs) -> Result<Card, CliError> {
             .filter(|b| b.segment == row.segment)
             .map(|b| (b.item.clone(), b.description.clone()))
             .collect(),
+        overall: a
+            .products
+            .iter()
+            .map(|p| (p.id.clone(), p.description.clone()))
+            .collect(),
         rules: a.rules.clone(),
         descriptions,
     })
@@ -295,18 +302,21 @@ fn render(id: &str, card: &Card, top: usize) -> String {
     ));
     s.push_str(&format!("  CLV (12 months)   {}\n", money("clv")));
     let bought: HashSet<String> = card.bought.iter().map(|(p, _)| p.clone()).collect();
-    let recs = recommend(
-        &bought,
-        &card.rules,
-        &card.best_sellers,
-        &card.descriptions,
-        top,
-    );
+    let segment = get("segment");
+    let fallback: Vec<(String, String, String)> = card
+        .best_sellers
+        .iter()
+        .map(|(p, d)| (p.clone(), d.clone(), format!("best seller in {segment}")))
+        .chain(
+            card.overall
+                .iter()
+                .map(|(p, d)| (p.clone(), d.clone(), "best seller overall".to_string())),
+        )
+        .collect();
+    let recs = recommend(&bought, &card.rules, &fallback, &card.descriptions, top);
     s.push_str("  recommended products:\n");
     if recs.is_empty() {
-        s.push_str(
-            "    (none: no rule applies and the customer owns the segment's best sellers)\n",
-        );
+        s.push_str("    (none: the customer has bought every product)\n");
     }
     for (k, r) in recs.iter().enumerate() {
         s.push_str(&format!(
@@ -353,9 +363,9 @@ mod tests {
             rule(&["a", "b"], &["b"], 3.0), // consequent already bought
         ];
         let best = [
-            ("b".to_string(), "B".to_string()),
-            ("x".to_string(), "X".to_string()),
-            ("c".to_string(), "C".to_string()),
+            ("b".to_string(), "B".to_string(), "best seller".to_string()),
+            ("x".to_string(), "X".to_string(), "best seller".to_string()),
+            ("c".to_string(), "C".to_string(), "best seller".to_string()),
         ];
         let r = recommend(&bought, &rules, &best, &HashMap::new(), 5);
         let ids: Vec<&str> = r.iter().map(|r| r.product.as_str()).collect();

@@ -301,7 +301,14 @@ recency_days,r_score,f_score,m_score,segment,cohort,p_alive,expected_purchases,e
         .skip_while(|l| !l.contains("recommended products"))
         .skip(1)
         .collect();
-    assert!(!recs.is_empty(), "{card}");
+    assert_eq!(recs.len(), 5, "{card}");
+    for (k, line) in recs.iter().enumerate() {
+        assert!(
+            line.trim_start().starts_with(&format!("{}. ", k + 1)),
+            "{card}"
+        );
+        assert!(line.contains("best seller"), "{card}");
+    }
     let bought: HashSet<&str> = cp
         .strs("customer_id")
         .iter()

@@ -71,7 +71,7 @@ impl Default for ReportOptions {
             months: 12,
             discount_rate: 0.01,
             top: 15,
-            best_sellers: 10,
+            best_sellers: 25,
         }
     }
 }

@@ -97,8 +97,10 @@ pub fn analyse(input: &InputArgs, options: &ReportOptions) -> Result<Analysis, C
     eprintln!("{}", loaded.report);
     let pb = progress::stages(analysis::STAGES.len() as u64);
     let a = Analysis::run(loaded, options, &mut |stage| {
+        // The bar counts the stages done; the message names the one running.
+        let done = analysis::STAGES.iter().position(|s| *s == stage);
+        pb.set_position(done.unwrap_or(0) as u64);
         pb.set_message(stage.to_string());
-        pb.inc(1);
     })?;
     pb.finish_and_clear();
     Ok(a)
