@@ -5,9 +5,11 @@
 mod abc;
 mod cltv;
 mod cohort;
+mod customer;
 mod generate;
 mod input;
 mod progress;
+mod report;
 mod rfm;
 mod rules;
 mod summary;
@@ -20,6 +22,7 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "custalyze", version, about, long_about = None, after_help = "\
 Examples:
+  custalyze report --out report                            # the whole analysis, embedded sample
   custalyze summary --freq W --output summary.csv          # on the embedded sample
   custalyze summary --input CDNOW_master.txt --schema cdnow --freq D --end 1998-06-30 --output s.csv
   custalyze generate --customers 5000 --seed 7 --output sample.csv")]
@@ -46,6 +49,10 @@ enum Command {
     Cohort(Box<cohort::CohortArgs>),
     /// Frequent itemsets (FP-Growth) and association rules of baskets.
     Rules(Box<rules::RulesArgs>),
+    /// The whole analysis of a transaction log as a self-contained HTML report and CSV/JSON files.
+    Report(Box<report::ReportArgs>),
+    /// One customer's card: CLV, P(alive), segment and recommended products.
+    Customer(Box<customer::CustomerArgs>),
 }
 
 /// An error for the user: printed as one line, exit code 1.
@@ -68,6 +75,8 @@ fn main() -> ExitCode {
         Command::Abc(args) => abc::run(&args),
         Command::Cohort(args) => cohort::run(&args),
         Command::Rules(args) => rules::run(&args),
+        Command::Report(args) => report::run(&args),
+        Command::Customer(args) => customer::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -25,3 +25,18 @@ pub fn bytes(len: Option<u64>, message: &str) -> ProgressBar {
 pub fn stage(message: &str) -> ProgressBar {
     bytes(None, message)
 }
+
+/// A bar over the `len` stages of a multi-stage job (the message names the stage running),
+/// hidden when stderr is not a terminal.
+pub fn stages(len: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    ProgressBar::new(len)
+        .with_style(
+            ProgressStyle::with_template("{prefix:>12} [{bar:30}] {pos}/{len} {msg} ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        )
+        .with_prefix("analysing")
+}

@@ -1,0 +1,430 @@
+//! End-to-end tests of `custalyze report` and `custalyze customer`: the report on a generated
+//! sample, every file checked against the input (row counts, columns, totals that reconcile).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+use common::{run, stderr};
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// A CSV file as a header and rows of fields.
+struct Csv {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Csv {
+    fn read(path: &Path) -> Self {
+        let mut r = csv::Reader::from_path(path).unwrap();
+        let header = r.headers().unwrap().iter().map(str::to_string).collect();
+        let rows = r
+            .records()
+            .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        Self { header, rows }
+    }
+    fn col(&self, name: &str) -> usize {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {:?}", self.header))
+    }
+    fn f64s(&self, name: &str) -> Vec<f64> {
+        let k = self.col(name);
+        self.rows.iter().map(|r| r[k].parse().unwrap()).collect()
+    }
+    fn strs(&self, name: &str) -> Vec<&str> {
+        let k = self.col(name);
+        self.rows.iter().map(|r| r[k].as_str()).collect()
+    }
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// Generates a sample and loads it independently (through `custalyze summary`, whose load report
+/// and summary give the cleaned log's customers and revenue).
+fn generated(dir: &Path) -> (std::path::PathBuf, usize, f64) {
+    let input = dir.join("sample.csv");
+    let o = run(&[
+        "generate",
+        "--customers",
+        "400",
+        "--seed",
+        "11",
+        "--output",
+        input.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The cleaned log's revenue: sum over customers of the daily summary with the first
+    // transaction included is not available, so sum the loaded rows of the file directly with the
+    // loader's rules through the library.
+    let opts = custalyze_transaction_types::load::LoadOptions::new(
+        custalyze_transaction_types::load::Schema::from_name("online-retail").unwrap(),
+    );
+    let loaded = custalyze_transaction_types::load::load_path(&input, &opts).unwrap();
+    (
+        input,
+        loaded.log.customer_ids().len(),
+        loaded.log.total_amount(),
+    )
+}
+
+#[test]
+fn report_files_reconcile_with_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, n_customers, revenue) = generated(dir.path());
+    let out = dir.path().join("report");
+    let o = run(&[
+        "report",
+        "--input",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // customers.csv: one row per customer, the documented columns, revenue reconciles.
+    let c = Csv::read(&out.join("customers.csv"));
+    assert_eq!(
+        c.header.join(","),
+        "customer_id,first_purchase,last_purchase,orders,revenue,frequency,recency,T,monetary_value,\
+recency_days,r_score,f_score,m_score,segment,cohort,p_alive,expected_purchases,expected_avg_spend,clv,cluster"
+    );
+    assert_eq!(c.rows.len(), n_customers);
+    let ids: HashSet<&str> = c.strs("customer_id").into_iter().collect();
+    assert_eq!(ids.len(), n_customers, "customer ids are unique");
+    let cust_revenue: f64 = c.f64s("revenue").iter().sum();
+    assert!(close(cust_revenue, revenue), "{cust_revenue} vs {revenue}");
+    for p in c.f64s("p_alive") {
+        assert!((0.0..=1.0).contains(&p));
+    }
+    for v in c.f64s("clv").iter().chain(&c.f64s("expected_purchases")) {
+        assert!(v.is_finite() && *v >= 0.0);
+    }
+    for k in ["r_score", "f_score", "m_score"] {
+        assert!(c.f64s(k).iter().all(|s| (1.0..=5.0).contains(s)));
+    }
+    assert!(c.strs("segment").iter().all(|s| !s.is_empty()));
+    assert!(c.strs("cluster").iter().all(|s| s.is_empty()));
+    for (f, t) in c.f64s("recency").iter().zip(c.f64s("T")) {
+        assert!(*f <= t);
+    }
+
+    // cohorts.csv: period-0 sizes sum to the customers; revenue of all cells to the total.
+    let h = Csv::read(&out.join("cohorts.csv"));
+    assert_eq!(
+        h.header.join(","),
+        "cohort,customers,period,active_customers,retention,revenue"
+    );
+    let period = h.f64s("period");
+    let active = h.f64s("active_customers");
+    let sizes = h.f64s("customers");
+    let first: f64 = period
+        .iter()
+        .zip(&sizes)
+        .filter(|(p, _)| **p == 0.0)
+        .map(|(_, s)| s)
+        .sum();
+    assert_eq!(first as usize, n_customers);
+    for ((p, a), s) in period.iter().zip(&active).zip(&sizes) {
+        assert!(*a <= *s);
+        if *p == 0.0 {
+            assert_eq!(a, s, "everyone is active in the acquisition month");
+        }
+    }
+    assert!(close(h.f64s("revenue").iter().sum(), revenue));
+    // The cohort of each customer in customers.csv matches the cohort sizes.
+    let mut per_cohort: HashMap<&str, f64> = HashMap::new();
+    for k in c.strs("cohort") {
+        *per_cohort.entry(k).or_default() += 1.0;
+    }
+    for ((k, p), s) in h.strs("cohort").iter().zip(&period).zip(&sizes) {
+        if *p == 0.0 {
+            assert_eq!(per_cohort.get(k), Some(s), "cohort {k}");
+        }
+    }
+
+    // products.csv: revenue reconciles, shares sum to 1, ranks by revenue, ABC monotone.
+    let p = Csv::read(&out.join("products.csv"));
+    assert_eq!(
+        p.header.join(","),
+        "product_id,description,revenue,quantity,share,cumulative_share,abc,xyz,cv"
+    );
+    assert!(!p.rows.is_empty());
+    let rev = p.f64s("revenue");
+    assert!(close(rev.iter().sum(), revenue));
+    assert!(rev.windows(2).all(|w| w[0] >= w[1]));
+    assert!(close(p.f64s("share").iter().sum(), 1.0));
+    assert!(close(*p.f64s("cumulative_share").last().unwrap(), 1.0));
+    let classes = p.strs("abc");
+    assert!(
+        classes.windows(2).all(|w| w[0] <= w[1]),
+        "A before B before C"
+    );
+    assert!(p.strs("xyz").iter().all(|x| ["X", "Y", "Z"].contains(x)));
+
+    // customer_products.csv: revenue reconciles per customer.
+    let cp = Csv::read(&out.join("customer_products.csv"));
+    assert_eq!(
+        cp.header.join(","),
+        "customer_id,product_id,quantity,revenue"
+    );
+    let mut by_customer: HashMap<&str, f64> = HashMap::new();
+    for (id, r) in cp.strs("customer_id").into_iter().zip(cp.f64s("revenue")) {
+        *by_customer.entry(id).or_default() += r;
+    }
+    for (id, r) in c.strs("customer_id").into_iter().zip(c.f64s("revenue")) {
+        assert!(close(by_customer[id], r), "customer {id}");
+    }
+
+    // segment_best_sellers.csv: every segment of customers.csv, ranks from 1, revenue descending.
+    let b = Csv::read(&out.join("segment_best_sellers.csv"));
+    let segs: HashSet<&str> = b.strs("segment").into_iter().collect();
+    let cust_segs: HashSet<&str> = c.strs("segment").into_iter().collect();
+    assert_eq!(segs, cust_segs);
+    let ranks = b.f64s("rank");
+    let brev = b.f64s("revenue");
+    for k in 1..b.rows.len() {
+        if ranks[k] > 1.0 {
+            assert_eq!(ranks[k], ranks[k - 1] + 1.0);
+            assert!(brev[k] <= brev[k - 1]);
+        } else {
+            assert_eq!(ranks[k], 1.0);
+        }
+    }
+
+    // forecast.csv: complete months of history that sum to at most the total revenue.
+    let f = Csv::read(&out.join("forecast.csv"));
+    assert_eq!(
+        f.header.join(","),
+        "period_start,kind,revenue,lower_80,upper_80,lower_95,upper_95"
+    );
+    assert!(f.rows.len() >= 12);
+    assert!(f.strs("kind").iter().all(|k| *k == "history"));
+    let hist: f64 = f.f64s("revenue").iter().sum();
+    assert!(hist <= revenue * (1.0 + 1e-9) && hist > 0.5 * revenue);
+
+    // rules.csv: the header (no rules crate in this build).
+    let r = Csv::read(&out.join("rules.csv"));
+    assert_eq!(
+        r.header.join(","),
+        "antecedents,consequents,support,confidence,lift"
+    );
+
+    // report.json: headline figures equal the files.
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let hl = &j["headline"];
+    assert_eq!(hl["customers"].as_u64(), Some(n_customers as u64));
+    assert!(close(hl["revenue"].as_f64().unwrap(), revenue));
+    assert!(close(
+        hl["clv_total"].as_f64().unwrap(),
+        c.f64s("clv").iter().sum()
+    ));
+    assert!(close(
+        hl["expected_purchases"].as_f64().unwrap(),
+        c.f64s("expected_purchases").iter().sum()
+    ));
+    let spend = c.f64s("expected_avg_spend");
+    let exp_rev: f64 = c
+        .f64s("expected_purchases")
+        .iter()
+        .zip(&spend)
+        .map(|(a, b)| a * b)
+        .sum();
+    assert!(close(hl["expected_revenue"].as_f64().unwrap(), exp_rev));
+    let alive = c.f64s("p_alive");
+    let share = alive.iter().filter(|p| **p >= 0.5).count() as f64 / alive.len() as f64;
+    assert!(close(hl["active_share"].as_f64().unwrap(), share));
+    let orders: f64 = c.f64s("orders").iter().sum();
+    assert_eq!(hl["orders"].as_f64(), Some(orders));
+    assert_eq!(
+        j["load"]["rows_loaded"].as_u64(),
+        hl["transactions"].as_u64()
+    );
+    let statuses: HashMap<&str, &str> = j["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].as_str().unwrap(), s["status"].as_str().unwrap()))
+        .collect();
+    for id in ["data", "cohorts", "rfm", "clv", "p-alive", "holdout", "abc"] {
+        assert_eq!(statuses.get(id), Some(&"ok"), "{id}: {statuses:?}");
+    }
+    for id in ["rules", "forecast", "segments"] {
+        assert_eq!(statuses.get(id), Some(&"not available"), "{id}");
+    }
+
+    // index.html: self-contained, one chart per analysis that produced one.
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("<link"));
+    for id in [
+        "cohort-heatmap",
+        "rfm-sizes",
+        "rfm-revenue",
+        "clv-histogram",
+        "alive-scatter",
+        "holdout-bars",
+        "pareto-curve",
+        "forecast-line",
+    ] {
+        assert_eq!(
+            html.matches(&format!("data-chart=\"{id}\"")).count(),
+            1,
+            "{id}"
+        );
+    }
+    assert!(!html.contains("NaN"));
+
+    // The customer card from the report directory agrees with customers.csv.
+    let k = c
+        .f64s("clv")
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .unwrap()
+        .0;
+    let id = c.rows[k][0].clone();
+    let o = run(&["customer", &id, "--report", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let card = String::from_utf8(o.stdout).unwrap();
+    assert!(card.contains(&format!("Customer {id}")));
+    assert!(card.contains(&c.rows[k][c.col("segment")]), "{card}");
+    let p_alive: f64 = c.rows[k][c.col("p_alive")].parse().unwrap();
+    assert!(card.contains(&format!("{p_alive:.3}")), "{card}");
+    let recs: Vec<&str> = card
+        .lines()
+        .skip_while(|l| !l.contains("recommended products"))
+        .skip(1)
+        .collect();
+    assert_eq!(recs.len(), 5, "{card}");
+    for (k, line) in recs.iter().enumerate() {
+        assert!(
+            line.trim_start().starts_with(&format!("{}. ", k + 1)),
+            "{card}"
+        );
+        assert!(line.contains("best seller"), "{card}");
+    }
+    let bought: HashSet<&str> = cp
+        .strs("customer_id")
+        .iter()
+        .zip(cp.strs("product_id"))
+        .filter(|(c, _)| **c == id)
+        .map(|(_, p)| p)
+        .collect();
+    for line in recs {
+        let product = line.split_whitespace().nth(1).unwrap();
+        assert!(!bought.contains(product), "{product} was already bought");
+    }
+}
+
+#[test]
+fn customer_card_from_the_input_equals_the_card_from_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, _, _) = generated(dir.path());
+    let out = dir.path().join("report");
+    let o = run(&[
+        "report",
+        "--input",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let id = Csv::read(&out.join("customers.csv")).rows[3][0].clone();
+    let a = run(&["customer", &id, "--report", out.to_str().unwrap()]);
+    let b = run(&["customer", &id, "--input", input.to_str().unwrap()]);
+    assert!(a.status.success() && b.status.success(), "{}", stderr(&b));
+    assert_eq!(a.stdout, b.stdout);
+    let o = run(&["customer", "no-such-id", "--report", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no-such-id"));
+}
+
+#[test]
+fn a_failing_analysis_is_shown_and_the_rest_completes() {
+    // Three customers who never buy again: BG/NBD still fits, but Gamma-Gamma has no repeat
+    // buyers, so the CLV section fails with the reason and every file is still written.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("tiny.csv");
+    let mut text = String::from("customer_id,date,amount,order_id,item_id\n");
+    for (k, (c, d)) in [
+        (1, "2024-01-05"),
+        (2, "2024-02-10"),
+        (3, "2024-03-15"),
+        (4, "2024-04-20"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        text.push_str(&format!("{c},{d},{}.0,{k},A\n", 10 + k));
+    }
+    text.push_str("1,2024-06-30,5.0,9,B\n");
+    std::fs::write(&input, text).unwrap();
+    let out = dir.path().join("report");
+    let o = run(&[
+        "report",
+        "--input",
+        input.to_str().unwrap(),
+        "--schema",
+        "generic",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let clv = j["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "clv")
+        .unwrap();
+    assert_eq!(clv["status"], "failed", "{clv}");
+    assert!(
+        clv["reason"].as_str().unwrap().contains("repeat buyers"),
+        "{clv}"
+    );
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("too few repeat buyers"));
+    assert!(html.contains("data-chart=\"cohort-heatmap\""));
+    let c = Csv::read(&out.join("customers.csv"));
+    assert_eq!(c.rows.len(), 4);
+    assert!(c.strs("clv").iter().all(|v| v.is_empty()));
+    assert!(c.strs("p_alive").iter().all(|v| !v.is_empty()));
+}
+
+#[test]
+fn as_of_leaves_later_rows_out_and_bad_dates_are_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, _, _) = generated(dir.path());
+    let out = dir.path().join("report");
+    let o = run(&[
+        "report",
+        "--input",
+        input.to_str().unwrap(),
+        "--as-of",
+        "2023-01-01",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let c = Csv::read(&out.join("customers.csv"));
+    assert!(c.strs("last_purchase").iter().all(|d| *d < "2023-01-01"));
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert!(j["load"]["rows_on_or_after_as_of"].as_u64().unwrap() > 0);
+    let o = run(&[
+        "report",
+        "--as-of",
+        "yesterday",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--as-of"));
+}
