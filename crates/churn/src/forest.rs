@@ -524,7 +524,7 @@ mod tests {
         ));
         let m = p.fit(x.view(), &y).unwrap();
         assert!(matches!(
-            m.predict_proba(x.slice(ndarray::s![.., ..1])),
+            m.predict_proba(x.select(ndarray::Axis(1), &[0]).view()),
             Err(Error::InvalidInput(_))
         ));
         x[(3, 1)] = f64::INFINITY;

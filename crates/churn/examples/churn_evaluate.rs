@@ -1,7 +1,7 @@
 //! Out-of-time churn evaluation on generated data and on CDNOW, printed as JSON.
 //!
 //! ```text
-//! cargo run --release -p custalyze-churn --example evaluate
+//! cargo run --release -p custalyze-churn --example churn_evaluate
 //! ```
 //! Generated: 4000 customers, seed 11, 2022-01..2023-12, calibration end 2023-06-30, 90 days.
 //! CDNOW (when ../shared/data/cdnow is present): calibration end 1998-03-31, 91 days (train on
