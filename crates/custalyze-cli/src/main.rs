@@ -3,11 +3,13 @@
 //! Exit codes: 0 on success, 2 on bad usage (clap), 1 with a one-line message on bad data or I/O.
 
 mod abc;
+mod churn;
 mod cltv;
 mod cohort;
 mod generate;
 mod input;
 mod progress;
+mod recommend;
 mod rfm;
 mod summary;
 
@@ -43,6 +45,10 @@ enum Command {
     Abc(Box<abc::AbcArgs>),
     /// Acquisition cohorts: customers, retention or revenue per cohort and period.
     Cohort(Box<cohort::CohortArgs>),
+    /// Churn probabilities, risk bands and revenue at risk, with an out-of-time evaluation.
+    Churn(Box<churn::ChurnArgs>),
+    /// Top-k product recommendations for one customer.
+    Recommend(Box<recommend::RecommendArgs>),
 }
 
 /// An error for the user: printed as one line, exit code 1.
@@ -64,6 +70,8 @@ fn main() -> ExitCode {
         Command::Rfm(args) => rfm::run(&args),
         Command::Abc(args) => abc::run(&args),
         Command::Cohort(args) => cohort::run(&args),
+        Command::Churn(args) => churn::run(&args),
+        Command::Recommend(args) => recommend::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
