@@ -39,6 +39,14 @@ pub use custalyze_abc as abc;
 #[cfg(feature = "cohort")]
 pub use custalyze_cohort as cohort;
 
+/// Churn scoring with trees and forests (feature `churn`).
+#[cfg(feature = "churn")]
+pub use custalyze_churn as churn;
+
+/// Product recommendations (feature `recommend`).
+#[cfg(feature = "recommend")]
+pub use custalyze_recommend as recommend;
+
 #[cfg(test)]
 mod tests {
     /// The re-exported data types can cross threads (the analysis crates fit in parallel).
