@@ -138,7 +138,7 @@ impl ChurnFrame {
         let h = i64::from(holdout_days);
         let amounts = log.amounts();
         // Per customer: (purchase days with spend up to s, purchased in (s, s + h]).
-        let per: Vec<(usize, Vec<(i64, f64)>, bool)> = (0..log.customer_ids().len())
+        let per: Vec<CustomerDays> = (0..log.customer_ids().len())
             .into_par_iter()
             .with_min_len(256)
             .filter_map(|c| {
@@ -279,6 +279,9 @@ impl ChurnFrame {
         })
     }
 }
+
+/// (customer index, purchase days with spend up to the snapshot, bought in the window).
+type CustomerDays = (usize, Vec<(i64, f64)>, bool);
 
 fn window_end(snapshot: NaiveDate, holdout_days: u32) -> Result<NaiveDate> {
     if holdout_days == 0 {

@@ -484,7 +484,9 @@ mod tests {
     #[test]
     fn forest_is_deterministic_for_a_seed() {
         let (x, y) = toy(200);
-        let params = ForestParams::random_forest().n_trees(8).feature_fraction(Some(1.0));
+        let params = ForestParams::random_forest()
+            .n_trees(8)
+            .feature_fraction(Some(1.0));
         let a = params.fit(x.view(), &y).unwrap();
         let b = params.fit(x.view(), &y).unwrap();
         assert_eq!(a, b);

@@ -209,7 +209,9 @@ fn info(frame: &ChurnFrame, labels: &[bool]) -> Result<FrameInfo> {
     let end = frame
         .snapshot
         .checked_add_days(Days::new(u64::from(frame.holdout_days)))
-        .ok_or(Error::InvalidInput("window end outside the calendar".into()))?;
+        .ok_or(Error::InvalidInput(
+            "window end outside the calendar".into(),
+        ))?;
     Ok(FrameInfo {
         snapshot: frame.snapshot,
         window_end: end,
@@ -229,13 +231,13 @@ pub fn run_study(log: &TransactionLog, options: &ChurnOptions) -> Result<ChurnSt
     options.check()?;
     let c = options.calibration_end;
     let h = options.holdout_days;
-    let train_snapshot = c
-        .checked_sub_days(Days::new(u64::from(h)))
-        .ok_or(Error::InvalidParameter {
-            name: "holdout_days",
-            value: h.to_string(),
-            reason: "calibration end minus the holdout is outside the calendar",
-        })?;
+    let train_snapshot =
+        c.checked_sub_days(Days::new(u64::from(h)))
+            .ok_or(Error::InvalidParameter {
+                name: "holdout_days",
+                value: h.to_string(),
+                reason: "calibration end minus the holdout is outside the calendar",
+            })?;
     let train = ChurnFrame::build_labelled(log, train_snapshot, h)?;
     let test = ChurnFrame::build_labelled(log, c, h)?;
     let (Some(train_y), Some(test_y)) = (&train.labels, &test.labels) else {

@@ -19,9 +19,14 @@ fn date(y: i32, m: u32, d: u32) -> Result<NaiveDate, Box<dyn std::error::Error>>
 }
 
 fn generated(customers: usize, seed: u64) -> Result<TransactionLog, Box<dyn std::error::Error>> {
-    let csv = generate(&GeneratorConfig::default().customers(customers).seed(seed))?
-        .to_csv_string()?;
-    Ok(load_reader(csv.as_bytes(), "generated", &LoadOptions::new(Schema::OnlineRetail))?.log)
+    let csv =
+        generate(&GeneratorConfig::default().customers(customers).seed(seed))?.to_csv_string()?;
+    Ok(load_reader(
+        csv.as_bytes(),
+        "generated",
+        &LoadOptions::new(Schema::OnlineRetail),
+    )?
+    .log)
 }
 
 #[test]
@@ -89,7 +94,10 @@ fn labels_match_the_holdout_window() -> TestResult {
 fn bad_inputs_are_errors() -> TestResult {
     let log = generated(200, 3)?;
     // Window past the data.
-    let late = run_study(&log, &ChurnOptions::new(date(2023, 12, 1)?).holdout_days(90));
+    let late = run_study(
+        &log,
+        &ChurnOptions::new(date(2023, 12, 1)?).holdout_days(90),
+    );
     assert!(matches!(late, Err(Error::HoldoutBeyondData { .. })));
     // Zero holdout.
     let zero = ChurnFrame::build(&log, date(2023, 1, 1)?, 0);
@@ -113,8 +121,8 @@ fn bad_inputs_are_errors() -> TestResult {
 /// test short; docs/churn.md reports the 100-tree figures.
 #[test]
 fn forest_beats_p_alive_on_cdnow() -> TestResult {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/cdnow/CDNOW_master.txt");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/cdnow/CDNOW_master.txt");
     if !path.exists() {
         eprintln!("skipping: {} not found", path.display());
         return Ok(());

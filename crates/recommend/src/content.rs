@@ -77,14 +77,19 @@ impl ContentModel {
                 df[w as usize] += 1.0;
             }
         }
-        let idf: Vec<f64> = df.iter().map(|d| ((1.0 + n) / (1.0 + d)).ln() + 1.0).collect();
+        let idf: Vec<f64> = df
+            .iter()
+            .map(|d| ((1.0 + n) / (1.0 + d)).ln() + 1.0)
+            .collect();
         let mut postings = vec![Vec::new(); words.len()];
         let vectors: Vec<Vec<(u32, f64)>> = counts
             .into_iter()
             .enumerate()
             .map(|(i, v)| {
-                let mut v: Vec<(u32, f64)> =
-                    v.into_iter().map(|(w, c)| (w, c * idf[w as usize])).collect();
+                let mut v: Vec<(u32, f64)> = v
+                    .into_iter()
+                    .map(|(w, c)| (w, c * idf[w as usize]))
+                    .collect();
                 let norm = v.iter().map(|p| p.1 * p.1).sum::<f64>().sqrt();
                 if norm > 0.0 {
                     v.iter_mut().for_each(|p| p.1 /= norm);

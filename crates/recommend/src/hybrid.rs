@@ -183,7 +183,11 @@ impl Recommenders {
     ///
     /// # Errors
     /// [`Error::Data`] for a log without items; as [`Recommenders::from_parts`].
-    pub fn fit(baskets: &Baskets, log: &TransactionLog, options: &RecommendOptions) -> Result<Self> {
+    pub fn fit(
+        baskets: &Baskets,
+        log: &TransactionLog,
+        options: &RecommendOptions,
+    ) -> Result<Self> {
         let data = Interactions::from_baskets(baskets)?;
         let descriptions: Vec<Option<&str>> = (0..baskets.item_ids.len())
             .map(|i| log.item_description(i as u32))

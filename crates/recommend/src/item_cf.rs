@@ -122,7 +122,8 @@ impl ItemCfParams {
                         counts[j as usize] = 0;
                     }
                     touched.clear();
-                    let by = |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+                    let by =
+                        |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
                     if list.len() > keep {
                         list.select_nth_unstable_by(keep - 1, by);
                         list.truncate(keep);
@@ -167,7 +168,7 @@ impl Recommender for ItemCf {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::needless_range_loop)]
     use super::*;
 
     /// Brute-force similarity from the dense matrix.
@@ -182,7 +183,11 @@ mod tests {
                 let ni = users.iter().filter(|u| has(u, i)).count() as f64;
                 let nj = users.iter().filter(|u| has(u, j)).count() as f64;
                 let c = users.iter().filter(|u| has(u, i) && has(u, j)).count() as f64;
-                s[i][j] = if c > 0.0 { c / (ni.sqrt() * nj.sqrt() + lambda) } else { 0.0 };
+                s[i][j] = if c > 0.0 {
+                    c / (ni.sqrt() * nj.sqrt() + lambda)
+                } else {
+                    0.0
+                };
             }
         }
         s

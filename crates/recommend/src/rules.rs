@@ -140,7 +140,10 @@ pub fn pair_rules(
     min_support: f64,
     min_confidence: f64,
 ) -> Result<Vec<AssociationRule>> {
-    for (name, v) in [("min_support", min_support), ("min_confidence", min_confidence)] {
+    for (name, v) in [
+        ("min_support", min_support),
+        ("min_confidence", min_confidence),
+    ] {
         if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
             return Err(Error::InvalidParameter {
                 name,
@@ -167,7 +170,12 @@ pub fn pair_rules(
         }
     }
     let names = item_names(item_ids);
-    let name = |i: u32| names.get(i as usize).cloned().unwrap_or_else(|| i.to_string());
+    let name = |i: u32| {
+        names
+            .get(i as usize)
+            .cloned()
+            .unwrap_or_else(|| i.to_string())
+    };
     let mut rules = Vec::new();
     for (&(a, c), &n_ac) in &pair {
         if n_ac / n < min_support {

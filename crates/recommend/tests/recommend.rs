@@ -17,8 +17,14 @@ use custalyze_transaction_types::{Baskets, Id, TransactionLog};
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 fn generated(customers: usize) -> Result<TransactionLog, Box<dyn std::error::Error>> {
-    let csv = generate(&GeneratorConfig::default().customers(customers).seed(9))?.to_csv_string()?;
-    Ok(load_reader(csv.as_bytes(), "generated", &LoadOptions::new(Schema::OnlineRetail))?.log)
+    let csv =
+        generate(&GeneratorConfig::default().customers(customers).seed(9))?.to_csv_string()?;
+    Ok(load_reader(
+        csv.as_bytes(),
+        "generated",
+        &LoadOptions::new(Schema::OnlineRetail),
+    )?
+    .log)
 }
 
 #[test]
@@ -98,7 +104,10 @@ fn rule_based_follows_mined_pair_rules() -> TestResult {
         lift: 1.0,
         support: 0.1,
     };
-    assert_eq!(RuleBased::new(&[odd.clone()], &ids)?.skipped_rules, 1);
+    assert_eq!(
+        RuleBased::new(std::slice::from_ref(&odd), &ids)?.skipped_rules,
+        1
+    );
     let bad = AssociationRule {
         confidence: 1.5,
         ..odd
@@ -123,7 +132,10 @@ fn leave_last_basket_out_holds_out_the_last_basket() -> TestResult {
         let held = last[&c.user];
         assert!(c.target.iter().all(|i| held.contains(i)));
         assert!(c.target.iter().all(|i| c.history.binary_search(i).is_err()));
-        assert_eq!(split.train.user_items(c.user as usize), c.history.as_slice());
+        assert_eq!(
+            split.train.user_items(c.user as usize),
+            c.history.as_slice()
+        );
     }
     let models = Recommenders::from_parts(
         &split.train,
@@ -133,7 +145,12 @@ fn leave_last_basket_out_holds_out_the_last_basket() -> TestResult {
     )?;
     let n = baskets.item_ids.len();
     let pop = evaluate("popularity", &split.cases, n, 10, |c| {
-        models.recommend(Method::Popularity, &c.history, CustomerSegment::Moderate, 10)
+        models.recommend(
+            Method::Popularity,
+            &c.history,
+            CustomerSegment::Moderate,
+            10,
+        )
     })?;
     assert!(pop.hit_rate > 0.0 && pop.hit_rate <= 1.0);
     assert!(pop.ndcg <= pop.hit_rate + 1e-12);
@@ -161,7 +178,10 @@ fn bad_inputs_are_errors() -> TestResult {
         cf.recommend(&[9], 3),
         Err(Error::UnknownItem { .. })
     ));
-    assert!(matches!(ContentModel::fit(&[None, Some("")]), Err(Error::Empty(_))));
+    assert!(matches!(
+        ContentModel::fit(&[None, Some("")]),
+        Err(Error::Empty(_))
+    ));
     assert!(matches!(
         pair_rules(&[vec![0]], &[Id::Int(1)], 2.0, 0.1),
         Err(Error::InvalidParameter { .. })
