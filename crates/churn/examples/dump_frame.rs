@@ -13,8 +13,8 @@ use custalyze_transaction_types::load::{LoadOptions, Schema, load_path};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::env::args().nth(1).ok_or("usage: dump_frame OUT.csv")?;
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/cdnow/CDNOW_master.txt");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/cdnow/CDNOW_master.txt");
     let log = load_path(&path, &LoadOptions::new(Schema::Cdnow))?.log;
     let snapshot = chrono::NaiveDate::from_ymd_opt(1997, 12, 30).ok_or("date")?;
     let frame = ChurnFrame::build_labelled(&log, snapshot, 91)?;

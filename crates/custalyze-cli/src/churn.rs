@@ -75,7 +75,10 @@ pub fn run(args: &ChurnArgs) -> Result<(), CliError> {
             .map_err(|e| CliError(format!("cannot write {}: {e}", args.output.display())))?;
         Box::new(BufWriter::new(f))
     };
-    writeln!(out, "customer_id,churn_probability,risk_band,revenue_at_risk")?;
+    writeln!(
+        out,
+        "customer_id,churn_probability,risk_band,revenue_at_risk"
+    )?;
     for s in &study.scores {
         writeln!(
             out,
