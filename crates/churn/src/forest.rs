@@ -540,3 +540,26 @@ mod tests {
         is::<ForestParams>();
     }
 }
+
+#[cfg(all(test, feature = "serde"))]
+mod serde_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_saved_forest_predicts_the_same() {
+        let x = Array2::from_shape_fn((120, 3), |(i, j)| ((i * (j + 3)) as f64 * 0.37).fract());
+        let y: Vec<bool> = (0..120)
+            .map(|i| x[(i, 1)] + 0.3 * x[(i, 2)] > 0.6)
+            .collect();
+        let m = ForestParams::random_forest()
+            .n_trees(5)
+            .fit(x.view(), &y)
+            .unwrap();
+        let back: FittedForest = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+        assert_eq!(
+            m.predict_proba(x.view()).unwrap(),
+            back.predict_proba(x.view()).unwrap()
+        );
+    }
+}

@@ -255,3 +255,32 @@ impl Recommenders {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_follow_the_scores() {
+        assert_eq!(
+            CustomerSegment::from_scores(9, 5, 4),
+            CustomerSegment::LoyalHighValue
+        );
+        assert_eq!(
+            CustomerSegment::from_scores(1, 3, 5),
+            CustomerSegment::NewOrLowEngagement
+        );
+        assert_eq!(
+            CustomerSegment::from_scores(4, 2, 5),
+            CustomerSegment::NewOrLowEngagement
+        );
+        assert_eq!(
+            CustomerSegment::from_scores(4, 3, 3),
+            CustomerSegment::Moderate
+        );
+        assert_eq!(
+            CustomerSegment::from_scores(4, 4, 3),
+            CustomerSegment::Moderate
+        );
+    }
+}
