@@ -3,12 +3,14 @@
 //! Exit codes: 0 on success, 2 on bad usage (clap), 1 with a one-line message on bad data or I/O.
 
 mod abc;
+mod churn;
 mod cltv;
 mod cohort;
 mod customer;
 mod generate;
 mod input;
 mod progress;
+mod recommend;
 mod report;
 mod rfm;
 mod rules;
@@ -53,6 +55,10 @@ enum Command {
     Report(Box<report::ReportArgs>),
     /// One customer's card: CLV, P(alive), segment and recommended products.
     Customer(Box<customer::CustomerArgs>),
+    /// Churn probabilities, risk bands and revenue at risk, with an out-of-time evaluation.
+    Churn(Box<churn::ChurnArgs>),
+    /// Top-k product recommendations for one customer.
+    Recommend(Box<recommend::RecommendArgs>),
 }
 
 /// An error for the user: printed as one line, exit code 1.
@@ -77,6 +83,8 @@ fn main() -> ExitCode {
         Command::Rules(args) => rules::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Customer(args) => customer::run(&args),
+        Command::Churn(args) => churn::run(&args),
+        Command::Recommend(args) => recommend::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

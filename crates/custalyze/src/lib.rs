@@ -43,6 +43,13 @@ pub use custalyze_cohort as cohort;
 /// `assoc-rules`).
 #[cfg(feature = "assoc-rules")]
 pub use custalyze_assoc_rules as assoc_rules;
+/// Churn scoring with trees and forests (feature `churn`).
+#[cfg(feature = "churn")]
+pub use custalyze_churn as churn;
+
+/// Product recommendations (feature `recommend`).
+#[cfg(feature = "recommend")]
+pub use custalyze_recommend as recommend;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,50 @@
+//! The crate's error type.
+
+use custalyze_transaction_types::{DataError, Id};
+
+/// Errors raised while building interaction matrices, fitting recommenders and evaluating them.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An error from the transaction types crate (loading, validation, a log without items).
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// An error from the RFM crate (segments of the hybrid).
+    #[error("RFM segments: {0}")]
+    Rfm(#[from] custalyze_rfm::Error),
+    /// The customer is not in the data.
+    #[error("unknown customer {0}; check the id against the input file")]
+    UnknownCustomer(Id),
+    /// An item index is outside the catalogue.
+    #[error("item index {item} is outside the catalogue of {items} items")]
+    UnknownItem {
+        /// The index.
+        item: u32,
+        /// The catalogue size.
+        items: usize,
+    },
+    /// There is nothing to learn from or to evaluate.
+    #[error("empty input: {0}")]
+    Empty(String),
+    /// A parameter is outside its documented range.
+    #[error("invalid parameter {name} = {value}: {reason}")]
+    InvalidParameter {
+        /// The parameter.
+        name: &'static str,
+        /// Its value, as text.
+        value: String,
+        /// What is allowed.
+        reason: &'static str,
+    },
+    /// A rule's numbers are not finite or out of range.
+    #[error("invalid association rule {index}: {reason}")]
+    InvalidRule {
+        /// Position in the rule slice.
+        index: usize,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
