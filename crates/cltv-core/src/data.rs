@@ -166,8 +166,17 @@ const PARALLEL_SORT_ROWS: usize = 1 << 16;
 /// Distinct values of a column and each row's index into them.
 pub(crate) fn distinct(v: &[f64]) -> (Vec<f64>, Vec<u32>) {
     let mut values: Vec<f64> = v.to_vec();
-    values.sort_by(f64::total_cmp);
-    values.dedup();
+    if v.iter().all(|x| *x >= 0.0) {
+        // Non-negative numbers order like their bit patterns (+ 0.0 maps -0 to +0): integer
+        // comparisons sort faster.
+        let mut bits: Vec<u64> = v.iter().map(|x| (x + 0.0).to_bits()).collect();
+        bits.sort_unstable();
+        bits.dedup();
+        values = bits.into_iter().map(f64::from_bits).collect();
+    } else {
+        values.sort_by(f64::total_cmp);
+        values.dedup();
+    }
     let index = v
         .iter()
         .map(|x| values.partition_point(|y| y < x) as u32)
@@ -233,6 +242,47 @@ pub(crate) fn chunked_fold<const K: usize>(
         let mut acc = [0.0; K];
         for i in range {
             row(i, &mut acc);
+        }
+        acc
+    };
+    if n <= chunk {
+        return fold(0..n);
+    }
+    let parts: Vec<[f64; K]> = (0..n.div_ceil(chunk))
+        .into_par_iter()
+        .map(|c| fold(c * chunk..((c + 1) * chunk).min(n)))
+        .collect();
+    let mut total = [0.0; K];
+    for p in parts {
+        for (t, v) in total.iter_mut().zip(p) {
+            *t += v;
+        }
+    }
+    total
+}
+
+/// [`chunked_fold`] over rows grouped by frequency: `run(g, rows, acc)` is called with each
+/// group's rows that fall in a chunk, so per-group values and branches are hoisted out of the row
+/// loop. `groups` are [`RfmData::x_groups`] (contiguous, in row order).
+pub(crate) fn grouped_fold<const K: usize>(
+    groups: &[(f64, f64, std::ops::Range<usize>)],
+    n: usize,
+    chunk: usize,
+    run: impl Fn(usize, std::ops::Range<usize>, &mut [f64; K]) + Sync,
+) -> [f64; K] {
+    let chunk = chunk.max(1);
+    let fold = |span: std::ops::Range<usize>| {
+        let mut acc = [0.0; K];
+        let first = groups.partition_point(|(_, _, r)| r.end <= span.start);
+        for (g, (_, _, rows)) in groups.iter().enumerate().skip(first) {
+            if rows.start >= span.end {
+                break;
+            }
+            let lo = rows.start.max(span.start);
+            let hi = rows.end.min(span.end);
+            if lo < hi {
+                run(g, lo..hi, &mut acc);
+            }
         }
         acc
     };

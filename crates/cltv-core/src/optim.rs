@@ -24,6 +24,12 @@ pub(crate) trait LogLikelihood<const N: usize>: Sync {
     fn value_and_gradient(&self, params: &[f64; N]) -> (f64, [f64; N]) {
         dual_value_and_gradient(self, params)
     }
+    /// The exact Hessian of the total log-likelihood with respect to the natural parameters,
+    /// where the model has one in closed form; `None` (the default) makes the standard errors use
+    /// central differences of the gradient.
+    fn hessian(&self, _params: &[f64; N]) -> Option<[[f64; N]; N]> {
+        None
+    }
 }
 
 /// [`LogLikelihood::value_and_gradient`] by forward-mode differentiation of the generic
@@ -164,16 +170,20 @@ impl FitReport {
     }
 }
 
-/// A point, the objective there and its gradient.
-type Evaluation = (Vec<f64>, f64, Vec<f64>);
+/// A point, the objective there, its gradient and the (unpenalised) log-likelihood.
+type Evaluation = (Vec<f64>, f64, Vec<f64>, f64);
+
+/// The last evaluation, shared by the problem copies handed to the optimisers and the checks
+/// after them, so a point is never evaluated twice in a row.
+type Cache = std::sync::Arc<std::sync::Mutex<Option<Evaluation>>>;
 
 struct Problem<'a, L, const N: usize> {
     model: &'a L,
     scale: f64,
     penalizer: f64,
     /// The last point evaluated with derivatives: the line search asks for the cost and the
-    /// gradient at the same point, and one dual-number evaluation gives both.
-    cache: std::sync::Mutex<Option<Evaluation>>,
+    /// gradient at the same point, and one evaluation gives both.
+    cache: Cache,
 }
 
 impl<L: LogLikelihood<N>, const N: usize> Problem<'_, L, N> {
@@ -188,26 +198,32 @@ impl<L: LogLikelihood<N>, const N: usize> Problem<'_, L, N> {
         if v.is_finite() { v } else { f64::INFINITY }
     }
 
-    /// Cost and gradient at `theta` from one dual-number evaluation, cached for the next call.
+    /// Cost and gradient at `theta` from one evaluation, cached for the next call.
     fn cost_and_gradient(&self, theta: &[f64]) -> (f64, Vec<f64>) {
-        if let Ok(guard) = self.cache.lock()
-            && let Some((t, c, g)) = guard.as_ref()
-            && t.as_slice() == theta
-        {
-            return (*c, g.clone());
-        }
-        let (c, g) = self.evaluate(theta);
-        if let Ok(mut guard) = self.cache.lock() {
-            *guard = Some((theta.to_vec(), c, g.clone()));
-        }
+        let (c, g, _) = self.cached(theta);
         (c, g)
     }
 
-    fn gradient_vec(&self, theta: &[f64]) -> Vec<f64> {
-        self.evaluate(theta).1
+    /// Cost, gradient and log-likelihood at `theta`, from the cache when it holds `theta`.
+    fn cached(&self, theta: &[f64]) -> (f64, Vec<f64>, f64) {
+        if let Ok(guard) = self.cache.lock()
+            && let Some((t, c, g, ll)) = guard.as_ref()
+            && t.as_slice() == theta
+        {
+            return (*c, g.clone(), *ll);
+        }
+        let (c, g, ll) = self.evaluate(theta);
+        if let Ok(mut guard) = self.cache.lock() {
+            *guard = Some((theta.to_vec(), c, g.clone(), ll));
+        }
+        (c, g, ll)
     }
 
-    fn evaluate(&self, theta: &[f64]) -> (f64, Vec<f64>) {
+    fn gradient_vec(&self, theta: &[f64]) -> Vec<f64> {
+        self.cached(theta).1
+    }
+
+    fn evaluate(&self, theta: &[f64]) -> (f64, Vec<f64>, f64) {
         let mut p = [0.0; N];
         for (k, t) in theta.iter().enumerate().take(N) {
             p[k] = t.exp();
@@ -230,6 +246,7 @@ impl<L: LogLikelihood<N>, const N: usize> Problem<'_, L, N> {
                 f64::INFINITY
             },
             grad,
+            ll,
         )
     }
 }
@@ -271,11 +288,12 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
 ) -> Result<([f64; N], FitReport)> {
     options.check()?;
     let scale = model.total_weight().max(1.0);
+    let cache = Cache::default();
     let problem = Problem {
         model,
         scale,
         penalizer: options.penalizer,
-        cache: Default::default(),
+        cache: cache.clone(),
     };
     let theta0: Vec<f64> = init.iter().map(|x| x.ln()).collect();
     if !problem.objective(&theta0).is_finite() {
@@ -299,7 +317,7 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
             model,
             scale,
             penalizer: options.penalizer,
-            cache: Default::default(),
+            cache: cache.clone(),
         },
         lbfgs,
     )
@@ -329,7 +347,7 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
                 model,
                 scale,
                 penalizer: options.penalizer,
-                cache: Default::default(),
+                cache: cache.clone(),
             },
             nm,
         )
@@ -354,7 +372,7 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
                 model,
                 scale,
                 penalizer: options.penalizer,
-                cache: Default::default(),
+                cache: cache.clone(),
             },
             lbfgs,
         )
@@ -389,7 +407,7 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
             last_params: params.to_vec(),
         });
     }
-    let log_likelihood = model.log_likelihood(&params);
+    let log_likelihood = problem.cached(&best).2;
     let standard_errors = standard_errors(model, &params);
     Ok((
         params,
@@ -419,6 +437,14 @@ pub(crate) fn standard_errors<L: LogLikelihood<N>, const N: usize>(
     params: &[f64; N],
 ) -> Option<Vec<f64>> {
     let mut info = vec![vec![0.0; N]; N];
+    if let Some(h) = model.hessian(params) {
+        for i in 0..N {
+            for j in 0..N {
+                info[i][j] = -h[i][j];
+            }
+        }
+        return standard_errors_from_information(info);
+    }
     for j in 0..N {
         let h = 1e-5 * params[j].abs().max(1e-8);
         let mut up = *params;
@@ -431,12 +457,18 @@ pub(crate) fn standard_errors<L: LogLikelihood<N>, const N: usize>(
             info[i][j] = -(gu[i] - gd[i]) / (2.0 * h);
         }
     }
+    standard_errors_from_information(info)
+}
+
+/// Square roots of the diagonal of the inverse of the (symmetrised) observed information.
+fn standard_errors_from_information(info: Vec<Vec<f64>>) -> Option<Vec<f64>> {
+    let n = info.len();
     // Symmetrise, then invert by Gauss-Jordan with partial pivoting.
-    let info: Vec<Vec<f64>> = (0..N)
-        .map(|i| (0..N).map(|j| 0.5 * (info[i][j] + info[j][i])).collect())
+    let info: Vec<Vec<f64>> = (0..n)
+        .map(|i| (0..n).map(|j| 0.5 * (info[i][j] + info[j][i])).collect())
         .collect();
     let inv = invert(info)?;
-    let se: Vec<f64> = (0..N)
+    let se: Vec<f64> = (0..n)
         .map(|i| inv[i][i])
         .map(|v| if v > 0.0 { v.sqrt() } else { f64::NAN })
         .collect();
