@@ -9,6 +9,7 @@ mod generate;
 mod input;
 mod progress;
 mod rfm;
+mod segment;
 mod summary;
 
 use std::process::ExitCode;
@@ -43,6 +44,9 @@ enum Command {
     Abc(Box<abc::AbcArgs>),
     /// Acquisition cohorts: customers, retention or revenue per cohort and period.
     Cohort(Box<cohort::CohortArgs>),
+    /// Customer segmentation: K-Means, hierarchical clustering, segments from a transaction log.
+    #[command(subcommand)]
+    Segment(segment::SegmentCommand),
 }
 
 /// An error for the user: printed as one line, exit code 1.
@@ -64,6 +68,7 @@ fn main() -> ExitCode {
         Command::Rfm(args) => rfm::run(&args),
         Command::Abc(args) => abc::run(&args),
         Command::Cohort(args) => cohort::run(&args),
+        Command::Segment(cmd) => segment::run(&cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
