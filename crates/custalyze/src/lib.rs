@@ -39,6 +39,11 @@ pub use custalyze_abc as abc;
 #[cfg(feature = "cohort")]
 pub use custalyze_cohort as cohort;
 
+/// Customer segmentation (feature `segment`): features, K-Means, hierarchical clustering in
+/// SciPy's convention, dendrogram SVG, segment profiles.
+#[cfg(feature = "segment")]
+pub use custalyze_segment as segment;
+
 #[cfg(test)]
 mod tests {
     /// The re-exported data types can cross threads (the analysis crates fit in parallel).
