@@ -15,9 +15,9 @@
 //!
 //! This is our own implementation rather than linfa-clustering's: it follows scikit-learn's
 //! stopping rule and empty-cluster relocation (so the inertia is comparable), its assignment step
-//! computes `‖c‖² − 2 x·c` for all centroids of a point at once (vectorised over centroids) in
-//! parallel chunks, and chunk results are combined in a fixed order, so a given seed gives the same
-//! result on any number of threads.
+//! is Hamerly's (2010) exact acceleration of Lloyd (distance bounds skip most points after the
+//! first iterations) run in parallel chunks, and chunk results are combined in a fixed order, so a
+//! given seed gives the same result on any number of threads.
 
 use std::ops::RangeInclusive;
 
@@ -27,7 +27,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result, check_matrix};
-use crate::linkage::{Points, sq_dist};
+use crate::linkage::{Points, sq_dist, sq_dists_to, transpose};
 
 /// Rows per parallel work item.
 const CHUNK: usize = 4_096;
@@ -277,22 +277,36 @@ impl FittedKMeans {
     }
 }
 
-/// Mean of the per-feature (population) variances: scikit-learn's scale for `tol`.
+/// Mean of the per-feature (population) variances: scikit-learn's scale for `tol`. Two passes
+/// over the rows (means, then squared deviations), in parallel chunks summed in order.
 fn mean_variance(p: &Points) -> f64 {
-    let (n, d) = (p.n as f64, p.d);
-    let mut total = 0.0;
-    for j in 0..d {
-        let mean = (0..p.n).map(|i| p.x[i * d + j]).sum::<f64>() / n;
-        let var = (0..p.n)
-            .map(|i| {
-                let t = p.x[i * d + j] - mean;
-                t * t
+    let d = p.d;
+    let col_sums = |f: &(dyn Fn(usize, f64) -> f64 + Sync)| {
+        let parts: Vec<Vec<f64>> = p
+            .x
+            .par_chunks(CHUNK * d)
+            .map(|rows| {
+                let mut s = vec![0.0; d];
+                for row in rows.chunks_exact(d) {
+                    for (j, (a, &v)) in s.iter_mut().zip(row).enumerate() {
+                        *a += f(j, v);
+                    }
+                }
+                s
             })
-            .sum::<f64>()
-            / n;
-        total += var;
-    }
-    total / d as f64
+            .collect();
+        let mut s = vec![0.0; d];
+        for part in parts {
+            for (a, b) in s.iter_mut().zip(part) {
+                *a += b;
+            }
+        }
+        s
+    };
+    let n = p.n as f64;
+    let means: Vec<f64> = col_sums(&|_, v| v).into_iter().map(|s| s / n).collect();
+    let vars = col_sums(&|j, v| (v - means[j]) * (v - means[j]));
+    vars.iter().map(|v| v / n).sum::<f64>() / d as f64
 }
 
 /// Greedy k-means++ seeding; returns `k x d` centres row-major.
@@ -326,15 +340,19 @@ fn kmeans_plus_plus(p: &Points, k: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
             })
             .collect();
         // Potential of each candidate, summed per chunk in a fixed order.
+        let cand_rows: Vec<f64> = cands.iter().flat_map(|&c| p.row(c).iter().copied()).collect();
+        let ct = transpose(&cand_rows, d);
+        let m = cands.len();
         let parts: Vec<Vec<f64>> = closest
             .par_chunks(CHUNK)
             .enumerate()
             .map(|(c, cl)| {
-                let mut s = vec![0.0; cands.len()];
+                let mut s = vec![0.0; m];
+                let mut dist = vec![0.0; m];
                 for (&best, i) in cl.iter().zip(c * CHUNK..) {
-                    let x = p.row(i);
-                    for (t, &cand) in s.iter_mut().zip(&cands) {
-                        *t += sq_dist(x, p.row(cand)).min(best);
+                    sq_dists_to(p.row(i), &ct, m, &mut dist);
+                    for (t, &v) in s.iter_mut().zip(&dist) {
+                        *t += v.min(best);
                     }
                 }
                 s
@@ -389,60 +407,6 @@ struct Partial {
     changed: usize,
 }
 
-/// Assigns every row to its nearest centre (`‖c‖² − 2 x·c`, vectorised over centres) and, when
-/// `sums` is wanted, accumulates the per-cluster sums.
-fn assign(p: &Points, centers: &[f64], k: usize, labels: &mut [usize], sums: bool) -> Vec<Partial> {
-    let d = p.d;
-    // Centres transposed (feature-major) so the inner loop runs over centres.
-    let mut ct = vec![0.0; k * d];
-    let mut norms = vec![0.0; k];
-    for c in 0..k {
-        for j in 0..d {
-            ct[j * k + c] = centers[c * d + j];
-            norms[c] += centers[c * d + j] * centers[c * d + j];
-        }
-    }
-    labels
-        .par_chunks_mut(CHUNK)
-        .enumerate()
-        .map(|(c, out)| {
-            let mut part = Partial {
-                sums: if sums { vec![0.0; k * d] } else { Vec::new() },
-                counts: vec![0; k],
-                changed: 0,
-            };
-            let mut acc = vec![0.0; k];
-            for (o, i) in out.iter_mut().zip(c * CHUNK..) {
-                let x = p.row(i);
-                acc.copy_from_slice(&norms);
-                for (j, &xj) in x.iter().enumerate() {
-                    let m = -2.0 * xj;
-                    for (a, &cv) in acc.iter_mut().zip(&ct[j * k..(j + 1) * k]) {
-                        *a += m * cv;
-                    }
-                }
-                let mut best = 0;
-                for (t, &v) in acc.iter().enumerate() {
-                    if v < acc[best] {
-                        best = t;
-                    }
-                }
-                if *o != best {
-                    part.changed += 1;
-                    *o = best;
-                }
-                part.counts[best] += 1;
-                if sums {
-                    for (s, &xj) in part.sums[best * d..(best + 1) * d].iter_mut().zip(x) {
-                        *s += xj;
-                    }
-                }
-            }
-            part
-        })
-        .collect()
-}
-
 /// Exact inertia of a labelling.
 fn inertia(p: &Points, centers: &[f64], labels: &[usize]) -> f64 {
     let d = p.d;
@@ -459,38 +423,171 @@ fn inertia(p: &Points, centers: &[f64], labels: &[usize]) -> f64 {
     parts.iter().sum()
 }
 
+/// Per-point state of Hamerly's algorithm.
+struct Bounds {
+    labels: Vec<usize>,
+    /// Upper bound of the distance to the assigned centre.
+    upper: Vec<f64>,
+    /// Lower bound of the distance to every other centre.
+    lower: Vec<f64>,
+}
+
+/// How far each centre moved in the last update.
+struct Moves {
+    delta: Vec<f64>,
+    /// Largest move, its centre, and the second largest move.
+    max1: f64,
+    arg1: usize,
+    max2: f64,
+}
+
+impl Moves {
+    fn none(k: usize) -> Self {
+        Moves {
+            delta: vec![0.0; k],
+            max1: 0.0,
+            arg1: usize::MAX,
+            max2: 0.0,
+        }
+    }
+}
+
+/// One assignment pass of Hamerly's algorithm (Hamerly 2010, "Making k-means even faster"):
+/// a point is re-examined only when its upper bound exceeds both its lower bound and half the
+/// distance from its centre to the nearest other centre. The bounds are first moved by the last
+/// centre moves. Gives the same assignment as the plain nearest-centre search.
+fn hamerly_pass(
+    p: &Points,
+    centers: &[f64],
+    k: usize,
+    b: &mut Bounds,
+    moves: &Moves,
+    sums: bool,
+) -> Vec<Partial> {
+    let d = p.d;
+    // Half the distance from each centre to its nearest other centre.
+    let mut half = vec![f64::INFINITY; k];
+    for a in 0..k {
+        for c in 0..k {
+            if a != c {
+                let v = 0.5 * sq_dist(&centers[a * d..(a + 1) * d], &centers[c * d..(c + 1) * d]).sqrt();
+                if v < half[a] {
+                    half[a] = v;
+                }
+            }
+        }
+    }
+    let ct = transpose(&centers[..k * d], d);
+    b.labels
+        .par_chunks_mut(CHUNK)
+        .zip(b.upper.par_chunks_mut(CHUNK))
+        .zip(b.lower.par_chunks_mut(CHUNK))
+        .enumerate()
+        .map(|(ci, ((labels, upper), lower))| {
+            let mut part = Partial {
+                sums: if sums { vec![0.0; k * d] } else { Vec::new() },
+                counts: vec![0; k],
+                changed: 0,
+            };
+            let mut dist = vec![0.0; k];
+            for (t, i) in (ci * CHUNK..).take(labels.len()).enumerate() {
+                let x = p.row(i);
+                let a = labels[t];
+                let mut full = a == usize::MAX;
+                if !full {
+                    upper[t] += moves.delta[a];
+                    lower[t] -= if a == moves.arg1 { moves.max2 } else { moves.max1 };
+                    let m = half[a].max(lower[t]);
+                    if upper[t] > m {
+                        upper[t] = sq_dist(x, &centers[a * d..(a + 1) * d]).sqrt();
+                        full = upper[t] > m;
+                    }
+                }
+                if full {
+                    let (mut b1, mut i1, mut b2) = (f64::INFINITY, 0, f64::INFINITY);
+                    sq_dists_to(x, &ct, k, &mut dist);
+                    for (c, &v) in dist.iter().enumerate() {
+                        if v < b1 {
+                            b2 = b1;
+                            b1 = v;
+                            i1 = c;
+                        } else if v < b2 {
+                            b2 = v;
+                        }
+                    }
+                    if i1 != a {
+                        part.changed += 1;
+                        labels[t] = i1;
+                    }
+                    upper[t] = b1.sqrt();
+                    lower[t] = b2.sqrt();
+                }
+                let l = labels[t];
+                part.counts[l] += 1;
+                if sums {
+                    for (s, &xj) in part.sums[l * d..(l + 1) * d].iter_mut().zip(x) {
+                        *s += xj;
+                    }
+                }
+            }
+            part
+        })
+        .collect()
+}
+
 fn lloyd(p: &Points, mut centers: Vec<f64>, k: usize, max_iter: usize, tol: f64) -> Run {
     let d = p.d;
-    let mut labels = vec![usize::MAX; p.n];
+    let mut b = Bounds {
+        labels: vec![usize::MAX; p.n],
+        upper: vec![f64::INFINITY; p.n],
+        lower: vec![0.0; p.n],
+    };
+    let mut moves = Moves::none(k);
     let mut n_iter = 0;
     let mut strict = false;
     for it in 0..max_iter {
         n_iter = it + 1;
-        let parts = assign(p, &centers, k, &mut labels, true);
+        let parts = hamerly_pass(p, &centers, k, &mut b, &moves, true);
         let mut sums = vec![0.0; k * d];
         let mut counts = vec![0usize; k];
         let mut changed = 0;
         for part in parts {
-            for (a, b) in sums.iter_mut().zip(&part.sums) {
-                *a += b;
+            for (a, s) in sums.iter_mut().zip(&part.sums) {
+                *a += s;
             }
-            for (a, b) in counts.iter_mut().zip(&part.counts) {
-                *a += b;
+            for (a, c) in counts.iter_mut().zip(&part.counts) {
+                *a += c;
             }
             changed += part.changed;
         }
-        relocate_empty(p, &centers, &mut labels, &mut sums, &mut counts);
+        if relocate_empty(p, &centers, &mut b.labels, &mut sums, &mut counts) {
+            // Relocated points changed centre: make every bound recompute.
+            b.upper.fill(f64::INFINITY);
+            b.lower.fill(0.0);
+        }
         let mut shift = 0.0;
+        moves = Moves::none(k);
         for c in 0..k {
             if counts[c] == 0 {
                 continue;
             }
             let inv = 1.0 / counts[c] as f64;
+            let mut moved = 0.0;
             for j in 0..d {
                 let v = sums[c * d + j] * inv;
                 let t = v - centers[c * d + j];
-                shift += t * t;
+                moved += t * t;
                 centers[c * d + j] = v;
+            }
+            shift += moved;
+            let m = moved.sqrt();
+            moves.delta[c] = m;
+            if m > moves.max1 {
+                moves.max2 = moves.max1;
+                moves.max1 = m;
+                moves.arg1 = c;
+            } else if m > moves.max2 {
+                moves.max2 = m;
             }
         }
         if changed == 0 {
@@ -502,12 +599,12 @@ fn lloyd(p: &Points, mut centers: Vec<f64>, k: usize, max_iter: usize, tol: f64)
         }
     }
     if !strict {
-        assign(p, &centers, k, &mut labels, false);
+        hamerly_pass(p, &centers, k, &mut b, &moves, false);
     }
-    let inertia = inertia(p, &centers, &labels);
+    let inertia = inertia(p, &centers, &b.labels);
     Run {
         centers,
-        labels,
+        labels: b.labels,
         inertia,
         n_iter,
     }
@@ -521,11 +618,11 @@ fn relocate_empty(
     labels: &mut [usize],
     sums: &mut [f64],
     counts: &mut [usize],
-) {
+) -> bool {
     let d = p.d;
     let empty: Vec<usize> = (0..counts.len()).filter(|&c| counts[c] == 0).collect();
     if empty.is_empty() {
-        return;
+        return false;
     }
     let mut far: Vec<(f64, usize)> = (0..p.n)
         .map(|i| {
@@ -548,6 +645,7 @@ fn relocate_empty(
         }
         labels[i] = c;
     }
+    true
 }
 
 /// Dense cluster indices `0..m` for arbitrary labels, and the cluster sizes.

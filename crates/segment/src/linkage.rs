@@ -346,20 +346,32 @@ pub fn pdist(data: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
 }
 
 /// Observations stored row-major for fast distance computations.
-pub(crate) struct Points {
+/// Borrowed when the input is already row-major and contiguous.
+pub(crate) struct Points<'a> {
     pub(crate) n: usize,
     pub(crate) d: usize,
-    pub(crate) x: Vec<f64>,
+    pub(crate) x: std::borrow::Cow<'a, [f64]>,
 }
 
-impl Points {
-    pub(crate) fn new(data: ArrayView2<'_, f64>) -> Self {
+impl<'a> Points<'a> {
+    pub(crate) fn new(data: ArrayView2<'a, f64>) -> Self {
         let (n, d) = data.dim();
+        if let Some(x) = data.to_slice() {
+            return Points {
+                n,
+                d,
+                x: std::borrow::Cow::Borrowed(x),
+            };
+        }
         let mut x = Vec::with_capacity(n * d);
         for row in data.outer_iter() {
             x.extend(row.iter().copied());
         }
-        Points { n, d, x }
+        Points {
+            n,
+            d,
+            x: std::borrow::Cow::Owned(x),
+        }
     }
 
     #[inline]
@@ -391,6 +403,31 @@ impl Points {
         });
         out
     }
+}
+
+/// Squared distances from `x` to `m` points stored feature-major in `t` (`t[j * m + c]`), summed
+/// in feature order like [`sq_dist`] (same bits); the loop over points vectorises.
+#[inline]
+pub(crate) fn sq_dists_to(x: &[f64], t: &[f64], m: usize, out: &mut [f64]) {
+    out.fill(0.0);
+    for (j, &xj) in x.iter().enumerate() {
+        for (o, &c) in out.iter_mut().zip(&t[j * m..(j + 1) * m]) {
+            let diff = xj - c;
+            *o += diff * diff;
+        }
+    }
+}
+
+/// `rows` (row-major, `d` columns) transposed to feature-major.
+pub(crate) fn transpose(rows: &[f64], d: usize) -> Vec<f64> {
+    let m = rows.len() / d.max(1);
+    let mut t = vec![0.0; rows.len()];
+    for c in 0..m {
+        for j in 0..d {
+            t[j * m + c] = rows[c * d + j];
+        }
+    }
+    t
 }
 
 #[inline]
@@ -586,7 +623,7 @@ fn nn_chain(d: &mut [f64], n: usize, method: Method) -> Vec<RawMerge> {
 /// Ward's nearest-neighbour chain on centroids: `d(A,B)² / 2 = |A||B| / (|A|+|B|) ‖c_A − c_B‖²`.
 fn ward_geometric(points: &Points) -> Vec<RawMerge> {
     let (n, dim) = (points.n, points.d);
-    let mut c = points.x.clone();
+    let mut c = points.x.to_vec();
     let mut size = vec![1usize; n];
     let mut active: Vec<usize> = (0..n).collect();
     let mut chain: Vec<usize> = Vec::with_capacity(n);
