@@ -129,10 +129,20 @@ pub struct CustomersArgs {
     #[arg(long, value_name = "K")]
     k: usize,
     /// Features clustered, comma-separated.
-    #[arg(long, value_name = "a,b", value_delimiter = ',', default_value = "recency,frequency,monetary")]
+    #[arg(
+        long,
+        value_name = "a,b",
+        value_delimiter = ',',
+        default_value = "recency,frequency,monetary"
+    )]
     features: Vec<String>,
     /// Features log1p-transformed before scaling (empty string for none).
-    #[arg(long, value_name = "a,b", value_delimiter = ',', default_value = "frequency,monetary")]
+    #[arg(
+        long,
+        value_name = "a,b",
+        value_delimiter = ',',
+        default_value = "frequency,monetary"
+    )]
     log1p: Vec<String>,
     /// Standardisation: zscore, robust or none.
     #[arg(long, value_name = "RULE", default_value = "zscore", value_parser = ["zscore", "robust", "none"])]
@@ -204,13 +214,16 @@ fn read_matrix(args: &MatrixArgs) -> Result<Matrix, CliError> {
         args.columns
             .iter()
             .map(|name| {
-                headers.iter().position(|h| h == name.trim()).ok_or_else(|| {
-                    CliError(format!(
-                        "{}: no column {name:?}; columns: {}",
-                        path.display(),
-                        headers.join(",")
-                    ))
-                })
+                headers
+                    .iter()
+                    .position(|h| h == name.trim())
+                    .ok_or_else(|| {
+                        CliError(format!(
+                            "{}: no column {name:?}; columns: {}",
+                            path.display(),
+                            headers.join(",")
+                        ))
+                    })
             })
             .collect::<Result<_, _>>()?
     };

@@ -45,14 +45,17 @@ fn hierarchical_writes_scipys_linkage_matrix_and_labels() {
         ]);
         assert!(o.status.success(), "{}", stderr(&o));
         let got = std::fs::read_to_string(&z).unwrap();
-        let expected = std::fs::read_to_string(
-            fixtures().join(format!("cdnow_rfm300_linkage_{method}.csv")),
-        )
-        .unwrap();
+        let expected =
+            std::fs::read_to_string(fixtures().join(format!("cdnow_rfm300_linkage_{method}.csv")))
+                .unwrap();
         assert_eq!(got.lines().count(), 297);
         for (a, b) in got.lines().zip(expected.lines()) {
             let (fa, fb): (Vec<&str>, Vec<&str>) = (a.split(',').collect(), b.split(',').collect());
-            assert_eq!((fa[0], fa[1], fa[3]), (fb[0], fb[1], fb[3]), "{method}: {a} vs {b}");
+            assert_eq!(
+                (fa[0], fa[1], fa[3]),
+                (fb[0], fb[1], fb[3]),
+                "{method}: {a} vs {b}"
+            );
             if fa[2] != "distance" {
                 let (x, y): (f64, f64) = (fa[2].parse().unwrap(), fb[2].parse().unwrap());
                 assert!((x - y).abs() <= 1e-9, "{method}: {a} vs {b}");
@@ -64,7 +67,10 @@ fn hierarchical_writes_scipys_linkage_matrix_and_labels() {
         assert_eq!(lines.next().map(|s| s.split(',').next()), Some(Some("79")));
         let clusters: std::collections::BTreeSet<&str> =
             lines.map(|s| s.split(',').nth(1).unwrap()).collect();
-        assert!(clusters.len() <= 4 && clusters.contains("1"), "{clusters:?}");
+        assert!(
+            clusters.len() <= 4 && clusters.contains("1"),
+            "{clusters:?}"
+        );
         assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
     }
 }
@@ -104,8 +110,7 @@ fn customers_from_a_log() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("seg.csv");
     let profiles = dir.path().join("p.csv");
-    let input = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../rfm/tests/fixtures/small_cdnow.txt");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rfm/tests/fixtures/small_cdnow.txt");
     let o = run(&[
         "segment",
         "customers",
@@ -127,11 +132,16 @@ fn customers_from_a_log() {
     let mut lines = got.lines();
     assert_eq!(
         lines.next(),
-        Some("customer_id,recency,frequency,monetary,avg_order_value,tenure,ipt_mean,ipt_std,segment,label")
+        Some(
+            "customer_id,recency,frequency,monetary,avg_order_value,tenure,ipt_mean,ipt_std,segment,label"
+        )
     );
     assert!(lines.count() >= 2);
     assert!(stderr(&o).contains("segment 1:"), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(&profiles).unwrap().lines().count(), 3);
+    assert_eq!(
+        std::fs::read_to_string(&profiles).unwrap().lines().count(),
+        3
+    );
 }
 
 #[test]
@@ -139,20 +149,41 @@ fn bad_inputs_are_one_line_errors() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("x.csv");
     let o = run(&[
-        "segment", "kmeans", "--input", &matrix(), "--columns", "nope", "--k", "2", "--output",
+        "segment",
+        "kmeans",
+        "--input",
+        &matrix(),
+        "--columns",
+        "nope",
+        "--k",
+        "2",
+        "--output",
         out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no column \"nope\""), "{}", stderr(&o));
     let o = run(&[
-        "segment", "kmeans", "--input", &matrix(), "--k", "0", "--output", out.to_str().unwrap(),
+        "segment",
+        "kmeans",
+        "--input",
+        &matrix(),
+        "--k",
+        "0",
+        "--output",
+        out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("invalid parameter k"), "{}", stderr(&o));
     // --clusters needs --labels-out (usage error).
     let o = run(&[
-        "segment", "hierarchical", "--input", &matrix(), "--output", out.to_str().unwrap(),
-        "--clusters", "3",
+        "segment",
+        "hierarchical",
+        "--input",
+        &matrix(),
+        "--output",
+        out.to_str().unwrap(),
+        "--clusters",
+        "3",
     ]);
     assert_eq!(o.status.code(), Some(2));
 }

@@ -17,7 +17,9 @@ use custalyze_transaction_types::load::{LoadOptions, Schema, load_path};
 use ndarray::Array2;
 
 fn rfm20k(path: &str) -> Array2<f64> {
-    let log = load_path(path, &LoadOptions::new(Schema::Cdnow)).unwrap().log;
+    let log = load_path(path, &LoadOptions::new(Schema::Cdnow))
+        .unwrap()
+        .log;
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
     let end = (NaiveDate::from_ymd_opt(1998, 7, 1).unwrap() - epoch).num_days();
     let n = log.customer_ids().len().min(20_000);
@@ -67,7 +69,10 @@ fn main() {
     let reps: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(3);
     match what {
         "ward" | "ward-matrix" | "ward-geometric" => {
-            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/cdnow/CDNOW_master.txt");
+            let path = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/data/cdnow/CDNOW_master.txt"
+            );
             let x = rfm20k(path);
             let algorithm = match what {
                 "ward-matrix" => Algorithm::Matrix,
@@ -79,11 +84,17 @@ fn main() {
             let mut last = 0.0;
             for _ in 0..reps {
                 let t = Instant::now();
-                let z = Hierarchical::params(Method::Ward).algorithm(algorithm).fit(x.view()).unwrap();
+                let z = Hierarchical::params(Method::Ward)
+                    .algorithm(algorithm)
+                    .fit(x.view())
+                    .unwrap();
                 times.push(t.elapsed().as_secs_f64());
                 last = z.merges.last().unwrap().distance;
             }
-            println!("ward_linkage_20000 ({algorithm:?}) median {:.3} s runs {times:?} root height {last}", median(times.clone()));
+            println!(
+                "ward_linkage_20000 ({algorithm:?}) median {:.3} s runs {times:?} root height {last}",
+                median(times.clone())
+            );
         }
         "kmeans" => {
             let n_init: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1);
@@ -93,11 +104,18 @@ fn main() {
             let mut info = String::new();
             for _ in 0..reps {
                 let t = Instant::now();
-                let fit = KMeans::params(8).n_init(n_init).seed(0).fit(x.view()).unwrap();
+                let fit = KMeans::params(8)
+                    .n_init(n_init)
+                    .seed(0)
+                    .fit(x.view())
+                    .unwrap();
                 times.push(t.elapsed().as_secs_f64());
                 info = format!("inertia {} n_iter {}", fit.inertia, fit.n_iter);
             }
-            println!("kmeans_1m_x8_ninit{n_init} median {:.3} s runs {times:?} {info}", median(times.clone()));
+            println!(
+                "kmeans_1m_x8_ninit{n_init} median {:.3} s runs {times:?} {info}",
+                median(times.clone())
+            );
         }
         other => panic!("unknown timing {other}"),
     }

@@ -27,7 +27,7 @@ pub struct Merge {
 }
 
 /// A dendrogram of `n` observations: `n − 1` merges in SciPy's linkage-matrix convention (see
-/// [`crate::linkage`]); the cluster formed at row `k` has id `n + k`.
+/// [`mod@crate::linkage`]); the cluster formed at row `k` has id `n + k`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Dendrogram {
@@ -259,7 +259,7 @@ impl Dendrogram {
     /// # Errors
     /// [`Error::InvalidParameter`] for a NaN or negative `t`.
     pub fn cut_height(&self, t: f64) -> Result<Vec<usize>> {
-        if !(t >= 0.0) {
+        if t.is_nan() || t < 0.0 {
             return Err(Error::InvalidParameter {
                 name: "height",
                 value: t.to_string(),
@@ -324,11 +324,12 @@ impl Dendrogram {
         Ok(self.cophenetic_with(|i, j| dists[crate::linkage::condensed_index(n, i, j)]))
     }
 
+    #[allow(clippy::needless_range_loop)]
     fn cophenetic_with<F: Fn(usize, usize) -> f64 + Sync>(&self, dist: F) -> f64 {
         let n = self.n;
         let pairs = (n * (n - 1) / 2) as f64;
         // Members of every cluster, built bottom-up; each merge visits its cross pairs.
-        let visit = |f: &(dyn Fn(&[usize], &[usize], f64) -> [f64; 3] + Sync)| {
+        let visit = |f: &CrossFn<'_>| {
             let mut members: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
             members.resize(2 * n - 1, Vec::new());
             let mut acc = [0.0f64; 3];
@@ -397,6 +398,9 @@ impl Dendrogram {
         dendrogram_svg(self, options)
     }
 }
+
+/// A per-merge accumulation over the cross pairs of two clusters at a height.
+type CrossFn<'a> = dyn Fn(&[usize], &[usize], f64) -> [f64; 3] + Sync + 'a;
 
 /// Options of [`dendrogram_svg`]. Defaults: 800 x 400 pixels, no labels (leaves are then
 /// labelled by their row number when drawn), at most 64 leaves, no cluster colours, no title.

@@ -58,7 +58,9 @@ pub enum Error {
         got: usize,
     },
     /// The silhouette needs between 2 and n - 1 distinct clusters.
-    #[error("the silhouette needs 2 to n - 1 clusters, got {clusters} clusters for {n} observations")]
+    #[error(
+        "the silhouette needs 2 to n - 1 clusters, got {clusters} clusters for {n} observations"
+    )]
     SilhouetteClusters {
         /// Number of distinct labels.
         clusters: usize,

@@ -141,13 +141,14 @@ impl CustomerFeatures {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let values = Array2::from_shape_vec((customers.len(), columns.len()), values).map_err(
-            |_| Error::LengthMismatch {
-                what: "feature values",
-                expected: customers.len() * columns.len(),
-                got: 0,
-            },
-        )?;
+        let values =
+            Array2::from_shape_vec((customers.len(), columns.len()), values).map_err(|_| {
+                Error::LengthMismatch {
+                    what: "feature values",
+                    expected: customers.len() * columns.len(),
+                    got: 0,
+                }
+            })?;
         Ok(CustomerFeatures {
             customers,
             columns,

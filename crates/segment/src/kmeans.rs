@@ -282,19 +282,18 @@ impl FittedKMeans {
 fn mean_variance(p: &Points) -> f64 {
     let d = p.d;
     let col_sums = |f: &(dyn Fn(usize, f64) -> f64 + Sync)| {
-        let parts: Vec<Vec<f64>> = p
-            .x
-            .par_chunks(CHUNK * d)
-            .map(|rows| {
-                let mut s = vec![0.0; d];
-                for row in rows.chunks_exact(d) {
-                    for (j, (a, &v)) in s.iter_mut().zip(row).enumerate() {
-                        *a += f(j, v);
+        let parts: Vec<Vec<f64>> =
+            p.x.par_chunks(CHUNK * d)
+                .map(|rows| {
+                    let mut s = vec![0.0; d];
+                    for row in rows.chunks_exact(d) {
+                        for (j, (a, &v)) in s.iter_mut().zip(row).enumerate() {
+                            *a += f(j, v);
+                        }
                     }
-                }
-                s
-            })
-            .collect();
+                    s
+                })
+                .collect();
         let mut s = vec![0.0; d];
         for part in parts {
             for (a, b) in s.iter_mut().zip(part) {
@@ -340,7 +339,10 @@ fn kmeans_plus_plus(p: &Points, k: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
             })
             .collect();
         // Potential of each candidate, summed per chunk in a fixed order.
-        let cand_rows: Vec<f64> = cands.iter().flat_map(|&c| p.row(c).iter().copied()).collect();
+        let cand_rows: Vec<f64> = cands
+            .iter()
+            .flat_map(|&c| p.row(c).iter().copied())
+            .collect();
         let ct = transpose(&cand_rows, d);
         let m = cands.len();
         let parts: Vec<Vec<f64>> = closest
@@ -470,7 +472,8 @@ fn hamerly_pass(
     for a in 0..k {
         for c in 0..k {
             if a != c {
-                let v = 0.5 * sq_dist(&centers[a * d..(a + 1) * d], &centers[c * d..(c + 1) * d]).sqrt();
+                let v = 0.5
+                    * sq_dist(&centers[a * d..(a + 1) * d], &centers[c * d..(c + 1) * d]).sqrt();
                 if v < half[a] {
                     half[a] = v;
                 }
@@ -496,7 +499,11 @@ fn hamerly_pass(
                 let mut full = a == usize::MAX;
                 if !full {
                     upper[t] += moves.delta[a];
-                    lower[t] -= if a == moves.arg1 { moves.max2 } else { moves.max1 };
+                    lower[t] -= if a == moves.arg1 {
+                        moves.max2
+                    } else {
+                        moves.max1
+                    };
                     let m = half[a].max(lower[t]);
                     if upper[t] > m {
                         upper[t] = sq_dist(x, &centers[a * d..(a + 1) * d]).sqrt();
@@ -863,7 +870,10 @@ fn elbow(points: &[KCurvePoint]) -> usize {
         return first.k;
     }
     let (k0, k1) = (first.k as f64, last.k as f64);
-    let (lo, hi) = (last.inertia.min(first.inertia), last.inertia.max(first.inertia));
+    let (lo, hi) = (
+        last.inertia.min(first.inertia),
+        last.inertia.max(first.inertia),
+    );
     let mut best = (f64::NEG_INFINITY, first.k);
     for p in points {
         let x = (p.k as f64 - k0) / (k1 - k0);

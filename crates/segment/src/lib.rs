@@ -9,7 +9,7 @@
 //! - [`KMeans`]: greedy k-means++ and Lloyd over `n_init` seedings in parallel
 //!   ([`FittedKMeans`]); [`silhouette_score`] (exact), [`silhouette_score_sampled`],
 //!   [`k_curve`] (elbow and silhouette curves with a suggested `k`).
-//! - [`Hierarchical`] / [`linkage`]: single, complete, average, weighted, ward, centroid and
+//! - [`Hierarchical`] / [`linkage()`]: single, complete, average, weighted, ward, centroid and
 //!   median linkage in SciPy's linkage-matrix convention ([`Dendrogram`]), with MST, the
 //!   nearest-neighbour chain and the generic algorithm; [`linkage_naive`] is the `O(n³)`
 //!   reference. [`Dendrogram::cut_k`], [`Dendrogram::cut_height`],
@@ -35,8 +35,8 @@ pub use kmeans::{
     silhouette_score, silhouette_score_sampled,
 };
 pub use linkage::{
-    Algorithm, Hierarchical, HierarchicalParams, Method, linkage, linkage_condensed,
-    linkage_naive, pdist,
+    Algorithm, Hierarchical, HierarchicalParams, Method, linkage, linkage_condensed, linkage_naive,
+    pdist,
 };
 pub use profile::{
     FeatureSummary, SegmentModel, SegmentProfile, Segmentation, profile_segments, suggest_label,

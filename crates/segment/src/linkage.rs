@@ -768,6 +768,8 @@ impl Heap {
     }
 }
 
+// Index loops mirror SciPy's code line by line (several arrays indexed by the same cluster).
+#[allow(clippy::needless_range_loop)]
 /// Müllner's generic algorithm (SciPy's `fast_linkage`), for centroid and median. Merges are
 /// returned in merge order with ids `n + k` (no sorting: heights may decrease).
 fn generic_linkage(d: &mut [f64], n: usize, method: Method) -> Vec<Merge> {
@@ -869,6 +871,7 @@ fn generic_linkage(d: &mut [f64], n: usize, method: Method) -> Vec<Merge> {
     merges
 }
 
+#[allow(clippy::needless_range_loop)]
 /// The naive `O(n³)` algorithm: at every step merge the closest pair of clusters (first pair in
 /// index order on ties) and update distances with the Lance–Williams formula. A reference for
 /// tests of the fast algorithms; use [`linkage_condensed`] for real work.

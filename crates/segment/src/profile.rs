@@ -4,7 +4,9 @@
 use custalyze_transaction_types::Id;
 
 use crate::error::{Error, Result};
-use crate::features::{CustomerFeatures, FREQUENCY, FittedScaler, MONETARY, RECENCY, Scaling, median};
+use crate::features::{
+    CustomerFeatures, FREQUENCY, FittedScaler, MONETARY, RECENCY, Scaling, median,
+};
 use crate::kmeans::{FittedKMeans, KMeansParams};
 
 /// Mean and median of one feature within a segment.
@@ -45,7 +47,10 @@ pub struct SegmentProfile {
 /// # Errors
 /// [`Error::LengthMismatch`] when there is not one label per customer; [`Error::EmptyData`] for
 /// an empty table.
-pub fn profile_segments(features: &CustomerFeatures, labels: &[usize]) -> Result<Vec<SegmentProfile>> {
+pub fn profile_segments(
+    features: &CustomerFeatures,
+    labels: &[usize],
+) -> Result<Vec<SegmentProfile>> {
     let n = features.len();
     if labels.len() != n {
         return Err(Error::LengthMismatch {

@@ -30,8 +30,14 @@ fn blobs() -> Array2<f64> {
 #[test]
 fn empty_data_is_rejected() {
     let x = Array2::<f64>::zeros((0, 2));
-    assert!(matches!(linkage(x.view(), Method::Ward), Err(Error::EmptyData { .. })));
-    assert!(matches!(KMeans::params(2).fit(x.view()), Err(Error::EmptyData { .. })));
+    assert!(matches!(
+        linkage(x.view(), Method::Ward),
+        Err(Error::EmptyData { .. })
+    ));
+    assert!(matches!(
+        KMeans::params(2).fit(x.view()),
+        Err(Error::EmptyData { .. })
+    ));
 }
 
 #[test]
@@ -41,7 +47,10 @@ fn non_finite_values_are_rejected() {
         linkage(x.view(), Method::Single),
         Err(Error::NonFinite { row: 1, col: 0, .. })
     ));
-    assert!(matches!(KMeans::params(1).fit(x.view()), Err(Error::NonFinite { .. })));
+    assert!(matches!(
+        KMeans::params(1).fit(x.view()),
+        Err(Error::NonFinite { .. })
+    ));
 }
 
 #[test]
@@ -49,11 +58,19 @@ fn too_few_observations() {
     let x = array![[1.0, 2.0]];
     assert!(matches!(
         linkage(x.view(), Method::Average),
-        Err(Error::TooFewObservations { needed: 2, got: 1, .. })
+        Err(Error::TooFewObservations {
+            needed: 2,
+            got: 1,
+            ..
+        })
     ));
     assert!(matches!(
         KMeans::params(3).fit(array![[0.0, 1.0], [1.0, 1.0]].view()),
-        Err(Error::TooFewObservations { needed: 3, got: 2, .. })
+        Err(Error::TooFewObservations {
+            needed: 3,
+            got: 2,
+            ..
+        })
     ));
 }
 
@@ -66,7 +83,10 @@ fn invalid_kmeans_parameters() {
         KMeans::params(2).max_iter(0),
         KMeans::params(2).tol(f64::NAN),
     ] {
-        assert!(matches!(p.fit(x.view()), Err(Error::InvalidParameter { .. })), "{p:?}");
+        assert!(
+            matches!(p.fit(x.view()), Err(Error::InvalidParameter { .. })),
+            "{p:?}"
+        );
     }
     assert!(matches!(
         KMeans::params(2).init(Array2::zeros((3, 2))).fit(x.view()),
@@ -76,7 +96,10 @@ fn invalid_kmeans_parameters() {
 
 #[test]
 fn unknown_method_name() {
-    assert!(matches!(Method::parse("wards"), Err(Error::InvalidParameter { .. })));
+    assert!(matches!(
+        Method::parse("wards"),
+        Err(Error::InvalidParameter { .. })
+    ));
     assert_eq!(Method::parse("Ward").unwrap(), Method::Ward);
 }
 
@@ -84,7 +107,11 @@ fn unknown_method_name() {
 fn condensed_matrix_length_mismatch() {
     assert!(matches!(
         linkage_condensed(&[1.0, 2.0], 3, Method::Single),
-        Err(Error::LengthMismatch { expected: 3, got: 2, .. })
+        Err(Error::LengthMismatch {
+            expected: 3,
+            got: 2,
+            ..
+        })
     ));
     assert!(matches!(
         linkage_condensed(&[1.0, -2.0, 1.0], 3, Method::Single),
@@ -111,13 +138,64 @@ fn silhouette_needs_two_to_n_minus_one_clusters() {
 
 #[test]
 fn invalid_linkage_matrices() {
-    let bad_id = vec![Merge { idx1: 0, idx2: 5, distance: 1.0, size: 2 }, Merge { idx1: 2, idx2: 3, distance: 2.0, size: 3 }];
-    assert!(matches!(Dendrogram::new(3, bad_id), Err(Error::InvalidLinkage { row: 0, .. })));
-    let bad_size = vec![Merge { idx1: 0, idx2: 1, distance: 1.0, size: 2 }, Merge { idx1: 2, idx2: 3, distance: 2.0, size: 4 }];
-    assert!(matches!(Dendrogram::new(3, bad_size), Err(Error::InvalidLinkage { row: 1, .. })));
-    let twice = vec![Merge { idx1: 0, idx2: 1, distance: 1.0, size: 2 }, Merge { idx1: 0, idx2: 3, distance: 2.0, size: 3 }];
-    assert!(matches!(Dendrogram::new(3, twice), Err(Error::InvalidLinkage { row: 1, .. })));
-    assert!(matches!(Dendrogram::new(3, vec![]), Err(Error::LengthMismatch { .. })));
+    let bad_id = vec![
+        Merge {
+            idx1: 0,
+            idx2: 5,
+            distance: 1.0,
+            size: 2,
+        },
+        Merge {
+            idx1: 2,
+            idx2: 3,
+            distance: 2.0,
+            size: 3,
+        },
+    ];
+    assert!(matches!(
+        Dendrogram::new(3, bad_id),
+        Err(Error::InvalidLinkage { row: 0, .. })
+    ));
+    let bad_size = vec![
+        Merge {
+            idx1: 0,
+            idx2: 1,
+            distance: 1.0,
+            size: 2,
+        },
+        Merge {
+            idx1: 2,
+            idx2: 3,
+            distance: 2.0,
+            size: 4,
+        },
+    ];
+    assert!(matches!(
+        Dendrogram::new(3, bad_size),
+        Err(Error::InvalidLinkage { row: 1, .. })
+    ));
+    let twice = vec![
+        Merge {
+            idx1: 0,
+            idx2: 1,
+            distance: 1.0,
+            size: 2,
+        },
+        Merge {
+            idx1: 0,
+            idx2: 3,
+            distance: 2.0,
+            size: 3,
+        },
+    ];
+    assert!(matches!(
+        Dendrogram::new(3, twice),
+        Err(Error::InvalidLinkage { row: 1, .. })
+    ));
+    assert!(matches!(
+        Dendrogram::new(3, vec![]),
+        Err(Error::LengthMismatch { .. })
+    ));
     assert!(matches!(
         Dendrogram::from_matrix(array![[0.0, 1.5, 1.0, 2.0]].view()),
         Err(Error::InvalidLinkage { .. })
@@ -128,7 +206,10 @@ fn invalid_linkage_matrices() {
 fn invalid_cuts() {
     let z = linkage(blobs().view(), Method::Ward).unwrap();
     assert!(matches!(z.cut_k(0), Err(Error::InvalidParameter { .. })));
-    assert!(matches!(z.cut_height(-1.0), Err(Error::InvalidParameter { .. })));
+    assert!(matches!(
+        z.cut_height(-1.0),
+        Err(Error::InvalidParameter { .. })
+    ));
     assert!(matches!(
         z.cophenetic_correlation(array![[1.0]].view()),
         Err(Error::LengthMismatch { .. })
@@ -185,22 +266,55 @@ fn csv_output_reads_back() {
 fn svg_options_are_checked_and_truncation_works() {
     let z = linkage(blobs().view(), Method::Ward).unwrap();
     let labels: Vec<String> = (0..8).map(|i| format!("c<{i}>")).collect();
-    let svg = dendrogram_svg(&z, &SvgOptions { labels: Some(labels), max_leaves: None, ..Default::default() }).unwrap();
+    let svg = dendrogram_svg(
+        &z,
+        &SvgOptions {
+            labels: Some(labels),
+            max_leaves: None,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(svg.matches("<path").count(), 7);
     assert!(svg.contains("c&lt;3&gt;"));
-    let svg = dendrogram_svg(&z, &SvgOptions { max_leaves: Some(3), ..Default::default() }).unwrap();
+    let svg = dendrogram_svg(
+        &z,
+        &SvgOptions {
+            max_leaves: Some(3),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(svg.matches("<path").count(), 2);
     assert!(svg.contains("(3)") && svg.contains("(2)"));
     assert!(matches!(
-        dendrogram_svg(&z, &SvgOptions { labels: Some(vec!["a".into()]), ..Default::default() }),
+        dendrogram_svg(
+            &z,
+            &SvgOptions {
+                labels: Some(vec!["a".into()]),
+                ..Default::default()
+            }
+        ),
         Err(Error::LengthMismatch { .. })
     ));
     assert!(matches!(
-        dendrogram_svg(&z, &SvgOptions { width: 10, ..Default::default() }),
+        dendrogram_svg(
+            &z,
+            &SvgOptions {
+                width: 10,
+                ..Default::default()
+            }
+        ),
         Err(Error::InvalidParameter { .. })
     ));
     assert!(matches!(
-        dendrogram_svg(&z, &SvgOptions { max_leaves: Some(1), ..Default::default() }),
+        dendrogram_svg(
+            &z,
+            &SvgOptions {
+                max_leaves: Some(1),
+                ..Default::default()
+            }
+        ),
         Err(Error::InvalidParameter { .. })
     ));
 }
@@ -208,7 +322,9 @@ fn svg_options_are_checked_and_truncation_works() {
 fn small_log() -> custalyze_transaction_types::TransactionLog {
     let data = "1 19970101 1 10.0\n1 19970111 2 30.0\n1 19970131 1 20.0\n2 19970115 1 5.0\n\
                 3 19970201 1 50.0\n3 19970501 1 50.0\n";
-    load_reader(data.as_bytes(), "t", &LoadOptions::new(Schema::Cdnow)).unwrap().log
+    load_reader(data.as_bytes(), "t", &LoadOptions::new(Schema::Cdnow))
+        .unwrap()
+        .log
 }
 
 #[test]
@@ -234,14 +350,26 @@ fn features_from_a_log() {
 #[test]
 fn user_columns_and_selection() {
     let log = small_log();
-    let mut f = CustomerFeatures::from_log(&log, NaiveDate::from_ymd_opt(1997, 3, 1).unwrap()).unwrap();
-    let mut clv: HashMap<Id, f64> = [(Id::Int(1), 100.0), (Id::Int(2), 3.0)].into_iter().collect();
-    assert!(matches!(f.add_column("clv", &clv), Err(Error::MissingValue { .. })));
+    let mut f =
+        CustomerFeatures::from_log(&log, NaiveDate::from_ymd_opt(1997, 3, 1).unwrap()).unwrap();
+    let mut clv: HashMap<Id, f64> = [(Id::Int(1), 100.0), (Id::Int(2), 3.0)]
+        .into_iter()
+        .collect();
+    assert!(matches!(
+        f.add_column("clv", &clv),
+        Err(Error::MissingValue { .. })
+    ));
     clv.insert(Id::Int(3), 40.0);
     f.add_column("clv", &clv).unwrap();
-    assert!(matches!(f.add_column("clv", &clv), Err(Error::InvalidParameter { .. })));
+    assert!(matches!(
+        f.add_column("clv", &clv),
+        Err(Error::InvalidParameter { .. })
+    ));
     assert_eq!(f.column("clv").unwrap().to_vec(), vec![100.0, 3.0, 40.0]);
-    assert!(matches!(f.select(&["nope"]), Err(Error::UnknownColumn { .. })));
+    assert!(matches!(
+        f.select(&["nope"]),
+        Err(Error::UnknownColumn { .. })
+    ));
     let s = f.select(&["clv", "monetary"]).unwrap();
     assert_eq!(s.columns, vec!["clv", "monetary"]);
 }
@@ -249,7 +377,12 @@ fn user_columns_and_selection() {
 #[test]
 fn scaler_is_stored_and_reapplied() {
     let ids: Vec<Id> = (1..=4).map(Id::Int).collect();
-    let f = CustomerFeatures::new(ids, vec!["a".into(), "b".into()], array![[0.0, 1.0], [1.0, 1.0], [3.0, 1.0], [e1(), 1.0]]).unwrap();
+    let f = CustomerFeatures::new(
+        ids,
+        vec!["a".into(), "b".into()],
+        array![[0.0, 1.0], [1.0, 1.0], [3.0, 1.0], [e1(), 1.0]],
+    )
+    .unwrap();
     let z = FittedScaler::fit(&f, &["a"], Scaling::ZScore).unwrap();
     let x = z.transform(&f).unwrap();
     let col = x.column(0);
@@ -264,8 +397,14 @@ fn scaler_is_stored_and_reapplied() {
         Err(Error::UnknownColumn { .. })
     ));
     let neg = CustomerFeatures::new(vec![Id::Int(1)], vec!["a".into()], array![[-2.0]]).unwrap();
-    assert!(matches!(FittedScaler::fit(&neg, &["a"], Scaling::None), Err(Error::LogDomain { .. })));
-    assert!(matches!(z.transform_matrix(array![[1.0]].view()), Err(Error::LengthMismatch { .. })));
+    assert!(matches!(
+        FittedScaler::fit(&neg, &["a"], Scaling::None),
+        Err(Error::LogDomain { .. })
+    ));
+    assert!(matches!(
+        z.transform_matrix(array![[1.0]].view()),
+        Err(Error::LengthMismatch { .. })
+    ));
 }
 
 fn e1() -> f64 {
@@ -275,15 +414,32 @@ fn e1() -> f64 {
 #[test]
 fn profiles_and_labels() {
     let ids: Vec<Id> = (1..=4).map(Id::Int).collect();
-    let cols = vec![RECENCY.to_string(), FREQUENCY.to_string(), MONETARY.to_string()];
-    let f = CustomerFeatures::new(ids, cols, array![[10.0, 10.0, 900.0], [20.0, 8.0, 700.0], [300.0, 1.0, 20.0], [400.0, 1.0, 30.0]]).unwrap();
+    let cols = vec![
+        RECENCY.to_string(),
+        FREQUENCY.to_string(),
+        MONETARY.to_string(),
+    ];
+    let f = CustomerFeatures::new(
+        ids,
+        cols,
+        array![
+            [10.0, 10.0, 900.0],
+            [20.0, 8.0, 700.0],
+            [300.0, 1.0, 20.0],
+            [400.0, 1.0, 30.0]
+        ],
+    )
+    .unwrap();
     let p = profile_segments(&f, &[0, 0, 1, 1]).unwrap();
     assert_eq!(p[0].size, 2);
     assert_eq!(p[0].label, "high value, recent, frequent");
     assert_eq!(p[1].label, "low value, lapsed, infrequent");
     assert!((p[0].revenue_share.unwrap() - 1600.0 / 1650.0).abs() < 1e-12);
     assert_eq!(p[1].features[2].median, 25.0);
-    assert!(matches!(profile_segments(&f, &[0]), Err(Error::LengthMismatch { .. })));
+    assert!(matches!(
+        profile_segments(&f, &[0]),
+        Err(Error::LengthMismatch { .. })
+    ));
     assert!(matches!(
         CustomerFeatures::new(vec![Id::Int(1)], vec!["a".into()], array![[1.0, 2.0]]),
         Err(Error::LengthMismatch { .. })

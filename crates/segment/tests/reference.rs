@@ -80,7 +80,9 @@ fn canon(labels: &[usize]) -> Vec<usize> {
 }
 
 fn check_partitions(z: &Dendrogram, reference: &Value, what: &str) {
-    let parts = reference["fcluster_maxclust_partitions"].as_object().unwrap();
+    let parts = reference["fcluster_maxclust_partitions"]
+        .as_object()
+        .unwrap();
     for (k, labels) in parts {
         let expected: Vec<usize> = labels
             .as_array()
@@ -179,7 +181,10 @@ fn kmeans_inertia_no_worse_than_sklearn() {
         let s = silhouette_score(x.view(), &fit.labels).unwrap();
         let sk_s = r["silhouette"].as_f64().unwrap();
         if (fit.inertia - sk).abs() <= 1e-9 * sk {
-            assert!((s - sk_s).abs() <= 1e-9, "k = {k}: silhouette {s} vs {sk_s}");
+            assert!(
+                (s - sk_s).abs() <= 1e-9,
+                "k = {k}: silhouette {s} vs {sk_s}"
+            );
         }
     }
 }
@@ -205,7 +210,11 @@ fn lloyd_from_fixed_init_equals_sklearn() {
             .collect();
         assert_eq!(fit.labels, labels, "k = {k}");
         let sk = r["inertia"].as_f64().unwrap();
-        assert!((fit.inertia - sk).abs() <= 1e-9 * sk, "k = {k}: {} vs {sk}", fit.inertia);
+        assert!(
+            (fit.inertia - sk).abs() <= 1e-9 * sk,
+            "k = {k}: {} vs {sk}",
+            fit.inertia
+        );
         let centers = r["centers"].as_array().unwrap();
         for (c, row) in centers.iter().enumerate() {
             for (j, v) in row.as_array().unwrap().iter().enumerate() {
@@ -215,11 +224,20 @@ fn lloyd_from_fixed_init_equals_sklearn() {
         }
         let s = silhouette_score(x.view(), &labels).unwrap();
         let sk_s = r["silhouette"].as_f64().unwrap();
-        assert!((s - sk_s).abs() <= 1e-12, "k = {k}: silhouette {s} vs {sk_s}");
+        assert!(
+            (s - sk_s).abs() <= 1e-12,
+            "k = {k}: silhouette {s} vs {sk_s}"
+        );
         // A sample as large as the data is the exact score; a smaller one is close to it.
-        assert_eq!(silhouette_score_sampled(x.view(), &labels, 297, 1).unwrap(), s);
+        assert_eq!(
+            silhouette_score_sampled(x.view(), &labels, 297, 1).unwrap(),
+            s
+        );
         let sampled = silhouette_score_sampled(x.view(), &labels, 200, 1).unwrap();
-        assert!((sampled - s).abs() < 0.1, "k = {k}: sampled {sampled} vs {s}");
+        assert!(
+            (sampled - s).abs() < 0.1,
+            "k = {k}: sampled {sampled} vs {s}"
+        );
     }
 }
 
