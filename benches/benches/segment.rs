@@ -38,20 +38,32 @@ fn bench_segment(c: &mut Criterion) {
     let x2000 = matrix("data/clustering/cdnow_rfm2000_std.csv", 2000);
     let x300 = matrix("data/clustering/cdnow_rfm300_std.csv", 297);
     let mut g = c.benchmark_group("linkage_2000");
-    g.bench_function("ward", |b| b.iter(|| linkage(x2000.view(), Method::Ward).unwrap()));
+    g.bench_function("ward", |b| {
+        b.iter(|| linkage(x2000.view(), Method::Ward).unwrap())
+    });
     g.bench_function("average", |b| {
         b.iter(|| linkage(x2000.view(), Method::Average).unwrap())
     });
     g.finish();
     let mut g = c.benchmark_group("kmeans");
     g.bench_function("k4_ninit10_2000", |b| {
-        b.iter(|| KMeans::params(4).n_init(10).seed(42).fit(x2000.view()).unwrap())
+        b.iter(|| {
+            KMeans::params(4)
+                .n_init(10)
+                .seed(42)
+                .fit(x2000.view())
+                .unwrap()
+        })
     });
     g.bench_function("k3to6_plus_silhouette_300", |b| {
         b.iter(|| {
             (3..=6)
                 .map(|k| {
-                    let fit = KMeans::params(k).n_init(10).seed(42).fit(x300.view()).unwrap();
+                    let fit = KMeans::params(k)
+                        .n_init(10)
+                        .seed(42)
+                        .fit(x300.view())
+                        .unwrap();
                     silhouette_score(x300.view(), &fit.labels).unwrap()
                 })
                 .sum::<f64>()
