@@ -58,6 +58,19 @@ fn blobs(n: usize, d: usize, k: usize) -> Array2<f64> {
     })
 }
 
+/// CPU seconds (user + system, all threads) used by this process so far, from /proc/self/stat
+/// (Linux; 0 elsewhere). Less sensitive than wall time to other load on a shared machine.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which ends with ')'): utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+    // rest starts at field 3 (state, not numeric, skipped by the parse filter).
+    (f.get(10).copied().unwrap_or(0.0) + f.get(11).copied().unwrap_or(0.0)) / 100.0
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -81,19 +94,22 @@ fn main() {
             };
             println!("{:?} first row {:?}", x.dim(), x.row(0));
             let mut times = Vec::new();
+            let mut cpu = Vec::new();
             let mut last = 0.0;
             for _ in 0..reps {
-                let t = Instant::now();
+                let (t, c) = (Instant::now(), cpu_seconds());
                 let z = Hierarchical::params(Method::Ward)
                     .algorithm(algorithm)
                     .fit(x.view())
                     .unwrap();
                 times.push(t.elapsed().as_secs_f64());
+                cpu.push(cpu_seconds() - c);
                 last = z.merges.last().unwrap().distance;
             }
             println!(
-                "ward_linkage_20000 ({algorithm:?}) median {:.3} s runs {times:?} root height {last}",
-                median(times.clone())
+                "ward_linkage_20000 ({algorithm:?}) median {:.3} s (cpu {:.2} s) runs {times:?} root height {last}",
+                median(times.clone()),
+                median(cpu)
             );
         }
         "kmeans" => {
@@ -101,20 +117,23 @@ fn main() {
             let x = blobs(1_000_000, 8, 8);
             println!("{:?} first row {:?}", x.dim(), x.row(0));
             let mut times = Vec::new();
+            let mut cpu = Vec::new();
             let mut info = String::new();
             for _ in 0..reps {
-                let t = Instant::now();
+                let (t, c) = (Instant::now(), cpu_seconds());
                 let fit = KMeans::params(8)
                     .n_init(n_init)
                     .seed(0)
                     .fit(x.view())
                     .unwrap();
                 times.push(t.elapsed().as_secs_f64());
+                cpu.push(cpu_seconds() - c);
                 info = format!("inertia {} n_iter {}", fit.inertia, fit.n_iter);
             }
             println!(
-                "kmeans_1m_x8_ninit{n_init} median {:.3} s runs {times:?} {info}",
-                median(times.clone())
+                "kmeans_1m_x8_ninit{n_init} median {:.3} s (cpu {:.2} s) runs {times:?} {info}",
+                median(times.clone()),
+                median(cpu)
             );
         }
         other => panic!("unknown timing {other}"),
