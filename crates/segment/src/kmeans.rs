@@ -6,7 +6,8 @@
 //! nearest centroid) and the update step (each centroid to the mean of its points) until no label
 //! changes or the centroids move by at most `tol` times the mean feature variance (squared shift
 //! summed over centroids), as scikit-learn does. It converges to a local optimum that depends on
-//! the seeding, so `n_init` seedings are run (in parallel) and the lowest inertia is kept.
+//! the seeding, so `n_init` seedings are run (in parallel on small data) and the lowest inertia
+//! is kept.
 //!
 //! Seeding is greedy k-means++ (Arthur & Vassilvitskii 2007, "k-means++: the advantages of careful
 //! seeding"; greedy variant as in scikit-learn): the first centre is a uniform random point; each
@@ -31,6 +32,9 @@ use crate::linkage::{Points, sq_dist, sq_dists_to, transpose};
 
 /// Rows per parallel work item.
 const CHUNK: usize = 4_096;
+
+/// Below this many values (rows x features) the seedings run in parallel with each other.
+const PARALLEL_SEEDINGS_MAX: usize = 1 << 18;
 
 /// Parameters of a K-Means fit (unchecked until [`KMeansParams::fit`]).
 ///
@@ -190,14 +194,18 @@ impl KMeansParams {
         } else {
             let mut master = ChaCha8Rng::seed_from_u64(self.seed);
             let seeds: Vec<u64> = (0..self.n_init).map(|_| master.random::<u64>()).collect();
-            seeds
-                .par_iter()
-                .map(|&s| {
-                    let mut rng = ChaCha8Rng::seed_from_u64(s);
-                    let init = kmeans_plus_plus(&points, self.k, &mut rng);
-                    lloyd(&points, init, self.k, self.max_iter, tol)
-                })
-                .collect()
+            let run = |&s: &u64| {
+                let mut rng = ChaCha8Rng::seed_from_u64(s);
+                let init = kmeans_plus_plus(&points, self.k, &mut rng);
+                lloyd(&points, init, self.k, self.max_iter, tol)
+            };
+            // Small data: seedings in parallel. Large data: one seeding at a time, each one
+            // parallel inside, so the working set of a single run stays in cache.
+            if points.n * points.d < PARALLEL_SEEDINGS_MAX {
+                seeds.par_iter().map(run).collect()
+            } else {
+                seeds.iter().map(run).collect()
+            }
         };
         let mut best: Option<Run> = None;
         for r in runs {
