@@ -573,24 +573,26 @@ fn nn_chain(d: &mut [f64], n: usize, method: Method) -> Vec<RawMerge> {
             } else {
                 (usize::MAX, f64::INFINITY)
             };
+            // `active` is sorted and holds `x`: the clusters before it are read down a column of
+            // the condensed matrix, those after it along row `x`.
             let split = active.partition_point(|&i| i < x);
-            for &i in &active[..split] {
-                let dist = d[base[i] + (x - i - 1)];
-                if dist < current_min {
-                    current_min = dist;
-                    y = i;
-                }
-            }
+            let (left, right) = (&active[..split], &active[(split + 1).min(active.len())..]);
             let row = base[x];
-            for &i in &active[split..] {
-                if i == x {
-                    continue;
-                }
-                let dist = d[row + (i - x - 1)];
-                if dist < current_min {
-                    current_min = dist;
-                    y = i;
-                }
+            let at_left = |i: usize| d[base[i] + (x - i - 1)];
+            let at_right = |i: usize| d[row + (i - x - 1)];
+            // Pass 1: the minimum, with four independent accumulators (no loop-carried index).
+            let m = min4(left, at_left).min(min4(right, at_right));
+            // Pass 2: its first position in scan order. Taking the first position of the minimum
+            // when it is below the previous element's distance is exactly what the sequential
+            // strict-`<` scan of SciPy returns.
+            if m < current_min {
+                current_min = m;
+                y = left
+                    .iter()
+                    .copied()
+                    .find(|&i| at_left(i) == m)
+                    .or_else(|| right.iter().copied().find(|&i| at_right(i) == m))
+                    .unwrap_or(y);
             }
             if y == usize::MAX {
                 // Only reachable with infinite distances, which the callers reject; merge
@@ -618,6 +620,28 @@ fn nn_chain(d: &mut [f64], n: usize, method: Method) -> Vec<RawMerge> {
         }
     }
     raw
+}
+
+/// Minimum of `value(i)` over `ids` (`+∞` when empty), with four accumulators.
+#[inline]
+fn min4(ids: &[usize], value: impl Fn(usize) -> f64) -> f64 {
+    let mut m = [f64::INFINITY; 4];
+    let mut chunks = ids.chunks_exact(4);
+    for c in chunks.by_ref() {
+        for (acc, &i) in m.iter_mut().zip(c) {
+            let v = value(i);
+            if v < *acc {
+                *acc = v;
+            }
+        }
+    }
+    for &i in chunks.remainder() {
+        let v = value(i);
+        if v < m[0] {
+            m[0] = v;
+        }
+    }
+    m[0].min(m[1]).min(m[2].min(m[3]))
 }
 
 /// Ward's nearest-neighbour chain on centroids: `d(A,B)² / 2 = |A||B| / (|A|+|B|) ‖c_A − c_B‖²`.
