@@ -11,6 +11,7 @@ use custalyze_segment::{
     CustomerFeatures, Hierarchical, KMeans, Method, Scaling, SegmentModel, SvgOptions,
     silhouette_score, silhouette_score_sampled,
 };
+use custalyze_transaction_types::Id;
 use custalyze_transaction_types::summary::fmt_f64;
 use ndarray::Array2;
 use serde_json::json;
@@ -117,6 +118,7 @@ Features per customer from transactions dated before --as-of: recency (days sinc
 purchase day), frequency (distinct orders), monetary (total), avg_order_value, tenure (days since
 the first purchase day), ipt_mean and ipt_std (days between purchase days). The --features are
 log1p-transformed where listed in --log1p, standardised (--scaling), and clustered by K-Means.
+--extra adds user columns (CLV, P(alive), ...) by customer id.
 Columns written: customer_id, every feature, segment (0..k-1), label. Segment profiles (size,
 share, revenue share, feature means) are printed on stderr.")]
 pub struct CustomersArgs {
@@ -128,6 +130,12 @@ pub struct CustomersArgs {
     /// Number of segments.
     #[arg(long, value_name = "K")]
     k: usize,
+    /// Extra per-customer columns, e.g. CLV or P(alive) from `custalyze cltv predict`: a CSV
+    /// whose first column is the customer id and whose other numeric columns are added as
+    /// features (every customer of the log needs a value); name them in --features to cluster
+    /// on them.
+    #[arg(long, value_name = "COLUMNS.csv")]
+    extra: Option<PathBuf>,
     /// Features clustered, comma-separated.
     #[arg(
         long,
@@ -136,7 +144,7 @@ pub struct CustomersArgs {
         default_value = "recency,frequency,monetary"
     )]
     features: Vec<String>,
-    /// Features log1p-transformed before scaling (empty string for none).
+    /// Features log1p-transformed before scaling, among --features (empty string for none).
     #[arg(
         long,
         value_name = "a,b",
@@ -350,6 +358,29 @@ fn kmeans(args: &KmeansArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Adds the numeric columns of `path` (first column: customer id) to the feature table.
+fn add_extra_columns(features: &mut CustomerFeatures, path: &Path) -> Result<(), CliError> {
+    let m = read_matrix(&MatrixArgs {
+        input: path.to_path_buf(),
+        columns: Vec::new(),
+    })?;
+    for (j, name) in m.columns.iter().enumerate() {
+        let mut values = std::collections::HashMap::new();
+        for (i, id) in m.ids.iter().enumerate() {
+            let id = Id::parse(id).ok_or_else(|| {
+                CliError(format!(
+                    "{}: row {} has no customer id",
+                    path.display(),
+                    i + 1
+                ))
+            })?;
+            values.insert(id, m.values[[i, j]]);
+        }
+        features.add_column(name, &values)?;
+    }
+    Ok(())
+}
+
 fn customers(args: &CustomersArgs) -> Result<(), CliError> {
     let as_of = NaiveDate::parse_from_str(args.as_of.trim(), "%Y-%m-%d").map_err(|e| {
         CliError(format!(
@@ -364,14 +395,18 @@ fn customers(args: &CustomersArgs) -> Result<(), CliError> {
     };
     let loaded = args.input.load()?;
     eprintln!("{}", loaded.report);
-    let all = CustomerFeatures::from_log(&loaded.log, as_of)?;
+    let mut all = CustomerFeatures::from_log(&loaded.log, as_of)?;
+    if let Some(path) = &args.extra {
+        add_extra_columns(&mut all, path)?;
+    }
     let names: Vec<&str> = args.features.iter().map(|s| s.trim()).collect();
     let selected = all.select(&names)?;
     let log1p: Vec<&str> = args
         .log1p
         .iter()
         .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
+        // The default names frequency and monetary; only the clustered features are transformed.
+        .filter(|s| !s.is_empty() && names.contains(s))
         .collect();
     let params = KMeans::params(args.k).n_init(args.n_init).seed(args.seed);
     let seg = SegmentModel::fit(&selected, &log1p, scaling, &params)?;

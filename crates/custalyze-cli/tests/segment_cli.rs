@@ -187,3 +187,86 @@ fn bad_inputs_are_one_line_errors() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn customers_with_extra_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("seg.csv");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rfm/tests/fixtures/small_cdnow.txt");
+    // First run: the customers of the fixture.
+    let o = run(&[
+        "segment",
+        "customers",
+        "--input",
+        input.to_str().unwrap(),
+        "--schema",
+        "cdnow",
+        "--as-of",
+        "1997-04-05",
+        "--k",
+        "2",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ids: Vec<String> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    let extra = dir.path().join("clv.csv");
+    let mut text = String::from("customer_id,clv\n");
+    for (i, id) in ids.iter().enumerate() {
+        text.push_str(&format!("{id},{}\n", 10.0 * i as f64));
+    }
+    std::fs::write(&extra, &text).unwrap();
+    let o = run(&[
+        "segment",
+        "customers",
+        "--input",
+        input.to_str().unwrap(),
+        "--schema",
+        "cdnow",
+        "--as-of",
+        "1997-04-05",
+        "--k",
+        "2",
+        "--extra",
+        extra.to_str().unwrap(),
+        "--features",
+        "recency,monetary,clv",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        got.lines().next().unwrap().contains(",clv,segment,label"),
+        "{got}"
+    );
+    // A customer without a value is a one-line error.
+    std::fs::write(&extra, "customer_id,clv\n999999,1.0\n").unwrap();
+    let o = run(&[
+        "segment",
+        "customers",
+        "--input",
+        input.to_str().unwrap(),
+        "--schema",
+        "cdnow",
+        "--as-of",
+        "1997-04-05",
+        "--k",
+        "2",
+        "--extra",
+        extra.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("has no value for customer"),
+        "{}",
+        stderr(&o)
+    );
+}
