@@ -14,6 +14,7 @@ mod recommend;
 mod report;
 mod rfm;
 mod rules;
+mod segment;
 mod summary;
 
 use std::process::ExitCode;
@@ -59,6 +60,9 @@ enum Command {
     Churn(Box<churn::ChurnArgs>),
     /// Top-k product recommendations for one customer.
     Recommend(Box<recommend::RecommendArgs>),
+    /// Customer segmentation: K-Means, hierarchical clustering, segments from a transaction log.
+    #[command(subcommand)]
+    Segment(segment::SegmentCommand),
 }
 
 /// An error for the user: printed as one line, exit code 1.
@@ -85,6 +89,7 @@ fn main() -> ExitCode {
         Command::Customer(args) => customer::run(&args),
         Command::Churn(args) => churn::run(&args),
         Command::Recommend(args) => recommend::run(&args),
+        Command::Segment(cmd) => segment::run(&cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

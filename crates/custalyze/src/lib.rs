@@ -50,6 +50,10 @@ pub use custalyze_churn as churn;
 /// Product recommendations (feature `recommend`).
 #[cfg(feature = "recommend")]
 pub use custalyze_recommend as recommend;
+/// Customer segmentation (feature `segment`): features, K-Means, hierarchical clustering in
+/// SciPy's convention, dendrogram SVG, segment profiles.
+#[cfg(feature = "segment")]
+pub use custalyze_segment as segment;
 
 #[cfg(test)]
 mod tests {
