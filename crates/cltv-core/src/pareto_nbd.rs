@@ -21,6 +21,8 @@
 //! finite for any frequency (lifetimes, which exponentiates `2F1` first, returns NaN at frequencies
 //! in the hundreds).
 
+use rayon::prelude::*;
+
 use crate::data::{RfmData, distinct, weighted_sum};
 use crate::error::{Error, Result};
 use crate::optim::{FitOptions, FitReport, LogLikelihood, fit};
@@ -231,6 +233,11 @@ struct Problem<'a> {
     t_index: Vec<u32>,
     /// Smallest recency per frequency: the largest hypergeometric argument of the group is at it.
     min_t_x: Vec<f64>,
+    /// The distinct `(frequency group, age)` pairs at which `A0`'s terms are needed (ages `t_x`
+    /// and `T` of the rows with `t_x < T`): on CDNOW 965 pairs instead of 2 x 932 row terms.
+    pairs: Vec<(u32, f64)>,
+    /// Per row, the indices into `pairs` of its `t_x` and `T` terms (unused when `t_x >= T`).
+    row_pairs: Vec<(u32, u32)>,
     total: f64,
 }
 
@@ -253,6 +260,31 @@ impl<'a> Problem<'a> {
                     .fold(f64::INFINITY, f64::min)
             })
             .collect();
+        // Distinct (group, age) keys; non-negative ages order like their bit patterns.
+        let mut keys: Vec<(u32, u64)> = Vec::new();
+        for i in 0..data.len() {
+            if data.t_x[i] < data.t[i] {
+                keys.push((group_of[i], (data.t_x[i] + 0.0).to_bits()));
+                keys.push((group_of[i], (data.t[i] + 0.0).to_bits()));
+            }
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        let find =
+            |g: u32, age: f64| keys.partition_point(|k| *k < (g, (age + 0.0).to_bits())) as u32;
+        let row_pairs = (0..data.len())
+            .map(|i| {
+                if data.t_x[i] < data.t[i] {
+                    (find(group_of[i], data.t_x[i]), find(group_of[i], data.t[i]))
+                } else {
+                    (0, 0)
+                }
+            })
+            .collect();
+        let pairs = keys
+            .iter()
+            .map(|&(g, bits)| (g, f64::from_bits(bits)))
+            .collect();
         Self {
             data,
             groups,
@@ -260,6 +292,8 @@ impl<'a> Problem<'a> {
             t_values,
             t_index,
             min_t_x,
+            pairs,
+            row_pairs,
             total: data.total_weight(),
         }
     }
@@ -267,6 +301,9 @@ impl<'a> Problem<'a> {
 
 /// Per-frequency quantities of the likelihood: `r + x`, the hypergeometric parameters `a`, `b`, `c`
 /// of `A0` with their series, and `ln s - ln(r + s + x)`.
+/// `A0` terms per parallel task (each costs a hypergeometric series).
+const PAIRS_PER_TASK: usize = 64;
+
 struct PerFrequency<T> {
     rx: T,
     a: T,
@@ -318,20 +355,34 @@ impl LogLikelihood<4> for Problem<'_> {
             .iter()
             .map(|&t| ((alpha + t).ln(), (beta + t).ln()))
             .collect();
+        // The terms of ln A0 once per distinct (frequency, age), in parallel, in a fixed order.
+        let terms: Vec<T> = self
+            .pairs
+            .par_iter()
+            .with_min_len(PAIRS_PER_TASK)
+            .map(|&(g, age)| {
+                let g = &per_group[g as usize];
+                a0_term_with(
+                    g.series.as_ref(),
+                    g.a,
+                    g.b,
+                    g.c,
+                    hi,
+                    gap,
+                    age,
+                    (hi + age).ln(),
+                )
+            })
+            .collect();
         ll + weighted_sum(d.len(), |i| {
             let g = &per_group[self.group_of[i] as usize];
             let (ln_at, ln_bt) = ln_t[self.t_index[i] as usize];
-            let (t_x, t) = (d.t_x[i], d.t[i]);
             let survive = -(g.rx * ln_at) - s * ln_bt;
-            let term = if t_x >= t {
+            let term = if d.t_x[i] >= d.t[i] {
                 survive
             } else {
-                let ln_hi_t = if alpha_hi { ln_at } else { ln_bt };
-                let h = g.series.as_ref();
-                let ln_a0 = T::log_sub_exp(
-                    a0_term_with(h, g.a, g.b, g.c, hi, gap, t_x, (hi + t_x).ln()),
-                    a0_term_with(h, g.a, g.b, g.c, hi, gap, t, ln_hi_t),
-                );
+                let (k_tx, k_t) = self.row_pairs[i];
+                let ln_a0 = T::log_sub_exp(terms[k_tx as usize], terms[k_t as usize]);
                 T::log_add_exp(survive, g.died + ln_a0)
             };
             term * d.weight[i]
