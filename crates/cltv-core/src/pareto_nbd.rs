@@ -262,10 +262,10 @@ impl<'a> Problem<'a> {
             .collect();
         // Distinct (group, age) keys; non-negative ages order like their bit patterns.
         let mut keys: Vec<(u32, u64)> = Vec::new();
-        for i in 0..data.len() {
-            if data.t_x[i] < data.t[i] {
-                keys.push((group_of[i], (data.t_x[i] + 0.0).to_bits()));
-                keys.push((group_of[i], (data.t[i] + 0.0).to_bits()));
+        for ((&g, &t_x), &t) in group_of.iter().zip(&data.t_x).zip(&data.t) {
+            if t_x < t {
+                keys.push((g, (t_x + 0.0).to_bits()));
+                keys.push((g, (t + 0.0).to_bits()));
             }
         }
         keys.sort_unstable();
