@@ -5,6 +5,7 @@
 mod abc;
 mod cltv;
 mod cohort;
+mod forecast_ml;
 mod generate;
 mod input;
 mod progress;
@@ -43,6 +44,10 @@ enum Command {
     Abc(Box<abc::AbcArgs>),
     /// Acquisition cohorts: customers, retention or revenue per cohort and period.
     Cohort(Box<cohort::CohortArgs>),
+    /// Forecasting with LSTM / linear strategies and the model comparison (temporary top-level
+    /// name on this branch; mounted under `forecast` at merge).
+    #[command(subcommand, name = "forecast-ml")]
+    ForecastMl(forecast_ml::ForecastMlCommand),
 }
 
 /// An error for the user: printed as one line, exit code 1.
@@ -64,6 +69,7 @@ fn main() -> ExitCode {
         Command::Rfm(args) => rfm::run(&args),
         Command::Abc(args) => abc::run(&args),
         Command::Cohort(args) => cohort::run(&args),
+        Command::ForecastMl(cmd) => forecast_ml::run(&cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
