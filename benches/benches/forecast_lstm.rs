@@ -47,23 +47,34 @@ fn airline() -> Vec<f64> {
 }
 
 fn preprocess() -> Preprocess {
-    Preprocess { log: true, seasonal_difference: Some(12), difference: false }
+    Preprocess {
+        log: true,
+        seasonal_difference: Some(12),
+        difference: false,
+    }
 }
 
 fn bench(c: &mut Criterion) {
     let y = airline();
-    let lstm = Lstm::default().hidden(16).epochs(100).validation_fraction(0.0);
+    let lstm = Lstm::default()
+        .hidden(16)
+        .epochs(100)
+        .validation_fraction(0.0);
     let params = StrategyParams::new(Strategy::Recursive, lstm, 1)
         .features(FeatureSpec::window(24))
         .preprocess(preprocess());
     let mut g = c.benchmark_group("lstm_train_airline");
     g.sample_size(10).measurement_time(Duration::from_secs(10));
-    g.bench_function("h16_w24_100epochs", |b| b.iter(|| black_box(params.fit(black_box(&y)))));
+    g.bench_function("h16_w24_100epochs", |b| {
+        b.iter(|| black_box(params.fit(black_box(&y))))
+    });
     g.finish();
     let ridge = StrategyParams::new(Strategy::Recursive, Ridge::default(), 1)
         .features(FeatureSpec::window(24))
         .preprocess(preprocess());
-    c.bench_function("linear_train_airline", |b| b.iter(|| black_box(ridge.fit(black_box(&y)))));
+    c.bench_function("linear_train_airline", |b| {
+        b.iter(|| black_box(ridge.fit(black_box(&y))))
+    });
 }
 
 criterion_group!(benches, bench);

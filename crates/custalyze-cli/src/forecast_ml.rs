@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use custalyze_forecast::compare::{
-    CompareParams, ComparableModel, Comparison, SeasonalNaiveBaseline, compare,
+    ComparableModel, CompareParams, Comparison, SeasonalNaiveBaseline, compare,
 };
 use custalyze_forecast::evaluate::{StrategyMetrics, mase_scale, strategy_metrics};
 use custalyze_forecast::features::{CalendarSpec, FeatureSpec, Frequency, Preprocess};
@@ -193,13 +193,16 @@ fn read_series(args: &SeriesArgs) -> Result<Series, CliError> {
         )));
     }
     let col = match &args.column {
-        Some(name) => headers.iter().position(|h| h.trim() == name).ok_or_else(|| {
-            CliError(format!(
-                "column {name:?} not in {}; columns: {}",
-                path.display(),
-                headers.iter().collect::<Vec<_>>().join(", ")
-            ))
-        })?,
+        Some(name) => headers
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| {
+                CliError(format!(
+                    "column {name:?} not in {}; columns: {}",
+                    path.display(),
+                    headers.iter().collect::<Vec<_>>().join(", ")
+                ))
+            })?,
         None => 1,
     };
     let mut values = Vec::new();
@@ -219,7 +222,10 @@ fn read_series(args: &SeriesArgs) -> Result<Series, CliError> {
         values.push(v);
         dates.push(rec.get(0).and_then(parse_date));
     }
-    let calendar = match (dates.first().copied().flatten(), dates.get(1).copied().flatten()) {
+    let calendar = match (
+        dates.first().copied().flatten(),
+        dates.get(1).copied().flatten(),
+    ) {
         (Some(a), Some(b)) => {
             let days = (b - a).num_days();
             let frequency = match days {
@@ -228,7 +234,10 @@ fn read_series(args: &SeriesArgs) -> Result<Series, CliError> {
                 28..=31 => Some(Frequency::Monthly),
                 _ => None,
             };
-            frequency.map(|frequency| CalendarSpec { start: a, frequency })
+            frequency.map(|frequency| CalendarSpec {
+                start: a,
+                frequency,
+            })
         }
         _ => None,
     };
@@ -257,7 +266,10 @@ impl ModelArgs {
         let mut f = FeatureSpec::window(self.window);
         if self.calendar {
             let cal = series.calendar.ok_or_else(|| {
-                CliError("--calendar needs dated rows (YYYY-MM or YYYY-MM-DD in the first column)".into())
+                CliError(
+                    "--calendar needs dated rows (YYYY-MM or YYYY-MM-DD in the first column)"
+                        .into(),
+                )
             })?;
             f = f.calendar(cal);
         }
@@ -285,7 +297,11 @@ impl ModelArgs {
     }
 
     /// A boxed comparable model for a name of the `--models` list.
-    fn comparable(&self, name: &str, series: &Series) -> Result<Box<dyn ComparableModel>, CliError> {
+    fn comparable(
+        &self,
+        name: &str,
+        series: &Series,
+    ) -> Result<Box<dyn ComparableModel>, CliError> {
         if name == "snaive" {
             return Ok(Box::new(SeasonalNaiveBaseline::new(self.season.max(1))));
         }
@@ -336,7 +352,8 @@ fn write_json(path: &PathBuf, value: &Value) -> Result<(), CliError> {
         println!("{text}");
         return Ok(());
     }
-    let f = File::create(path).map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+    let f = File::create(path)
+        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
     let mut w = BufWriter::new(f);
     writeln!(w, "{text}")?;
     w.flush()?;
@@ -348,7 +365,9 @@ pub fn run_lstm(args: &LstmArgs) -> Result<(), CliError> {
     #[cfg(not(feature = "lstm"))]
     {
         let _ = args;
-        Err(CliError("forecast lstm needs the CLI built with the `lstm` feature".into()))
+        Err(CliError(
+            "forecast lstm needs the CLI built with the `lstm` feature".into(),
+        ))
     }
     #[cfg(feature = "lstm")]
     {
@@ -482,10 +501,18 @@ fn print_table(table: &Comparison) {
                 "{:<18} {:>10.3} {:>10.3} {:>8.3} {:>7.3} {:>8.2}",
                 m.name, o.mae, o.rmse, o.smape, o.mase, m.seconds
             ),
-            None => println!("{:<18} failed: {}", m.name, m.error.as_deref().unwrap_or("")),
+            None => println!(
+                "{:<18} failed: {}",
+                m.name,
+                m.error.as_deref().unwrap_or("")
+            ),
         }
     }
-    let ok: Vec<_> = table.models.iter().filter(|m| m.overall.is_some()).collect();
+    let ok: Vec<_> = table
+        .models
+        .iter()
+        .filter(|m| m.overall.is_some())
+        .collect();
     if ok.is_empty() {
         return;
     }

@@ -19,8 +19,19 @@ fn compare_writes_forecasts_and_metrics_per_model() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("cmp.json");
     let o = run(&[
-        "forecast-ml", "compare", "--input", AIRLINE, "--column", "passengers", "--horizon", "24",
-        "--holdout", "24", "--models", "snaive,linear-recursive,linear-direct", "--output",
+        "forecast-ml",
+        "compare",
+        "--input",
+        AIRLINE,
+        "--column",
+        "passengers",
+        "--horizon",
+        "24",
+        "--holdout",
+        "24",
+        "--models",
+        "snaive,linear-recursive,linear-direct",
+        "--output",
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -45,8 +56,23 @@ fn lstm_writes_the_arima_shaped_forecast_with_intervals() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("lstm.json");
     let o = run(&[
-        "forecast-ml", "lstm", "--input", AIRLINE, "--strategy", "mimo", "--horizon", "6",
-        "--holdout", "6", "--window", "12", "--hidden", "4", "--epochs", "15", "--output",
+        "forecast-ml",
+        "lstm",
+        "--input",
+        AIRLINE,
+        "--strategy",
+        "mimo",
+        "--horizon",
+        "6",
+        "--holdout",
+        "6",
+        "--window",
+        "12",
+        "--hidden",
+        "4",
+        "--epochs",
+        "15",
+        "--output",
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -57,10 +83,19 @@ fn lstm_writes_the_arima_shaped_forecast_with_intervals() {
     let hi = v["forecast"]["upper"]["95"].as_array().unwrap();
     assert_eq!((mean.len(), lo.len(), hi.len()), (6, 6, 6));
     for i in 0..6 {
-        let (l, m, h) = (lo[i].as_f64().unwrap(), mean[i].as_f64().unwrap(), hi[i].as_f64().unwrap());
+        let (l, m, h) = (
+            lo[i].as_f64().unwrap(),
+            mean[i].as_f64().unwrap(),
+            hi[i].as_f64().unwrap(),
+        );
         assert!(l < m && m < h, "{l} {m} {h}");
     }
-    assert!(v["holdout"]["metrics"]["mase"].as_f64().unwrap().is_finite());
+    assert!(
+        v["holdout"]["metrics"]["mase"]
+            .as_f64()
+            .unwrap()
+            .is_finite()
+    );
 }
 
 #[test]
@@ -69,20 +104,42 @@ fn bad_requests_fail_with_one_line() {
     let out = dir.path().join("x.json");
     let out = out.to_str().unwrap();
     for args in [
-        vec!["--models", "snaive,prophet", "--horizon", "12", "--holdout", "12"],
+        vec![
+            "--models",
+            "snaive,prophet",
+            "--horizon",
+            "12",
+            "--holdout",
+            "12",
+        ],
         vec!["--column", "nope", "--horizon", "12", "--holdout", "12"],
         vec!["--horizon", "24", "--holdout", "12"],
         vec!["--models", "arima", "--horizon", "12", "--holdout", "12"],
     ] {
-        let mut full = vec!["forecast-ml", "compare", "--input", AIRLINE, "--output", out];
+        let mut full = vec![
+            "forecast-ml",
+            "compare",
+            "--input",
+            AIRLINE,
+            "--output",
+            out,
+        ];
         full.extend(args);
         let o = run(&full);
         assert_eq!(o.status.code(), Some(1), "{full:?}");
         assert_eq!(stderr(&o).trim().lines().count(), 1, "{}", stderr(&o));
     }
     let o = run(&[
-        "forecast-ml", "lstm", "--input", AIRLINE, "--strategy", "sideways", "--horizon", "3",
-        "--output", out,
+        "forecast-ml",
+        "lstm",
+        "--input",
+        AIRLINE,
+        "--strategy",
+        "sideways",
+        "--horizon",
+        "3",
+        "--output",
+        out,
     ]);
     assert_eq!(o.status.code(), Some(1));
 }

@@ -171,10 +171,21 @@ pub struct Comparison {
 /// # Errors
 /// [`Error::InvalidParameter`] for `H = 0`, `step = 0`, `holdout < H` or `holdout >= n`;
 /// [`Error::InvalidSeries`] for non-finite values or a constant training part.
-pub fn compare(y: &[f64], models: &[Box<dyn ComparableModel>], params: &CompareParams) -> Result<Comparison> {
-    let CompareParams { horizon, holdout, step, season } = *params;
+pub fn compare(
+    y: &[f64],
+    models: &[Box<dyn ComparableModel>],
+    params: &CompareParams,
+) -> Result<Comparison> {
+    let CompareParams {
+        horizon,
+        holdout,
+        step,
+        season,
+    } = *params;
     if horizon == 0 || step == 0 {
-        return Err(Error::InvalidParameter("horizon and step must be >= 1".into()));
+        return Err(Error::InvalidParameter(
+            "horizon and step must be >= 1".into(),
+        ));
     }
     if holdout < horizon || holdout >= y.len() {
         return Err(Error::InvalidParameter(format!(
@@ -183,7 +194,9 @@ pub fn compare(y: &[f64], models: &[Box<dyn ComparableModel>], params: &CompareP
         )));
     }
     if y.iter().any(|v| !v.is_finite()) {
-        return Err(Error::InvalidSeries("the series has NaN or infinite values".into()));
+        return Err(Error::InvalidSeries(
+            "the series has NaN or infinite values".into(),
+        ));
     }
     let n = y.len();
     let first = n - holdout;
@@ -197,7 +210,11 @@ pub fn compare(y: &[f64], models: &[Box<dyn ComparableModel>], params: &CompareP
         for &o in &origins {
             match model.fit_forecast(&y[..o], horizon) {
                 Ok(mean) if mean.len() == horizon && mean.iter().all(|v| v.is_finite()) => {
-                    forecasts.push(OriginForecast { origin: o, mean, actual: y[o..o + horizon].to_vec() });
+                    forecasts.push(OriginForecast {
+                        origin: o,
+                        mean,
+                        actual: y[o..o + horizon].to_vec(),
+                    });
                 }
                 Ok(mean) => {
                     error = Some(format!(
@@ -236,7 +253,12 @@ pub fn compare(y: &[f64], models: &[Box<dyn ComparableModel>], params: &CompareP
             seconds: start.elapsed().as_secs_f64(),
         });
     }
-    Ok(Comparison { params: *params, origins, mase_scale: scale, models: out })
+    Ok(Comparison {
+        params: *params,
+        origins,
+        mase_scale: scale,
+        models: out,
+    })
 }
 
 #[cfg(test)]
@@ -246,7 +268,9 @@ mod tests {
 
     #[test]
     fn seasonal_naive_repeats_last_season() {
-        let f = SeasonalNaiveBaseline::new(3).fit_forecast(&[1.0, 2.0, 3.0, 4.0, 5.0], 5).unwrap();
+        let f = SeasonalNaiveBaseline::new(3)
+            .fit_forecast(&[1.0, 2.0, 3.0, 4.0, 5.0], 5)
+            .unwrap();
         assert_eq!(f, vec![3.0, 4.0, 5.0, 3.0, 4.0]);
     }
 
@@ -254,7 +278,17 @@ mod tests {
     fn rolling_origins_and_errors() {
         let y: Vec<f64> = (0..50).map(|t| (t % 5) as f64 + t as f64 * 0.1).collect();
         let models: Vec<Box<dyn ComparableModel>> = vec![Box::new(SeasonalNaiveBaseline::new(5))];
-        let c = compare(&y, &models, &CompareParams { horizon: 3, holdout: 10, step: 2, season: 5 }).unwrap();
+        let c = compare(
+            &y,
+            &models,
+            &CompareParams {
+                horizon: 3,
+                holdout: 10,
+                step: 2,
+                season: 5,
+            },
+        )
+        .unwrap();
         assert_eq!(c.origins, vec![40, 42, 44, 46]);
         // seasonal naive error is exactly the trend over one season: 0.5 per point
         let m = c.models[0].overall.unwrap();

@@ -31,7 +31,11 @@ pub struct StrategyMetrics {
 /// # Errors
 /// [`Error::InvalidSeries`] when the training series has fewer than 2 points or is constant.
 pub fn mase_scale(training: &[f64], season: usize) -> Result<f64> {
-    let m = if season >= 1 && training.len() > season { season } else { 1 };
+    let m = if season >= 1 && training.len() > season {
+        season
+    } else {
+        1
+    };
     if training.len() <= m {
         return Err(Error::InvalidSeries(
             "MASE needs a training series of at least 2 points".into(),
@@ -69,15 +73,30 @@ pub fn strategy_metrics(actual: &[f64], forecast: &[f64], scale: f64) -> Result<
         ));
     }
     let n = actual.len() as f64;
-    let mae = actual.iter().zip(forecast).map(|(a, f)| (a - f).abs()).sum::<f64>() / n;
-    let rmse = (actual.iter().zip(forecast).map(|(a, f)| (a - f).powi(2)).sum::<f64>() / n).sqrt();
+    let mae = actual
+        .iter()
+        .zip(forecast)
+        .map(|(a, f)| (a - f).abs())
+        .sum::<f64>()
+        / n;
+    let rmse = (actual
+        .iter()
+        .zip(forecast)
+        .map(|(a, f)| (a - f).powi(2))
+        .sum::<f64>()
+        / n)
+        .sqrt();
     let smape = 100.0
         * actual
             .iter()
             .zip(forecast)
             .map(|(a, f)| {
                 let d = a.abs() + f.abs();
-                if d > 0.0 { 2.0 * (a - f).abs() / d } else { 0.0 }
+                if d > 0.0 {
+                    2.0 * (a - f).abs() / d
+                } else {
+                    0.0
+                }
             })
             .sum::<f64>()
         / n;
@@ -107,8 +126,17 @@ mod tests {
 
     #[test]
     fn bad_inputs() {
-        assert!(matches!(strategy_metrics(&[1.0], &[], 1.0), Err(Error::InvalidSeries(_))));
-        assert!(matches!(mase_scale(&[3.0, 3.0, 3.0], 1), Err(Error::InvalidSeries(_))));
-        assert!(matches!(mase_scale(&[3.0], 1), Err(Error::InvalidSeries(_))));
+        assert!(matches!(
+            strategy_metrics(&[1.0], &[], 1.0),
+            Err(Error::InvalidSeries(_))
+        ));
+        assert!(matches!(
+            mase_scale(&[3.0, 3.0, 3.0], 1),
+            Err(Error::InvalidSeries(_))
+        ));
+        assert!(matches!(
+            mase_scale(&[3.0], 1),
+            Err(Error::InvalidSeries(_))
+        ));
     }
 }

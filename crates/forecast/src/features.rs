@@ -332,7 +332,7 @@ impl StandardScaler {
         if n_cols == 0 {
             return Ok(Self::default());
         }
-        if x.is_empty() || x.len() % n_cols != 0 {
+        if x.is_empty() || !x.len().is_multiple_of(n_cols) {
             return Err(Error::InvalidSeries(format!(
                 "cannot fit a scaler on {} values in {n_cols} columns",
                 x.len()
@@ -408,7 +408,10 @@ mod tests {
             start: NaiveDate::from_ymd_opt(1949, 1, 1).unwrap(),
             frequency: Frequency::Monthly,
         };
-        assert_eq!(c.date_at(13).unwrap(), NaiveDate::from_ymd_opt(1950, 2, 1).unwrap());
+        assert_eq!(
+            c.date_at(13).unwrap(),
+            NaiveDate::from_ymd_opt(1950, 2, 1).unwrap()
+        );
         let mut out = vec![];
         c.features_at(3, &mut out).unwrap();
         assert!((out[0] - 1.0).abs() < 1e-12 && out[1].abs() < 1e-12); // April: month0 = 3

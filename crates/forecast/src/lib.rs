@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod compare;
 pub mod error;
 pub mod evaluate;
 pub mod features;
@@ -7,6 +8,5 @@ pub mod learner;
 #[cfg(feature = "lstm")]
 pub mod lstm;
 pub mod strategy;
-pub mod compare;
 
 pub use error::{Error, Result};

@@ -406,9 +406,17 @@ impl Net {
     }
 
     /// `x`: `steps` tensors stacked as `[steps * n, I]` (step-major). Returns `[n, K]`.
-    fn forward(&self, x: &Tensor, steps: usize, n: usize, hidden: usize) -> candle_core::Result<Tensor> {
+    fn forward(
+        &self,
+        x: &Tensor,
+        steps: usize,
+        n: usize,
+        hidden: usize,
+    ) -> candle_core::Result<Tensor> {
         // One matmul for the input part of every step, bias included.
-        let xw = x.matmul(self.w_ih_t.as_tensor())?.broadcast_add(self.b.as_tensor())?;
+        let xw = x
+            .matmul(self.w_ih_t.as_tensor())?
+            .broadcast_add(self.b.as_tensor())?;
         let mut h: Option<Tensor> = None;
         let mut c: Option<Tensor> = None;
         for t in 0..steps {
@@ -469,7 +477,8 @@ fn tensors(
     }
     let y: Vec<f64> = range.flat_map(|i| data.target(i).to_vec()).collect();
     let dev = Device::Cpu;
-    let xt = Tensor::from_vec(x, (layout.steps() * n, layout.input_size()), &dev)?.to_dtype(dtype)?;
+    let xt =
+        Tensor::from_vec(x, (layout.steps() * n, layout.input_size()), &dev)?.to_dtype(dtype)?;
     let yt = Tensor::from_vec(y, (n, data.n_outputs), &dev)?.to_dtype(dtype)?;
     Ok((xt, yt))
 }
@@ -488,7 +497,10 @@ pub fn loss_and_gradient(weights: &LstmWeights, data: &Dataset) -> Result<(f64, 
     let run = || -> candle_core::Result<(f64, LstmWeights)> {
         let net = Net::new(weights, DType::F64)?;
         let (x, y) = tensors(data, layout, 0..data.n_rows, DType::F64)?;
-        let loss = mse(&net.forward(&x, layout.steps(), data.n_rows, weights.hidden)?, &y)?;
+        let loss = mse(
+            &net.forward(&x, layout.steps(), data.n_rows, weights.hidden)?,
+            &y,
+        )?;
         let grads = loss.backward()?;
         let grad_of = |v: &Var, transpose: bool| -> candle_core::Result<Vec<f64>> {
             let g = grads
@@ -635,7 +647,12 @@ mod tests {
         let mut y = vec![];
         for i in 0..6 {
             let f = i as f64;
-            x.extend([(f * 0.7).sin(), (f * 0.3).cos(), f / 6.0 - 0.5, 0.2 * f - 0.4]);
+            x.extend([
+                (f * 0.7).sin(),
+                (f * 0.3).cos(),
+                f / 6.0 - 0.5,
+                0.2 * f - 0.4,
+            ]);
             y.extend([(f * 0.5).sin(), 0.3 * f - 0.6]);
         }
         Dataset {
@@ -698,7 +715,10 @@ mod tests {
     #[test]
     fn training_lowers_the_loss_and_is_deterministic() {
         let data = tiny_data();
-        let lstm = Lstm::default().hidden(4).epochs(60).validation_fraction(0.0);
+        let lstm = Lstm::default()
+            .hidden(4)
+            .epochs(60)
+            .validation_fraction(0.0);
         let a = lstm.fit(&data).unwrap();
         let b = lstm.fit(&data).unwrap();
         assert_eq!(a, b);
@@ -711,7 +731,10 @@ mod tests {
     #[test]
     fn bad_parameters_are_rejected() {
         let data = tiny_data();
-        assert!(matches!(Lstm::default().hidden(0).fit(&data), Err(Error::InvalidParameter(_))));
+        assert!(matches!(
+            Lstm::default().hidden(0).fit(&data),
+            Err(Error::InvalidParameter(_))
+        ));
         assert!(matches!(
             Lstm::default().learning_rate(-1.0).fit(&data),
             Err(Error::InvalidParameter(_))

@@ -22,7 +22,11 @@ fn airline() -> Result<Vec<f64>, Box<dyn std::error::Error>> {
 }
 
 fn airline_preprocess() -> Preprocess {
-    Preprocess { log: true, seasonal_difference: Some(12), difference: false }
+    Preprocess {
+        log: true,
+        seasonal_difference: Some(12),
+        difference: false,
+    }
 }
 
 fn strategy<L: custalyze_forecast::learner::Learner + 'static>(
@@ -41,16 +45,28 @@ fn linear_strategies_beat_seasonal_naive_on_airline() -> TestResult {
     let y = airline()?;
     assert_eq!(y.len(), 144);
     let mut models: Vec<Box<dyn ComparableModel>> = vec![Box::new(SeasonalNaiveBaseline::new(12))];
-    for s in [Strategy::Recursive, Strategy::Direct, Strategy::Mimo, Strategy::DirRec] {
+    for s in [
+        Strategy::Recursive,
+        Strategy::Direct,
+        Strategy::Mimo,
+        Strategy::DirRec,
+    ] {
         models.push(strategy(s, Ridge::new(1.0)));
     }
     let table = compare(&y, &models, &CompareParams::new(24, 24, 12))?;
     let snaive = table.models[0].overall.ok_or("snaive failed")?.mase;
     for m in &table.models {
-        let o = m.overall.ok_or(format!("{} failed: {:?}", m.name, m.error))?;
+        let o = m
+            .overall
+            .ok_or(format!("{} failed: {:?}", m.name, m.error))?;
         println!("{:<20} MASE {:.3} sMAPE {:.2}", m.name, o.mase, o.smape);
         if m.name != "snaive" {
-            assert!(o.mase < snaive, "{} MASE {} >= snaive {snaive}", m.name, o.mase);
+            assert!(
+                o.mase < snaive,
+                "{} MASE {} >= snaive {snaive}",
+                m.name,
+                o.mase
+            );
         }
     }
     Ok(())
@@ -71,10 +87,20 @@ fn lstm_strategies_beat_seasonal_naive_on_airline() -> TestResult {
     let table = compare(&y, &models, &CompareParams::new(24, 24, 12))?;
     let snaive = table.models[0].overall.ok_or("snaive failed")?.mase;
     for m in &table.models {
-        let o = m.overall.ok_or(format!("{} failed: {:?}", m.name, m.error))?;
-        println!("{:<20} MASE {:.3} sMAPE {:.2} ({:.1} s)", m.name, o.mase, o.smape, m.seconds);
+        let o = m
+            .overall
+            .ok_or(format!("{} failed: {:?}", m.name, m.error))?;
+        println!(
+            "{:<20} MASE {:.3} sMAPE {:.2} ({:.1} s)",
+            m.name, o.mase, o.smape, m.seconds
+        );
         if m.name != "snaive" {
-            assert!(o.mase < snaive, "{} MASE {} >= snaive {snaive}", m.name, o.mase);
+            assert!(
+                o.mase < snaive,
+                "{} MASE {} >= snaive {snaive}",
+                m.name,
+                o.mase
+            );
         }
     }
     Ok(())

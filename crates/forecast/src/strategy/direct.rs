@@ -6,7 +6,12 @@ use crate::Result;
 use crate::learner::{Dataset, FittedLearner};
 
 /// Rows `(features at o, z_{o+step-1})`.
-pub(super) fn dataset(pipe: &Pipeline, zs: &[f64], exog: &[Vec<f64>], step: usize) -> Result<Dataset> {
+pub(super) fn dataset(
+    pipe: &Pipeline,
+    zs: &[f64],
+    exog: &[Vec<f64>],
+    step: usize,
+) -> Result<Dataset> {
     let lookback = pipe.features.max_lookback();
     if zs.len() < lookback + step {
         return Err(pipe.too_short("the direct strategy at this horizon"));

@@ -9,7 +9,12 @@ use crate::Result;
 use crate::learner::{Dataset, FittedLearner};
 
 /// Rows `(lags at o ++ z_{o..o+step-1} ++ rest, z_{o+step-1})`.
-pub(super) fn dataset(pipe: &Pipeline, zs: &[f64], exog: &[Vec<f64>], step: usize) -> Result<Dataset> {
+pub(super) fn dataset(
+    pipe: &Pipeline,
+    zs: &[f64],
+    exog: &[Vec<f64>],
+    step: usize,
+) -> Result<Dataset> {
     let lookback = pipe.features.max_lookback();
     if zs.len() < lookback + step {
         return Err(pipe.too_short("the DirRec strategy at this horizon"));

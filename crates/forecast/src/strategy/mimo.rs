@@ -8,7 +8,12 @@ use crate::learner::{Dataset, FittedLearner};
 use crate::{Error, Result};
 
 /// Rows `(features at o, z_{o..o+H})`.
-pub(super) fn dataset(pipe: &Pipeline, zs: &[f64], exog: &[Vec<f64>], horizon: usize) -> Result<Dataset> {
+pub(super) fn dataset(
+    pipe: &Pipeline,
+    zs: &[f64],
+    exog: &[Vec<f64>],
+    horizon: usize,
+) -> Result<Dataset> {
     let lookback = pipe.features.max_lookback();
     if zs.len() < lookback + horizon {
         return Err(pipe.too_short("the multiple-output strategy at this horizon"));

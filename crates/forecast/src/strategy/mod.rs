@@ -41,8 +41,8 @@
 //! # Ok::<(), custalyze_forecast::Error>(())
 //! ```
 
-mod dirrec;
 mod direct;
+mod dirrec;
 mod mimo;
 mod recursive;
 
@@ -273,7 +273,12 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    fn fit(features: &FeatureSpec, preprocess: Preprocess, y: &[f64], exog: &[Vec<f64>]) -> Result<Self> {
+    fn fit(
+        features: &FeatureSpec,
+        preprocess: Preprocess,
+        y: &[f64],
+        exog: &[Vec<f64>],
+    ) -> Result<Self> {
         let z = preprocess.apply(y)?;
         let n = z.len() as f64;
         let target_mean = z.iter().sum::<f64>() / n;
@@ -324,7 +329,8 @@ impl Pipeline {
         exog: &[Vec<f64>],
     ) -> Result<Vec<f64>> {
         let f = &self.features;
-        let mut row = Vec::with_capacity(f.n_series_features() + inserted.len() + f.n_extra_features());
+        let mut row =
+            Vec::with_capacity(f.n_series_features() + inserted.len() + f.n_extra_features());
         for &l in &f.lags {
             row.push(zs[o - l]);
         }
@@ -584,7 +590,12 @@ mod tests {
     fn all_strategies_forecast_a_clean_seasonal_series() {
         let y = seasonal(96);
         let truth = seasonal(108);
-        for s in [Strategy::Recursive, Strategy::Direct, Strategy::Mimo, Strategy::DirRec] {
+        for s in [
+            Strategy::Recursive,
+            Strategy::Direct,
+            Strategy::Mimo,
+            Strategy::DirRec,
+        ] {
             let f = StrategyParams::new(s, Ridge::new(1e-6), 12)
                 .features(FeatureSpec::window(13))
                 .fit(&y)
@@ -644,7 +655,10 @@ mod tests {
     #[test]
     fn bad_inputs_are_typed_errors() {
         let p = StrategyParams::new(Strategy::Recursive, Ridge::default(), 0);
-        assert!(matches!(p.fit(&seasonal(40)), Err(Error::InvalidParameter(_))));
+        assert!(matches!(
+            p.fit(&seasonal(40)),
+            Err(Error::InvalidParameter(_))
+        ));
         let p = StrategyParams::new(Strategy::Mimo, Ridge::default(), 3);
         assert!(matches!(p.fit(&seasonal(10)), Err(Error::InvalidSeries(_))));
         assert!(matches!(p.fit(&[]), Err(Error::InvalidSeries(_))));
