@@ -7,6 +7,7 @@ mod churn;
 mod cltv;
 mod cohort;
 mod customer;
+mod forecast_ml;
 mod generate;
 mod input;
 mod progress;
@@ -63,6 +64,10 @@ enum Command {
     /// Customer segmentation: K-Means, hierarchical clustering, segments from a transaction log.
     #[command(subcommand)]
     Segment(segment::SegmentCommand),
+    /// Forecasting with LSTM / linear strategies and the model comparison (temporary top-level
+    /// name on this branch; mounted under `forecast` at merge).
+    #[command(subcommand, name = "forecast-ml")]
+    ForecastMl(forecast_ml::ForecastMlCommand),
 }
 
 /// An error for the user: printed as one line, exit code 1.
@@ -90,6 +95,7 @@ fn main() -> ExitCode {
         Command::Churn(args) => churn::run(&args),
         Command::Recommend(args) => recommend::run(&args),
         Command::Segment(cmd) => segment::run(&cmd),
+        Command::ForecastMl(cmd) => forecast_ml::run(&cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -27,6 +27,10 @@ pub use custalyze_datagen as datagen;
 #[cfg(feature = "cltv")]
 pub use custalyze_cltv_core as cltv;
 
+/// Forecasting: multi-step strategies over ridge and LSTM learners (feature `forecast`;
+/// the LSTM needs `forecast-lstm`).
+#[cfg(feature = "forecast")]
+pub use custalyze_forecast as forecast;
 /// RFM scores, segment maps and migrations (feature `rfm`).
 #[cfg(feature = "rfm")]
 pub use custalyze_rfm as rfm;
