@@ -1,0 +1,71 @@
+//! RFM, ABC and cohort tables on a large CDNOW-format file (10 million rows from
+//! `benches/python/descriptive_10m.py`): the Rust side of the comparison with the pandas code of
+//! shared/oracle/oracle_rfm.py. Loads the file once (not timed), then times each table, median of
+//! 5 runs.
+//!
+//! `cargo run --release -p custalyze-benches --example descriptive_10m -- /tmp/cdnow_10m.txt`
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use custalyze_abc::{Abc, Dimension, Metric as AbcMetric};
+use custalyze_cohort::{CohortOptions, Metric, cohorts};
+use custalyze_rfm::{RfmOptions, RfmTable, SegmentMap};
+use custalyze_transaction_types::Period;
+use custalyze_transaction_types::load::{LoadOptions, Schema, load_path};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
+    median(
+        (0..runs)
+            .map(|_| {
+                let s = Instant::now();
+                std::hint::black_box(f());
+                s.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn main() {
+    let path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "/tmp/cdnow_10m.txt".into());
+    let s = Instant::now();
+    let loaded = load_path(&path, &LoadOptions::new(Schema::Cdnow)).expect("load");
+    let log = loaded.log;
+    println!(
+        "loaded {} rows, {} customers in {:?}",
+        log.len(),
+        log.customers().len(),
+        s.elapsed()
+    );
+    let as_of = NaiveDate::from_ymd_opt(1998, 7, 1).unwrap();
+    let map = SegmentMap::reference();
+    let rfm = time(5, || {
+        let t = RfmTable::compute(&log, &RfmOptions::new(as_of)).unwrap();
+        let segments: Vec<_> = t.rows.iter().map(|r| r.segment(&map)).collect();
+        (t, segments)
+    });
+    let abc = time(5, || {
+        Abc::new(Dimension::Customer, AbcMetric::Revenue)
+            .classify(&log)
+            .unwrap()
+    });
+    let cohort = time(5, || {
+        let t = cohorts(&log, &CohortOptions::new(Period::MONTH)).unwrap();
+        let m = t.matrix(Metric::Retention);
+        (t, m)
+    });
+    println!(
+        "{{\"rfm_s\": {}, \"abc_s\": {}, \"cohorts_s\": {}}}",
+        rfm.as_secs_f64(),
+        abc.as_secs_f64(),
+        cohort.as_secs_f64()
+    );
+}
