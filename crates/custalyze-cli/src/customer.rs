@@ -54,8 +54,8 @@ pub struct Recommendation {
 /// Recommendations for a customer who bought `bought`: first the consequents of the rules whose
 /// antecedents the customer bought (in the order of `rules`, e.g. by lift), then `fallback`
 /// products `(product, description, reason)` in order (the segment's best sellers, then the overall
-/// best sellers); products already bought are skipped and each product appears once. This is the hook for rule-based recommendations: the assoc-rules
-/// crate's rules convert to [`RuleRow`].
+/// best sellers); products already bought are skipped and each product appears once. The
+/// report's rules are FP-Growth rules (custalyze-assoc-rules) over product ids, as [`RuleRow`].
 pub fn recommend(
     bought: &HashSet<String>,
     rules: &[RuleRow],

@@ -15,8 +15,8 @@ Examples:
   custalyze recommend --input retail.csv --schema online-retail --customer 17850 --k 5 --method cf
 
 Models are fitted on the whole file: item-based CF (shrunk cosine, 50 neighbours, shrinkage 10),
-TF-IDF on the item descriptions, pair rules mined from the baskets (support >= 0.001,
-confidence >= 0.1), best sellers. hybrid picks by RFM segment: new / low engagement = best sellers
+TF-IDF on the item descriptions, FP-Growth association rules mined from the baskets (itemsets
+of at most 3 items, support >= 0.001, confidence >= 0.1), best sellers. hybrid picks by RFM segment: new / low engagement = best sellers
 + content, loyal high value = CF + content, moderate = rules + CF. Items the customer already
 bought are never recommended. Writes CSV to stdout: rank,item_id,description,score; the segment
 goes to stderr.")]

@@ -96,3 +96,40 @@ fn recommend_rejects_an_unknown_customer() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("unknown customer"), "{}", stderr(&o));
 }
+
+/// `--method rules` uses FP-Growth rules: baskets `{1,4}` x5, `{2,4}` x5, `{1,2,3}` x4, and a
+/// customer who bought 1 and 2 in separate orders. The two-item rule `{1,2} -> {3}` (confidence
+/// one) puts item 3 first; single-antecedent pair rules would put item 4 first (confidence 0.5
+/// against 0.4).
+#[test]
+fn recommend_rules_uses_fp_growth_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("baskets.csv");
+    let mut text = String::from("customer_id,date,amount,order_id,item_id\n");
+    let mut baskets: Vec<&[u32]> = Vec::new();
+    baskets.extend(std::iter::repeat_n(&[1u32, 4][..], 5));
+    baskets.extend(std::iter::repeat_n(&[2u32, 4][..], 5));
+    baskets.extend(std::iter::repeat_n(&[1u32, 2, 3][..], 4));
+    for (k, b) in baskets.iter().enumerate() {
+        for item in *b {
+            text.push_str(&format!("{k},2024-01-{:02},1.0,{k},{item}\n", 1 + k));
+        }
+    }
+    text.push_str("99,2024-02-01,1.0,100,1\n99,2024-02-10,1.0,101,2\n");
+    std::fs::write(&input, text).unwrap();
+    let o = run(&[
+        "recommend",
+        "--input",
+        input.to_str().unwrap(),
+        "--schema",
+        "generic",
+        "--customer",
+        "99",
+        "--method",
+        "rules",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let first = text.lines().nth(1).unwrap();
+    assert!(first.starts_with("1,3,"), "{text}");
+}

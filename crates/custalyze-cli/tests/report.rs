@@ -207,12 +207,42 @@ recency_days,r_score,f_score,m_score,segment,cohort,p_alive,expected_purchases,e
     let hist: f64 = f.f64s("revenue").iter().sum();
     assert!(hist <= revenue * (1.0 + 1e-9) && hist > 0.5 * revenue);
 
-    // rules.csv: the header (no rules crate in this build).
+    // rules.csv: FP-Growth rules on the order baskets, by lift descending, whose support,
+    // confidence and lift are recomputed here from the baskets of the loaded input.
     let r = Csv::read(&out.join("rules.csv"));
     assert_eq!(
         r.header.join(","),
         "antecedents,consequents,support,confidence,lift"
     );
+    assert!(!r.rows.is_empty(), "no rules on the generated sample");
+    let lifts = r.f64s("lift");
+    assert!(lifts.windows(2).all(|w| w[0] >= w[1]), "{lifts:?}");
+    assert!(r.f64s("confidence").iter().all(|c| *c >= 0.3 - 1e-12));
+    let baskets = input_baskets(&input);
+    let n = baskets.len() as f64;
+    let count = |items: &[&str]| {
+        baskets
+            .iter()
+            .filter(|b| items.iter().all(|i| b.contains(*i)))
+            .count() as f64
+    };
+    let (sup, conf) = (r.f64s("support"), r.f64s("confidence"));
+    for k in (0..r.rows.len()).step_by((r.rows.len() / 5).max(1)) {
+        let a: Vec<&str> = r.rows[k][0].split(';').collect();
+        let cons: Vec<&str> = r.rows[k][1].split(';').collect();
+        assert!(!a.is_empty() && !cons.is_empty() && a.len() + cons.len() <= 3);
+        let both: Vec<&str> = a.iter().chain(&cons).copied().collect();
+        let (n_ac, n_a, n_c) = (count(&both), count(&a), count(&cons));
+        assert!(n_ac >= 5.0, "rule {k}: {n_ac} baskets");
+        assert!(
+            close(sup[k], n_ac / n),
+            "rule {k}: {} vs {}",
+            sup[k],
+            n_ac / n
+        );
+        assert!(close(conf[k], n_ac / n_a), "rule {k}");
+        assert!(close(lifts[k], n_ac / n_a / (n_c / n)), "rule {k}");
+    }
 
     // report.json: headline figures equal the files.
     let j: serde_json::Value =
@@ -251,10 +281,12 @@ recency_days,r_score,f_score,m_score,segment,cohort,p_alive,expected_purchases,e
         .iter()
         .map(|s| (s["id"].as_str().unwrap(), s["status"].as_str().unwrap()))
         .collect();
-    for id in ["data", "cohorts", "rfm", "clv", "p-alive", "holdout", "abc"] {
+    for id in [
+        "data", "cohorts", "rfm", "clv", "p-alive", "holdout", "abc", "rules",
+    ] {
         assert_eq!(statuses.get(id), Some(&"ok"), "{id}: {statuses:?}");
     }
-    for id in ["rules", "forecast", "segments"] {
+    for id in ["forecast", "segments"] {
         assert_eq!(statuses.get(id), Some(&"not available"), "{id}");
     }
 
@@ -307,7 +339,10 @@ recency_days,r_score,f_score,m_score,segment,cohort,p_alive,expected_purchases,e
             line.trim_start().starts_with(&format!("{}. ", k + 1)),
             "{card}"
         );
-        assert!(line.contains("best seller"), "{card}");
+        assert!(
+            line.contains("best seller") || line.contains("bought with"),
+            "{card}"
+        );
     }
     let bought: HashSet<&str> = cp
         .strs("customer_id")
@@ -320,6 +355,67 @@ recency_days,r_score,f_score,m_score,segment,cohort,p_alive,expected_purchases,e
         let product = line.split_whitespace().nth(1).unwrap();
         assert!(!bought.contains(product), "{product} was already bought");
     }
+
+    // A customer to whom a rule applies (bought its antecedents, not all its consequents): the
+    // card's first recommendation is a consequent of the first such rule in rules.csv (by lift).
+    let mut bought_by: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for (c, p) in cp
+        .strs("customer_id")
+        .into_iter()
+        .zip(cp.strs("product_id"))
+    {
+        bought_by.entry(c).or_default().insert(p);
+    }
+    let mut customers: Vec<&str> = bought_by.keys().copied().collect();
+    customers.sort_unstable();
+    let applies = |have: &HashSet<&str>, row: &[String]| {
+        row[0].split(';').all(|a| have.contains(a)) && row[1].split(';').any(|c| !have.contains(c))
+    };
+    let (who, rule) = customers
+        .iter()
+        .find_map(|c| {
+            let have = &bought_by[c];
+            r.rows
+                .iter()
+                .find(|row| applies(have, row))
+                .map(|row| (*c, row))
+        })
+        .expect("no customer to whom a rule applies");
+    let o = run(&["customer", who, "--report", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let card = String::from_utf8(o.stdout).unwrap();
+    let first = card
+        .lines()
+        .skip_while(|l| !l.contains("recommended products"))
+        .nth(1)
+        .unwrap();
+    let product = first.split_whitespace().nth(1).unwrap();
+    assert!(
+        rule[1].split(';').any(|c| c == product) && !bought_by[who].contains(product),
+        "{card}\nrule {rule:?}"
+    );
+    assert!(
+        first.contains(&format!("bought with {}", rule[0].replace(';', " + "))),
+        "{card}"
+    );
+}
+
+/// The order baskets of the cleaned input (product ids as text), loaded through the library.
+fn input_baskets(input: &Path) -> Vec<HashSet<String>> {
+    let opts = custalyze_transaction_types::load::LoadOptions::new(
+        custalyze_transaction_types::load::Schema::from_name("online-retail").unwrap(),
+    );
+    let loaded = custalyze_transaction_types::load::load_path(input, &opts).unwrap();
+    let b = custalyze_transaction_types::Baskets::from_log(&loaded.log).unwrap();
+    b.baskets
+        .iter()
+        .map(|x| {
+            x.items
+                .iter()
+                .map(|&i| b.item_ids[i as usize].to_string())
+                .collect()
+        })
+        .collect()
 }
 
 #[test]

@@ -12,6 +12,10 @@ pub enum Error {
     /// An error from the RFM crate (segments of the hybrid).
     #[error("RFM segments: {0}")]
     Rfm(#[from] custalyze_rfm::Error),
+    /// An error from the association-rules crate (FP-Growth parameters or mining).
+    #[cfg(feature = "assoc-rules")]
+    #[error("association rules: {0}")]
+    AssocRules(#[from] custalyze_assoc_rules::Error),
     /// The customer is not in the data.
     #[error("unknown customer {0}; check the id against the input file")]
     UnknownCustomer(Id),

@@ -24,7 +24,9 @@ use crate::interactions::Interactions;
 use crate::item_cf::{ItemCf, ItemCfParams};
 use crate::popularity::Popularity;
 use crate::recommender::{Recommendation, Recommender, check_history, top_k};
-use crate::rules::{RuleBased, pair_rules};
+use crate::rules::RuleBased;
+#[cfg(not(feature = "assoc-rules"))]
+use crate::rules::pair_rules;
 
 /// The customer segments the hybrid distinguishes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -101,8 +103,9 @@ pub enum Method {
     Popularity,
 }
 
-/// Options of [`Recommenders::fit`]: CF parameters, and the thresholds of the built-in pair-rule
-/// miner run on the baskets (defaults: support 0.001, confidence 0.1).
+/// Options of [`Recommenders::fit`]: CF parameters, and the thresholds of the rule miner run on
+/// the baskets (FP-Growth with the `assoc-rules` feature, else the built-in pair-rule miner;
+/// defaults: support 0.001, confidence 0.1).
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RecommendOptions {
@@ -178,8 +181,10 @@ impl Recommenders {
         })
     }
 
-    /// Fits everything on a log: interactions of its baskets, descriptions from the log, pair rules
-    /// mined from its baskets ([`pair_rules`]).
+    /// Fits everything on a log: interactions of its baskets, descriptions from the log, rules
+    /// mined from its baskets: FP-Growth rules ([`crate::rules::fp_growth_rules`], itemsets up to
+    /// 3 items) with the `assoc-rules` feature, single-antecedent
+    /// [`pair_rules`](crate::rules::pair_rules) without it.
     ///
     /// # Errors
     /// [`Error::Data`] for a log without items; as [`Recommenders::from_parts`].
@@ -192,13 +197,19 @@ impl Recommenders {
         let descriptions: Vec<Option<&str>> = (0..baskets.item_ids.len())
             .map(|i| log.item_description(i as u32))
             .collect();
-        let sets: Vec<Vec<u32>> = baskets.baskets.iter().map(|b| b.items.clone()).collect();
-        let rules = pair_rules(
-            &sets,
-            &baskets.item_ids,
-            options.min_support,
-            options.min_confidence,
-        )?;
+        #[cfg(feature = "assoc-rules")]
+        let rules =
+            crate::rules::fp_growth_rules(baskets, options.min_support, options.min_confidence)?;
+        #[cfg(not(feature = "assoc-rules"))]
+        let rules = {
+            let sets: Vec<Vec<u32>> = baskets.baskets.iter().map(|b| b.items.clone()).collect();
+            pair_rules(
+                &sets,
+                &baskets.item_ids,
+                options.min_support,
+                options.min_confidence,
+            )?
+        };
         let rules = RuleBased::new(&rules, &baskets.item_ids)?;
         Self::from_parts(&data, &descriptions, Some(rules), options.cf)
     }

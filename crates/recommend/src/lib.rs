@@ -6,7 +6,8 @@
 //!   neighbours per item, fitted in parallel.
 //! - [`ContentModel`]: TF-IDF of product descriptions, cosine to the customer's profile.
 //! - [`RuleBased`] over [`AssociationRule`]s (any miner's), and [`pair_rules`], a built-in
-//!   single-antecedent miner.
+//!   single-antecedent miner; with the `assoc-rules` feature, `rules::from_rule_set` and
+//!   `rules::fp_growth_rules` bring in FP-Growth rules from `custalyze-assoc-rules`.
 //! - [`Popularity`]: best sellers, the baseline.
 //! - [`Recommenders`] and [`Method::Hybrid`]: the model chosen by RFM segment
 //!   ([`CustomerSegment`], [`segments`]).
@@ -18,6 +19,8 @@
 //!
 //! ## Features
 //! - `serde` (default): `Serialize`/`Deserialize` on the fitted models and results.
+//! - `assoc-rules` (default): conversion from `custalyze-assoc-rules`' `RuleSet`, and
+//!   [`Recommenders::fit`] mines FP-Growth rules (itemsets up to 3 items) instead of pair rules.
 
 pub mod content;
 pub mod error;

@@ -6,7 +6,9 @@
 //! among the rules recommending it, plus `10⁻⁶ · lift` to order equal confidences by lift.
 //!
 //! [`pair_rules`] mines single-antecedent rules `{a} ⇒ {c}` from co-occurrence counts: a small
-//! built-in stand-in for a full frequent-itemset miner.
+//! built-in stand-in for a full frequent-itemset miner. With the `assoc-rules` feature (default
+//! on), `from_rule_set` converts the rules of `custalyze-assoc-rules` (FP-Growth) and
+//! `fp_growth_rules` mines them from baskets; [`crate::Recommenders::fit`] then uses those.
 
 use std::collections::HashMap;
 
@@ -194,6 +196,113 @@ pub fn pair_rules(
             }
         }
     }
+    rules.sort_by(|p, q| {
+        q.confidence
+            .total_cmp(&p.confidence)
+            .then(q.lift.total_cmp(&p.lift))
+            .then(p.antecedents.cmp(&q.antecedents))
+            .then(p.consequents.cmp(&q.consequents))
+    });
+    Ok(rules)
+}
+
+/// Longest itemset (antecedent plus consequent) [`fp_growth_rules`] mines.
+#[cfg(feature = "assoc-rules")]
+pub const FP_GROWTH_MAX_LEN: usize = 3;
+
+#[cfg(feature = "assoc-rules")]
+impl AssociationRule {
+    /// Converts one rule of `custalyze-assoc-rules`, mapping its interned item indices back to
+    /// names with `items` (the `items` table of its `RuleSet` / `FrequentItemsets`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidRule`] (with `index` 0) when an item index is outside `items`.
+    pub fn from_assoc_rule(rule: &custalyze_assoc_rules::Rule, items: &[String]) -> Result<Self> {
+        let names = |side: &[u32]| -> Result<Vec<String>> {
+            side.iter()
+                .map(|&i| {
+                    items
+                        .get(i as usize)
+                        .cloned()
+                        .ok_or_else(|| Error::InvalidRule {
+                            index: 0,
+                            reason: format!(
+                                "item index {i} is outside the item table of {} names",
+                                items.len()
+                            ),
+                        })
+                })
+                .collect()
+        };
+        Ok(Self {
+            antecedents: names(&rule.antecedents)?,
+            consequents: names(&rule.consequents)?,
+            confidence: rule.metrics.confidence,
+            lift: rule.metrics.lift,
+            support: rule.metrics.support,
+        })
+    }
+}
+
+/// Converts every rule of a `custalyze-assoc-rules` [`RuleSet`](custalyze_assoc_rules::RuleSet)
+/// (in its order), item indices mapped to names with the set's `items` table.
+///
+/// # Errors
+/// [`Error::InvalidRule`] (with the rule's position) when a rule names an index outside `items`.
+///
+/// # Examples
+/// ```
+/// use custalyze_assoc_rules::{AssociationRules, FpGrowth, Transactions};
+/// use custalyze_recommend::rules::from_rule_set;
+/// let tx = Transactions::from_item_lists([vec!["milk", "bread"], vec!["milk", "bread"], vec!["eggs"]])?;
+/// let itemsets = FpGrowth::params().min_support(0.5).fit(&tx)?;
+/// let set = AssociationRules::params().min_confidence(0.9).fit(&itemsets)?;
+/// let rules = from_rule_set(&set)?;
+/// assert_eq!(rules.len(), 2); // milk -> bread and bread -> milk
+/// assert!(rules.iter().all(|r| r.confidence == 1.0 && r.antecedents.len() == 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(feature = "assoc-rules")]
+pub fn from_rule_set(set: &custalyze_assoc_rules::RuleSet) -> Result<Vec<AssociationRule>> {
+    set.rules
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            AssociationRule::from_assoc_rule(r, &set.items).map_err(|e| match e {
+                Error::InvalidRule { reason, .. } => Error::InvalidRule { index: k, reason },
+                e => e,
+            })
+        })
+        .collect()
+}
+
+/// FP-Growth rules on the baskets: itemsets of at most [`FP_GROWTH_MAX_LEN`] items with
+/// `support >= min_support` (`custalyze-assoc-rules`' `FpGrowth`), rules with
+/// `confidence >= min_confidence`, converted with [`from_rule_set`] (items named by their ids)
+/// and sorted by confidence, then lift, like [`pair_rules`].
+///
+/// # Errors
+/// [`Error::Empty`] for no baskets; [`Error::AssocRules`] for a support outside `(0, 1]` or a NaN
+/// confidence.
+#[cfg(feature = "assoc-rules")]
+pub fn fp_growth_rules(
+    baskets: &custalyze_transaction_types::Baskets,
+    min_support: f64,
+    min_confidence: f64,
+) -> Result<Vec<AssociationRule>> {
+    use custalyze_assoc_rules::{AssociationRules, FpGrowth, Transactions};
+    if baskets.baskets.is_empty() {
+        return Err(Error::Empty("no basket to mine rules from".into()));
+    }
+    let tx = Transactions::from_baskets(baskets);
+    let itemsets = FpGrowth::params()
+        .min_support(min_support)
+        .max_len(FP_GROWTH_MAX_LEN)
+        .fit(&tx)?;
+    let set = AssociationRules::params()
+        .min_confidence(min_confidence)
+        .fit(&itemsets)?;
+    let mut rules = from_rule_set(&set)?;
     rules.sort_by(|p, q| {
         q.confidence
             .total_cmp(&p.confidence)

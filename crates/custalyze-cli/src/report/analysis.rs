@@ -17,7 +17,8 @@ use custalyze_cohort::{CohortOptions, cohorts};
 use custalyze_rfm::{RfmOptions, RfmTable, SegmentMap};
 use custalyze_transaction_types::load::{LoadReport, Loaded};
 use custalyze_transaction_types::{
-    CalibrationHoldout, Measure, Period, SummaryOptions, TimeSeries, TransactionLog, summarize,
+    Baskets, CalibrationHoldout, Measure, Period, SummaryOptions, TimeSeries, TransactionLog,
+    summarize,
 };
 use serde_json::{Value, json};
 
@@ -193,7 +194,7 @@ pub struct Analysis {
     pub products: Vec<ProductRow>,
     /// cohorts.csv.
     pub cohort_cells: Vec<CohortCell>,
-    /// rules.csv (empty until the assoc-rules crate is wired in).
+    /// rules.csv: FP-Growth rules on the order baskets, by lift descending (empty when none).
     pub rules: Vec<RuleRow>,
     /// The revenue history and forecast (forecast.csv).
     pub forecast: Option<ForecastData>,
@@ -213,6 +214,92 @@ pub struct Analysis {
 
 fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
+}
+
+/// Longest itemset (antecedents plus consequents) mined for the report's rules.
+const RULES_MAX_LEN: usize = 3;
+/// Smallest confidence of the report's rules.
+const RULES_MIN_CONFIDENCE: f64 = 0.3;
+/// Support the report's rule search starts at.
+const RULES_START_SUPPORT: f64 = 0.01;
+/// The support is lowered no further than this many baskets.
+const RULES_MIN_COUNT: u64 = 5;
+/// The search stops lowering the support once this many rules are found.
+const RULES_TARGET: usize = 10;
+
+/// Rules mined for the report and the thresholds that produced them.
+struct MinedRules {
+    /// Sorted by lift descending (then support, then items).
+    rules: Vec<RuleRow>,
+    /// Number of baskets (orders).
+    baskets: usize,
+    /// The support threshold used, as a fraction of the baskets.
+    min_support: f64,
+    /// The same threshold as a basket count.
+    min_count: u64,
+}
+
+/// FP-Growth (custalyze-assoc-rules) on the order baskets of `log`: itemsets of at most
+/// [`RULES_MAX_LEN`] products, rules with confidence >= [`RULES_MIN_CONFIDENCE`]. The support
+/// starts at [`RULES_START_SUPPORT`] and halves until at least [`RULES_TARGET`] rules appear or
+/// the threshold reaches [`RULES_MIN_COUNT`] baskets (the last try). Items are product ids.
+fn mine_rules(log: &TransactionLog) -> Result<MinedRules, String> {
+    use custalyze_assoc_rules::{AssociationRules, FpGrowth, Transactions};
+    let baskets = Baskets::from_log(log).map_err(err)?;
+    let tx = Transactions::from_baskets(&baskets);
+    let n = tx.len() as u64;
+    if n == 0 {
+        return Err("the log holds no basket".into());
+    }
+    let mut count = (RULES_START_SUPPORT * n as f64).ceil() as u64;
+    loop {
+        let last = count <= RULES_MIN_COUNT;
+        let count_used = count.max(RULES_MIN_COUNT).min(n);
+        let itemsets = FpGrowth::params()
+            .min_count(count_used)
+            .max_len(RULES_MAX_LEN)
+            .fit(&tx)
+            .map_err(err)?;
+        let set = AssociationRules::params()
+            .min_confidence(RULES_MIN_CONFIDENCE)
+            .fit(&itemsets)
+            .map_err(err)?;
+        if set.len() >= RULES_TARGET || last {
+            let mut rules: Vec<RuleRow> = set
+                .rules
+                .iter()
+                .map(|r| RuleRow {
+                    antecedents: set
+                        .names(&r.antecedents)
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect(),
+                    consequents: set
+                        .names(&r.consequents)
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect(),
+                    support: r.metrics.support,
+                    confidence: r.metrics.confidence,
+                    lift: r.metrics.lift,
+                })
+                .collect();
+            rules.sort_by(|p, q| {
+                q.lift
+                    .total_cmp(&p.lift)
+                    .then(q.support.total_cmp(&p.support))
+                    .then(p.antecedents.cmp(&q.antecedents))
+                    .then(p.consequents.cmp(&q.consequents))
+            });
+            return Ok(MinedRules {
+                rules,
+                baskets: baskets.len(),
+                min_support: count_used as f64 / n as f64,
+                min_count: count_used,
+            });
+        }
+        count /= 2;
+    }
 }
 
 /// Per-customer facts straight from the log.
@@ -542,23 +629,23 @@ impl Analysis {
             Ok((sections::cohort_section(&rows), (cells, table)))
         });
 
-        // Stage: association rules. LEAD: replace `None` with the result of a `guard("rules", ..)`
-        // closure that runs custalyze-assoc-rules (FP-Growth on `Baskets::from_log(&log)`) and
-        // returns `(rules as RuleRow sorted by lift descending, number of baskets)`. Write product
-        // ids (not descriptions) into `antecedents`/`consequents`: the customer card matches them
-        // against the ids of customer_products.csv. A failure must become `Section::failed`.
+        // Stage: association rules: FP-Growth on the order baskets, thresholds chosen
+        // automatically ([`mine_rules`]); product ids in the rules (the customer card matches
+        // them against customer_products.csv).
         stage(STAGES[6]);
-        let rules_found: Option<(Vec<RuleRow>, usize)> = None;
-        let rules_section = match &rules_found {
-            Some((rules, baskets)) => sections::rules_section(rules, *baskets, 20),
-            None => Section::not_available(
-                "rules",
-                "Association rules and cross-sell",
-                "Association rules are not available in this build: the custalyze-assoc-rules crate \
-                 (FP-Growth) is not part of it. rules.csv is written with its header only, and the \
-                 customer cards recommend the segment's best sellers.",
-            ),
-        };
+        let (rules_section, rules_found) =
+            guard("rules", "Association rules and cross-sell", || {
+                let mined = mine_rules(&log)?;
+                let s = sections::rules_section(&mined.rules, mined.baskets, 20).text(format!(
+                    "Thresholds chosen automatically: itemsets of at most {} products with support \
+                 >= {} ({} baskets), rules with confidence >= {}.",
+                    RULES_MAX_LEN,
+                    fmt_pct(mined.min_support),
+                    fmt_thousands(mined.min_count as f64, 0),
+                    RULES_MIN_CONFIDENCE
+                ));
+                Ok((s, (mined.rules, mined.baskets)))
+            });
         let rules: Vec<RuleRow> = rules_found.map(|(r, _)| r).unwrap_or_default();
 
         // Stage: revenue history and forecast. LEAD: inside this closure, fit custalyze-forecast's
@@ -1110,5 +1197,59 @@ fn page_header(
         ),
         headlines,
         summary,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use custalyze_transaction_types::load::{LoadOptions, Schema, load_reader};
+
+    /// 1000 orders: 8 hold products A and B together (0.8% < 1%), the rest one product each that
+    /// no other order holds. At 1% (10 baskets) nothing is frequent; halving reaches the floor of
+    /// 5 baskets, where A -> B and B -> A appear.
+    #[test]
+    fn the_support_is_lowered_to_the_floor_until_rules_appear() {
+        let mut text = String::from("customer_id,date,amount,order_id,item_id\n");
+        for k in 0..1000 {
+            let items: Vec<String> = if k < 8 {
+                vec!["A".into(), "B".into()]
+            } else {
+                vec![format!("U{k}")]
+            };
+            for item in items {
+                text.push_str(&format!(
+                    "{},2024-01-{:02},1.0,{k},{item}\n",
+                    k % 50,
+                    1 + k % 28
+                ));
+            }
+        }
+        let log = load_reader(
+            text.as_bytes(),
+            "test",
+            &LoadOptions::new(Schema::from_name("generic").unwrap()),
+        )
+        .unwrap()
+        .log;
+        let mined = mine_rules(&log).unwrap();
+        assert_eq!(mined.baskets, 1000);
+        assert_eq!(mined.min_count, RULES_MIN_COUNT);
+        assert!((mined.min_support - 0.005).abs() < 1e-12);
+        let pairs: Vec<(Vec<String>, Vec<String>)> = mined
+            .rules
+            .iter()
+            .map(|r| (r.antecedents.clone(), r.consequents.clone()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                (vec!["A".to_string()], vec!["B".to_string()]),
+                (vec!["B".to_string()], vec!["A".to_string()]),
+            ]
+        );
+        assert!((mined.rules[0].support - 0.008).abs() < 1e-12);
+        assert!((mined.rules[0].lift - 125.0).abs() < 1e-9);
     }
 }
