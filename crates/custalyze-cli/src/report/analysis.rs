@@ -197,7 +197,7 @@ pub struct Analysis {
     pub rules: Vec<RuleRow>,
     /// The revenue history and forecast (forecast.csv).
     pub forecast: Option<ForecastData>,
-    /// Cluster profiles (`None` until the segment crate is wired in).
+    /// Cluster profiles (`None` when the segments stage failed).
     pub segment_profiles: Option<SegmentProfiles>,
     /// Best sellers per RFM segment.
     pub best_sellers: Vec<BestSeller>,

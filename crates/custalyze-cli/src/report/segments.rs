@@ -20,6 +20,7 @@ use custalyze_transaction_types::TransactionLog;
 use ndarray::{Array2, Axis, concatenate};
 
 use super::sections::{SegmentProfileRow, SegmentProfiles};
+use super::svg::fmt_thousands;
 
 /// Candidate numbers of segments.
 pub const K_RANGE: RangeInclusive<usize> = 3..=6;
@@ -145,7 +146,8 @@ pub fn customer_segments(
                 max_leaves: Some(48),
                 color_clusters: Some(k),
                 title: Some(format!(
-                    "Ward linkage of {m} of {n} customers (standardised features)"
+                    "Ward linkage of {} (standardised features)",
+                    sample_text(m, n)
                 )),
                 ..SvgOptions::default()
             })
@@ -164,16 +166,20 @@ pub fn customer_segments(
     let profiles = SegmentProfiles {
         method: format!(
             "k-means, k = {k} chosen by the highest mean silhouette ({:.2}{}) over k = {}..{}, on \
-             log1p + z-scored {}; dendrogram: ward linkage of {m} evenly spaced customers",
+             log1p + z-scored {}; recency and tenure in days; dendrogram: ward linkage of {}",
             best_silhouette,
             if sample.is_some() {
-                format!(", on a sample of {SILHOUETTE_SAMPLE} customers")
+                format!(
+                    ", on a sample of {} customers",
+                    fmt_thousands(SILHOUETTE_SAMPLE as f64, 0)
+                )
             } else {
                 String::new()
             },
             K_RANGE.start(),
             K_RANGE.end(),
             features.columns.join(", "),
+            sample_text(m, n),
         ),
         features: features.columns.iter().map(|c| display_name(c)).collect(),
         rows,
@@ -181,12 +187,26 @@ pub fn customer_segments(
     Ok((profiles, dendrogram, clusters))
 }
 
+/// "all 1,000 customers" or "2,000 of 37,000 customers (evenly spaced)".
+fn sample_text(m: usize, n: usize) -> String {
+    if m == n {
+        format!("all {} customers", fmt_thousands(n as f64, 0))
+    } else {
+        format!(
+            "{} of {} customers (evenly spaced)",
+            fmt_thousands(m as f64, 0),
+            fmt_thousands(n as f64, 0)
+        )
+    }
+}
+
 /// The profile table's name of a feature column.
 fn display_name(column: &str) -> String {
     match column {
-        "recency" => "recency (days)",
+        "recency" => "recency",
         "frequency" => "orders",
-        "tenure" => "tenure (days)",
+        "monetary" => "revenue",
+        "tenure" => "tenure",
         "clv" => "CLV",
         "p_alive" => "P(alive)",
         other => other,
