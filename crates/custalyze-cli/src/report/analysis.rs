@@ -113,7 +113,7 @@ pub struct CustomerRow {
     pub expected_avg_spend: Option<f64>,
     /// CLV over the horizon.
     pub clv: Option<f64>,
-    /// Cluster of the segment crate (`None` until it is wired in).
+    /// Customer segment (K-Means cluster label) of the report's segments stage (`None` when it failed).
     pub cluster: Option<String>,
 }
 
