@@ -64,6 +64,13 @@ for id in "${expected[@]}"; do
         fail=1
     fi
 done
+# The customer-segments section (custalyze-segment): size and revenue bars and the dendrogram.
+for id in segment-sizes segment-revenue segment-dendrogram; do
+    if ! printf '%s\n' "${charts[@]}" | grep -qx "$id"; then
+        echo "FAIL: chart $id missing from the page" >&2
+        fail=1
+    fi
+done
 for id in "${charts[@]}"; do
     # The serialised <svg ...> element up to its end: it must contain shapes or text.
     body="$(tr '\n' ' ' <"$WORK/dom.html" | grep -o "<svg[^>]*data-chart=\"$id\"[^>]*>.*" | sed 's#</svg>.*##' || true)"

@@ -108,7 +108,7 @@ recency_days,r_score,f_score,m_score,segment,cohort,p_alive,expected_purchases,e
         assert!(c.f64s(k).iter().all(|s| (1.0..=5.0).contains(s)));
     }
     assert!(c.strs("segment").iter().all(|s| !s.is_empty()));
-    assert!(c.strs("cluster").iter().all(|s| s.is_empty()));
+    assert!(c.strs("cluster").iter().all(|s| !s.is_empty()));
     for (f, t) in c.f64s("recency").iter().zip(c.f64s("T")) {
         assert!(*f <= t);
     }
@@ -282,11 +282,34 @@ recency_days,r_score,f_score,m_score,segment,cohort,p_alive,expected_purchases,e
         .map(|s| (s["id"].as_str().unwrap(), s["status"].as_str().unwrap()))
         .collect();
     for id in [
-        "data", "cohorts", "rfm", "clv", "p-alive", "holdout", "abc", "rules",
+        "data", "cohorts", "rfm", "clv", "p-alive", "holdout", "abc", "rules", "segments",
     ] {
         assert_eq!(statuses.get(id), Some(&"ok"), "{id}: {statuses:?}");
     }
-    for id in ["forecast", "segments"] {
+    // Segments: one profile per distinct cluster of customers.csv, sizes that add up to the
+    // customers and match the cluster column, revenue shares that add up to 1.
+    let profiles = j["segments"]["segments"].as_array().unwrap();
+    assert!((3..=6).contains(&profiles.len()), "{profiles:?}");
+    let mut per_cluster: HashMap<&str, u64> = HashMap::new();
+    for s in c.strs("cluster") {
+        *per_cluster.entry(s).or_default() += 1;
+    }
+    assert_eq!(per_cluster.len(), profiles.len());
+    let sizes: u64 = profiles
+        .iter()
+        .map(|p| p["customers"].as_u64().unwrap())
+        .sum();
+    assert_eq!(sizes as usize, n_customers);
+    for p in profiles {
+        let label = p["segment"].as_str().unwrap();
+        assert_eq!(per_cluster.get(label).copied(), p["customers"].as_u64());
+    }
+    let shares: f64 = profiles
+        .iter()
+        .map(|p| p["revenue_share"].as_f64().unwrap())
+        .sum();
+    assert!(close(shares, 1.0), "{shares}");
+    for id in ["forecast"] {
         assert_eq!(statuses.get(id), Some(&"not available"), "{id}");
     }
 
@@ -303,6 +326,9 @@ recency_days,r_score,f_score,m_score,segment,cohort,p_alive,expected_purchases,e
         "holdout-bars",
         "pareto-curve",
         "forecast-line",
+        "segment-sizes",
+        "segment-revenue",
+        "segment-dendrogram",
     ] {
         assert_eq!(
             html.matches(&format!("data-chart=\"{id}\"")).count(),
@@ -311,6 +337,12 @@ recency_days,r_score,f_score,m_score,segment,cohort,p_alive,expected_purchases,e
         );
     }
     assert!(!html.contains("NaN"));
+    // The segments section holds the dendrogram: an <svg> with the linkage drawn as paths.
+    let seg = &html[html.find("id=\"segments\"").unwrap()..];
+    let seg = &seg[..seg.find("</section>").unwrap_or(seg.len())];
+    let dendro = &seg[seg.find("data-chart=\"segment-dendrogram\"").unwrap()..];
+    let dendro = &dendro[..dendro.find("</svg>").unwrap()];
+    assert!(dendro.matches("<path").count() >= 2, "{dendro}");
 
     // The customer card from the report directory agrees with customers.csv.
     let k = c

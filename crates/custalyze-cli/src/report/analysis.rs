@@ -114,7 +114,7 @@ pub struct CustomerRow {
     pub expected_avg_spend: Option<f64>,
     /// CLV over the horizon.
     pub clv: Option<f64>,
-    /// Cluster of the segment crate (`None` until it is wired in).
+    /// Customer segment (K-Means cluster label) of the report's segments stage (`None` when it failed).
     pub cluster: Option<String>,
 }
 
@@ -198,7 +198,7 @@ pub struct Analysis {
     pub rules: Vec<RuleRow>,
     /// The revenue history and forecast (forecast.csv).
     pub forecast: Option<ForecastData>,
-    /// Cluster profiles (`None` until the segment crate is wired in).
+    /// Cluster profiles (`None` when the segments stage failed).
     pub segment_profiles: Option<SegmentProfiles>,
     /// Best sellers per RFM segment.
     pub best_sellers: Vec<BestSeller>,
@@ -670,25 +670,22 @@ impl Analysis {
             Ok((s, data))
         });
 
-        // Stage: customer segments. LEAD: replace `None` with the result of a `guard("segments",
-        // ..)` closure that clusters the customers with custalyze-segment (features in scope, one
-        // per customer index: `x`, `tx`, `t`, `m`, `b.revenue`, `b.orders`, and `clv_out`'s
-        // `p_alive`/`clv`) and returns `(SegmentProfiles, Some(dendrogram <svg> string), cluster
-        // label of each customer index)`; the labels fill the `cluster` column of customers.csv.
+        // Stage: customer segments: K-Means on log1p + z-scored recency, frequency, monetary,
+        // tenure (+ CLV and P(alive) when fitted), k by the silhouette over 3..=6, and a ward
+        // dendrogram of a subsample (see `super::segments`).
         stage(STAGES[8]);
-        let segments_found: Option<(SegmentProfiles, Option<String>, Vec<String>)> = None;
-        let segments_section = match &segments_found {
-            Some((profiles, dendrogram, _)) => {
-                sections::segments_section(profiles, dendrogram.as_deref())
-            }
-            None => Section::not_available(
-                "segments",
-                "Customer segments",
-                "Customer segmentation (k-means, hierarchical clustering and its dendrogram) is not \
-                 available in this build: the custalyze-segment crate is not part of it. The cluster \
-                 column of customers.csv is empty; see the RFM segments above.",
-            ),
-        };
+        let (segments_section, segments_found) = guard("segments", "Customer segments", || {
+            let found = super::segments::customer_segments(
+                &log,
+                as_of,
+                clv_out.as_ref().and_then(|c| c.clv.as_deref()),
+                clv_out.as_ref().map(|c| c.p_alive.as_slice()),
+            )?;
+            Ok((
+                sections::segments_section(&found.0, found.1.as_deref()),
+                found,
+            ))
+        });
         let (segment_profiles, clusters) = match segments_found {
             Some((p, _, c)) => (Some(p), Some(c)),
             None => (None, None),

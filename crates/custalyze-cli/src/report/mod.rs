@@ -12,6 +12,7 @@ pub mod analysis;
 pub mod files;
 pub mod html;
 pub mod sections;
+pub mod segments;
 pub mod svg;
 
 use std::path::PathBuf;
