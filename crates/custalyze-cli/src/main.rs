@@ -5,6 +5,7 @@
 mod abc;
 mod cltv;
 mod cohort;
+mod forecast;
 mod generate;
 mod input;
 mod progress;
@@ -43,6 +44,9 @@ enum Command {
     Abc(Box<abc::AbcArgs>),
     /// Acquisition cohorts: customers, retention or revenue per cohort and period.
     Cohort(Box<cohort::CohortArgs>),
+    /// Time-series forecasts: ARIMA with exact likelihood, auto-ARIMA.
+    #[command(subcommand)]
+    Forecast(forecast::ForecastCommand),
 }
 
 /// An error for the user: printed as one line, exit code 1.
@@ -64,6 +68,7 @@ fn main() -> ExitCode {
         Command::Rfm(args) => rfm::run(&args),
         Command::Abc(args) => abc::run(&args),
         Command::Cohort(args) => cohort::run(&args),
+        Command::Forecast(cmd) => forecast::run(&cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

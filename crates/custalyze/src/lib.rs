@@ -39,6 +39,11 @@ pub use custalyze_abc as abc;
 #[cfg(feature = "cohort")]
 pub use custalyze_cohort as cohort;
 
+/// Forecasting (feature `forecast`): ARIMA with exact likelihood, auto-ARIMA, baselines,
+/// backtesting.
+#[cfg(feature = "forecast")]
+pub use custalyze_forecast as forecast;
+
 #[cfg(test)]
 mod tests {
     /// The re-exported data types can cross threads (the analysis crates fit in parallel).

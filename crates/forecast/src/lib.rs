@@ -1,10 +1,16 @@
 #![doc = include_str!("../README.md")]
 
 pub mod arima;
+pub mod backtest;
+pub mod baselines;
+pub mod diagnostics;
 pub mod error;
 pub mod forecaster;
+pub mod metrics;
 mod optim;
+pub mod series;
 pub mod stl;
+pub mod transform;
 
 pub use error::{Error, Result};
 pub use forecaster::{Forecast, Forecaster};
