@@ -112,7 +112,9 @@ impl Backtest {
         let predicted: Vec<f64> = folds.iter().flat_map(|f| f.predicted.clone()).collect();
         let mases: Vec<f64> = folds
             .iter()
-            .filter_map(|f| metrics::mase(&f.actual, &f.predicted, &y[..f.origin], self.period).ok())
+            .filter_map(|f| {
+                metrics::mase(&f.actual, &f.predicted, &y[..f.origin], self.period).ok()
+            })
             .collect();
         let mase = if mases.is_empty() {
             f64::NAN

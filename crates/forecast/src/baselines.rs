@@ -28,7 +28,11 @@ fn need(y: &[f64], n: usize, what: &str) -> Result<()> {
 
 fn rms(res: impl Iterator<Item = f64>, dof: usize) -> f64 {
     let (s, n) = res.fold((0.0, 0usize), |(s, n), e| (s + e * e, n + 1));
-    if n > dof { (s / (n - dof) as f64).sqrt() } else { 0.0 }
+    if n > dof {
+        (s / (n - dof) as f64).sqrt()
+    } else {
+        0.0
+    }
 }
 
 fn finish(mean: Vec<f64>, se: Vec<f64>, levels: &[f64]) -> Result<Forecast> {
@@ -166,6 +170,13 @@ pub struct SimpleExponentialSmoothing {
     /// Fixed smoothing parameter; `None` estimates it.
     pub alpha: Option<f64>,
     state: Option<(f64, f64, f64)>,
+}
+
+impl SimpleExponentialSmoothing {
+    /// SES with `alpha` fixed (`Some`) or estimated (`None`).
+    pub fn new(alpha: Option<f64>) -> Self {
+        SimpleExponentialSmoothing { alpha, state: None }
+    }
 }
 
 fn ses_sse(y: &[f64], alpha: f64) -> (f64, f64) {

@@ -41,7 +41,10 @@ pub fn acf(x: &[f64], lags: usize) -> Result<Vec<f64>> {
             if c0 == 0.0 {
                 0.0
             } else {
-                (k..n).map(|t| (x[t] - mean) * (x[t - k] - mean)).sum::<f64>() / c0
+                (k..n)
+                    .map(|t| (x[t] - mean) * (x[t - k] - mean))
+                    .sum::<f64>()
+                    / c0
             }
         })
         .collect())
@@ -55,12 +58,15 @@ pub fn ljung_box(residuals: &[f64], lags: usize, fitted_df: usize) -> Result<Lju
     if lags <= fitted_df {
         return Err(Error::InvalidParameter {
             name: "lags",
-            reason: format!("{lags} lags leave no degrees of freedom after {fitted_df} coefficients"),
+            reason: format!(
+                "{lags} lags leave no degrees of freedom after {fitted_df} coefficients"
+            ),
         });
     }
     let r = acf(residuals, lags)?;
     let n = residuals.len() as f64;
-    let q = n * (n + 2.0)
+    let q = n
+        * (n + 2.0)
         * r.iter()
             .enumerate()
             .map(|(i, rk)| rk * rk / (n - (i + 1) as f64))

@@ -42,7 +42,9 @@ pub enum Error {
     #[error("the forecaster is not fitted: call `fit` first")]
     NotFitted,
     /// A value cannot be transformed (Box-Cox/log of a non-positive value).
-    #[error("cannot apply the {transform} transform to {value} at position {index}: values must be > 0")]
+    #[error(
+        "cannot apply the {transform} transform to {value} at position {index}: values must be > 0"
+    )]
     NonPositiveForTransform {
         /// The transform ("log" or "Box-Cox").
         transform: &'static str,

@@ -30,7 +30,12 @@ fn pairs(actual: &[f64], predicted: &[f64]) -> Result<()> {
 /// Empty or non-finite input, or lengths that differ.
 pub fn mae(actual: &[f64], predicted: &[f64]) -> Result<f64> {
     pairs(actual, predicted)?;
-    Ok(actual.iter().zip(predicted).map(|(a, p)| (a - p).abs()).sum::<f64>() / actual.len() as f64)
+    Ok(actual
+        .iter()
+        .zip(predicted)
+        .map(|(a, p)| (a - p).abs())
+        .sum::<f64>()
+        / actual.len() as f64)
 }
 
 /// Root mean squared error.
@@ -39,7 +44,11 @@ pub fn mae(actual: &[f64], predicted: &[f64]) -> Result<f64> {
 /// As [`mae`].
 pub fn rmse(actual: &[f64], predicted: &[f64]) -> Result<f64> {
     pairs(actual, predicted)?;
-    Ok((actual.iter().zip(predicted).map(|(a, p)| (a - p).powi(2)).sum::<f64>()
+    Ok((actual
+        .iter()
+        .zip(predicted)
+        .map(|(a, p)| (a - p).powi(2))
+        .sum::<f64>()
         / actual.len() as f64)
         .sqrt())
 }
@@ -56,7 +65,12 @@ pub fn mape(actual: &[f64], predicted: &[f64]) -> Result<f64> {
             reason: "MAPE is undefined when an actual value is 0; use sMAPE or MASE".into(),
         });
     }
-    Ok(100.0 * actual.iter().zip(predicted).map(|(a, p)| ((a - p) / a).abs()).sum::<f64>()
+    Ok(100.0
+        * actual
+            .iter()
+            .zip(predicted)
+            .map(|(a, p)| ((a - p) / a).abs())
+            .sum::<f64>()
         / actual.len() as f64)
 }
 
@@ -72,7 +86,11 @@ pub fn smape(actual: &[f64], predicted: &[f64]) -> Result<f64> {
             .zip(predicted)
             .map(|(a, p)| {
                 let d = a.abs() + p.abs();
-                if d == 0.0 { 0.0 } else { 2.0 * (a - p).abs() / d }
+                if d == 0.0 {
+                    0.0
+                } else {
+                    2.0 * (a - p).abs() / d
+                }
             })
             .sum::<f64>()
         / actual.len() as f64)
@@ -94,7 +112,9 @@ pub fn mase(actual: &[f64], predicted: &[f64], train: &[f64], period: usize) -> 
             got: train.len(),
         });
     }
-    let scale = (m..train.len()).map(|t| (train[t] - train[t - m]).abs()).sum::<f64>()
+    let scale = (m..train.len())
+        .map(|t| (train[t] - train[t - m]).abs())
+        .sum::<f64>()
         / (train.len() - m) as f64;
     if scale == 0.0 {
         return Err(Error::InvalidParameter {

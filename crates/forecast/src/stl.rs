@@ -22,7 +22,7 @@ pub struct Stl {
 
 fn next_odd(x: f64) -> usize {
     let n = x.ceil().max(1.0) as usize;
-    if n % 2 == 0 { n + 1 } else { n }
+    if n.is_multiple_of(2) { n + 1 } else { n }
 }
 
 /// STL with R's defaults for a given seasonal window `s_window` (odd, >= 7 recommended; `mstl`
@@ -112,9 +112,7 @@ fn est(y: &[f64], len: usize, ideg: usize, xs: f64, nl: usize, nr: usize) -> Opt
     if h > 0.0 && ideg > 0 {
         let a: f64 = (nl..=nr).map(|j| w[j - nl] * j as f64).sum();
         let mut b = xs - a;
-        let c: f64 = (nl..=nr)
-            .map(|j| w[j - nl] * (j as f64 - a).powi(2))
-            .sum();
+        let c: f64 = (nl..=nr).map(|j| w[j - nl] * (j as f64 - a).powi(2)).sum();
         if c.sqrt() > 0.001 * range {
             b /= c;
             for j in nl..=nr {
@@ -134,7 +132,8 @@ fn ess(y: &[f64], len: usize, ideg: usize, njump: usize) -> Vec<f64> {
         return y.to_vec();
     }
     let newnj = njump.min(n - 1).max(1);
-    let at = |i: usize, nl: usize, nr: usize| est(y, len, ideg, i as f64, nl, nr).unwrap_or(y[i - 1]);
+    let at =
+        |i: usize, nl: usize, nr: usize| est(y, len, ideg, i as f64, nl, nr).unwrap_or(y[i - 1]);
     if len >= n {
         let mut i = 1;
         while i <= n {
@@ -142,7 +141,7 @@ fn ess(y: &[f64], len: usize, ideg: usize, njump: usize) -> Vec<f64> {
             i += newnj;
         }
     } else if newnj == 1 {
-        let nsh = (len + 1) / 2;
+        let nsh = len.div_ceil(2);
         let (mut nl, mut nr) = (1, len);
         for i in 1..=n {
             if i > nsh && nr != n {
@@ -152,12 +151,12 @@ fn ess(y: &[f64], len: usize, ideg: usize, njump: usize) -> Vec<f64> {
             ys[i - 1] = at(i, nl, nr);
         }
     } else {
-        let nsh = (len + 1) / 2;
+        let nsh = len.div_ceil(2);
         let mut i = 1;
         while i <= n {
             let (nl, nr) = if i < nsh {
                 (1, len)
-            } else if i >= n - nsh + 1 {
+            } else if i > n - nsh {
                 (n - len + 1, n)
             } else {
                 (i - nsh + 1, len + i - nsh)
@@ -238,7 +237,9 @@ mod tests {
     #[test]
     fn recovers_pure_seasonality() {
         let pattern = [3.0, -1.0, 0.5, -2.5];
-        let y: Vec<f64> = (0..40).map(|t| 10.0 + 0.1 * t as f64 + pattern[t % 4]).collect();
+        let y: Vec<f64> = (0..40)
+            .map(|t| 10.0 + 0.1 * t as f64 + pattern[t % 4])
+            .collect();
         let d = stl(&y, 4, 11).unwrap_or_else(|_| Stl {
             trend: vec![],
             seasonal: vec![],

@@ -166,7 +166,7 @@ impl AutoArima {
     ///
     /// # Errors
     /// Bad data (empty, non-finite), [`Error::SeriesTooShort`] below 3 observations,
-    /// [`Error::FitFailed`] when no candidate could be fitted.
+    /// [`Error::FitFailed`] for a constant series or when no candidate could be fitted.
     pub fn fit(&self, y: &[f64]) -> Result<FittedArima> {
         Ok(self.fit_with_trace(y)?.0)
     }
@@ -189,9 +189,10 @@ impl AutoArima {
         let (mut max_sp, mut max_sq) = (self.max_sp, self.max_sq);
         let (mut max_p, mut max_q) = (self.max_p, self.max_q);
         if y.windows(2).all(|w| w[0] == w[1]) {
-            let spec = Arima::new(0, 0, 0).constant(true);
-            let fit = spec.fit(y)?;
-            return Ok((fit, Vec::new()));
+            return Err(Error::FitFailed(format!(
+                "the series is constant ({}): there is nothing to model; forecast it with baselines::Mean or Naive",
+                y[0]
+            )));
         }
         let sd = if m <= 1 || m >= n {
             m = 1;
@@ -207,7 +208,11 @@ impl AutoArima {
         let d = match self.d {
             Some(v) => v,
             None => {
-                let dx = if sd > 0 { difference(y, 0, sd, m) } else { y.to_vec() };
+                let dx = if sd > 0 {
+                    difference(y, 0, sd, m)
+                } else {
+                    y.to_vec()
+                };
                 ndiffs(&dx, self.max_d)?
             }
         };
@@ -234,18 +239,34 @@ impl AutoArima {
         };
         if approximation {
             let spec = Arima::new(1, d, 0).seasonal(0, sd, 0, m);
-            match spec.fit_impl(y, false) {
+            match spec.fit_impl(y, false, true) {
                 Ok(f) => search.offset = -2.0 * f.log_likelihood - n as f64 * f.sigma2.ln(),
                 Err(_) => search.approximation = false,
             }
         }
         let mut best = if self.stepwise {
-            self.stepwise_search(&mut search, max_p, max_q, max_sp, max_sq, allow_drift || allow_mean)
+            self.stepwise_search(
+                &mut search,
+                max_p,
+                max_q,
+                max_sp,
+                max_sq,
+                allow_drift || allow_mean,
+            )
         } else {
-            self.exhaustive(&mut search, max_p, max_q, max_sp, max_sq, allow_drift || allow_mean)
+            self.exhaustive(
+                &mut search,
+                max_p,
+                max_q,
+                max_sp,
+                max_sq,
+                allow_drift || allow_mean,
+            )
         };
-        if search.approximation {
-            if let Some((spec, _)) = &best {
+        if search.approximation
+            && let Some((spec, _)) = &best
+        {
+            {
                 let exact = spec.clone().method(FitMethod::CssMl);
                 let ic = search.exact_ic(&exact);
                 if ic.is_finite() {
@@ -253,9 +274,23 @@ impl AutoArima {
                 } else {
                     search.approximation = false;
                     best = if self.stepwise {
-                        self.stepwise_search(&mut search, max_p, max_q, max_sp, max_sq, allow_drift || allow_mean)
+                        self.stepwise_search(
+                            &mut search,
+                            max_p,
+                            max_q,
+                            max_sp,
+                            max_sq,
+                            allow_drift || allow_mean,
+                        )
                     } else {
-                        self.exhaustive(&mut search, max_p, max_q, max_sp, max_sq, allow_drift || allow_mean)
+                        self.exhaustive(
+                            &mut search,
+                            max_p,
+                            max_q,
+                            max_sp,
+                            max_sq,
+                            allow_drift || allow_mean,
+                        )
                     };
                 }
             }
@@ -317,8 +352,8 @@ impl AutoArima {
         let mut constant = allow_constant;
         let mut best_ic = s.evaluate(&s.spec(p, q, sp, sq, constant));
         let try_move = |s: &mut Search<'_>,
-                            o: (usize, usize, usize, usize, bool),
-                            best_ic: &mut f64|
+                        o: (usize, usize, usize, usize, bool),
+                        best_ic: &mut f64|
          -> bool {
             let spec = s.spec(o.0, o.1, o.2, o.3, o.4);
             if s.seen(&spec) {
@@ -491,7 +526,7 @@ impl Search<'_> {
     }
 
     fn exact_ic(&self, spec: &Arima) -> f64 {
-        match spec.fit_impl(self.y, false) {
+        match spec.fit_impl(self.y, false, true) {
             Ok(fit) if Self::admissible(&fit, spec) => {
                 let npar = (spec.n_coefficients() + 1) as f64;
                 self.criterion_of(fit.aic, npar, fit.nobs_effective as f64)
@@ -502,7 +537,7 @@ impl Search<'_> {
 
     fn approx_ic(&self, spec: &Arima) -> f64 {
         let css = spec.clone().method(FitMethod::Css);
-        match css.fit_impl(self.y, false) {
+        match css.fit_impl(self.y, false, true) {
             Ok(fit) if Self::admissible(&fit, spec) => {
                 let npar = (spec.n_coefficients() + 1) as f64;
                 let nstar = fit.nobs_effective as f64;

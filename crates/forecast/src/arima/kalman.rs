@@ -65,8 +65,9 @@ impl StateSpace {
 
     /// Stationary covariance `P₀` solving `P = T P T' + R R'`.
     ///
-    /// Pure MA: the recursion `P ← T P T' + RR'` is exact after `r` steps (`T` is nilpotent).
-    /// Otherwise the doubling algorithm `P ← P + A P A'`, `A ← A²` (quadratic convergence).
+    /// The recursion `P ← T P T' + RR'` (exact after `r` steps for pure MA, where `T` is
+    /// nilpotent); when it has not converged after `2r` steps, the doubling algorithm
+    /// `P ← P + A P A'`, `A ← A²` (quadratic convergence).
     pub fn initial_covariance(&self) -> Option<Vec<f64>> {
         let r = self.r;
         let mut q = vec![0.0; r * r];
@@ -75,17 +76,31 @@ impl StateSpace {
                 q[i * r + j] = self.rvec[i] * self.rvec[j];
             }
         }
-        if self.p == 0 {
+        // Fixed-point iteration P <- T P T' + RR' at O(r^2) per step (companion form): exact after
+        // r steps for pure MA, geometric convergence otherwise; fall back to doubling when the AR
+        // part is close to a unit root and this is slow.
+        {
             let mut p = q.clone();
             let mut tm = vec![0.0; r * r];
             let mut out = vec![0.0; r * r];
-            for _ in 0..r {
+            let limit = if self.p == 0 { r } else { 2 * r };
+            for it in 0..limit {
                 self.tmt(&p, &mut tm, &mut out);
+                let mut change = 0.0f64;
+                let mut size = 0.0f64;
                 for k in 0..r * r {
-                    p[k] = out[k] + q[k];
+                    let v = out[k] + q[k];
+                    change = change.max((v - p[k]).abs());
+                    size = size.max(v.abs());
+                    p[k] = v;
+                }
+                if !size.is_finite() {
+                    return None;
+                }
+                if self.p == 0 && it + 1 == limit || change <= 1e-14 * size {
+                    return Some(p);
                 }
             }
-            return Some(p);
         }
         let mut a = vec![0.0; r * r];
         for i in 0..r {
@@ -197,7 +212,7 @@ pub(crate) fn filter(ss: &StateSpace, w: &[f64], mu: f64, full: bool) -> Option<
     for (t, &wt) in w.iter().enumerate() {
         let v = wt - mu - a[0];
         let f = p[0];
-        if !(f > 0.0) || !f.is_finite() {
+        if f.is_nan() || f <= 0.0 || !f.is_finite() {
             return None;
         }
         out.ssq += v * v / f;

@@ -15,12 +15,12 @@
 //! # Estimation
 //! The likelihood is the exact Gaussian likelihood of the differenced series
 //! `w = (1 - B)^d (1 - B^s)^D y` under the stationary ARMA model, computed by the Kalman filter
-//! of [`kalman`] from the exact stationary initial state. This is the diffuse likelihood of `y`
+//! (Harvey's state-space form) from the exact stationary initial state. This is the diffuse likelihood of `y`
 //! (Durbin & Koopman 2012, §5.7), the quantity R's `stats::arima` and statsmodels' `SARIMAX`
 //! (with its approximate diffuse initialisation, which drops the first `d + sD` observations)
 //! report: on log(AirPassengers) both give 244.696. `σ²` is concentrated out
 //! (`σ̂² = Σ v_t²/F_t / n`), the remaining parameters are mapped to the stationary and invertible
-//! region with the Monahan/Jones transform ([`params`]) and optimised by BFGS, starting from the
+//! region with the Monahan/Jones transform of partial autocorrelations and optimised by BFGS, starting from the
 //! conditional-sum-of-squares estimate (R's default `method = "CSS-ML"`).
 //!
 //! Information criteria count `k` = coefficients + 1 (σ²) and use `n` = length of `w`:
@@ -234,7 +234,7 @@ impl Arima {
     /// [`Error::InvalidParameter`] from [`Arima::check`], [`Error::FitFailed`] when the
     /// likelihood cannot be evaluated.
     pub fn fit(&self, y: &[f64]) -> Result<FittedArima> {
-        self.fit_impl(y, true)
+        self.fit_impl(y, true, false)
     }
 
     /// The exact log-likelihood of `y` at given coefficients and σ² (not concentrated), in
@@ -256,7 +256,7 @@ impl Arima {
                 ),
             });
         }
-        if !(sigma2 > 0.0) {
+        if sigma2.is_nan() || sigma2 <= 0.0 {
             return Err(Error::InvalidParameter {
                 name: "sigma2",
                 reason: format!("{sigma2} is not positive"),
@@ -270,8 +270,7 @@ impl Arima {
             reason: "the AR part is not stationary".into(),
         })?;
         let n = out.n as f64;
-        Ok(-0.5
-            * (n * (2.0 * std::f64::consts::PI * sigma2).ln() + out.sumlog + out.ssq / sigma2))
+        Ok(-0.5 * (n * (2.0 * std::f64::consts::PI * sigma2).ln() + out.sumlog + out.ssq / sigma2))
     }
 
     fn differenced(&self, y: &[f64]) -> Result<Vec<f64>> {
@@ -286,8 +285,10 @@ impl Arima {
         Ok(params::difference(y, self.d, self.sd, self.s()))
     }
 
-    /// Fits; `with_se` also computes the OPG standard errors (skipped in the auto-ARIMA search).
-    pub(crate) fn fit_impl(&self, y: &[f64], with_se: bool) -> Result<FittedArima> {
+    /// Fits; `with_se` also computes the OPG standard errors (skipped in the auto-ARIMA search);
+    /// `search` uses R's `optim` tolerances (relative 1.5e-8, 100 iterations) for the candidates
+    /// of auto-ARIMA, whose winner is refitted with the tight default tolerances.
+    pub(crate) fn fit_impl(&self, y: &[f64], with_se: bool, search: bool) -> Result<FittedArima> {
         self.check()?;
         check_series(y)?;
         let w = self.differenced(y)?;
@@ -302,6 +303,13 @@ impl Arima {
             max_iter: self.max_iter,
             ..BfgsOptions::default()
         };
+        let loose = BfgsOptions {
+            max_iter: self.max_iter.min(100),
+            gtol: 1e-5,
+            ftol: 1.5e-8,
+            forward: true,
+        };
+        let opts = if search { loose } else { opts };
         let css_obj = |x: &[f64]| {
             let c = layout.decode(self, x);
             let phi = params::expand_ar(&c.ar, &c.sar, self.s());
@@ -329,7 +337,7 @@ impl Arima {
                 (m.x, m.converged)
             }
             FitMethod::CssMl => {
-                let start = bfgs(css_obj, &x0, opts);
+                let start = bfgs(css_obj, &x0, loose);
                 // Start ML from the CSS estimate, but not from the edge of the admissible region
                 // where the likelihood surface is flat.
                 let xs: Vec<f64> = if start.f.is_finite() {
@@ -337,7 +345,11 @@ impl Arima {
                 } else {
                     x0.clone()
                 };
-                let xs = if ml_obj(&xs).is_finite() { xs } else { x0.clone() };
+                let xs = if ml_obj(&xs).is_finite() {
+                    xs
+                } else {
+                    x0.clone()
+                };
                 let m = bfgs(ml_obj, &xs, opts);
                 (m.x, m.converged)
             }

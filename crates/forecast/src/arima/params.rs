@@ -36,7 +36,9 @@ pub(crate) fn ar_to_pacf(phi: &[f64]) -> Option<Vec<f64>> {
         }
         pacf[k] = r;
         let denom = 1.0 - r * r;
-        let prev: Vec<f64> = (0..k).map(|i| (cur[i] + r * cur[k - 1 - i]) / denom).collect();
+        let prev: Vec<f64> = (0..k)
+            .map(|i| (cur[i] + r * cur[k - 1 - i]) / denom)
+            .collect();
         cur[..k].copy_from_slice(&prev);
     }
     Some(pacf)
@@ -181,7 +183,10 @@ mod tests {
         for (a, b) in phi.iter().zip(&want) {
             assert!((a - b).abs() < 1e-12);
         }
-        assert_eq!(differencing_poly(1, 1, 4), vec![1.0, -1.0, 0.0, 0.0, -1.0, 1.0]);
+        assert_eq!(
+            differencing_poly(1, 1, 4),
+            vec![1.0, -1.0, 0.0, 0.0, -1.0, 1.0]
+        );
         let y: Vec<f64> = (0..10).map(|t| f64::from(t * t)).collect();
         let w = difference(&y, 1, 1, 4);
         let c = differencing_poly(1, 1, 4);

@@ -81,7 +81,7 @@ pub fn seasonal_strength(x: &[f64], period: usize) -> Result<f64> {
     };
     let vr = var(&mut d.remainder.iter().copied());
     let vsr = var(&mut d.remainder.iter().zip(&d.seasonal).map(|(r, s)| r + s));
-    if !(vsr > 0.0) {
+    if vsr.is_nan() || vsr <= 0.0 {
         return Ok(0.0);
     }
     Ok((1.0 - vr / vsr).clamp(0.0, 1.0))
