@@ -35,7 +35,12 @@ pub struct SeriesArgs {
     #[arg(long, value_name = "H")]
     horizon: usize,
     /// Prediction interval levels in percent, comma-separated.
-    #[arg(long, value_name = "L1,L2", value_delimiter = ',', default_value = "80,95")]
+    #[arg(
+        long,
+        value_name = "L1,L2",
+        value_delimiter = ',',
+        default_value = "80,95"
+    )]
     levels: Vec<f64>,
     /// Output JSON ("-" for standard output).
     #[arg(long, value_name = "OUT.json")]
@@ -174,10 +179,7 @@ fn infer_period(dates: &[String]) -> usize {
     let parse = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
     if first.len() == 7 && first.as_bytes().get(4) == Some(&b'-') {
         if first.contains('Q') { 4 } else { 12 }
-    } else if let (Some(a), Some(b)) = (
-        parse(first),
-        dates.get(1).and_then(|s| parse(s)),
-    ) {
+    } else if let (Some(a), Some(b)) = (parse(first), dates.get(1).and_then(|s| parse(s))) {
         match (b - a).num_days() {
             7 => 52,
             1 => 7,
@@ -210,7 +212,11 @@ fn write(args: &SeriesArgs, fit: &FittedArima, extra: Map<String, Value>) -> Res
     };
     let (p, d, q) = fit.spec().order();
     let (sp, sd, sq, s) = fit.spec().seasonal_order();
-    let params: Map<String, Value> = fit.params().into_iter().map(|(k, v)| (k, json!(v))).collect();
+    let params: Map<String, Value> = fit
+        .params()
+        .into_iter()
+        .map(|(k, v)| (k, json!(v)))
+        .collect();
     let se: Map<String, Value> = fit
         .std_errors()
         .into_iter()

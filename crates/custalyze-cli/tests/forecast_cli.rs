@@ -25,8 +25,21 @@ fn arima_airline_log() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("fc.json");
     let o = run(&[
-        "forecast", "arima", "--input", AIRLINE, "--log", "--order", "0,1,1", "--seasonal",
-        "0,1,1,12", "--horizon", "12", "--levels", "80,95", "--output", out.to_str().unwrap(),
+        "forecast",
+        "arima",
+        "--input",
+        AIRLINE,
+        "--log",
+        "--order",
+        "0,1,1",
+        "--seasonal",
+        "0,1,1,12",
+        "--horizon",
+        "12",
+        "--levels",
+        "80,95",
+        "--output",
+        out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let j = read(&out);
@@ -59,7 +72,13 @@ fn auto_arima_airline() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("fc.json");
     let o = run(&[
-        "forecast", "auto-arima", "--input", AIRLINE, "--horizon", "6", "--output",
+        "forecast",
+        "auto-arima",
+        "--input",
+        AIRLINE,
+        "--horizon",
+        "6",
+        "--output",
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -72,8 +91,18 @@ fn auto_arima_airline() {
 #[test]
 fn unknown_column_is_one_line_error() {
     let o = run(&[
-        "forecast", "arima", "--input", AIRLINE, "--column", "nope", "--order", "1,0,0",
-        "--horizon", "2", "--output", "-",
+        "forecast",
+        "arima",
+        "--input",
+        AIRLINE,
+        "--column",
+        "nope",
+        "--order",
+        "1,0,0",
+        "--horizon",
+        "2",
+        "--output",
+        "-",
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no column \"nope\""), "{}", stderr(&o));
@@ -82,7 +111,15 @@ fn unknown_column_is_one_line_error() {
 #[test]
 fn bad_order_is_rejected() {
     let o = run(&[
-        "forecast", "arima", "--input", AIRLINE, "--order", "1,0", "--horizon", "2", "--output",
+        "forecast",
+        "arima",
+        "--input",
+        AIRLINE,
+        "--order",
+        "1,0",
+        "--horizon",
+        "2",
+        "--output",
         "-",
     ]);
     assert_eq!(o.status.code(), Some(1));
