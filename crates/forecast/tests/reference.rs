@@ -86,8 +86,8 @@ fn airline_loglik_at_fixed_params() {
     assert!((ll - want).abs() < 1e-4, "{ll} vs {want}");
 }
 
-/// ARIMA(2,1,1) on co2: parameters within 1e-3, loglik within 0.01, forecasts within 1e-3
-/// (relative to a level of ~370: 3e-6 relative) of statsmodels.
+/// ARIMA(2,1,1) on co2: parameters within 1e-3, loglik within 0.01, 12-step mean and 95% lower
+/// bound within 1e-3 of statsmodels.
 #[test]
 fn co2_arima211_matches_statsmodels() {
     let r = json("arima211_co2.json");
@@ -103,12 +103,19 @@ fn co2_arima211_matches_statsmodels() {
     }
     assert!((fit.log_likelihood - d["loglik"].as_f64().unwrap()).abs() < 0.01);
     let fc = fit.forecast(12, &[95.0]).unwrap();
+    let worst = fc
+        .mean
+        .iter()
+        .zip(floats(&d["forecast"]["mean"]))
+        .map(|(g, w)| (g - w).abs())
+        .fold(0.0, f64::max);
+    eprintln!("co2: largest forecast difference {worst:e}");
     for (g, w) in fc.mean.iter().zip(floats(&d["forecast"]["mean"])) {
-        assert!((g - w).abs() < 1e-3 * 10.0, "{g} vs {w}");
+        assert!((g - w).abs() < 1e-3, "{g} vs {w}");
     }
     let (lo, _) = fc.interval(95.0).unwrap();
     for (g, w) in lo.iter().zip(floats(&d["forecast"]["lower95"])) {
-        assert!((g - w).abs() < 1e-2, "{g} vs {w}");
+        assert!((g - w).abs() < 1e-3, "{g} vs {w}");
     }
     let ll = Arima::new(2, 1, 1)
         .log_likelihood(&y, &[0.5, -0.2, -0.3], 1.0)
