@@ -10,6 +10,8 @@
 //! See `docs/benchmarks.md` at the workspace root for how to run the benchmarks and the Python
 //! timings, and for the measured ratios.
 
+pub mod retail_series;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

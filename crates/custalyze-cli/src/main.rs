@@ -7,6 +7,7 @@ mod churn;
 mod cltv;
 mod cohort;
 mod customer;
+mod forecast;
 mod forecast_ml;
 mod generate;
 mod input;
@@ -68,6 +69,9 @@ enum Command {
     /// name on this branch; mounted under `forecast` at merge).
     #[command(subcommand, name = "forecast-ml")]
     ForecastMl(forecast_ml::ForecastMlCommand),
+    /// Time-series forecasts: ARIMA with exact likelihood, auto-ARIMA.
+    #[command(subcommand)]
+    Forecast(forecast::ForecastCommand),
 }
 
 /// An error for the user: printed as one line, exit code 1.
@@ -96,6 +100,7 @@ fn main() -> ExitCode {
         Command::Recommend(args) => recommend::run(&args),
         Command::Segment(cmd) => segment::run(&cmd),
         Command::ForecastMl(cmd) => forecast_ml::run(&cmd),
+        Command::Forecast(cmd) => forecast::run(&cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

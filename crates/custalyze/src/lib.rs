@@ -27,10 +27,6 @@ pub use custalyze_datagen as datagen;
 #[cfg(feature = "cltv")]
 pub use custalyze_cltv_core as cltv;
 
-/// Forecasting: multi-step strategies over ridge and LSTM learners (feature `forecast`;
-/// the LSTM needs `forecast-lstm`).
-#[cfg(feature = "forecast")]
-pub use custalyze_forecast as forecast;
 /// RFM scores, segment maps and migrations (feature `rfm`).
 #[cfg(feature = "rfm")]
 pub use custalyze_rfm as rfm;
@@ -51,6 +47,11 @@ pub use custalyze_assoc_rules as assoc_rules;
 #[cfg(feature = "churn")]
 pub use custalyze_churn as churn;
 
+/// Forecasting (feature `forecast`): ARIMA with exact likelihood, auto-ARIMA, baselines,
+/// backtesting, multi-step strategies over ridge and LSTM learners (the LSTM needs
+/// `forecast-lstm`).
+#[cfg(feature = "forecast")]
+pub use custalyze_forecast as forecast;
 /// Product recommendations (feature `recommend`).
 #[cfg(feature = "recommend")]
 pub use custalyze_recommend as recommend;

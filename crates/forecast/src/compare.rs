@@ -69,7 +69,7 @@ impl ComparableModel for SeasonalNaiveBaseline {
     fn fit_forecast(&self, history: &[f64], horizon: usize) -> Result<Vec<f64>> {
         let m = self.season;
         if m == 0 {
-            return Err(Error::InvalidParameter("season must be >= 1".into()));
+            return Err(Error::InvalidSetting("season must be >= 1".into()));
         }
         if history.len() < m {
             return Err(Error::InvalidSeries(format!(
@@ -183,12 +183,12 @@ pub fn compare(
         season,
     } = *params;
     if horizon == 0 || step == 0 {
-        return Err(Error::InvalidParameter(
+        return Err(Error::InvalidSetting(
             "horizon and step must be >= 1".into(),
         ));
     }
     if holdout < horizon || holdout >= y.len() {
-        return Err(Error::InvalidParameter(format!(
+        return Err(Error::InvalidSetting(format!(
             "holdout {holdout} must be >= the horizon {horizon} and < the series length {}",
             y.len()
         )));
@@ -296,7 +296,7 @@ mod tests {
         assert!((m.mase - 1.0).abs() < 1e-9);
         assert!(matches!(
             compare(&y, &models, &CompareParams::new(12, 10, 5)),
-            Err(Error::InvalidParameter(_))
+            Err(Error::InvalidSetting(_))
         ));
         let failing: Vec<Box<dyn ComparableModel>> = vec![Box::new(SeasonalNaiveBaseline::new(0))];
         let c = compare(&y, &failing, &CompareParams::new(3, 10, 5)).unwrap();

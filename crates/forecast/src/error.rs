@@ -10,8 +10,8 @@ pub enum Error {
     #[error(transparent)]
     Data(#[from] DataError),
     /// A hyper-parameter is out of range (horizon 0, negative penalty, unknown strategy, ...).
-    #[error("invalid parameter: {0}")]
-    InvalidParameter(String),
+    #[error("invalid setting: {0}")]
+    InvalidSetting(String),
     /// The series cannot be used: empty, NaN/infinite values, non-positive values under a log
     /// transform, or too short for the lags and horizon.
     #[error("invalid series: {0}")]
@@ -25,7 +25,65 @@ pub enum Error {
     /// The neural-network backend (candle) failed while training the LSTM.
     #[error("LSTM backend error: {0}")]
     Backend(String),
+    /// The series is empty.
+    #[error("the series is empty: at least one observation is needed")]
+    EmptySeries,
+    /// The series contains a value that is NaN or infinite.
+    #[error("the series has a non-finite value ({value}) at position {index}; remove or impute it")]
+    NonFiniteValue {
+        /// Position (0-based) of the first offending value.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
+    /// The series is too short for the requested model or operation.
+    #[error("the series has {got} observations but {what} needs at least {needed}")]
+    SeriesTooShort {
+        /// What needs the observations (a model, a differencing order, a backtest).
+        what: String,
+        /// Observations needed.
+        needed: usize,
+        /// Observations given.
+        got: usize,
+    },
+    /// A model setting or argument is out of its valid range.
+    #[error("invalid parameter `{name}`: {reason}")]
+    InvalidParameter {
+        /// The parameter's name.
+        name: &'static str,
+        /// Why it is invalid and what is accepted.
+        reason: String,
+    },
+    /// `forecast` was called on a forecaster that has not been fitted.
+    #[error("the forecaster is not fitted: call `fit` first")]
+    NotFitted,
+    /// A value cannot be transformed (Box-Cox/log of a non-positive value).
+    #[error(
+        "cannot apply the {transform} transform to {value} at position {index}: values must be > 0"
+    )]
+    NonPositiveForTransform {
+        /// The transform ("log" or "Box-Cox").
+        transform: &'static str,
+        /// Position (0-based) of the value.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
+    /// Fitting failed: the likelihood could not be evaluated or no model could be fitted.
+    #[error("the fit failed: {0}")]
+    FitFailed(String),
 }
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Checks that `y` is non-empty and finite.
+pub(crate) fn check_series(y: &[f64]) -> Result<()> {
+    if y.is_empty() {
+        return Err(Error::EmptySeries);
+    }
+    if let Some((index, &value)) = y.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        return Err(Error::NonFiniteValue { index, value });
+    }
+    Ok(())
+}

@@ -142,7 +142,7 @@ impl Learner for Ridge {
 
     fn fit(&self, data: &Dataset) -> Result<FittedRidge> {
         if !(self.lambda >= 0.0 && self.lambda.is_finite()) {
-            return Err(Error::InvalidParameter(format!(
+            return Err(Error::InvalidSetting(format!(
                 "ridge penalty must be finite and >= 0, got {}",
                 self.lambda
             )));
@@ -326,7 +326,7 @@ mod tests {
         };
         assert!(matches!(
             Ridge::new(-1.0).fit(&d),
-            Err(Error::InvalidParameter(_))
+            Err(Error::InvalidSetting(_))
         ));
     }
 }

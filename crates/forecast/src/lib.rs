@@ -1,12 +1,23 @@
 #![doc = include_str!("../README.md")]
 
+pub mod arima;
+pub mod backtest;
+pub mod baselines;
 pub mod compare;
+pub mod diagnostics;
 pub mod error;
 pub mod evaluate;
 pub mod features;
+pub mod forecaster;
 pub mod learner;
 #[cfg(feature = "lstm")]
 pub mod lstm;
+pub mod metrics;
+mod optim;
+pub mod series;
+pub mod stl;
 pub mod strategy;
+pub mod transform;
 
 pub use error::{Error, Result};
+pub use forecaster::{Forecast, Forecaster};

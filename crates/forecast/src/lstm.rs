@@ -142,18 +142,18 @@ impl Lstm {
 
     fn check(&self) -> Result<()> {
         if self.hidden == 0 || self.epochs == 0 || self.patience == 0 {
-            return Err(Error::InvalidParameter(
+            return Err(Error::InvalidSetting(
                 "LSTM hidden size, epochs and patience must be >= 1".into(),
             ));
         }
         if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
-            return Err(Error::InvalidParameter(format!(
+            return Err(Error::InvalidSetting(format!(
                 "LSTM learning rate must be > 0, got {}",
                 self.learning_rate
             )));
         }
         if !(0.0..=0.9).contains(&self.validation_fraction) {
-            return Err(Error::InvalidParameter(format!(
+            return Err(Error::InvalidSetting(format!(
                 "validation fraction must be in [0, 0.9], got {}",
                 self.validation_fraction
             )));
@@ -263,7 +263,7 @@ impl LstmWeights {
             self.b_out.len(),
         ];
         if flat.len() != sizes.iter().sum::<usize>() {
-            return Err(Error::InvalidParameter(format!(
+            return Err(Error::InvalidSetting(format!(
                 "{} parameters given, the network has {}",
                 flat.len(),
                 sizes.iter().sum::<usize>()
@@ -733,15 +733,15 @@ mod tests {
         let data = tiny_data();
         assert!(matches!(
             Lstm::default().hidden(0).fit(&data),
-            Err(Error::InvalidParameter(_))
+            Err(Error::InvalidSetting(_))
         ));
         assert!(matches!(
             Lstm::default().learning_rate(-1.0).fit(&data),
-            Err(Error::InvalidParameter(_))
+            Err(Error::InvalidSetting(_))
         ));
         assert!(matches!(
             Lstm::default().validation_fraction(0.95).fit(&data),
-            Err(Error::InvalidParameter(_))
+            Err(Error::InvalidSetting(_))
         ));
     }
 }

@@ -36,7 +36,7 @@ pub(super) fn forecast<F: FittedLearner>(
     let row = pipe.row(zs, o, o, &[], exog)?;
     let model = models
         .first()
-        .ok_or_else(|| Error::InvalidParameter("no fitted model".into()))?;
+        .ok_or_else(|| Error::InvalidSetting("no fitted model".into()))?;
     let mut out = model.predict(&row)?;
     if out.len() < steps {
         return Err(Error::Numerical(format!(

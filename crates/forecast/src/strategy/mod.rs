@@ -88,7 +88,7 @@ impl std::str::FromStr for Strategy {
             "direct" => Ok(Self::Direct),
             "mimo" | "multi-output" | "multiple-output" => Ok(Self::Mimo),
             "dirrec" => Ok(Self::DirRec),
-            other => Err(Error::InvalidParameter(format!(
+            other => Err(Error::InvalidSetting(format!(
                 "unknown strategy {other:?}: use recursive, direct, mimo or dirrec"
             ))),
         }
@@ -155,10 +155,10 @@ impl<L: Learner> StrategyParams<L> {
 
     fn check(&self, n: usize, n_exog: usize) -> Result<()> {
         if self.horizon == 0 {
-            return Err(Error::InvalidParameter("horizon must be >= 1".into()));
+            return Err(Error::InvalidSetting("horizon must be >= 1".into()));
         }
         if !(self.level > 0.0 && self.level < 1.0) {
-            return Err(Error::InvalidParameter(format!(
+            return Err(Error::InvalidSetting(format!(
                 "interval level must be in (0, 1), got {}",
                 self.level
             )));
@@ -208,7 +208,7 @@ impl<L: Learner> StrategyParams<L> {
         let residual_sd = if self.interval_tail > 0 {
             let v = self.interval_tail;
             if v >= y.len() {
-                return Err(Error::InvalidParameter(format!(
+                return Err(Error::InvalidSetting(format!(
                     "interval tail {v} must be shorter than the series ({})",
                     y.len()
                 )));
@@ -513,7 +513,7 @@ fn dataset_from(rows: Vec<(Vec<f64>, Vec<f64>)>, sequence_len: usize) -> Dataset
 }
 
 fn predict_one<F: FittedLearner>(model: Option<&F>, row: &[f64]) -> Result<f64> {
-    let model = model.ok_or_else(|| Error::InvalidParameter("no model for this step".into()))?;
+    let model = model.ok_or_else(|| Error::InvalidSetting("no model for this step".into()))?;
     model
         .predict(row)?
         .first()
@@ -657,7 +657,7 @@ mod tests {
         let p = StrategyParams::new(Strategy::Recursive, Ridge::default(), 0);
         assert!(matches!(
             p.fit(&seasonal(40)),
-            Err(Error::InvalidParameter(_))
+            Err(Error::InvalidSetting(_))
         ));
         let p = StrategyParams::new(Strategy::Mimo, Ridge::default(), 3);
         assert!(matches!(p.fit(&seasonal(10)), Err(Error::InvalidSeries(_))));

@@ -1,0 +1,255 @@
+//! `custalyze forecast`: ARIMA models of a time series CSV.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use custalyze_forecast::arima::{Arima, AutoArima, FittedArima};
+use custalyze_forecast::transform::{box_cox, inv_box_cox};
+use serde_json::{Map, Value, json};
+
+use crate::CliError;
+
+/// The `forecast` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ForecastCommand {
+    /// Fit an ARIMA(p,d,q)(P,D,Q)s model by exact maximum likelihood and forecast.
+    Arima(Box<ArimaArgs>),
+    /// Choose the ARIMA orders by R's auto.arima algorithm (Hyndman-Khandakar) and forecast.
+    AutoArima(Box<AutoArimaArgs>),
+}
+
+/// Input, transform, horizon and output options shared by the subcommands.
+#[derive(Debug, Args)]
+pub struct SeriesArgs {
+    /// Series CSV: a date/period column first, then value column(s), one row per period, oldest
+    /// first.
+    #[arg(long, value_name = "SERIES.csv")]
+    input: PathBuf,
+    /// Value column (default: the second column).
+    #[arg(long, value_name = "NAME")]
+    column: Option<String>,
+    /// Fit on log(y) and back-transform the forecasts (exp of the mean and bounds).
+    #[arg(long)]
+    log: bool,
+    /// Forecast horizon (steps after the last row).
+    #[arg(long, value_name = "H")]
+    horizon: usize,
+    /// Prediction interval levels in percent, comma-separated.
+    #[arg(
+        long,
+        value_name = "L1,L2",
+        value_delimiter = ',',
+        default_value = "80,95"
+    )]
+    levels: Vec<f64>,
+    /// Output JSON ("-" for standard output).
+    #[arg(long, value_name = "OUT.json")]
+    output: PathBuf,
+}
+
+/// Arguments of `custalyze forecast arima`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  custalyze forecast arima --input airline.csv --log --order 0,1,1 --seasonal 0,1,1,12 --horizon 12 --output fc.json
+  custalyze forecast arima --input co2.csv --column co2_filled --order 2,1,1 --horizon 24 --levels 95 --output -
+
+Writes JSON: order, seasonal_order, params (statsmodels names: const, ar.L1, ma.L1, ar.S.L12,
+ma.S.L12, sigma2), std_errors (OPG), log_likelihood, aic, aicc, bic, nobs, and forecast
+{mean, lower: {\"95\": [...]}, upper: {...}} on the scale of the input.")]
+pub struct ArimaArgs {
+    #[command(flatten)]
+    series: SeriesArgs,
+    /// Non-seasonal order p,d,q.
+    #[arg(long, value_name = "p,d,q", value_delimiter = ',', required = true)]
+    order: Vec<usize>,
+    /// Seasonal order P,D,Q,s.
+    #[arg(long, value_name = "P,D,Q,s", value_delimiter = ',')]
+    seasonal: Option<Vec<usize>>,
+    /// Include a constant (mean of the differenced series: a mean if d+D=0, a drift if d+D=1).
+    #[arg(long)]
+    constant: bool,
+}
+
+/// Arguments of `custalyze forecast auto-arima`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  custalyze forecast auto-arima --input airline.csv --horizon 12 --output fc.json
+  custalyze forecast auto-arima --input sales.csv --column units --period 12 --exhaustive --output -
+
+Defaults follow R's forecast::auto.arima: KPSS test for d, seasonal strength for D, AICc,
+stepwise search with max orders p,q <= 5, P,Q <= 2. The output has the fields of
+`forecast arima` plus \"model\" and \"models_fitted\".")]
+pub struct AutoArimaArgs {
+    #[command(flatten)]
+    series: SeriesArgs,
+    /// Seasonal period (default: 12 for YYYY-MM periods, 4 for quarters, 52 for weekly dates,
+    /// 7 for daily dates, 1 otherwise).
+    #[arg(long, value_name = "S")]
+    period: Option<usize>,
+    /// Fit every model with p+q+P+Q <= 5 instead of the stepwise search.
+    #[arg(long)]
+    exhaustive: bool,
+}
+
+/// Runs a `forecast` subcommand.
+pub fn run(cmd: &ForecastCommand) -> Result<(), CliError> {
+    match cmd {
+        ForecastCommand::Arima(a) => {
+            let (dates, y) = read_series(&a.series)?;
+            let _ = dates;
+            if a.order.len() != 3 {
+                return Err(CliError(format!(
+                    "--order takes three integers p,d,q, got {} value(s)",
+                    a.order.len()
+                )));
+            }
+            if a.seasonal.as_ref().is_some_and(|s| s.len() != 4) {
+                return Err(CliError("--seasonal takes four integers P,D,Q,s".into()));
+            }
+            let spec = Arima::new(a.order[0], a.order[1], a.order[2]).constant(a.constant);
+            let spec = match &a.seasonal {
+                Some(s) => spec.seasonal(s[0], s[1], s[2], s[3]),
+                None => spec,
+            };
+            let fit = spec.fit(&y)?;
+            write(&a.series, &fit, Map::new())
+        }
+        ForecastCommand::AutoArima(a) => {
+            let (dates, y) = read_series(&a.series)?;
+            let period = a.period.unwrap_or_else(|| infer_period(&dates));
+            let (fit, trace) = AutoArima::new(period)
+                .stepwise(!a.exhaustive)
+                .fit_with_trace(&y)?;
+            let mut extra = Map::new();
+            extra.insert("model".into(), json!(fit.spec().name()));
+            extra.insert("models_fitted".into(), json!(trace.len()));
+            write(&a.series, &fit, extra)
+        }
+    }
+}
+
+fn read_series(args: &SeriesArgs) -> Result<(Vec<String>, Vec<f64>), CliError> {
+    let mut rdr = csv::Reader::from_path(&args.input)
+        .map_err(|e| CliError(format!("cannot read {}: {e}", args.input.display())))?;
+    let headers = rdr.headers()?.clone();
+    let col = match &args.column {
+        Some(name) => headers.iter().position(|h| h == name).ok_or_else(|| {
+            CliError(format!(
+                "{} has no column {name:?} (columns: {})",
+                args.input.display(),
+                headers.iter().collect::<Vec<_>>().join(", ")
+            ))
+        })?,
+        None if headers.len() >= 2 => 1,
+        None => {
+            return Err(CliError(format!(
+                "{} needs a date/period column and a value column",
+                args.input.display()
+            )));
+        }
+    };
+    let mut dates = Vec::new();
+    let mut y = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec?;
+        let field = rec.get(col).unwrap_or("").trim();
+        let v: f64 = field.parse().map_err(|_| {
+            CliError(format!(
+                "row {} of {}: {:?} in column {} is not a number (missing values must be filled)",
+                i + 2,
+                args.input.display(),
+                field,
+                &headers[col]
+            ))
+        })?;
+        dates.push(rec.get(0).unwrap_or("").to_string());
+        y.push(v);
+    }
+    if args.log {
+        y = box_cox(&y, 0.0)?;
+    }
+    Ok((dates, y))
+}
+
+/// Seasonal period from the shape of the date column.
+fn infer_period(dates: &[String]) -> usize {
+    let Some(first) = dates.first() else { return 1 };
+    let parse = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    if first.len() == 7 && first.as_bytes().get(4) == Some(&b'-') {
+        if first.contains('Q') { 4 } else { 12 }
+    } else if let (Some(a), Some(b)) = (parse(first), dates.get(1).and_then(|s| parse(s))) {
+        match (b - a).num_days() {
+            7 => 52,
+            1 => 7,
+            28..=31 => 12,
+            90..=92 => 4,
+            _ => 1,
+        }
+    } else {
+        1
+    }
+}
+
+fn level_key(l: f64) -> String {
+    if l.fract() == 0.0 {
+        format!("{}", l as i64)
+    } else {
+        format!("{l}")
+    }
+}
+
+fn write(args: &SeriesArgs, fit: &FittedArima, extra: Map<String, Value>) -> Result<(), CliError> {
+    let fc = fit.forecast(args.horizon, &args.levels)?;
+    let fc = if args.log {
+        fc.map(|v| inv_box_cox(v, 0.0))
+    } else {
+        fc
+    };
+    let bounds = |b: &[(f64, Vec<f64>)]| -> Map<String, Value> {
+        b.iter().map(|(l, v)| (level_key(*l), json!(v))).collect()
+    };
+    let (p, d, q) = fit.spec().order();
+    let (sp, sd, sq, s) = fit.spec().seasonal_order();
+    let params: Map<String, Value> = fit
+        .params()
+        .into_iter()
+        .map(|(k, v)| (k, json!(v)))
+        .collect();
+    let se: Map<String, Value> = fit
+        .std_errors()
+        .into_iter()
+        .map(|(k, v)| (k, json!(v)))
+        .collect();
+    let mut out = json!({
+        "order": [p, d, q],
+        "seasonal_order": [sp, sd, sq, s],
+        "constant": fit.spec().has_constant(),
+        "log": args.log,
+        "params": params,
+        "std_errors": se,
+        "log_likelihood": fit.log_likelihood,
+        "aic": fit.aic,
+        "aicc": fit.aicc,
+        "bic": fit.bic,
+        "nobs": fit.nobs,
+        "nobs_effective": fit.nobs_effective,
+        "forecast": {
+            "mean": fc.mean,
+            "lower": bounds(&fc.lower),
+            "upper": bounds(&fc.upper),
+        },
+    });
+    if let Some(o) = out.as_object_mut() {
+        o.extend(extra);
+    }
+    let text = serde_json::to_string_pretty(&out)?;
+    if args.output.as_os_str() == "-" {
+        println!("{text}");
+    } else {
+        std::fs::write(&args.output, text + "\n")
+            .map_err(|e| CliError(format!("cannot write {}: {e}", args.output.display())))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,584 @@
+//! Automatic order selection: the Hyndman-Khandakar algorithm of R's `forecast::auto.arima`.
+//!
+//! Hyndman & Khandakar (2008), "Automatic time series forecasting: the forecast package for R",
+//! J. Statistical Software 27(3). Steps, with R's defaults:
+//!
+//! 1. `D` from the seasonal-strength heuristic ([`nsdiffs`](super::nsdiffs), at most 1), then `d`
+//!    from repeated KPSS tests on the seasonally differenced series ([`ndiffs`](super::ndiffs), at
+//!    most 2).
+//! 2. A constant (mean or drift) is allowed only when `d + D <= 1`.
+//! 3. Stepwise: fit ARIMA(2,d,2)(1,D,1), (0,d,0)(0,D,0), (1,d,0)(1,D,0), (0,d,1)(0,D,1) (and the
+//!    null model without constant); then repeatedly try the neighbours of the current best
+//!    (±1 on P, Q, both; ±1 on p, q, both; toggling the constant) and move to any that lowers
+//!    the criterion, until none does or 94 models were fitted. Orders are capped at p, q <= 5
+//!    (and < s when seasonal), P, Q <= 2.
+//! 4. Models whose AR or MA roots lie within 1.01 of the unit circle are rejected.
+//! 5. For series longer than 150 or with a period above 12 the search uses CSS fits with R's AIC
+//!    offset (`approximation`), and the winner is refitted by exact maximum likelihood.
+//!
+//! The exhaustive mode (`stepwise(false)`) fits every model with `p + q + P + Q <= max_order`.
+
+use super::params::{ar_roots_outside, difference, expand_ar, expand_ma};
+use super::unitroot::{ndiffs, nsdiffs};
+use super::{Arima, FitMethod, FittedArima};
+use crate::error::{Error, Result, check_series};
+use crate::forecaster::{Forecast, Forecaster};
+
+/// The information criterion minimised by the search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum InformationCriterion {
+    /// Corrected AIC (R's default).
+    #[default]
+    Aicc,
+    /// AIC.
+    Aic,
+    /// BIC.
+    Bic,
+}
+
+/// One model visited by the search and its criterion (infinite when rejected).
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CandidateModel {
+    /// The specification.
+    pub spec: Arima,
+    /// Value of the criterion (approximate under CSS approximation).
+    pub criterion: f64,
+}
+
+/// Settings of the automatic ARIMA search (R's `auto.arima` defaults).
+///
+/// # Examples
+/// ```
+/// use custalyze_forecast::arima::AutoArima;
+/// let y: Vec<f64> = (0..48).map(|t| 100.0 + t as f64 + [5.0, -3.0, 2.0, -4.0][t % 4] + ((t * 13) % 7) as f64).collect();
+/// let fit = AutoArima::new(4).fit(&y)?;
+/// println!("{}", fit.spec().name());
+/// # Ok::<(), custalyze_forecast::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct AutoArima {
+    period: usize,
+    max_p: usize,
+    max_q: usize,
+    max_sp: usize,
+    max_sq: usize,
+    max_order: usize,
+    max_d: usize,
+    max_sd: usize,
+    d: Option<usize>,
+    sd: Option<usize>,
+    stepwise: bool,
+    max_models: usize,
+    allow_drift: bool,
+    allow_mean: bool,
+    approximation: Option<bool>,
+    criterion: InformationCriterion,
+}
+
+impl AutoArima {
+    /// R's defaults for a series with seasonal period `period` (1 = non-seasonal).
+    pub fn new(period: usize) -> Self {
+        AutoArima {
+            period: period.max(1),
+            max_p: 5,
+            max_q: 5,
+            max_sp: 2,
+            max_sq: 2,
+            max_order: 5,
+            max_d: 2,
+            max_sd: 1,
+            d: None,
+            sd: None,
+            stepwise: true,
+            max_models: 94,
+            allow_drift: true,
+            allow_mean: true,
+            approximation: None,
+            criterion: InformationCriterion::Aicc,
+        }
+    }
+
+    /// Maximum orders p, q, P, Q (defaults 5, 5, 2, 2).
+    #[must_use]
+    pub fn max_orders(mut self, p: usize, q: usize, sp: usize, sq: usize) -> Self {
+        self.max_p = p;
+        self.max_q = q;
+        self.max_sp = sp;
+        self.max_sq = sq;
+        self
+    }
+
+    /// Maximum `p + q + P + Q` in the exhaustive search (default 5).
+    #[must_use]
+    pub fn max_order(mut self, max_order: usize) -> Self {
+        self.max_order = max_order;
+        self
+    }
+
+    /// Fixes `d` instead of testing for it.
+    #[must_use]
+    pub fn d(mut self, d: usize) -> Self {
+        self.d = Some(d);
+        self
+    }
+
+    /// Fixes `D` instead of testing for it.
+    #[must_use]
+    pub fn seasonal_d(mut self, sd: usize) -> Self {
+        self.sd = Some(sd);
+        self
+    }
+
+    /// Stepwise (default) or exhaustive search.
+    #[must_use]
+    pub fn stepwise(mut self, stepwise: bool) -> Self {
+        self.stepwise = stepwise;
+        self
+    }
+
+    /// Whether a drift (`d + D = 1`) or a mean (`d + D = 0`) may be included (default both true).
+    #[must_use]
+    pub fn allow_constant(mut self, drift: bool, mean: bool) -> Self {
+        self.allow_drift = drift;
+        self.allow_mean = mean;
+        self
+    }
+
+    /// Forces (`Some(true)`) or forbids (`Some(false)`) the CSS approximation during the search;
+    /// `None` (default) uses it when the series is longer than 150 or the period above 12.
+    #[must_use]
+    pub fn approximation(mut self, approximation: Option<bool>) -> Self {
+        self.approximation = approximation;
+        self
+    }
+
+    /// The criterion to minimise (default AICc).
+    #[must_use]
+    pub fn criterion(mut self, criterion: InformationCriterion) -> Self {
+        self.criterion = criterion;
+        self
+    }
+
+    /// Searches and fits the best model.
+    ///
+    /// # Errors
+    /// Bad data (empty, non-finite), [`Error::SeriesTooShort`] below 3 observations,
+    /// [`Error::FitFailed`] for a constant series or when no candidate could be fitted.
+    pub fn fit(&self, y: &[f64]) -> Result<FittedArima> {
+        Ok(self.fit_with_trace(y)?.0)
+    }
+
+    /// As [`AutoArima::fit`], also returning every model visited with its criterion.
+    ///
+    /// # Errors
+    /// As [`AutoArima::fit`].
+    pub fn fit_with_trace(&self, y: &[f64]) -> Result<(FittedArima, Vec<CandidateModel>)> {
+        check_series(y)?;
+        if y.len() < 3 {
+            return Err(Error::SeriesTooShort {
+                what: "auto-ARIMA".into(),
+                needed: 3,
+                got: y.len(),
+            });
+        }
+        let n = y.len();
+        let mut m = self.period;
+        let (mut max_sp, mut max_sq) = (self.max_sp, self.max_sq);
+        let (mut max_p, mut max_q) = (self.max_p, self.max_q);
+        if y.windows(2).all(|w| w[0] == w[1]) {
+            return Err(Error::FitFailed(format!(
+                "the series is constant ({}): there is nothing to model; forecast it with baselines::Mean or Naive",
+                y[0]
+            )));
+        }
+        let sd = if m <= 1 || m >= n {
+            m = 1;
+            max_sp = 0;
+            max_sq = 0;
+            0
+        } else {
+            match self.sd {
+                Some(v) => v,
+                None => nsdiffs(y, m, self.max_sd)?,
+            }
+        };
+        let d = match self.d {
+            Some(v) => v,
+            None => {
+                let dx = if sd > 0 {
+                    difference(y, 0, sd, m)
+                } else {
+                    y.to_vec()
+                };
+                ndiffs(&dx, self.max_d)?
+            }
+        };
+        if m > 1 {
+            if max_sp > 0 {
+                max_p = max_p.min(m - 1);
+            }
+            if max_sq > 0 {
+                max_q = max_q.min(m - 1);
+            }
+        }
+        let approximation = self.approximation.unwrap_or(n > 150 || m > 12);
+        let allow_drift = self.allow_drift && d + sd == 1;
+        let allow_mean = self.allow_mean && d + sd == 0;
+        let mut search = Search {
+            y,
+            m,
+            d,
+            sd,
+            approximation,
+            offset: 0.0,
+            criterion: self.criterion,
+            visited: Vec::new(),
+        };
+        if approximation {
+            let spec = Arima::new(1, d, 0).seasonal(0, sd, 0, m);
+            match spec.fit_impl(y, false, true) {
+                Ok(f) => search.offset = -2.0 * f.log_likelihood - n as f64 * f.sigma2.ln(),
+                Err(_) => search.approximation = false,
+            }
+        }
+        let mut best = if self.stepwise {
+            self.stepwise_search(
+                &mut search,
+                max_p,
+                max_q,
+                max_sp,
+                max_sq,
+                allow_drift || allow_mean,
+            )
+        } else {
+            self.exhaustive(
+                &mut search,
+                max_p,
+                max_q,
+                max_sp,
+                max_sq,
+                allow_drift || allow_mean,
+            )
+        };
+        if search.approximation
+            && let Some((spec, _)) = &best
+        {
+            {
+                let exact = spec.clone().method(FitMethod::CssMl);
+                let ic = search.exact_ic(&exact);
+                if ic.is_finite() {
+                    best = Some((exact, ic));
+                } else {
+                    search.approximation = false;
+                    best = if self.stepwise {
+                        self.stepwise_search(
+                            &mut search,
+                            max_p,
+                            max_q,
+                            max_sp,
+                            max_sq,
+                            allow_drift || allow_mean,
+                        )
+                    } else {
+                        self.exhaustive(
+                            &mut search,
+                            max_p,
+                            max_q,
+                            max_sp,
+                            max_sq,
+                            allow_drift || allow_mean,
+                        )
+                    };
+                }
+            }
+        }
+        let (spec, _) = best
+            .filter(|(_, ic)| ic.is_finite())
+            .ok_or_else(|| Error::FitFailed("no suitable ARIMA model found".into()))?;
+        let fit = spec.method(FitMethod::CssMl).fit(y)?;
+        Ok((fit, search.visited))
+    }
+
+    fn exhaustive(
+        &self,
+        s: &mut Search<'_>,
+        max_p: usize,
+        max_q: usize,
+        max_sp: usize,
+        max_sq: usize,
+        constant: bool,
+    ) -> Option<(Arima, f64)> {
+        let mut best: Option<(Arima, f64)> = None;
+        for i in 0..=max_p {
+            for j in 0..=max_q {
+                for ii in 0..=max_sp {
+                    for jj in 0..=max_sq {
+                        if i + j + ii + jj > self.max_order {
+                            continue;
+                        }
+                        for k in 0..=usize::from(constant) {
+                            let spec = s.spec(i, j, ii, jj, k == 1);
+                            let ic = s.evaluate(&spec);
+                            if best.as_ref().is_none_or(|(_, b)| ic < *b) {
+                                best = Some((spec, ic));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn stepwise_search(
+        &self,
+        s: &mut Search<'_>,
+        max_p: usize,
+        max_q: usize,
+        max_sp: usize,
+        max_sq: usize,
+        allow_constant: bool,
+    ) -> Option<(Arima, f64)> {
+        s.visited.clear();
+        let seasonal = s.m > 1;
+        let mut p = 2.min(max_p);
+        let mut q = 2.min(max_q);
+        let mut sp = if seasonal { 1.min(max_sp) } else { 0 };
+        let mut sq = if seasonal { 1.min(max_sq) } else { 0 };
+        let mut constant = allow_constant;
+        let mut best_ic = s.evaluate(&s.spec(p, q, sp, sq, constant));
+        let try_move = |s: &mut Search<'_>,
+                        o: (usize, usize, usize, usize, bool),
+                        best_ic: &mut f64|
+         -> bool {
+            let spec = s.spec(o.0, o.1, o.2, o.3, o.4);
+            if s.seen(&spec) {
+                return false;
+            }
+            let ic = s.evaluate(&spec);
+            if ic < *best_ic {
+                *best_ic = ic;
+                return true;
+            }
+            false
+        };
+        // Null model.
+        if try_move(s, (0, 0, 0, 0, constant), &mut best_ic) {
+            (p, q, sp, sq) = (0, 0, 0, 0);
+        }
+        // Basic AR model.
+        if max_p > 0 || max_sp > 0 {
+            let o = (
+                usize::from(max_p > 0),
+                0,
+                usize::from(seasonal && max_sp > 0),
+                0,
+                constant,
+            );
+            if try_move(s, o, &mut best_ic) {
+                (p, q, sp, sq) = (o.0, 0, o.2, 0);
+            }
+        }
+        // Basic MA model.
+        if max_q > 0 || max_sq > 0 {
+            let o = (
+                0,
+                usize::from(max_q > 0),
+                0,
+                usize::from(seasonal && max_sq > 0),
+                constant,
+            );
+            if try_move(s, o, &mut best_ic) {
+                (p, q, sp, sq) = (0, o.1, 0, o.3);
+            }
+        }
+        // Null model without constant.
+        if constant && try_move(s, (0, 0, 0, 0, false), &mut best_ic) {
+            (p, q, sp, sq) = (0, 0, 0, 0);
+            constant = false;
+        }
+        let mut startk = usize::MAX;
+        while startk != s.visited.len() && s.visited.len() < self.max_models {
+            startk = s.visited.len();
+            let c = constant;
+            let moves: [(bool, (isize, isize, isize, isize)); 16] = [
+                (sp > 0, (0, 0, -1, 0)),
+                (sq > 0, (0, 0, 0, -1)),
+                (sp < max_sp, (0, 0, 1, 0)),
+                (sq < max_sq, (0, 0, 0, 1)),
+                (sq > 0 && sp > 0, (0, 0, -1, -1)),
+                (sq < max_sq && sp > 0, (0, 0, -1, 1)),
+                (sq > 0 && sp < max_sp, (0, 0, 1, -1)),
+                (sq < max_sq && sp < max_sp, (0, 0, 1, 1)),
+                (p > 0, (-1, 0, 0, 0)),
+                (q > 0, (0, -1, 0, 0)),
+                (p < max_p, (1, 0, 0, 0)),
+                (q < max_q, (0, 1, 0, 0)),
+                (q > 0 && p > 0, (-1, -1, 0, 0)),
+                (q < max_q && p > 0, (-1, 1, 0, 0)),
+                (q > 0 && p < max_p, (1, -1, 0, 0)),
+                (q < max_q && p < max_p, (1, 1, 0, 0)),
+            ];
+            let mut moved = false;
+            for (ok, (dp, dq, dsp, dsq)) in moves {
+                if !ok || s.visited.len() >= self.max_models {
+                    continue;
+                }
+                let o = (
+                    p.saturating_add_signed(dp),
+                    q.saturating_add_signed(dq),
+                    sp.saturating_add_signed(dsp),
+                    sq.saturating_add_signed(dsq),
+                    c,
+                );
+                if try_move(s, o, &mut best_ic) {
+                    (p, q, sp, sq) = (o.0, o.1, o.2, o.3);
+                    moved = true;
+                    break;
+                }
+            }
+            if moved {
+                continue;
+            }
+            if allow_constant
+                && s.visited.len() < self.max_models
+                && try_move(s, (p, q, sp, sq, !c), &mut best_ic)
+            {
+                constant = !c;
+            }
+        }
+        best_ic
+            .is_finite()
+            .then(|| (s.spec(p, q, sp, sq, constant), best_ic))
+    }
+}
+
+/// State of one search.
+struct Search<'a> {
+    y: &'a [f64],
+    m: usize,
+    d: usize,
+    sd: usize,
+    approximation: bool,
+    offset: f64,
+    criterion: InformationCriterion,
+    visited: Vec<CandidateModel>,
+}
+
+impl Search<'_> {
+    fn spec(&self, p: usize, q: usize, sp: usize, sq: usize, constant: bool) -> Arima {
+        let spec = Arima::new(p, self.d, q).constant(constant);
+        if self.m > 1 {
+            spec.seasonal(sp, self.sd, sq, self.m)
+        } else {
+            spec
+        }
+    }
+
+    fn seen(&self, spec: &Arima) -> bool {
+        self.visited.iter().any(|c| {
+            c.spec.order() == spec.order()
+                && c.spec.seasonal_order() == spec.seasonal_order()
+                && c.spec.has_constant() == spec.has_constant()
+        })
+    }
+
+    /// Fits `spec` (CSS under approximation) and returns its criterion; infinite when the fit
+    /// fails or a root is within 1.01 of the unit circle.
+    fn evaluate(&mut self, spec: &Arima) -> f64 {
+        let ic = if self.approximation {
+            self.approx_ic(spec)
+        } else {
+            self.exact_ic(spec)
+        };
+        self.visited.push(CandidateModel {
+            spec: spec.clone(),
+            criterion: ic,
+        });
+        ic
+    }
+
+    fn criterion_of(&self, aic: f64, npar: f64, nstar: f64) -> f64 {
+        match self.criterion {
+            InformationCriterion::Aic => aic,
+            InformationCriterion::Aicc => {
+                if nstar - npar - 1.0 > 0.0 {
+                    aic + 2.0 * npar * (npar + 1.0) / (nstar - npar - 1.0)
+                } else {
+                    f64::INFINITY
+                }
+            }
+            InformationCriterion::Bic => aic + npar * (nstar.ln() - 2.0),
+        }
+    }
+
+    fn admissible(fit: &FittedArima, spec: &Arima) -> bool {
+        let s = spec.seasonal_order().3.max(1);
+        let phi = expand_ar(&fit.ar(), &fit.seasonal_ar(), s);
+        let theta = expand_ma(&fit.ma(), &fit.seasonal_ma(), s);
+        let neg: Vec<f64> = theta.iter().map(|v| -v).collect();
+        (phi.is_empty() || ar_roots_outside(&phi, 1.01))
+            && (neg.is_empty() || ar_roots_outside(&neg, 1.01))
+    }
+
+    fn exact_ic(&self, spec: &Arima) -> f64 {
+        match spec.fit_impl(self.y, false, true) {
+            Ok(fit) if Self::admissible(&fit, spec) => {
+                let npar = (spec.n_coefficients() + 1) as f64;
+                self.criterion_of(fit.aic, npar, fit.nobs_effective as f64)
+            }
+            _ => f64::INFINITY,
+        }
+    }
+
+    fn approx_ic(&self, spec: &Arima) -> f64 {
+        let css = spec.clone().method(FitMethod::Css);
+        match css.fit_impl(self.y, false, true) {
+            Ok(fit) if Self::admissible(&fit, spec) => {
+                let npar = (spec.n_coefficients() + 1) as f64;
+                let nstar = fit.nobs_effective as f64;
+                let aic = self.offset + nstar * fit.sigma2.ln() + 2.0 * npar;
+                self.criterion_of(aic, npar, nstar)
+            }
+            _ => f64::INFINITY,
+        }
+    }
+}
+
+/// [`AutoArima`] behind the [`Forecaster`] trait.
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct AutoArimaForecaster {
+    /// The search settings.
+    pub search: AutoArima,
+    /// The selected and fitted model, after [`Forecaster::fit`].
+    pub fitted: Option<FittedArima>,
+}
+
+impl AutoArimaForecaster {
+    /// A forecaster searching with `search`.
+    pub fn new(search: AutoArima) -> Self {
+        AutoArimaForecaster {
+            search,
+            fitted: None,
+        }
+    }
+}
+
+impl Forecaster for AutoArimaForecaster {
+    fn fit(&mut self, y: &[f64]) -> Result<()> {
+        self.fitted = Some(self.search.fit(y)?);
+        Ok(())
+    }
+
+    fn forecast(&self, horizon: usize, levels: &[f64]) -> Result<Forecast> {
+        self.fitted
+            .as_ref()
+            .ok_or(Error::NotFitted)?
+            .forecast(horizon, levels)
+    }
+}

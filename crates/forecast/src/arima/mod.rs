@@ -1,0 +1,825 @@
+//! ARIMA(p,d,q)(P,D,Q)s models fitted by exact Gaussian maximum likelihood.
+//!
+//! # Model
+//! With `B` the backshift operator and `s` the seasonal period,
+//!
+//! ```text
+//! φ(B) Φ(B^s) [(1 - B)^d (1 - B^s)^D y_t - μ] = θ(B) Θ(B^s) ε_t,   ε_t ~ N(0, σ²)
+//! φ(B) = 1 - φ₁B - … - φₚBᵖ          θ(B) = 1 + θ₁B + … + θ_qB^q
+//! Φ(B) = 1 - Φ₁B^s - … - Φ_P B^{sP}  Θ(B) = 1 + Θ₁B^s + … + Θ_Q B^{sQ}
+//! ```
+//!
+//! `μ` (the optional constant, named `const`) is the mean of the differenced series: a mean when
+//! `d + D = 0`, a drift when `d + D = 1`.
+//!
+//! # Estimation
+//! The likelihood is the exact Gaussian likelihood of the differenced series
+//! `w = (1 - B)^d (1 - B^s)^D y` under the stationary ARMA model, computed by the Kalman filter
+//! (Harvey's state-space form) from the exact stationary initial state. This is the diffuse likelihood of `y`
+//! (Durbin & Koopman 2012, §5.7), the quantity R's `stats::arima` and statsmodels' `SARIMAX`
+//! (with its approximate diffuse initialisation, which drops the first `d + sD` observations)
+//! report: on log(AirPassengers) both give 244.696. `σ²` is concentrated out
+//! (`σ̂² = Σ v_t²/F_t / n`), the remaining parameters are mapped to the stationary and invertible
+//! region with the Monahan/Jones transform of partial autocorrelations and optimised by BFGS, starting from the
+//! conditional-sum-of-squares estimate (R's default `method = "CSS-ML"`).
+//!
+//! Information criteria count `k` = coefficients + 1 (σ²) and use `n` = length of `w`:
+//! `AIC = -2ℓ + 2k`, `AICc = AIC + 2k(k+1)/(n-k-1)`, `BIC = -2ℓ + k ln n`.
+//! Standard errors are the outer product of gradients (OPG) estimate statsmodels reports by
+//! default.
+//!
+//! References: Box, Jenkins, Reinsel & Ljung (2015), *Time Series Analysis*, 5th ed.; Harvey
+//! (1989), *Forecasting, Structural Time Series Models and the Kalman Filter*; Durbin & Koopman
+//! (2012), *Time Series Analysis by State Space Methods*, 2nd ed.; Jones (1980),
+//! "Maximum likelihood fitting of ARMA models to time series with missing observations",
+//! Technometrics 22(3).
+
+mod auto;
+mod css;
+pub(crate) mod kalman;
+pub(crate) mod params;
+pub(crate) mod unitroot;
+
+pub use auto::{AutoArima, AutoArimaForecaster, CandidateModel};
+pub use unitroot::{kpss_statistic, ndiffs, nsdiffs, seasonal_strength};
+
+use crate::error::{Error, Result, check_series};
+use crate::forecaster::{Forecast, Forecaster, check_horizon, check_levels};
+use crate::optim::{BfgsOptions, bfgs};
+
+use kalman::{StateSpace, filter};
+
+/// How the parameters are estimated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum FitMethod {
+    /// Conditional sum of squares for starting values, then exact maximum likelihood (default,
+    /// as R's `arima`).
+    #[default]
+    CssMl,
+    /// Exact maximum likelihood from zero starting values.
+    Ml,
+    /// Conditional sum of squares only (fast; the log-likelihood reported is the CSS one).
+    Css,
+}
+
+/// An ARIMA(p,d,q)(P,D,Q)s specification: the unfitted model and its settings.
+///
+/// Defaults: no seasonal part, no constant, [`FitMethod::CssMl`], 200 BFGS iterations.
+///
+/// # Examples
+/// ```
+/// use custalyze_forecast::arima::Arima;
+/// // A seasonal AR(1) with a trend, fitted to a toy series.
+/// let y: Vec<f64> = (0..60).map(|t| t as f64 + (t % 4) as f64 * 3.0 + ((t * 7) % 5) as f64).collect();
+/// let fit = Arima::new(1, 1, 0).seasonal(0, 1, 0, 4).fit(&y)?;
+/// let fc = fit.forecast(4, &[95.0])?;
+/// assert_eq!(fc.mean.len(), 4);
+/// # Ok::<(), custalyze_forecast::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Arima {
+    p: usize,
+    d: usize,
+    q: usize,
+    sp: usize,
+    sd: usize,
+    sq: usize,
+    period: usize,
+    constant: bool,
+    method: FitMethod,
+    max_iter: usize,
+}
+
+impl Arima {
+    /// A non-seasonal ARIMA(p,d,q) without constant.
+    pub fn new(p: usize, d: usize, q: usize) -> Self {
+        Arima {
+            p,
+            d,
+            q,
+            sp: 0,
+            sd: 0,
+            sq: 0,
+            period: 1,
+            constant: false,
+            method: FitMethod::CssMl,
+            max_iter: 200,
+        }
+    }
+
+    /// Adds the seasonal part (P,D,Q) with period `s` (e.g. 12 for monthly data).
+    #[must_use]
+    pub fn seasonal(mut self, p: usize, d: usize, q: usize, s: usize) -> Self {
+        self.sp = p;
+        self.sd = d;
+        self.sq = q;
+        self.period = s;
+        self
+    }
+
+    /// Includes a constant `μ` (mean of the differenced series: mean or drift).
+    #[must_use]
+    pub fn constant(mut self, constant: bool) -> Self {
+        self.constant = constant;
+        self
+    }
+
+    /// The estimation method.
+    #[must_use]
+    pub fn method(mut self, method: FitMethod) -> Self {
+        self.method = method;
+        self
+    }
+
+    /// Maximum number of BFGS iterations.
+    #[must_use]
+    pub fn max_iter(mut self, max_iter: usize) -> Self {
+        self.max_iter = max_iter;
+        self
+    }
+
+    /// The non-seasonal order `(p, d, q)`.
+    pub fn order(&self) -> (usize, usize, usize) {
+        (self.p, self.d, self.q)
+    }
+
+    /// The seasonal order `(P, D, Q, s)`; `(0, 0, 0, s)` when there is no seasonal part.
+    pub fn seasonal_order(&self) -> (usize, usize, usize, usize) {
+        let s = if self.has_seasonal() { self.period } else { 0 };
+        (self.sp, self.sd, self.sq, s)
+    }
+
+    /// Whether a constant is included.
+    pub fn has_constant(&self) -> bool {
+        self.constant
+    }
+
+    fn has_seasonal(&self) -> bool {
+        self.sp + self.sd + self.sq > 0
+    }
+
+    /// Number of estimated coefficients (without σ²).
+    pub fn n_coefficients(&self) -> usize {
+        usize::from(self.constant) + self.p + self.q + self.sp + self.sq
+    }
+
+    /// The model in R's notation, e.g. `ARIMA(0,1,1)(0,1,1)[12]`.
+    pub fn name(&self) -> String {
+        let mut s = format!("ARIMA({},{},{})", self.p, self.d, self.q);
+        if self.has_seasonal() {
+            s.push_str(&format!(
+                "({},{},{})[{}]",
+                self.sp, self.sd, self.sq, self.period
+            ));
+        }
+        if self.constant {
+            s.push_str(if self.d + self.sd == 0 {
+                " with non-zero mean"
+            } else {
+                " with drift"
+            });
+        }
+        s
+    }
+
+    /// Validates the settings.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a seasonal part without a period >= 2, differencing orders
+    /// above 3 (d) or 2 (D), or `max_iter` of 0.
+    pub fn check(&self) -> Result<()> {
+        if self.has_seasonal() && self.period < 2 {
+            return Err(Error::InvalidParameter {
+                name: "seasonal period",
+                reason: format!(
+                    "a seasonal part needs a period of at least 2, got {}",
+                    self.period
+                ),
+            });
+        }
+        if self.d > 3 || self.sd > 2 {
+            return Err(Error::InvalidParameter {
+                name: "differencing order",
+                reason: format!(
+                    "d = {} and D = {} (at most 3 and 2; 1 is usual)",
+                    self.d, self.sd
+                ),
+            });
+        }
+        if self.max_iter == 0 {
+            return Err(Error::InvalidParameter {
+                name: "max_iter",
+                reason: "must be at least 1".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn s(&self) -> usize {
+        if self.has_seasonal() { self.period } else { 1 }
+    }
+
+    /// Observations lost to differencing: `d + sD`.
+    fn n_lost(&self) -> usize {
+        self.d + self.s() * self.sd
+    }
+
+    /// Fits the model to `y` (oldest first).
+    ///
+    /// # Errors
+    /// [`Error::EmptySeries`], [`Error::NonFiniteValue`], [`Error::SeriesTooShort`] when fewer
+    /// than `coefficients + 2` observations remain after differencing,
+    /// [`Error::InvalidParameter`] from [`Arima::check`], [`Error::FitFailed`] when the
+    /// likelihood cannot be evaluated.
+    pub fn fit(&self, y: &[f64]) -> Result<FittedArima> {
+        self.fit_impl(y, true, false)
+    }
+
+    /// The exact log-likelihood of `y` at given coefficients and σ² (not concentrated), in
+    /// statsmodels' parameter order: `const` (if any), `ar.L*`, `ma.L*`, `ar.S.L*`, `ma.S.L*`.
+    ///
+    /// # Errors
+    /// Bad data as for [`Arima::fit`]; [`Error::InvalidParameter`] when the number of
+    /// coefficients is wrong, `sigma2 <= 0`, or the coefficients are not stationary.
+    pub fn log_likelihood(&self, y: &[f64], coefficients: &[f64], sigma2: f64) -> Result<f64> {
+        self.check()?;
+        check_series(y)?;
+        if coefficients.len() != self.n_coefficients() {
+            return Err(Error::InvalidParameter {
+                name: "coefficients",
+                reason: format!(
+                    "{} given, the model has {}",
+                    coefficients.len(),
+                    self.n_coefficients()
+                ),
+            });
+        }
+        if sigma2.is_nan() || sigma2 <= 0.0 {
+            return Err(Error::InvalidParameter {
+                name: "sigma2",
+                reason: format!("{sigma2} is not positive"),
+            });
+        }
+        let w = self.differenced(y)?;
+        let c = Coefs::from_vec(self, coefficients);
+        let ss = c.state_space(self);
+        let out = filter(&ss, &w, c.mu, false).ok_or_else(|| Error::InvalidParameter {
+            name: "coefficients",
+            reason: "the AR part is not stationary".into(),
+        })?;
+        let n = out.n as f64;
+        Ok(-0.5 * (n * (2.0 * std::f64::consts::PI * sigma2).ln() + out.sumlog + out.ssq / sigma2))
+    }
+
+    fn differenced(&self, y: &[f64]) -> Result<Vec<f64>> {
+        let needed = self.n_lost() + self.n_coefficients() + 2;
+        if y.len() < needed {
+            return Err(Error::SeriesTooShort {
+                what: self.name(),
+                needed,
+                got: y.len(),
+            });
+        }
+        Ok(params::difference(y, self.d, self.sd, self.s()))
+    }
+
+    /// Fits; `with_se` also computes the OPG standard errors (skipped in the auto-ARIMA search);
+    /// `search` uses R's `optim` tolerances (relative 1.5e-8, 100 iterations) for the candidates
+    /// of auto-ARIMA, whose winner is refitted with the tight default tolerances.
+    pub(crate) fn fit_impl(&self, y: &[f64], with_se: bool, search: bool) -> Result<FittedArima> {
+        self.check()?;
+        check_series(y)?;
+        let w = self.differenced(y)?;
+        let n = w.len() as f64;
+        let mean = w.iter().sum::<f64>() / n;
+        let sd = (w.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n)
+            .sqrt()
+            .max(1e-8 * mean.abs().max(1.0));
+        let layout = Layout::new(self, mean, sd);
+        let x0 = vec![0.0; layout.len];
+        let opts = BfgsOptions {
+            max_iter: self.max_iter,
+            ..BfgsOptions::default()
+        };
+        let loose = BfgsOptions {
+            max_iter: self.max_iter.min(100),
+            gtol: 1e-5,
+            ftol: 1.5e-8,
+            forward: true,
+        };
+        let opts = if search { loose } else { opts };
+        let css_obj = |x: &[f64]| {
+            let c = layout.decode(self, x);
+            let phi = params::expand_ar(&c.ar, &c.sar, self.s());
+            let theta = params::expand_ma(&c.ma, &c.sma, self.s());
+            match css::css(&w, c.mu, &phi, &theta) {
+                Some((ssq, nu)) if ssq > 0.0 => 0.5 * (ssq / nu as f64).ln(),
+                _ => f64::INFINITY,
+            }
+        };
+        let ml_obj = |x: &[f64]| {
+            let c = layout.decode(self, x);
+            let ss = c.state_space(self);
+            match filter(&ss, &w, c.mu, false) {
+                Some(out) if out.ssq > 0.0 => -out.concentrated_loglik() / n,
+                _ => f64::INFINITY,
+            }
+        };
+        let (xhat, converged) = match self.method {
+            FitMethod::Css => {
+                let m = bfgs(css_obj, &x0, opts);
+                (m.x, m.converged)
+            }
+            FitMethod::Ml => {
+                let m = bfgs(ml_obj, &x0, opts);
+                (m.x, m.converged)
+            }
+            FitMethod::CssMl => {
+                let start = bfgs(css_obj, &x0, loose);
+                // Start ML from the CSS estimate, but not from the edge of the admissible region
+                // where the likelihood surface is flat.
+                let xs: Vec<f64> = if start.f.is_finite() {
+                    start.x.iter().map(|v| v.clamp(-5.0, 5.0)).collect()
+                } else {
+                    x0.clone()
+                };
+                let xs = if ml_obj(&xs).is_finite() {
+                    xs
+                } else {
+                    x0.clone()
+                };
+                let m = bfgs(ml_obj, &xs, opts);
+                (m.x, m.converged)
+            }
+        };
+        let coefs = layout.decode(self, &xhat);
+        let ss = coefs.state_space(self);
+        let out = filter(&ss, &w, coefs.mu, true)
+            .filter(|o| o.ssq > 0.0 && o.ssq.is_finite())
+            .ok_or_else(|| {
+                Error::FitFailed(format!(
+                    "the likelihood of {} cannot be evaluated on this series (constant after differencing?)",
+                    self.name()
+                ))
+            })?;
+        let (sigma2, loglik) = match self.method {
+            FitMethod::Css => {
+                let phi = params::expand_ar(&coefs.ar, &coefs.sar, self.s());
+                let theta = params::expand_ma(&coefs.ma, &coefs.sma, self.s());
+                let (ssq, nu) = css::css(&w, coefs.mu, &phi, &theta)
+                    .ok_or_else(|| Error::FitFailed("CSS residuals are not finite".into()))?;
+                let s2 = ssq / nu as f64;
+                // R: loglik = -0.5 * (n log(2π σ²) + n) with n the differenced length.
+                (
+                    s2,
+                    -0.5 * n * ((2.0 * std::f64::consts::PI * s2).ln() + 1.0),
+                )
+            }
+            _ => (out.ssq / n, out.concentrated_loglik()),
+        };
+        let k = (self.n_coefficients() + 1) as f64;
+        let aic = -2.0 * loglik + 2.0 * k;
+        let aicc = if n - k - 1.0 > 0.0 {
+            aic + 2.0 * k * (k + 1.0) / (n - k - 1.0)
+        } else {
+            f64::INFINITY
+        };
+        let bic = -2.0 * loglik + k * n.ln();
+        let coef_vec = coefs.to_vec(self);
+        let std_errors = if with_se {
+            opg_std_errors(self, &w, &coef_vec, sigma2, &out)
+        } else {
+            Vec::new()
+        };
+        let m = self.n_lost();
+        let tail = y[y.len() - m..].to_vec();
+        Ok(FittedArima {
+            spec: self.clone(),
+            coefficients: coef_vec,
+            std_errors,
+            sigma2,
+            log_likelihood: loglik,
+            aic,
+            aicc,
+            bic,
+            nobs: y.len(),
+            nobs_effective: w.len(),
+            residuals: out.innovations,
+            state: out.state,
+            covariance: out.covariance,
+            tail,
+            converged,
+        })
+    }
+}
+
+/// Coefficients split by polynomial.
+#[derive(Clone, Debug)]
+struct Coefs {
+    mu: f64,
+    ar: Vec<f64>,
+    ma: Vec<f64>,
+    sar: Vec<f64>,
+    sma: Vec<f64>,
+}
+
+impl Coefs {
+    fn from_vec(spec: &Arima, v: &[f64]) -> Self {
+        let mut i = 0;
+        let mut take = |k: usize| {
+            let s = v[i..i + k].to_vec();
+            i += k;
+            s
+        };
+        let mu = if spec.constant { take(1)[0] } else { 0.0 };
+        Coefs {
+            mu,
+            ar: take(spec.p),
+            ma: take(spec.q),
+            sar: take(spec.sp),
+            sma: take(spec.sq),
+        }
+    }
+
+    fn to_vec(&self, spec: &Arima) -> Vec<f64> {
+        let mut v = Vec::with_capacity(spec.n_coefficients());
+        if spec.constant {
+            v.push(self.mu);
+        }
+        v.extend_from_slice(&self.ar);
+        v.extend_from_slice(&self.ma);
+        v.extend_from_slice(&self.sar);
+        v.extend_from_slice(&self.sma);
+        v
+    }
+
+    fn state_space(&self, spec: &Arima) -> StateSpace {
+        StateSpace::new(
+            &params::expand_ar(&self.ar, &self.sar, spec.s()),
+            &params::expand_ma(&self.ma, &self.sma, spec.s()),
+        )
+    }
+}
+
+/// Unconstrained parameter layout: `[μ scaled?, ar, ma, sar, sma]`.
+struct Layout {
+    len: usize,
+    mean: f64,
+    sd: f64,
+}
+
+impl Layout {
+    fn new(spec: &Arima, mean: f64, sd: f64) -> Self {
+        Layout {
+            len: spec.n_coefficients(),
+            mean,
+            sd,
+        }
+    }
+
+    fn decode(&self, spec: &Arima, x: &[f64]) -> Coefs {
+        let mut i = 0;
+        let mut take = |k: usize| {
+            let s = &x[i..i + k];
+            i += k;
+            s
+        };
+        let mu = if spec.constant {
+            self.mean + self.sd * take(1)[0]
+        } else {
+            0.0
+        };
+        Coefs {
+            mu,
+            ar: params::constrain_ar(take(spec.p)),
+            ma: params::constrain_ma(take(spec.q)),
+            sar: params::constrain_ar(take(spec.sp)),
+            sma: params::constrain_ma(take(spec.sq)),
+        }
+    }
+}
+
+/// OPG standard errors of the coefficients and σ² (statsmodels' default `cov_type="opg"`).
+fn opg_std_errors(
+    spec: &Arima,
+    w: &[f64],
+    coef: &[f64],
+    sigma2: f64,
+    base: &kalman::FilterOutput,
+) -> Vec<f64> {
+    let k = coef.len() + 1;
+    let n = w.len();
+    let ll_obs = |out: &kalman::FilterOutput| -> Vec<f64> {
+        out.innovations
+            .iter()
+            .zip(&out.variances)
+            .map(|(v, f)| {
+                -0.5 * ((2.0 * std::f64::consts::PI * sigma2 * f).ln() + v * v / (sigma2 * f))
+            })
+            .collect()
+    };
+    let nan = vec![f64::NAN; k];
+    // scores[t][j]
+    let mut scores = vec![0.0; n * k];
+    for j in 0..coef.len() {
+        let h = 1e-6 * coef[j].abs().max(1.0);
+        let mut plus = coef.to_vec();
+        plus[j] += h;
+        let mut minus = coef.to_vec();
+        minus[j] -= h;
+        let eval = |c: &[f64]| {
+            let cf = Coefs::from_vec(spec, c);
+            filter(&cf.state_space(spec), w, cf.mu, true).map(|o| ll_obs(&o))
+        };
+        let (Some(lp), Some(lm)) = (eval(&plus), eval(&minus)) else {
+            return nan;
+        };
+        for t in 0..n {
+            scores[t * k + j] = (lp[t] - lm[t]) / (2.0 * h);
+        }
+    }
+    for t in 0..n {
+        let (v, f) = (base.innovations[t], base.variances[t]);
+        scores[t * k + k - 1] = -0.5 / sigma2 + 0.5 * v * v / (f * sigma2 * sigma2);
+    }
+    let mut opg = vec![0.0; k * k];
+    for t in 0..n {
+        let s = &scores[t * k..(t + 1) * k];
+        for a in 0..k {
+            for b in 0..k {
+                opg[a * k + b] += s[a] * s[b];
+            }
+        }
+    }
+    match invert(&opg, k) {
+        Some(inv) => (0..k)
+            .map(|i| {
+                let v = inv[i * k + i];
+                if v > 0.0 { v.sqrt() } else { f64::NAN }
+            })
+            .collect(),
+        None => nan,
+    }
+}
+
+/// Inverse of a small square matrix by Gauss-Jordan elimination with partial pivoting.
+pub(crate) fn invert(m: &[f64], k: usize) -> Option<Vec<f64>> {
+    let mut a = m.to_vec();
+    let mut inv = vec![0.0; k * k];
+    for i in 0..k {
+        inv[i * k + i] = 1.0;
+    }
+    for c in 0..k {
+        let piv = (c..k).max_by(|&x, &y| a[x * k + c].abs().total_cmp(&a[y * k + c].abs()))?;
+        if a[piv * k + c].abs() < 1e-300 {
+            return None;
+        }
+        if piv != c {
+            for j in 0..k {
+                a.swap(piv * k + j, c * k + j);
+                inv.swap(piv * k + j, c * k + j);
+            }
+        }
+        let d = a[c * k + c];
+        for j in 0..k {
+            a[c * k + j] /= d;
+            inv[c * k + j] /= d;
+        }
+        for r in 0..k {
+            if r != c {
+                let f = a[r * k + c];
+                if f != 0.0 {
+                    for j in 0..k {
+                        a[r * k + j] -= f * a[c * k + j];
+                        inv[r * k + j] -= f * inv[c * k + j];
+                    }
+                }
+            }
+        }
+    }
+    Some(inv)
+}
+
+/// A fitted ARIMA model: estimates, fit statistics and the state needed to forecast.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FittedArima {
+    spec: Arima,
+    coefficients: Vec<f64>,
+    std_errors: Vec<f64>,
+    /// Innovation variance σ² (maximum likelihood estimate, divisor `n` of the differenced
+    /// series).
+    pub sigma2: f64,
+    /// Exact log-likelihood at the estimates (the CSS one for [`FitMethod::Css`]).
+    pub log_likelihood: f64,
+    /// Akaike information criterion.
+    pub aic: f64,
+    /// AIC corrected for small samples (the criterion auto-ARIMA minimises).
+    pub aicc: f64,
+    /// Bayesian information criterion.
+    pub bic: f64,
+    /// Length of the input series.
+    pub nobs: usize,
+    /// Observations in the likelihood: `nobs - d - sD`.
+    pub nobs_effective: usize,
+    residuals: Vec<f64>,
+    state: Vec<f64>,
+    covariance: Vec<f64>,
+    tail: Vec<f64>,
+    converged: bool,
+}
+
+impl FittedArima {
+    /// The specification that was fitted.
+    pub fn spec(&self) -> &Arima {
+        &self.spec
+    }
+
+    fn coefs(&self) -> Coefs {
+        Coefs::from_vec(&self.spec, &self.coefficients)
+    }
+
+    /// Non-seasonal AR coefficients `φ₁..φₚ`.
+    pub fn ar(&self) -> Vec<f64> {
+        self.coefs().ar
+    }
+
+    /// Non-seasonal MA coefficients `θ₁..θ_q`.
+    pub fn ma(&self) -> Vec<f64> {
+        self.coefs().ma
+    }
+
+    /// Seasonal AR coefficients `Φ₁..Φ_P`.
+    pub fn seasonal_ar(&self) -> Vec<f64> {
+        self.coefs().sar
+    }
+
+    /// Seasonal MA coefficients `Θ₁..Θ_Q`.
+    pub fn seasonal_ma(&self) -> Vec<f64> {
+        self.coefs().sma
+    }
+
+    /// The constant `μ` (mean of the differenced series), if the model has one.
+    pub fn constant(&self) -> Option<f64> {
+        self.spec.constant.then(|| self.coefs().mu)
+    }
+
+    /// Parameter names as statsmodels writes them: `const`, `ar.L1`, `ma.L1`, `ar.S.L12`,
+    /// `ma.S.L12`, …, `sigma2`.
+    pub fn param_names(&self) -> Vec<String> {
+        let s = self.spec.s();
+        let mut names = Vec::new();
+        if self.spec.constant {
+            names.push("const".to_string());
+        }
+        names.extend((1..=self.spec.p).map(|i| format!("ar.L{i}")));
+        names.extend((1..=self.spec.q).map(|i| format!("ma.L{i}")));
+        names.extend((1..=self.spec.sp).map(|i| format!("ar.S.L{}", i * s)));
+        names.extend((1..=self.spec.sq).map(|i| format!("ma.S.L{}", i * s)));
+        names.push("sigma2".to_string());
+        names
+    }
+
+    /// `(name, value)` of every parameter, σ² last.
+    pub fn params(&self) -> Vec<(String, f64)> {
+        let mut v = self.coefficients.clone();
+        v.push(self.sigma2);
+        self.param_names().into_iter().zip(v).collect()
+    }
+
+    /// `(name, standard error)` of every parameter (OPG estimate; NaN where it cannot be
+    /// computed, e.g. at the boundary of the stationary region).
+    pub fn std_errors(&self) -> Vec<(String, f64)> {
+        let se = if self.std_errors.is_empty() {
+            vec![f64::NAN; self.coefficients.len() + 1]
+        } else {
+            self.std_errors.clone()
+        };
+        self.param_names().into_iter().zip(se).collect()
+    }
+
+    /// One-step-ahead innovations `v_t` of the differenced series (length `nobs_effective`).
+    pub fn residuals(&self) -> &[f64] {
+        &self.residuals
+    }
+
+    /// Whether the optimiser met its convergence test (rather than the iteration cap).
+    pub fn converged(&self) -> bool {
+        self.converged
+    }
+
+    /// Forecasts `horizon` steps ahead with Gaussian prediction intervals at `levels` (percent).
+    ///
+    /// The filtered state of the ARMA part is augmented with the last `d + sD` observations and
+    /// propagated through the integrated model, so the standard errors include the uncertainty
+    /// of the state at the end of the sample (as statsmodels' `get_forecast`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a zero horizon or a level outside (0, 100).
+    pub fn forecast(&self, horizon: usize, levels: &[f64]) -> Result<Forecast> {
+        check_horizon(horizon)?;
+        check_levels(levels)?;
+        let coefs = self.coefs();
+        let ss = coefs.state_space(&self.spec);
+        let r = ss.r;
+        let dpoly = params::differencing_poly(self.spec.d, self.spec.sd, self.spec.s());
+        let m = dpoly.len() - 1;
+        let nn = r + m;
+        // Transition G, constant g, noise loading h of the augmented state [α; y_t..y_{t-m+1}].
+        let mut g = vec![0.0; nn * nn];
+        for i in 0..r {
+            g[i * nn] = ss.phi[i];
+            if i + 1 < r {
+                g[i * nn + i + 1] = 1.0;
+            }
+        }
+        let mut hvec = vec![0.0; nn];
+        hvec[..r].copy_from_slice(&ss.rvec);
+        if m > 0 {
+            // y_{t+1} = μ + (Tα)_0 - Σ c_k y_{t+1-k}
+            g[r * nn] = ss.phi[0];
+            if r > 1 {
+                g[r * nn + 1] = 1.0;
+            }
+            for k in 1..=m {
+                g[r * nn + r + k - 1] = -dpoly[k];
+            }
+            for i in 1..m {
+                g[(r + i) * nn + r + i - 1] = 1.0;
+            }
+            hvec[r] = ss.rvec[0];
+        }
+        let mut x = vec![0.0; nn];
+        x[..r].copy_from_slice(&self.state);
+        // tail holds y oldest first; the augmented state wants y_t first.
+        for (i, v) in self.tail.iter().rev().enumerate() {
+            x[r + i] = *v;
+        }
+        let mut p = vec![0.0; nn * nn];
+        for i in 0..r {
+            for j in 0..r {
+                p[i * nn + j] = self.covariance[i * r + j];
+            }
+        }
+        let obs = if m > 0 { r } else { 0 };
+        let mut mean = Vec::with_capacity(horizon);
+        let mut se = Vec::with_capacity(horizon);
+        let mut gp = vec![0.0; nn * nn];
+        let mut pn = vec![0.0; nn * nn];
+        let mut xn = vec![0.0; nn];
+        for _ in 0..horizon {
+            for i in 0..nn {
+                xn[i] = (0..nn).map(|j| g[i * nn + j] * x[j]).sum();
+            }
+            if m > 0 {
+                xn[r] += coefs.mu;
+            }
+            std::mem::swap(&mut x, &mut xn);
+            kalman::matmul(&g, &p, &mut gp, nn);
+            kalman::matmul_bt(&gp, &g, &mut pn, nn);
+            for i in 0..nn {
+                for j in 0..nn {
+                    pn[i * nn + j] += hvec[i] * hvec[j];
+                }
+            }
+            std::mem::swap(&mut p, &mut pn);
+            let point = if m > 0 { x[obs] } else { coefs.mu + x[0] };
+            mean.push(point);
+            se.push((self.sigma2 * p[obs * nn + obs]).max(0.0).sqrt());
+        }
+        Forecast::gaussian(mean, &se, levels)
+    }
+}
+
+/// [`Arima`] behind the [`Forecaster`] trait.
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ArimaForecaster {
+    /// The model to fit.
+    pub spec: Arima,
+    /// The fit, after [`Forecaster::fit`].
+    pub fitted: Option<FittedArima>,
+}
+
+impl ArimaForecaster {
+    /// A forecaster for `spec`.
+    pub fn new(spec: Arima) -> Self {
+        ArimaForecaster { spec, fitted: None }
+    }
+}
+
+impl Forecaster for ArimaForecaster {
+    fn fit(&mut self, y: &[f64]) -> Result<()> {
+        self.fitted = Some(self.spec.fit(y)?);
+        Ok(())
+    }
+
+    fn forecast(&self, horizon: usize, levels: &[f64]) -> Result<Forecast> {
+        self.fitted
+            .as_ref()
+            .ok_or(Error::NotFitted)?
+            .forecast(horizon, levels)
+    }
+}

@@ -1,0 +1,187 @@
+//! A small BFGS minimiser with central-difference gradients.
+//!
+//! The ARIMA likelihood has few parameters (rarely more than 10) and is cheap to evaluate, so a
+//! dense BFGS with numeric gradients (as R's `optim(method = "BFGS")` used by `stats::arima`) is
+//! both simpler and faster than a general framework: no allocation per iteration beyond a few
+//! vectors, and a line search that treats a non-finite objective as "step too long".
+
+/// Settings of [`bfgs`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BfgsOptions {
+    /// Maximum number of iterations.
+    pub max_iter: usize,
+    /// Stop when the largest absolute gradient component falls below this.
+    pub gtol: f64,
+    /// Stop when an iteration improves the objective by less than `ftol * (|f| + ftol)`.
+    pub ftol: f64,
+    /// Forward instead of central differences for the gradient (half the evaluations).
+    pub forward: bool,
+}
+
+impl Default for BfgsOptions {
+    fn default() -> Self {
+        BfgsOptions {
+            max_iter: 200,
+            gtol: 1e-7,
+            ftol: 1e-12,
+            forward: false,
+        }
+    }
+}
+
+/// Result of [`bfgs`].
+#[derive(Clone, Debug)]
+pub(crate) struct Minimum {
+    /// Argmin.
+    pub x: Vec<f64>,
+    /// Objective at `x`.
+    pub f: f64,
+    /// Whether a stopping rule (not the iteration cap) ended the run.
+    pub converged: bool,
+}
+
+/// Central-difference gradient of `f` at `x` into `g`; forward differences from `fx` when given.
+pub(crate) fn gradient<F: FnMut(&[f64]) -> f64>(
+    f: &mut F,
+    x: &[f64],
+    fx: Option<f64>,
+    g: &mut [f64],
+) {
+    let mut xp = x.to_vec();
+    if let Some(f0) = fx {
+        for i in 0..x.len() {
+            let h = 1e-6 * x[i].abs().max(1.0);
+            xp[i] = x[i] + h;
+            g[i] = (f(&xp) - f0) / h;
+            xp[i] = x[i];
+        }
+        return;
+    }
+    for i in 0..x.len() {
+        let h = 1e-5 * x[i].abs().max(1.0);
+        xp[i] = x[i] + h;
+        let fp = f(&xp);
+        xp[i] = x[i] - h;
+        let fm = f(&xp);
+        xp[i] = x[i];
+        g[i] = (fp - fm) / (2.0 * h);
+    }
+}
+
+/// Minimises `f` from `x0` by BFGS with a backtracking (Armijo) line search.
+pub(crate) fn bfgs<F: FnMut(&[f64]) -> f64>(mut f: F, x0: &[f64], opts: BfgsOptions) -> Minimum {
+    let n = x0.len();
+    let mut x = x0.to_vec();
+    let mut fx = f(&x);
+    if n == 0 || !fx.is_finite() {
+        return Minimum {
+            x,
+            f: fx,
+            converged: n == 0,
+        };
+    }
+    let mut g = vec![0.0; n];
+    gradient(&mut f, &x, opts.forward.then_some(fx), &mut g);
+    // Inverse Hessian approximation, row-major.
+    let mut h = identity(n);
+    let mut dir = vec![0.0; n];
+    let mut xn = vec![0.0; n];
+    let mut gn = vec![0.0; n];
+    let mut converged = false;
+    for _ in 0..opts.max_iter {
+        if g.iter().all(|v| v.abs() < opts.gtol) {
+            converged = true;
+            break;
+        }
+        for i in 0..n {
+            dir[i] = -(0..n).map(|j| h[i * n + j] * g[j]).sum::<f64>();
+        }
+        let mut slope: f64 = dir.iter().zip(&g).map(|(d, gi)| d * gi).sum();
+        if slope >= 0.0 || !slope.is_finite() {
+            // Not a descent direction: restart from steepest descent.
+            h = identity(n);
+            dir.iter_mut().zip(&g).for_each(|(d, gi)| *d = -gi);
+            slope = -g.iter().map(|v| v * v).sum::<f64>();
+        }
+        // Keep the first trial step modest in the unconstrained space.
+        let norm = dir.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let mut step = if norm > 1.0 { 1.0 / norm } else { 1.0 };
+        let mut accepted = false;
+        let mut fnew = f64::INFINITY;
+        for _ in 0..40 {
+            for i in 0..n {
+                xn[i] = x[i] + step * dir[i];
+            }
+            fnew = f(&xn);
+            if fnew.is_finite() && fnew <= fx + 1e-4 * step * slope {
+                accepted = true;
+                break;
+            }
+            step *= 0.5;
+        }
+        if !accepted {
+            // No progress possible along this direction: at the optimum up to numerical noise.
+            converged = g.iter().all(|v| v.abs() < opts.gtol.sqrt());
+            break;
+        }
+        gradient(&mut f, &xn, opts.forward.then_some(fnew), &mut gn);
+        let improvement = fx - fnew;
+        // BFGS update of the inverse Hessian.
+        let s: Vec<f64> = (0..n).map(|i| xn[i] - x[i]).collect();
+        let yv: Vec<f64> = (0..n).map(|i| gn[i] - g[i]).collect();
+        let sy: f64 = s.iter().zip(&yv).map(|(a, b)| a * b).sum();
+        if sy > 1e-12 {
+            let hy: Vec<f64> = (0..n)
+                .map(|i| (0..n).map(|j| h[i * n + j] * yv[j]).sum())
+                .collect();
+            let yhy: f64 = yv.iter().zip(&hy).map(|(a, b)| a * b).sum();
+            let c = (sy + yhy) / (sy * sy);
+            for i in 0..n {
+                for j in 0..n {
+                    h[i * n + j] += c * s[i] * s[j] - (hy[i] * s[j] + s[i] * hy[j]) / sy;
+                }
+            }
+        }
+        x.copy_from_slice(&xn);
+        g.copy_from_slice(&gn);
+        fx = fnew;
+        if improvement < opts.ftol * (fx.abs() + opts.ftol) {
+            converged = true;
+            break;
+        }
+    }
+    Minimum {
+        x,
+        f: fx,
+        converged,
+    }
+}
+
+fn identity(n: usize) -> Vec<f64> {
+    let mut h = vec![0.0; n * n];
+    for i in 0..n {
+        h[i * n + i] = 1.0;
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rosenbrock() {
+        let m = bfgs(
+            |x| (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0] * x[0]).powi(2),
+            &[-1.2, 1.0],
+            BfgsOptions {
+                max_iter: 500,
+                ..BfgsOptions::default()
+            },
+        );
+        assert!(
+            (m.x[0] - 1.0).abs() < 1e-4 && (m.x[1] - 1.0).abs() < 1e-4,
+            "{m:?}"
+        );
+    }
+}

@@ -1,0 +1,136 @@
+//! Reference tests against statsmodels (shared/oracle/oracle_arima.py) and R's auto.arima.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use custalyze_forecast::arima::{Arima, AutoArima};
+use serde_json::Value;
+
+const FIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+fn column(file: &str, col: usize) -> Vec<f64> {
+    let text = std::fs::read_to_string(format!("{FIX}/{file}")).unwrap();
+    text.lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(col).unwrap().parse().unwrap())
+        .collect()
+}
+
+fn json(file: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(format!("{FIX}/{file}")).unwrap()).unwrap()
+}
+
+fn airline_log() -> Vec<f64> {
+    column("airline_passengers.csv", 1)
+        .into_iter()
+        .map(f64::ln)
+        .collect()
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+/// Airline model on log(airline): parameters within 1e-3, loglik within 0.01, 12-step forecast
+/// (mean and 95% bounds) within 1e-3 of statsmodels SARIMAX.
+#[test]
+fn airline_matches_statsmodels() {
+    let r = json("sarimax_airline.json");
+    let d = &r["default"];
+    let fit = Arima::new(0, 1, 1)
+        .seasonal(0, 1, 1, 12)
+        .fit(&airline_log())
+        .unwrap();
+    for (name, value) in fit.params() {
+        let want = d["params"][&name].as_f64().unwrap();
+        assert!(
+            (value - want).abs() < 1e-3,
+            "{name}: {value} vs statsmodels {want}"
+        );
+    }
+    assert!((fit.log_likelihood - d["loglik"].as_f64().unwrap()).abs() < 0.01);
+    assert!((fit.aic - d["aic"].as_f64().unwrap()).abs() < 0.02);
+    assert!((fit.bic - d["bic"].as_f64().unwrap()).abs() < 0.02);
+    assert_eq!(fit.nobs_effective, 131);
+    let fc = fit.forecast(12, &[95.0]).unwrap();
+    let (lo, up) = fc.interval(95.0).unwrap();
+    for (got, want) in [
+        (&fc.mean, floats(&d["forecast"]["mean"])),
+        (&lo.to_vec(), floats(&d["forecast"]["lower95"])),
+        (&up.to_vec(), floats(&d["forecast"]["upper95"])),
+    ] {
+        for (g, w) in got.iter().zip(&want) {
+            assert!((g - w).abs() < 1e-3, "{g} vs {w}");
+        }
+    }
+    // OPG standard errors: same estimator as statsmodels' default, within 5% relative.
+    for (name, se) in fit.std_errors() {
+        let want = d["bse_opg"][&name].as_f64().unwrap();
+        assert!((se - want).abs() < 0.05 * want, "se {name}: {se} vs {want}");
+    }
+}
+
+/// The exact log-likelihood at fixed parameters equals statsmodels' to 1e-4.
+#[test]
+fn airline_loglik_at_fixed_params() {
+    let r = json("sarimax_airline.json");
+    let want = r["default"]["loglike_at_fixed_params"]["loglik"]
+        .as_f64()
+        .unwrap();
+    let ll = Arima::new(0, 1, 1)
+        .seasonal(0, 1, 1, 12)
+        .log_likelihood(&airline_log(), &[-0.4, -0.6], 0.0014)
+        .unwrap();
+    assert!((ll - want).abs() < 1e-4, "{ll} vs {want}");
+}
+
+/// ARIMA(2,1,1) on co2: parameters within 1e-3, loglik within 0.01, 12-step mean and 95% lower
+/// bound within 1e-3 of statsmodels.
+#[test]
+fn co2_arima211_matches_statsmodels() {
+    let r = json("arima211_co2.json");
+    let d = &r["result"];
+    let y = column("co2_monthly.csv", 2);
+    let fit = Arima::new(2, 1, 1).fit(&y).unwrap();
+    for (name, value) in fit.params() {
+        let want = d["params"][&name].as_f64().unwrap();
+        assert!(
+            (value - want).abs() < 1e-3,
+            "{name}: {value} vs statsmodels {want}"
+        );
+    }
+    assert!((fit.log_likelihood - d["loglik"].as_f64().unwrap()).abs() < 0.01);
+    let fc = fit.forecast(12, &[95.0]).unwrap();
+    let worst = fc
+        .mean
+        .iter()
+        .zip(floats(&d["forecast"]["mean"]))
+        .map(|(g, w)| (g - w).abs())
+        .fold(0.0, f64::max);
+    eprintln!("co2: largest forecast difference {worst:e}");
+    for (g, w) in fc.mean.iter().zip(floats(&d["forecast"]["mean"])) {
+        assert!((g - w).abs() < 1e-3, "{g} vs {w}");
+    }
+    let (lo, _) = fc.interval(95.0).unwrap();
+    for (g, w) in lo.iter().zip(floats(&d["forecast"]["lower95"])) {
+        assert!((g - w).abs() < 1e-3, "{g} vs {w}");
+    }
+    let ll = Arima::new(2, 1, 1)
+        .log_likelihood(&y, &[0.5, -0.2, -0.3], 1.0)
+        .unwrap();
+    let want = d["loglike_at_fixed_params"]["loglik"].as_f64().unwrap();
+    assert!((ll - want).abs() < 1e-4, "{ll} vs {want}");
+}
+
+/// R: auto.arima(AirPassengers) selects ARIMA(2,1,1)(0,1,0)[12] with AIC 1017.85.
+#[test]
+fn auto_arima_airpassengers_matches_r() {
+    let y = column("airline_passengers.csv", 1);
+    let fit = AutoArima::new(12).fit(&y).unwrap();
+    assert_eq!(fit.spec().order(), (2, 1, 1), "{}", fit.spec().name());
+    assert_eq!(fit.spec().seasonal_order(), (0, 1, 0, 12));
+    assert!(!fit.spec().has_constant());
+    assert!((fit.aic - 1017.85).abs() < 0.01, "AIC {}", fit.aic);
+}
