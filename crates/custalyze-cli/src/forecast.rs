@@ -16,6 +16,12 @@ pub enum ForecastCommand {
     Arima(Box<ArimaArgs>),
     /// Choose the ARIMA orders by R's auto.arima algorithm (Hyndman-Khandakar) and forecast.
     AutoArima(Box<AutoArimaArgs>),
+    /// One LSTM strategy forecaster (recursive, direct, mimo or dirrec) with intervals from
+    /// validation residuals (needs the CLI's `lstm` feature).
+    Lstm(Box<crate::forecast_ml::LstmArgs>),
+    /// Rolling-origin comparison of ARIMA, auto-ARIMA, seasonal naive and the LSTM / linear
+    /// strategies: MAE, RMSE, sMAPE, MASE per model and horizon.
+    Compare(Box<crate::forecast_ml::CompareArgs>),
 }
 
 /// Input, transform, horizon and output options shared by the subcommands.
@@ -96,6 +102,8 @@ pub struct AutoArimaArgs {
 /// Runs a `forecast` subcommand.
 pub fn run(cmd: &ForecastCommand) -> Result<(), CliError> {
     match cmd {
+        ForecastCommand::Lstm(a) => crate::forecast_ml::run_lstm(a),
+        ForecastCommand::Compare(a) => crate::forecast_ml::run_compare(a),
         ForecastCommand::Arima(a) => {
             let (dates, y) = read_series(&a.series)?;
             let _ = dates;

@@ -11,7 +11,9 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::{Args, Subcommand};
+use clap::Args;
+use custalyze_forecast::arima::{Arima, ArimaForecaster, AutoArima, AutoArimaForecaster};
+use custalyze_forecast::compare::ForecasterModel;
 use custalyze_forecast::compare::{
     ComparableModel, CompareParams, Comparison, SeasonalNaiveBaseline, compare,
 };
@@ -21,28 +23,10 @@ use custalyze_forecast::evaluate::{mase_scale, strategy_metrics};
 use custalyze_forecast::features::{CalendarSpec, FeatureSpec, Frequency, Preprocess};
 use custalyze_forecast::learner::Ridge;
 use custalyze_forecast::strategy::{Strategy, StrategyParams};
+use custalyze_forecast::transform::BoxCoxForecaster;
 use serde_json::{Value, json};
 
 use crate::CliError;
-
-/// The `forecast` subcommands of this module.
-#[derive(Debug, Subcommand)]
-pub enum ForecastMlCommand {
-    /// One LSTM strategy forecaster (recursive, direct, mimo or dirrec) with intervals from
-    /// validation residuals.
-    Lstm(Box<LstmArgs>),
-    /// Rolling-origin comparison of baselines and LSTM / linear strategies: MAE, RMSE, sMAPE,
-    /// MASE per model and horizon.
-    Compare(Box<CompareArgs>),
-}
-
-/// Runs a subcommand.
-pub fn run(cmd: &ForecastMlCommand) -> Result<(), CliError> {
-    match cmd {
-        ForecastMlCommand::Lstm(args) => run_lstm(args),
-        ForecastMlCommand::Compare(args) => run_compare(args),
-    }
-}
 
 /// The series file.
 #[derive(Debug, Args)]
@@ -159,7 +143,7 @@ pub struct CompareArgs {
         long,
         value_name = "LIST",
         value_delimiter = ',',
-        default_value = "snaive,lstm-recursive,lstm-direct,lstm-mimo,linear-recursive,linear-direct"
+        default_value = "arima,auto-arima,snaive,lstm-recursive,lstm-direct,lstm-mimo,linear-recursive,linear-direct"
     )]
     models: Vec<String>,
     #[command(flatten)]
@@ -307,9 +291,30 @@ impl ModelArgs {
         if name == "snaive" {
             return Ok(Box::new(SeasonalNaiveBaseline::new(self.season.max(1))));
         }
-        if name == "arima" || name == "auto-arima" {
-            return Err(CliError(format!(
-                "model {name} is not available in this build (the ARIMA forecaster is connected at merge)"
+        // ARIMA: the airline model SARIMA(0,1,1)(0,1,1)[season] (non-seasonal (0,1,1) without a
+        // season), on the log scale when every value is positive; auto-ARIMA: R's stepwise
+        // search with its defaults on the raw series.
+        if name == "arima" {
+            let m = self.season;
+            let spec = if m > 1 {
+                Arima::new(0, 1, 1).seasonal(0, 1, 1, m)
+            } else {
+                Arima::new(0, 1, 1)
+            };
+            let arima = ArimaForecaster::new(spec);
+            return Ok(if series.values.iter().all(|v| *v > 0.0) {
+                Box::new(ForecasterModel::new(
+                    "arima",
+                    BoxCoxForecaster::new(arima, 0.0),
+                ))
+            } else {
+                Box::new(ForecasterModel::new("arima", arima))
+            });
+        }
+        if name == "auto-arima" {
+            return Ok(Box::new(ForecasterModel::new(
+                "auto-arima",
+                AutoArimaForecaster::new(AutoArima::new(self.season.max(1))),
             )));
         }
         let (learner, strategy) = name.split_once('-').ok_or_else(|| unknown_model(name))?;

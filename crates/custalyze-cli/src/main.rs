@@ -65,11 +65,8 @@ enum Command {
     /// Customer segmentation: K-Means, hierarchical clustering, segments from a transaction log.
     #[command(subcommand)]
     Segment(segment::SegmentCommand),
-    /// Forecasting with LSTM / linear strategies and the model comparison (temporary top-level
-    /// name on this branch; mounted under `forecast` at merge).
-    #[command(subcommand, name = "forecast-ml")]
-    ForecastMl(forecast_ml::ForecastMlCommand),
-    /// Time-series forecasts: ARIMA with exact likelihood, auto-ARIMA.
+    /// Time-series forecasts: ARIMA with exact likelihood, auto-ARIMA, LSTM / linear strategies,
+    /// model comparison.
     #[command(subcommand)]
     Forecast(forecast::ForecastCommand),
 }
@@ -99,7 +96,6 @@ fn main() -> ExitCode {
         Command::Churn(args) => churn::run(&args),
         Command::Recommend(args) => recommend::run(&args),
         Command::Segment(cmd) => segment::run(&cmd),
-        Command::ForecastMl(cmd) => forecast_ml::run(&cmd),
         Command::Forecast(cmd) => forecast::run(&cmd),
     };
     match result {

@@ -1,5 +1,5 @@
-//! End-to-end tests of `custalyze forecast-ml lstm|compare` (mounted as `forecast lstm|compare`
-//! at merge) on the airline fixture of the forecast crate.
+//! End-to-end tests of `custalyze forecast lstm|compare` on the airline fixture of the forecast
+//! crate.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -19,7 +19,7 @@ fn compare_writes_forecasts_and_metrics_per_model() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("cmp.json");
     let o = run(&[
-        "forecast-ml",
+        "forecast",
         "compare",
         "--input",
         AIRLINE,
@@ -30,7 +30,7 @@ fn compare_writes_forecasts_and_metrics_per_model() {
         "--holdout",
         "24",
         "--models",
-        "snaive,linear-recursive,linear-direct",
+        "snaive,linear-recursive,linear-direct,arima",
         "--output",
         out.to_str().unwrap(),
     ]);
@@ -40,7 +40,8 @@ fn compare_writes_forecasts_and_metrics_per_model() {
     assert_eq!(v["origins"], serde_json::json!([120]));
     assert_eq!(v["actual"].as_array().unwrap().len(), 24);
     let models = v["models"].as_array().unwrap();
-    assert_eq!(models.len(), 3);
+    assert_eq!(models.len(), 4);
+    assert_eq!(models[3]["name"].as_str(), Some("arima"));
     let mase = |i: usize| models[i]["metrics"]["mase"].as_f64().unwrap();
     for m in models {
         assert_eq!(m["forecast"]["mean"].as_array().unwrap().len(), 24);
@@ -49,6 +50,8 @@ fn compare_writes_forecasts_and_metrics_per_model() {
     // snaive at origin 120 repeats 1958 twice: its first forecast is Jan 1958 (340).
     assert_eq!(models[0]["forecast"]["mean"][0].as_f64(), Some(340.0));
     assert!(mase(1) < mase(0) && mase(2) < mase(0));
+    // The airline model on the log scale beats seasonal naive too.
+    assert!(mase(3) < mase(0), "{} vs {}", mase(3), mase(0));
 }
 
 #[cfg(feature = "lstm")]
@@ -57,7 +60,7 @@ fn lstm_writes_the_arima_shaped_forecast_with_intervals() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("lstm.json");
     let o = run(&[
-        "forecast-ml",
+        "forecast",
         "lstm",
         "--input",
         AIRLINE,
@@ -115,23 +118,16 @@ fn bad_requests_fail_with_one_line() {
         ],
         vec!["--column", "nope", "--horizon", "12", "--holdout", "12"],
         vec!["--horizon", "24", "--holdout", "12"],
-        vec!["--models", "arima", "--horizon", "12", "--holdout", "12"],
+        vec!["--models", "arima", "--horizon", "0", "--holdout", "12"],
     ] {
-        let mut full = vec![
-            "forecast-ml",
-            "compare",
-            "--input",
-            AIRLINE,
-            "--output",
-            out,
-        ];
+        let mut full = vec!["forecast", "compare", "--input", AIRLINE, "--output", out];
         full.extend(args);
         let o = run(&full);
         assert_eq!(o.status.code(), Some(1), "{full:?}");
         assert_eq!(stderr(&o).trim().lines().count(), 1, "{}", stderr(&o));
     }
     let o = run(&[
-        "forecast-ml",
+        "forecast",
         "lstm",
         "--input",
         AIRLINE,

@@ -30,7 +30,7 @@ use std::time::Instant;
 use crate::evaluate::{StrategyMetrics, mase_scale, strategy_metrics};
 use crate::learner::Learner;
 use crate::strategy::StrategyParams;
-use crate::{Error, Result};
+use crate::{Error, Forecaster, Result};
 
 /// A model the comparison can run: fit on a history, forecast `horizon` points after it.
 ///
@@ -45,6 +45,38 @@ pub trait ComparableModel: Send + Sync {
     /// # Errors
     /// Whatever the model's fit or forecast returns.
     fn fit_forecast(&self, history: &[f64], horizon: usize) -> Result<Vec<f64>>;
+}
+
+/// Any [`Forecaster`] (ARIMA, auto-ARIMA, the baselines, Box-Cox wrappers) as a model of the
+/// comparison: each origin fits a fresh clone on the history and keeps the point forecast.
+#[derive(Debug, Clone)]
+pub struct ForecasterModel<F> {
+    /// Name shown in the table.
+    pub name: String,
+    /// The unfitted forecaster, cloned at every origin.
+    pub forecaster: F,
+}
+
+impl<F> ForecasterModel<F> {
+    /// A named forecaster.
+    pub fn new(name: impl Into<String>, forecaster: F) -> Self {
+        Self {
+            name: name.into(),
+            forecaster,
+        }
+    }
+}
+
+impl<F: Forecaster + Clone + Send + Sync> ComparableModel for ForecasterModel<F> {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    fn fit_forecast(&self, history: &[f64], horizon: usize) -> Result<Vec<f64>> {
+        let mut f = self.forecaster.clone();
+        f.fit(history)?;
+        Ok(f.forecast(horizon, &[])?.mean)
+    }
 }
 
 /// Seasonal naive: `f_{n+h} = y_{n+h-m*ceil(h/m)}` (the last observed season repeated).
