@@ -196,16 +196,32 @@ recency_days,r_score,f_score,m_score,segment,cohort,p_alive,expected_purchases,e
         }
     }
 
-    // forecast.csv: complete months of history that sum to at most the total revenue.
+    // forecast.csv: complete months of history that sum to at most the total revenue, then 12
+    // forecast months with nested 80% / 95% intervals around the forecast.
     let f = Csv::read(&out.join("forecast.csv"));
     assert_eq!(
         f.header.join(","),
         "period_start,kind,revenue,lower_80,upper_80,lower_95,upper_95"
     );
-    assert!(f.rows.len() >= 12);
-    assert!(f.strs("kind").iter().all(|k| *k == "history"));
-    let hist: f64 = f.f64s("revenue").iter().sum();
+    let kinds = f.strs("kind");
+    let n_hist = kinds.iter().filter(|k| **k == "history").count();
+    assert!(n_hist >= 12);
+    assert_eq!(kinds.len(), n_hist + 12, "{kinds:?}");
+    assert!(kinds[n_hist..].iter().all(|k| *k == "forecast"));
+    let values = f.f64s("revenue");
+    let hist: f64 = values[..n_hist].iter().sum();
     assert!(hist <= revenue * (1.0 + 1e-9) && hist > 0.5 * revenue);
+    let cell = |row: usize, name: &str| -> f64 { f.rows[row][f.col(name)].parse().unwrap() };
+    for row in n_hist..kinds.len() {
+        let (m, l80, u80, l95, u95) = (
+            cell(row, "revenue"),
+            cell(row, "lower_80"),
+            cell(row, "upper_80"),
+            cell(row, "lower_95"),
+            cell(row, "upper_95"),
+        );
+        assert!(0.0 < l95 && l95 <= l80 && l80 <= m && m <= u80 && u80 <= u95, "row {row}");
+    }
 
     // rules.csv: FP-Growth rules on the order baskets, by lift descending, whose support,
     // confidence and lift are recomputed here from the baskets of the loaded input.
@@ -282,7 +298,7 @@ recency_days,r_score,f_score,m_score,segment,cohort,p_alive,expected_purchases,e
         .map(|s| (s["id"].as_str().unwrap(), s["status"].as_str().unwrap()))
         .collect();
     for id in [
-        "data", "cohorts", "rfm", "clv", "p-alive", "holdout", "abc", "rules", "segments",
+        "data", "cohorts", "rfm", "clv", "p-alive", "holdout", "abc", "rules", "forecast", "segments",
     ] {
         assert_eq!(statuses.get(id), Some(&"ok"), "{id}: {statuses:?}");
     }
@@ -309,9 +325,6 @@ recency_days,r_score,f_score,m_score,segment,cohort,p_alive,expected_purchases,e
         .map(|p| p["revenue_share"].as_f64().unwrap())
         .sum();
     assert!(close(shares, 1.0), "{shares}");
-    for id in ["forecast"] {
-        assert_eq!(statuses.get(id), Some(&"not available"), "{id}");
-    }
 
     // index.html: self-contained, one chart per analysis that produced one.
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
