@@ -220,7 +220,10 @@ recency_days,r_score,f_score,m_score,segment,cohort,p_alive,expected_purchases,e
             cell(row, "lower_95"),
             cell(row, "upper_95"),
         );
-        assert!(0.0 < l95 && l95 <= l80 && l80 <= m && m <= u80 && u80 <= u95, "row {row}");
+        assert!(
+            0.0 < l95 && l95 <= l80 && l80 <= m && m <= u80 && u80 <= u95,
+            "row {row}"
+        );
     }
 
     // rules.csv: FP-Growth rules on the order baskets, by lift descending, whose support,
@@ -298,7 +301,8 @@ recency_days,r_score,f_score,m_score,segment,cohort,p_alive,expected_purchases,e
         .map(|s| (s["id"].as_str().unwrap(), s["status"].as_str().unwrap()))
         .collect();
     for id in [
-        "data", "cohorts", "rfm", "clv", "p-alive", "holdout", "abc", "rules", "forecast", "segments",
+        "data", "cohorts", "rfm", "clv", "p-alive", "holdout", "abc", "rules", "forecast",
+        "segments",
     ] {
         assert_eq!(statuses.get(id), Some(&"ok"), "{id}: {statuses:?}");
     }
