@@ -42,7 +42,7 @@ fn main() {
     println!(
         "loaded {} rows, {} customers in {:?}",
         log.len(),
-        log.customers().len(),
+        log.customer_ids().len(),
         s.elapsed()
     );
     let as_of = NaiveDate::from_ymd_opt(1998, 7, 1).unwrap();

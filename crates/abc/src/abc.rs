@@ -4,6 +4,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use custalyze_transaction_types::{Id, TransactionLog};
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::value::{Dimension, Metric, UnitCosts, entity_totals, row_values};
@@ -184,6 +185,20 @@ impl AbcTable {
     }
 }
 
+/// Above this many entities the rank sort runs in parallel.
+const PARALLEL_SORT: usize = 1 << 16;
+
+/// An integer key whose ascending order is the descending [`f64::total_cmp`] order.
+fn descending_key(v: f64) -> u64 {
+    let bits = v.to_bits();
+    let ascending = if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    };
+    !ascending
+}
+
 /// Classifies entities given their values.
 ///
 /// This is the rule of the pandas reference (`shared/oracle/oracle_rfm.py`): entities are sorted
@@ -223,24 +238,46 @@ pub fn classify_values(ids: Vec<Id>, values: Vec<f64>, cutoffs: Cutoffs) -> Resu
         return Err(Error::Empty);
     }
     let cutoffs = Cutoffs::new(cutoffs.a, cutoffs.b)?;
-    // Ids are short: the interner's fast hasher instead of SipHash.
-    let mut seen: HashSet<
-        &Id,
-        std::hash::BuildHasherDefault<custalyze_transaction_types::id::FastHasher>,
-    > = HashSet::with_capacity_and_hasher(ids.len(), Default::default());
-    for (id, &v) in ids.iter().zip(&values) {
-        if !v.is_finite() {
-            return Err(Error::NonFiniteValue {
-                id: id.clone(),
-                value: v,
-            });
-        }
-        if !seen.insert(id) {
-            return Err(Error::DuplicateId { id: id.clone() });
-        }
+    if let Some((id, &v)) = ids.iter().zip(&values).find(|(_, v)| !v.is_finite()) {
+        return Err(Error::NonFiniteValue {
+            id: id.clone(),
+            value: v,
+        });
     }
-    let mut pairs: Vec<(Id, f64)> = ids.into_iter().zip(values).collect();
-    pairs.sort_by(|(ia, va), (ib, vb)| vb.total_cmp(va).then_with(|| ia.cmp(ib)));
+    // Ids in strictly ascending order (what the log-based callers pass: the log keeps customers
+    // and items in id order) are distinct, and the position breaks ties like the id: the sort
+    // then runs on integer keys. Otherwise check for duplicates and compare ids.
+    let ascending = ids.windows(2).all(|w| w[0] < w[1]);
+    let pairs: Vec<(Id, f64)> = if ascending {
+        let mut keys: Vec<(u64, u32)> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (descending_key(*v), i as u32))
+            .collect();
+        if keys.len() > PARALLEL_SORT {
+            keys.par_sort_unstable();
+        } else {
+            keys.sort_unstable();
+        }
+        let mut slots: Vec<Option<Id>> = ids.into_iter().map(Some).collect();
+        keys.iter()
+            .filter_map(|&(_, i)| Some((slots[i as usize].take()?, values[i as usize])))
+            .collect()
+    } else {
+        // Ids are short: the interner's fast hasher instead of SipHash.
+        let mut seen: HashSet<
+            &Id,
+            std::hash::BuildHasherDefault<custalyze_transaction_types::id::FastHasher>,
+        > = HashSet::with_capacity_and_hasher(ids.len(), Default::default());
+        for id in &ids {
+            if !seen.insert(id) {
+                return Err(Error::DuplicateId { id: id.clone() });
+            }
+        }
+        let mut pairs: Vec<(Id, f64)> = ids.into_iter().zip(values).collect();
+        pairs.sort_by(|(ia, va), (ib, vb)| vb.total_cmp(va).then_with(|| ia.cmp(ib)));
+        pairs
+    };
     let total: f64 = pairs.iter().map(|(_, v)| v).sum();
     if total.is_nan() || total <= 0.0 {
         return Err(Error::NonPositiveTotal { total });

@@ -81,3 +81,36 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// The integer-key sort used for ids in ascending order and the comparator sort used
+    /// otherwise rank the same way: value descending (negative values and -0 included), ties by
+    /// id ascending.
+    #[test]
+    fn ascending_and_shuffled_ids_rank_alike(
+        v in prop::collection::vec(
+            prop_oneof![Just(0.0), Just(-0.0), Just(5.0), Just(-2.0), -100.0f64..1000.0],
+            1..60,
+        ).prop_filter("positive total", |v| v.iter().sum::<f64>() > 0.0),
+        seed in any::<u64>(),
+    ) {
+        let asc: Vec<Id> = (0..v.len() as i64).map(Id::Int).collect();
+        let fast = classify_values(asc.clone(), v.clone(), Cutoffs::default()).unwrap();
+        // Same entities in a shuffled order (a deterministic permutation from the seed).
+        let mut order: Vec<usize> = (0..v.len()).collect();
+        let mut s = seed | 1;
+        for i in (1..order.len()).rev() {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            order.swap(i, (s % (i as u64 + 1)) as usize);
+        }
+        let ids: Vec<Id> = order.iter().map(|&i| asc[i].clone()).collect();
+        let vals: Vec<f64> = order.iter().map(|&i| v[i]).collect();
+        let slow = classify_values(ids, vals, Cutoffs::default()).unwrap();
+        let key = |t: &custalyze_abc::AbcTable| {
+            t.entries.iter().map(|e| (e.id.clone(), e.value.to_bits(), e.class)).collect::<Vec<_>>()
+        };
+        prop_assert_eq!(key(&fast), key(&slow));
+    }
+}
