@@ -17,10 +17,11 @@
 
 use std::collections::HashMap;
 
-use crate::data::{CHEAP_CHUNK, weighted_sum_chunked};
+use crate::data::{CHEAP_CHUNK, chunked_fold, weighted_sum_chunked};
 use crate::error::{Error, Result};
 use crate::optim::{FitOptions, FitReport, LogLikelihood, fit};
-use crate::real::Real;
+use crate::real::{Dual, Real};
+use crate::special::trigamma;
 
 /// Spend data of repeat buyers: repeat transactions `x > 0` and their mean value `m > 0` per row,
 /// with a weight (the number of customers sharing the row).
@@ -325,6 +326,67 @@ impl LogLikelihood<3> for Problem<'_> {
     fn total_weight(&self) -> f64 {
         self.total
     }
+
+    /// Hand-written row loop: with `L = ln(v + x m)`, the row term `-(p x + q) L` has derivatives
+    /// `-x L`, `-L` and `-(p x + q)/(v + x m)`; the per-frequency Gamma terms use [`Dual`] numbers.
+    fn value_and_gradient(&self, params: &[f64; 3]) -> (f64, [f64; 3]) {
+        let [p, q, v] = *params;
+        let d = self.data;
+        let dp: [Dual<3>; 3] = std::array::from_fn(|k| Dual::var(params[k], k));
+        let [dpp, dq, dv] = dp;
+        let mut head =
+            (dq * dv.ln() - dq.ln_gamma()) * self.total + dpp * self.sum_wx_ln_m - self.sum_w_ln_m;
+        for &(x, w) in &self.by_x {
+            let px = dpp * x;
+            head = head + ((px + dq).ln_gamma() - px.ln_gamma() + px * x.ln()) * w;
+        }
+        // acc: Σ w (px+q) L, Σ w x L, Σ w L, Σ w (px+q)/(v+xm).
+        let acc = chunked_fold::<4>(d.len(), CHEAP_CHUNK, |i, acc| {
+            let (x, w) = (d.x[i], d.weight[i]);
+            let u = v + x * d.m[i];
+            let l = u.ln();
+            let a = p * x + q;
+            acc[0] += w * a * l;
+            acc[1] += w * x * l;
+            acc[2] += w * l;
+            acc[3] += w * a / u;
+        });
+        (
+            head.v - acc[0],
+            [head.d[0] - acc[1], head.d[1] - acc[2], head.d[2] - acc[3]],
+        )
+    }
+
+    /// The exact Hessian (trigamma for the Gamma terms), for one-pass standard errors.
+    fn hessian(&self, params: &[f64; 3]) -> Option<[[f64; 3]; 3]> {
+        let [p, q, v] = *params;
+        let d = self.data;
+        let mut h = [[0.0; 3]; 3];
+        h[1][1] = -trigamma(q) * self.total;
+        h[1][2] = self.total / v;
+        h[2][2] = -q * self.total / (v * v);
+        for &(x, w) in &self.by_x {
+            let t = trigamma(p * x + q);
+            h[0][0] += w * x * x * (t - trigamma(p * x));
+            h[0][1] += w * x * t;
+            h[1][1] += w * t;
+        }
+        // Rows: -(p x + q) ln(v + x m) has ∂p∂v = -x/u, ∂q∂v = -1/u, ∂v∂v = (p x + q)/u².
+        let acc = chunked_fold::<3>(d.len(), CHEAP_CHUNK, |i, acc| {
+            let (x, w) = (d.x[i], d.weight[i]);
+            let iu = 1.0 / (v + x * d.m[i]);
+            acc[0] -= w * x * iu;
+            acc[1] -= w * iu;
+            acc[2] += w * (p * x + q) * iu * iu;
+        });
+        h[0][2] += acc[0];
+        h[1][2] += acc[1];
+        h[2][2] += acc[2];
+        h[1][0] = h[0][1];
+        h[2][0] = h[0][2];
+        h[2][1] = h[1][2];
+        h.iter().flatten().all(|x| x.is_finite()).then_some(h)
+    }
 }
 
 crate::optim::fitter_builder!(GammaGamma, GammaGammaParams);
@@ -369,6 +431,46 @@ impl GammaGamma {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::optim::dual_value_and_gradient;
+
+    #[test]
+    fn hand_written_derivatives_equal_dual_numbers_and_differences() {
+        let x = [1.0, 1.0, 2.0, 3.0, 7.0, 2.0];
+        let m = [10.0, 35.5, 20.0, 12.25, 50.0, 20.0];
+        let w = [2.0, 1.0, 1.0, 3.0, 1.0, 1.0];
+        let data = SpendData::new(&x, &m, Some(&w)).unwrap().compress();
+        let problem = Problem::new(&data);
+        for p in [[6.25, 3.74, 15.44], [0.5, 9.0, 1.0], [30.0, 0.7, 200.0]] {
+            let (v, g) = problem.value_and_gradient(&p);
+            let (dv, dg) = dual_value_and_gradient(&problem, &p);
+            assert!((v - dv).abs() < 1e-10 * dv.abs().max(1.0), "{v} vs {dv}");
+            for k in 0..3 {
+                assert!(
+                    (g[k] - dg[k]).abs() < 1e-9 * dg[k].abs().max(1.0),
+                    "{p:?} d{k}"
+                );
+            }
+            let h = problem.hessian(&p).unwrap();
+            for j in 0..3 {
+                let step = 1e-6 * p[j];
+                let (mut up, mut down) = (p, p);
+                up[j] += step;
+                down[j] -= step;
+                let (gu, gd) = (
+                    problem.value_and_gradient(&up).1,
+                    problem.value_and_gradient(&down).1,
+                );
+                for i in 0..3 {
+                    let fd = (gu[i] - gd[i]) / (2.0 * step);
+                    assert!(
+                        (h[i][j] - fd).abs() < 1e-5 * fd.abs().max(1.0),
+                        "{p:?} H[{i}][{j}] = {} vs {fd}",
+                        h[i][j]
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn rejects_bad_parameters() {

@@ -6,6 +6,8 @@ use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::neldermead::NelderMead;
 use argmin::solver::quasinewton::LBFGS;
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 use crate::real::{Dual, Real};
 
@@ -445,14 +447,23 @@ pub(crate) fn standard_errors<L: LogLikelihood<N>, const N: usize>(
         }
         return standard_errors_from_information(info);
     }
-    for j in 0..N {
-        let h = 1e-5 * params[j].abs().max(1e-8);
-        let mut up = *params;
-        let mut down = *params;
-        up[j] += h;
-        down[j] -= h;
-        let gu = natural_gradient(model, &up);
-        let gd = natural_gradient(model, &down);
+    // The 2N gradients are independent: evaluate them in parallel (each may be parallel inside).
+    let columns: Vec<(f64, [f64; N], [f64; N])> = (0..N)
+        .into_par_iter()
+        .map(|j| {
+            let h = 1e-5 * params[j].abs().max(1e-8);
+            let mut up = *params;
+            let mut down = *params;
+            up[j] += h;
+            down[j] -= h;
+            let (gu, gd) = rayon::join(
+                || natural_gradient(model, &up),
+                || natural_gradient(model, &down),
+            );
+            (h, gu, gd)
+        })
+        .collect();
+    for (j, (h, gu, gd)) in columns.into_iter().enumerate() {
         for i in 0..N {
             info[i][j] = -(gu[i] - gd[i]) / (2.0 * h);
         }
