@@ -101,9 +101,8 @@ impl BgNbdParams {
         let (r, alpha, b) = (self.r, self.alpha, self.b);
         let a = away_from_one(self.a);
         let z = t / (alpha + big_t + t);
-        let ln_h = ln_hyp2f1(r + x, b + x, a + b + x - 1.0, z);
-        let ln_inner = (r + x) * ((alpha + big_t).ln() - (alpha + big_t + t).ln()) + ln_h;
-        let bracket = -ln_inner.exp_m1();
+        let ln_ratio = (r + x) * ((alpha + big_t).ln() - (alpha + big_t + t).ln());
+        let bracket = one_minus_scaled_hyp2f1(ln_ratio, r + x, b + x, a + b + x - 1.0, z);
         let num = (a + b + x - 1.0) / (a - 1.0) * bracket;
         num * self.p_alive(x, t_x, big_t)
     }
@@ -116,9 +115,14 @@ impl BgNbdParams {
         }
         let (r, alpha, b) = (self.r, self.alpha, self.b);
         let a = away_from_one(self.a);
-        let ln_inner =
-            r * (alpha.ln() - (alpha + t).ln()) + ln_hyp2f1(r, b, a + b - 1.0, t / (alpha + t));
-        (a + b - 1.0) / (a - 1.0) * -ln_inner.exp_m1()
+        let bracket = one_minus_scaled_hyp2f1(
+            r * (alpha.ln() - (alpha + t).ln()),
+            r,
+            b,
+            a + b - 1.0,
+            t / (alpha + t),
+        );
+        (a + b - 1.0) / (a - 1.0) * bracket
     }
 
     /// Probability that a new customer makes exactly `n` purchases in `(0, t]` (equation 8).
@@ -141,6 +145,33 @@ impl BgNbdParams {
         first + (ln_beta(a + 1.0, b + nf - 1.0) - ln_beta(a, b)).exp() * (1.0 - tail)
     }
 }
+
+/// `1 - e^ln_ratio · 2F1(p, q; c; z)`, the bracket of equations 9 and 10. For `c > 0` the series is
+/// positive and evaluated in log space (`exp_m1` keeps the difference accurate); for `c < 0` (small
+/// `a + b` and `x`) the first terms change sign, so the series is summed directly with its signs.
+/// `c` a non-positive integer has no series: NaN.
+fn one_minus_scaled_hyp2f1(ln_ratio: f64, p: f64, q: f64, c: f64, z: f64) -> f64 {
+    if c > 0.0 {
+        return -(ln_ratio + ln_hyp2f1(p, q, c, z)).exp_m1();
+    }
+    if c == c.floor() {
+        return f64::NAN;
+    }
+    // Terms t_{n+1} = t_n (p+n)(q+n) / ((c+n)(n+1)) z; they decay like n^(p+q-c-1) z^n.
+    let (mut sum, mut term) = (1.0f64, 1.0f64);
+    for n in 0..HYP2F1_MAX_TERMS {
+        let k = n as f64;
+        term *= (p + k) * (q + k) / ((c + k) * (k + 1.0)) * z;
+        sum += term;
+        if k > -c && term.abs() <= 1e-17 * sum.abs() {
+            break;
+        }
+    }
+    1.0 - ln_ratio.exp() * sum
+}
+
+/// Most terms summed by [`one_minus_scaled_hyp2f1`]'s direct series.
+const HYP2F1_MAX_TERMS: usize = 1_000_000;
 
 /// The formulas divide by `a - 1`; at `a = 1` exactly the limit is taken by moving `a` by 1e-9
 /// (the expectation is continuous in `a`).
@@ -479,6 +510,26 @@ mod tests {
                 );
             }
         }
+        Ok(())
+    }
+
+    #[test]
+    fn expectations_stay_finite_when_a_plus_b_is_below_one() -> Result<()> {
+        // a + b - 1 < 0: the hypergeometric parameter c is negative (proptest found NaN here).
+        let p = BgNbdParams::new(0.05, 0.5, 0.1, 0.1)?;
+        let mut last = 0.0;
+        for t in [0.5, 1.0, 10.0, 52.375, 200.0] {
+            let e = p.expected_purchases(t, 0.0, 0.0, 1.0);
+            assert!(e.is_finite() && e >= last, "{t}: {e} after {last}");
+            last = e;
+        }
+        // E[X(t)] of a new customer equals Σ n P(X(t) = n).
+        let t = 10.0;
+        let by_sum: f64 = (1..1500)
+            .map(|n| f64::from(n) * p.probability_of_purchases(t, n))
+            .sum();
+        let e = p.expected_purchases_new(t);
+        assert!((e - by_sum).abs() < 1e-6 * e, "{e} vs {by_sum}");
         Ok(())
     }
 
