@@ -237,14 +237,23 @@ pub(crate) fn chunked_fold<const K: usize>(
     chunk: usize,
     row: impl Fn(usize, &mut [f64; K]) + Sync,
 ) -> [f64; K] {
-    let chunk = chunk.max(1);
-    let fold = |range: std::ops::Range<usize>| {
+    fold_chunks(n, chunk, |span| {
         let mut acc = [0.0; K];
-        for i in range {
+        for i in span {
             row(i, &mut acc);
         }
         acc
-    };
+    })
+}
+
+/// Applies `fold` to fixed `chunk`-row spans of `0..n` (in parallel when there is more than one)
+/// and adds the results in span order, so the sum does not depend on the thread count.
+fn fold_chunks<const K: usize>(
+    n: usize,
+    chunk: usize,
+    fold: impl Fn(std::ops::Range<usize>) -> [f64; K] + Sync,
+) -> [f64; K] {
+    let chunk = chunk.max(1);
     if n <= chunk {
         return fold(0..n);
     }
@@ -270,8 +279,7 @@ pub(crate) fn grouped_fold<const K: usize>(
     chunk: usize,
     run: impl Fn(usize, std::ops::Range<usize>, &mut [f64; K]) + Sync,
 ) -> [f64; K] {
-    let chunk = chunk.max(1);
-    let fold = |span: std::ops::Range<usize>| {
+    fold_chunks(n, chunk, |span| {
         let mut acc = [0.0; K];
         let first = groups.partition_point(|(_, _, r)| r.end <= span.start);
         for (g, (_, _, rows)) in groups.iter().enumerate().skip(first) {
@@ -285,19 +293,5 @@ pub(crate) fn grouped_fold<const K: usize>(
             }
         }
         acc
-    };
-    if n <= chunk {
-        return fold(0..n);
-    }
-    let parts: Vec<[f64; K]> = (0..n.div_ceil(chunk))
-        .into_par_iter()
-        .map(|c| fold(c * chunk..((c + 1) * chunk).min(n)))
-        .collect();
-    let mut total = [0.0; K];
-    for p in parts {
-        for (t, v) in total.iter_mut().zip(p) {
-            *t += v;
-        }
-    }
-    total
+    })
 }

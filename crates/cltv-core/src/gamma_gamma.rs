@@ -431,7 +431,7 @@ impl GammaGamma {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::optim::dual_value_and_gradient;
+    use crate::optim::assert_derivatives_match;
 
     #[test]
     fn hand_written_derivatives_equal_dual_numbers_and_differences() {
@@ -439,37 +439,10 @@ mod tests {
         let m = [10.0, 35.5, 20.0, 12.25, 50.0, 20.0];
         let w = [2.0, 1.0, 1.0, 3.0, 1.0, 1.0];
         let data = SpendData::new(&x, &m, Some(&w)).unwrap().compress();
-        let problem = Problem::new(&data);
-        for p in [[6.25, 3.74, 15.44], [0.5, 9.0, 1.0], [30.0, 0.7, 200.0]] {
-            let (v, g) = problem.value_and_gradient(&p);
-            let (dv, dg) = dual_value_and_gradient(&problem, &p);
-            assert!((v - dv).abs() < 1e-10 * dv.abs().max(1.0), "{v} vs {dv}");
-            for k in 0..3 {
-                assert!(
-                    (g[k] - dg[k]).abs() < 1e-9 * dg[k].abs().max(1.0),
-                    "{p:?} d{k}"
-                );
-            }
-            let h = problem.hessian(&p).unwrap();
-            for j in 0..3 {
-                let step = 1e-6 * p[j];
-                let (mut up, mut down) = (p, p);
-                up[j] += step;
-                down[j] -= step;
-                let (gu, gd) = (
-                    problem.value_and_gradient(&up).1,
-                    problem.value_and_gradient(&down).1,
-                );
-                for i in 0..3 {
-                    let fd = (gu[i] - gd[i]) / (2.0 * step);
-                    assert!(
-                        (h[i][j] - fd).abs() < 1e-5 * fd.abs().max(1.0),
-                        "{p:?} H[{i}][{j}] = {} vs {fd}",
-                        h[i][j]
-                    );
-                }
-            }
-        }
+        assert_derivatives_match(
+            &Problem::new(&data),
+            &[[6.25, 3.74, 15.44], [0.5, 9.0, 1.0], [30.0, 0.7, 200.0]],
+        );
     }
 
     #[test]

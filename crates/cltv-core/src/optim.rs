@@ -518,3 +518,48 @@ pub(crate) fn invert(mut a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
     }
     Some(inv)
 }
+
+/// Checks a model's hand-written derivatives at `points`: value and gradient equal the
+/// dual-number ones (1e-10 and 1e-9 relative) and, where the model has one, the exact Hessian
+/// equals central differences of the gradient (1e-5 relative).
+#[cfg(test)]
+#[allow(clippy::panic)]
+pub(crate) fn assert_derivatives_match<L: LogLikelihood<N>, const N: usize>(
+    problem: &L,
+    points: &[[f64; N]],
+) {
+    for p in points {
+        let (v, g) = problem.value_and_gradient(p);
+        let (dv, dg) = dual_value_and_gradient(problem, p);
+        assert!((v - dv).abs() < 1e-10 * dv.abs().max(1.0), "{v} vs {dv}");
+        for k in 0..N {
+            assert!(
+                (g[k] - dg[k]).abs() < 1e-9 * dg[k].abs().max(1.0),
+                "{p:?} d{k}: {} vs {}",
+                g[k],
+                dg[k]
+            );
+        }
+        let Some(h) = problem.hessian(p) else {
+            panic!("{p:?}: no Hessian");
+        };
+        for j in 0..N {
+            let step = 1e-6 * p[j];
+            let (mut up, mut down) = (*p, *p);
+            up[j] += step;
+            down[j] -= step;
+            let (gu, gd) = (
+                problem.value_and_gradient(&up).1,
+                problem.value_and_gradient(&down).1,
+            );
+            for i in 0..N {
+                let fd = (gu[i] - gd[i]) / (2.0 * step);
+                assert!(
+                    (h[i][j] - fd).abs() < 1e-5 * fd.abs().max(1.0),
+                    "{p:?} H[{i}][{j}] = {} vs {fd}",
+                    h[i][j]
+                );
+            }
+        }
+    }
+}
