@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use custalyze_forecast::arima::{Arima, AutoArima, FittedArima};
-use custalyze_forecast::transform::{box_cox, inv_box_cox};
+use custalyze_forecast::arima::{Arima, AutoArima, FittedArima, SeasonalTest};
+use custalyze_forecast::transform::{box_cox, box_cox_lambda, inv_box_cox};
 use serde_json::{Map, Value, json};
 
 use crate::CliError;
@@ -35,8 +35,13 @@ pub struct SeriesArgs {
     #[arg(long, value_name = "NAME")]
     column: Option<String>,
     /// Fit on log(y) and back-transform the forecasts (exp of the mean and bounds).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "lambda")]
     log: bool,
+    /// Box-Cox transform before fitting: a number (0 = log), or "auto" for Guerrero's method
+    /// over [-1, 2] with the seasonal period as subseries length (R's BoxCox.lambda). Forecasts
+    /// and bounds are back-transformed (medians, no bias adjustment).
+    #[arg(long, value_name = "L|auto")]
+    lambda: Option<String>,
     /// Forecast horizon (steps after the last row).
     #[arg(long, value_name = "H")]
     horizon: usize,
@@ -97,6 +102,10 @@ pub struct AutoArimaArgs {
     /// Fit every model with p+q+P+Q <= 5 instead of the stepwise search.
     #[arg(long)]
     exhaustive: bool,
+    /// Test deciding the seasonal difference D: "seas" (seasonal strength, R's and
+    /// statsforecast's default) or "ocsb" (pmdarima's default).
+    #[arg(long, value_name = "seas|ocsb", default_value = "seas")]
+    seasonal_test: String,
 }
 
 /// Runs a `forecast` subcommand.
@@ -105,8 +114,7 @@ pub fn run(cmd: &ForecastCommand) -> Result<(), CliError> {
         ForecastCommand::Lstm(a) => crate::forecast_ml::run_lstm(a),
         ForecastCommand::Compare(a) => crate::forecast_ml::run_compare(a),
         ForecastCommand::Arima(a) => {
-            let (dates, y) = read_series(&a.series)?;
-            let _ = dates;
+            let (_, raw) = read_series(&a.series)?;
             if a.order.len() != 3 {
                 return Err(CliError(format!(
                     "--order takes three integers p,d,q, got {} value(s)",
@@ -121,19 +129,35 @@ pub fn run(cmd: &ForecastCommand) -> Result<(), CliError> {
                 Some(s) => spec.seasonal(s[0], s[1], s[2], s[3]),
                 None => spec,
             };
+            let period = a.seasonal.as_ref().map_or(1, |s| s[3]);
+            let lambda = choose_lambda(&a.series, &raw, period)?;
+            let y = transform(&raw, lambda)?;
             let fit = spec.fit(&y)?;
-            write(&a.series, &fit, Map::new())
+            write(&a.series, &fit, lambda, Map::new())
         }
         ForecastCommand::AutoArima(a) => {
-            let (dates, y) = read_series(&a.series)?;
+            let (dates, raw) = read_series(&a.series)?;
             let period = a.period.unwrap_or_else(|| infer_period(&dates));
+            let test = match a.seasonal_test.as_str() {
+                "seas" => SeasonalTest::Strength,
+                "ocsb" => SeasonalTest::Ocsb,
+                other => {
+                    return Err(CliError(format!(
+                        "--seasonal-test takes seas or ocsb, got {other:?}"
+                    )));
+                }
+            };
+            let lambda = choose_lambda(&a.series, &raw, period)?;
+            let y = transform(&raw, lambda)?;
             let (fit, trace) = AutoArima::new(period)
                 .stepwise(!a.exhaustive)
+                .seasonal_test(test)
                 .fit_with_trace(&y)?;
             let mut extra = Map::new();
             extra.insert("model".into(), json!(fit.spec().name()));
             extra.insert("models_fitted".into(), json!(trace.len()));
-            write(&a.series, &fit, extra)
+            extra.insert("seasonal_test".into(), json!(a.seasonal_test));
+            write(&a.series, &fit, lambda, extra)
         }
     }
 }
@@ -175,10 +199,31 @@ fn read_series(args: &SeriesArgs) -> Result<(Vec<String>, Vec<f64>), CliError> {
         dates.push(rec.get(0).unwrap_or("").to_string());
         y.push(v);
     }
-    if args.log {
-        y = box_cox(&y, 0.0)?;
-    }
     Ok((dates, y))
+}
+
+/// The Box-Cox parameter asked for: `--log` is 0, `--lambda auto` Guerrero's choice.
+fn choose_lambda(args: &SeriesArgs, y: &[f64], period: usize) -> Result<Option<f64>, CliError> {
+    if args.log {
+        return Ok(Some(0.0));
+    }
+    match args.lambda.as_deref() {
+        None => Ok(None),
+        Some("auto") => Ok(Some(box_cox_lambda(y, period, -1.0, 2.0)?)),
+        Some(text) => match text.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(Some(v)),
+            _ => Err(CliError(format!(
+                "--lambda takes a number or \"auto\", got {text:?}"
+            ))),
+        },
+    }
+}
+
+fn transform(y: &[f64], lambda: Option<f64>) -> Result<Vec<f64>, CliError> {
+    Ok(match lambda {
+        Some(l) => box_cox(y, l)?,
+        None => y.to_vec(),
+    })
 }
 
 /// Seasonal period from the shape of the date column.
@@ -208,12 +253,16 @@ fn level_key(l: f64) -> String {
     }
 }
 
-fn write(args: &SeriesArgs, fit: &FittedArima, extra: Map<String, Value>) -> Result<(), CliError> {
+fn write(
+    args: &SeriesArgs,
+    fit: &FittedArima,
+    lambda: Option<f64>,
+    extra: Map<String, Value>,
+) -> Result<(), CliError> {
     let fc = fit.forecast(args.horizon, &args.levels)?;
-    let fc = if args.log {
-        fc.map(|v| inv_box_cox(v, 0.0))
-    } else {
-        fc
+    let fc = match lambda {
+        Some(l) => fc.map(|v| inv_box_cox(v, l)),
+        None => fc,
     };
     let bounds = |b: &[(f64, Vec<f64>)]| -> Map<String, Value> {
         b.iter().map(|(l, v)| (level_key(*l), json!(v))).collect()
@@ -235,6 +284,7 @@ fn write(args: &SeriesArgs, fit: &FittedArima, extra: Map<String, Value>) -> Res
         "seasonal_order": [sp, sd, sq, s],
         "constant": fit.spec().has_constant(),
         "log": args.log,
+        "lambda": lambda,
         "params": params,
         "std_errors": se,
         "log_likelihood": fit.log_likelihood,

@@ -125,3 +125,95 @@ fn bad_order_is_rejected() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("three integers"), "{}", stderr(&o));
 }
+
+/// `--lambda auto` and `--seasonal-test ocsb` reproduce R (forecast 8.20):
+/// `auto.arima(AirPassengers, lambda = "auto")`, `auto.arima(AirPassengers, seasonal.test =
+/// "ocsb")` and both together, with the first three back-transformed forecasts printed by
+/// `forecast(fit, h = 3)$mean` (R 4.2.2 with Debian's r-cran-forecast).
+#[test]
+fn auto_arima_lambda_and_ocsb_match_r() {
+    type Case<'a> = (&'a [&'a str], [usize; 3], [usize; 4], [f64; 3]);
+    let cases: [Case<'_>; 3] = [
+        (
+            &["--lambda", "auto"],
+            [0, 1, 1],
+            [0, 1, 1, 12],
+            [452.1514, 426.4011, 485.7605],
+        ),
+        (
+            &["--seasonal-test", "ocsb"],
+            [2, 1, 1],
+            [0, 1, 0, 12],
+            [445.6349, 420.395, 449.1983],
+        ),
+        (
+            &["--lambda", "auto", "--seasonal-test", "ocsb"],
+            [1, 1, 1],
+            [0, 0, 2, 12],
+            [444.6627, 425.3342, 465.3031],
+        ),
+    ];
+    for (extra, order, seasonal, r_mean) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("fc.json");
+        let mut args = vec![
+            "forecast",
+            "auto-arima",
+            "--input",
+            AIRLINE,
+            "--horizon",
+            "3",
+            "--output",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let j = read(&out);
+        assert_eq!(j["order"], serde_json::json!(order), "{extra:?}");
+        assert_eq!(
+            j["seasonal_order"],
+            serde_json::json!(seasonal),
+            "{extra:?}"
+        );
+        if extra.contains(&"auto") {
+            // R's BoxCox.lambda(AirPassengers) = -0.2947156.
+            let lambda = j["lambda"].as_f64().unwrap();
+            assert!((lambda + 0.294_715_6).abs() < 1e-6, "{lambda}");
+        } else {
+            assert!(j["lambda"].is_null());
+        }
+        let mean = j["forecast"]["mean"].as_array().unwrap();
+        for (g, w) in mean.iter().zip(r_mean) {
+            let g = g.as_f64().unwrap();
+            assert!((g - w).abs() < 2e-3 * w, "{extra:?}: {g} vs R {w}");
+        }
+    }
+}
+
+#[test]
+fn bad_lambda_and_seasonal_test_are_one_line_errors() {
+    for (flag, value, needle) in [
+        ("--lambda", "x", "--lambda takes a number"),
+        (
+            "--seasonal-test",
+            "hegy",
+            "--seasonal-test takes seas or ocsb",
+        ),
+    ] {
+        let o = run(&[
+            "forecast",
+            "auto-arima",
+            "--input",
+            AIRLINE,
+            "--horizon",
+            "2",
+            flag,
+            value,
+            "--output",
+            "-",
+        ]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains(needle), "{}", stderr(&o));
+    }
+}

@@ -1,4 +1,5 @@
-//! A small BFGS minimiser with central-difference gradients.
+//! A small BFGS minimiser with central-difference gradients, and Brent's one-dimensional
+//! minimiser.
 //!
 //! The ARIMA likelihood has few parameters (rarely more than 10) and is cheap to evaluate, so a
 //! dense BFGS with numeric gradients (as R's `optim(method = "BFGS")` used by `stats::arima`) is
@@ -157,6 +158,86 @@ pub(crate) fn bfgs<F: FnMut(&[f64]) -> f64>(mut f: F, x0: &[f64], opts: BfgsOpti
     }
 }
 
+/// Brent's (1973, ch. 5) minimiser of a function of one variable on `[lower, upper]`:
+/// golden-section steps safeguarding parabolic interpolation, stopping when the bracket around
+/// the best point is below `2 (√ε |x| + tol / 3)`. This is the algorithm behind R's `optimize`,
+/// with the same stopping rule, so results agree with R to the tolerance.
+pub(crate) fn brent_min<F: FnMut(f64) -> f64>(mut f: F, lower: f64, upper: f64, tol: f64) -> f64 {
+    let golden = 0.5 * (3.0 - 5f64.sqrt());
+    let sqrt_eps = f64::EPSILON.sqrt();
+    let (mut a, mut b) = (lower, upper);
+    // x: best point so far; w: second best; v: previous value of w.
+    let mut x = a + golden * (b - a);
+    let (mut w, mut v) = (x, x);
+    let mut fx = f(x);
+    let (mut fw, mut fv) = (fx, fx);
+    // d: the last step; e: the step before it.
+    let (mut d, mut e) = (0.0f64, 0.0f64);
+    let tol3 = tol / 3.0;
+    loop {
+        let xm = 0.5 * (a + b);
+        let tol1 = sqrt_eps * x.abs() + tol3;
+        let t2 = 2.0 * tol1;
+        if (x - xm).abs() <= t2 - 0.5 * (b - a) {
+            return x;
+        }
+        let (mut p, mut q, mut r) = (0.0, 0.0, 0.0);
+        if e.abs() > tol1 {
+            r = (x - w) * (fx - fv);
+            q = (x - v) * (fx - fw);
+            p = (x - v) * q - (x - w) * r;
+            q = 2.0 * (q - r);
+            if q > 0.0 {
+                p = -p;
+            } else {
+                q = -q;
+            }
+            r = e;
+            e = d;
+        }
+        if p.abs() >= (0.5 * q * r).abs() || p <= q * (a - x) || p >= q * (b - x) {
+            e = if x < xm { b - x } else { a - x };
+            d = golden * e;
+        } else {
+            d = p / q;
+            let u = x + d;
+            if u - a < t2 || b - u < t2 {
+                d = if x >= xm { -tol1 } else { tol1 };
+            }
+        }
+        let u = if d.abs() >= tol1 {
+            x + d
+        } else if d > 0.0 {
+            x + tol1
+        } else {
+            x - tol1
+        };
+        let fu = f(u);
+        if fu <= fx {
+            if u < x {
+                b = x;
+            } else {
+                a = x;
+            }
+            (v, fv) = (w, fw);
+            (w, fw) = (x, fx);
+            (x, fx) = (u, fu);
+        } else {
+            if u < x {
+                a = u;
+            } else {
+                b = u;
+            }
+            if fu <= fw || w == x {
+                (v, fv) = (w, fw);
+                (w, fw) = (u, fu);
+            } else if fu <= fv || v == x || v == w {
+                (v, fv) = (u, fu);
+            }
+        }
+    }
+}
+
 fn identity(n: usize) -> Vec<f64> {
     let mut h = vec![0.0; n * n];
     for i in 0..n {
@@ -168,6 +249,17 @@ fn identity(n: usize) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn brent_finds_interior_and_boundary_minima() {
+        let x = brent_min(|x| (x - 0.7).powi(2) + 1.0, -1.0, 2.0, 1e-8);
+        assert!((x - 0.7).abs() < 1e-6, "{x}");
+        let x = brent_min(|x| (x - 1.3).abs().sqrt(), -1.0, 2.0, 1e-8);
+        assert!((x - 1.3).abs() < 1e-6, "{x}");
+        // Monotone: the minimum is at the upper bound (to the tolerance).
+        let x = brent_min(|x| -x, -1.0, 2.0, 1e-6);
+        assert!((x - 2.0).abs() < 1e-5, "{x}");
+    }
 
     #[test]
     fn rosenbrock() {

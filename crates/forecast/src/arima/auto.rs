@@ -3,7 +3,8 @@
 //! Hyndman & Khandakar (2008), "Automatic time series forecasting: the forecast package for R",
 //! J. Statistical Software 27(3). Steps, with R's defaults:
 //!
-//! 1. `D` from the seasonal-strength heuristic ([`nsdiffs`](super::nsdiffs), at most 1), then `d`
+//! 1. `D` from the seasonal-strength heuristic ([`nsdiffs`](super::nsdiffs), at most 1; or the
+//!    OCSB test with [`AutoArima::seasonal_test`]), then `d`
 //!    from repeated KPSS tests on the seasonally differenced series ([`ndiffs`](super::ndiffs), at
 //!    most 2).
 //! 2. A constant (mean or drift) is allowed only when `d + D <= 1`.
@@ -11,7 +12,10 @@
 //!    null model without constant); then repeatedly try the neighbours of the current best
 //!    (±1 on P, Q, both; ±1 on p, q, both; toggling the constant) and move to any that lowers
 //!    the criterion, until none does or 94 models were fitted. Orders are capped at p, q <= 5
-//!    (and < s when seasonal), P, Q <= 2.
+//!    (and < s when seasonal), P, Q <= 2, and, as R, at a third of the series: p, q <= n/3,
+//!    P, Q <= n/(3s). Series shorter than 10 start from orders at most 1 and no seasonal terms.
+//!    As R, a win of the null model without constant resets the orders but the neighbours are
+//!    still searched with the constant until it is toggled at the end of a round.
 //! 4. Models whose AR or MA roots lie within 1.01 of the unit circle are rejected.
 //! 5. For series longer than 150 or with a period above 12 the search uses CSS fits with R's AIC
 //!    offset (`approximation`), and the winner is refitted by exact maximum likelihood.
@@ -19,7 +23,7 @@
 //! The exhaustive mode (`stepwise(false)`) fits every model with `p + q + P + Q <= max_order`.
 
 use super::params::{ar_roots_outside, difference, expand_ar, expand_ma};
-use super::unitroot::{ndiffs, nsdiffs};
+use super::unitroot::{SeasonalTest, ndiffs, nsdiffs_with};
 use super::{Arima, FitMethod, FittedArima};
 use crate::error::{Error, Result, check_series};
 use crate::forecaster::{Forecast, Forecaster};
@@ -76,6 +80,7 @@ pub struct AutoArima {
     allow_mean: bool,
     approximation: Option<bool>,
     criterion: InformationCriterion,
+    seasonal_test: SeasonalTest,
 }
 
 impl AutoArima {
@@ -98,6 +103,7 @@ impl AutoArima {
             allow_mean: true,
             approximation: None,
             criterion: InformationCriterion::Aicc,
+            seasonal_test: SeasonalTest::Strength,
         }
     }
 
@@ -155,6 +161,14 @@ impl AutoArima {
         self
     }
 
+    /// The test deciding `D` when it is not fixed: seasonal strength (default, as R and
+    /// statsforecast) or OCSB (as pmdarima).
+    #[must_use]
+    pub fn seasonal_test(mut self, test: SeasonalTest) -> Self {
+        self.seasonal_test = test;
+        self
+    }
+
     /// The criterion to minimise (default AICc).
     #[must_use]
     pub fn criterion(mut self, criterion: InformationCriterion) -> Self {
@@ -186,8 +200,9 @@ impl AutoArima {
         }
         let n = y.len();
         let mut m = self.period;
-        let (mut max_sp, mut max_sq) = (self.max_sp, self.max_sq);
-        let (mut max_p, mut max_q) = (self.max_p, self.max_q);
+        // As R: at most a third of the series in AR or MA lags (seasonal lags count m each).
+        let (mut max_sp, mut max_sq) = (self.max_sp.min(n / 3 / m), self.max_sq.min(n / 3 / m));
+        let (mut max_p, mut max_q) = (self.max_p.min(n / 3), self.max_q.min(n / 3));
         if y.windows(2).all(|w| w[0] == w[1]) {
             return Err(Error::FitFailed(format!(
                 "the series is constant ({}): there is nothing to model; forecast it with baselines::Mean or Naive",
@@ -202,7 +217,7 @@ impl AutoArima {
         } else {
             match self.sd {
                 Some(v) => v,
-                None => nsdiffs(y, m, self.max_sd)?,
+                None => nsdiffs_with(y, m, self.max_sd, self.seasonal_test)?,
             }
         };
         let d = match self.d {
@@ -345,15 +360,20 @@ impl AutoArima {
     ) -> Option<(Arima, f64)> {
         s.visited.clear();
         let seasonal = s.m > 1;
-        let mut p = 2.min(max_p);
-        let mut q = 2.min(max_q);
-        let mut sp = if seasonal { 1.min(max_sp) } else { 0 };
-        let mut sq = if seasonal { 1.min(max_sq) } else { 0 };
+        let short = s.y.len() < 10;
+        let mut p = (if short { 1 } else { 2 }).min(max_p);
+        let mut q = (if short { 1 } else { 2 }).min(max_q);
+        let mut sp = if seasonal && !short { 1.min(max_sp) } else { 0 };
+        let mut sq = if seasonal && !short { 1.min(max_sq) } else { 0 };
         let mut constant = allow_constant;
         let mut best_ic = s.evaluate(&s.spec(p, q, sp, sq, constant));
+        // The best model so far; R keeps it apart from the orders and the constant the search
+        // moves with, which differ after the null model without constant wins (below).
+        let mut best = (p, q, sp, sq, constant);
         let try_move = |s: &mut Search<'_>,
                         o: (usize, usize, usize, usize, bool),
-                        best_ic: &mut f64|
+                        best_ic: &mut f64,
+                        best: &mut (usize, usize, usize, usize, bool)|
          -> bool {
             let spec = s.spec(o.0, o.1, o.2, o.3, o.4);
             if s.seen(&spec) {
@@ -362,12 +382,13 @@ impl AutoArima {
             let ic = s.evaluate(&spec);
             if ic < *best_ic {
                 *best_ic = ic;
+                *best = o;
                 return true;
             }
             false
         };
         // Null model.
-        if try_move(s, (0, 0, 0, 0, constant), &mut best_ic) {
+        if try_move(s, (0, 0, 0, 0, constant), &mut best_ic, &mut best) {
             (p, q, sp, sq) = (0, 0, 0, 0);
         }
         // Basic AR model.
@@ -379,7 +400,7 @@ impl AutoArima {
                 0,
                 constant,
             );
-            if try_move(s, o, &mut best_ic) {
+            if try_move(s, o, &mut best_ic, &mut best) {
                 (p, q, sp, sq) = (o.0, 0, o.2, 0);
             }
         }
@@ -392,14 +413,15 @@ impl AutoArima {
                 usize::from(seasonal && max_sq > 0),
                 constant,
             );
-            if try_move(s, o, &mut best_ic) {
+            if try_move(s, o, &mut best_ic, &mut best) {
                 (p, q, sp, sq) = (0, o.1, 0, o.3);
             }
         }
-        // Null model without constant.
-        if constant && try_move(s, (0, 0, 0, 0, false), &mut best_ic) {
+        // Null model without constant. As R's auto.arima, a win here resets the orders but not
+        // the constant the neighbours are searched with (the constant is toggled at the end of
+        // each round).
+        if constant && try_move(s, (0, 0, 0, 0, false), &mut best_ic, &mut best) {
             (p, q, sp, sq) = (0, 0, 0, 0);
-            constant = false;
         }
         let mut startk = usize::MAX;
         while startk != s.visited.len() && s.visited.len() < self.max_models {
@@ -435,7 +457,7 @@ impl AutoArima {
                     sq.saturating_add_signed(dsq),
                     c,
                 );
-                if try_move(s, o, &mut best_ic) {
+                if try_move(s, o, &mut best_ic, &mut best) {
                     (p, q, sp, sq) = (o.0, o.1, o.2, o.3);
                     moved = true;
                     break;
@@ -446,14 +468,14 @@ impl AutoArima {
             }
             if allow_constant
                 && s.visited.len() < self.max_models
-                && try_move(s, (p, q, sp, sq, !c), &mut best_ic)
+                && try_move(s, (p, q, sp, sq, !c), &mut best_ic, &mut best)
             {
                 constant = !c;
             }
         }
         best_ic
             .is_finite()
-            .then(|| (s.spec(p, q, sp, sq, constant), best_ic))
+            .then(|| (s.spec(best.0, best.1, best.2, best.3, best.4), best_ic))
     }
 }
 
