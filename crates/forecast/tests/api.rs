@@ -271,3 +271,35 @@ proptest! {
         }
     }
 }
+
+/// A differenced series that is constant gets R's deterministic models (auto.arima's
+/// `is.constant(dx)` branch), whose forecasts continue the line or the season exactly.
+#[test]
+fn deterministic_series_get_exact_forecasts() {
+    // Straight line: ARIMA(0,1,0) with drift 2.
+    let line: Vec<f64> = (0..40).map(|t| 5.0 + 2.0 * t as f64).collect();
+    let fit = AutoArima::new(1).fit(&line).unwrap();
+    assert_eq!(fit.spec().name(), "ARIMA(0,1,0) with drift");
+    let fc = fit.forecast(3, &[95.0]).unwrap();
+    for (h, v) in fc.mean.iter().enumerate() {
+        assert!((v - (5.0 + 2.0 * (40 + h) as f64)).abs() < 1e-9, "{v}");
+    }
+    assert!((fc.upper[0].1[2] - fc.mean[2]).abs() < 1e-9);
+    // Repeating season plus a trend of 1 per period: ARIMA(0,0,0)(0,1,0)[4] with drift.
+    let pattern = [1.0, 5.0, 3.0, 2.0];
+    let y: Vec<f64> = (0..48).map(|t| pattern[t % 4] + t as f64).collect();
+    let fit = AutoArima::new(4).fit(&y).unwrap();
+    assert_eq!(fit.spec().name(), "ARIMA(0,0,0)(0,1,0)[4] with drift");
+    let fc = fit.forecast(4, &[]).unwrap();
+    for (h, v) in fc.mean.iter().enumerate() {
+        let t = 48 + h;
+        assert!((v - (pattern[t % 4] + t as f64)).abs() < 1e-9, "{h}: {v}");
+    }
+    // Pure repeating season: the drift is 0.
+    let y: Vec<f64> = (0..48).map(|t| pattern[t % 4]).collect();
+    let fit = AutoArima::new(4).fit(&y).unwrap();
+    let fc = fit.forecast(4, &[]).unwrap();
+    for (h, v) in fc.mean.iter().enumerate() {
+        assert!((v - pattern[(48 + h) % 4]).abs() < 1e-9, "{h}: {v}");
+    }
+}

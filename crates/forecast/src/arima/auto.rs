@@ -181,6 +181,10 @@ impl AutoArima {
     /// # Errors
     /// Bad data (empty, non-finite), [`Error::SeriesTooShort`] below 3 observations,
     /// [`Error::FitFailed`] for a constant series or when no candidate could be fitted.
+    ///
+    /// When the differenced series is constant (a straight line, an exactly repeating season)
+    /// the result is R's deterministic model: ARIMA(0,d,0)(0,D,0) with the constant fixed at
+    /// the mean difference (when `d + D <= 1`), `σ² = 0` and zero-width intervals.
     pub fn fit(&self, y: &[f64]) -> Result<FittedArima> {
         Ok(self.fit_with_trace(y)?.0)
     }
@@ -231,6 +235,30 @@ impl AutoArima {
                 ndiffs(&dx, self.max_d)?
             }
         };
+        // A constant differenced series (a straight line, an exactly repeating season): R's
+        // deterministic models, which no likelihood search can fit.
+        let dx = difference(y, d, sd, m);
+        if dx.len() < 2 {
+            return Err(Error::SeriesTooShort {
+                what: format!("auto-ARIMA with d = {d}, D = {sd}, period {m}"),
+                needed: d + sd * m + 2,
+                got: n,
+            });
+        }
+        if dx.windows(2).all(|w| w[0] == w[1]) {
+            let spec = match (sd > 0, d) {
+                (true, 0) => Arima::new(0, 0, 0).seasonal(0, sd, 0, m).constant(true),
+                (true, _) => Arima::new(0, d, 0).seasonal(0, sd, 0, m),
+                (false, 2..) => Arima::new(0, d, 0),
+                (false, _) => Arima::new(0, d, 0).constant(true),
+            };
+            let fit = spec.deterministic(y)?;
+            let visited = vec![CandidateModel {
+                spec,
+                criterion: f64::NEG_INFINITY,
+            }];
+            return Ok((fit, visited));
+        }
         if m > 1 {
             if max_sp > 0 {
                 max_p = max_p.min(m - 1);

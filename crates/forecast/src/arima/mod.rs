@@ -428,6 +428,53 @@ impl Arima {
     }
 }
 
+impl Arima {
+    /// The deterministic model R's `auto.arima` returns when the differenced series is constant
+    /// (a linear trend, an exactly repeating season): no ARMA terms, the constant (when the spec
+    /// has one) fixed at the mean of the differenced series, `σ² = 0`, an infinite likelihood
+    /// and forecasts with zero-width intervals.
+    pub(crate) fn deterministic(&self, y: &[f64]) -> Result<FittedArima> {
+        self.check()?;
+        let w = self.differenced(y)?;
+        let mu = if self.constant {
+            w.iter().sum::<f64>() / w.len() as f64
+        } else {
+            0.0
+        };
+        let coefs = Coefs {
+            mu,
+            ar: Vec::new(),
+            ma: Vec::new(),
+            sar: Vec::new(),
+            sma: Vec::new(),
+        };
+        let out = filter(&coefs.state_space(self), &w, mu, true).ok_or_else(|| {
+            Error::FitFailed(format!(
+                "{} cannot be evaluated on this series",
+                self.name()
+            ))
+        })?;
+        let m = self.n_lost();
+        Ok(FittedArima {
+            spec: self.clone(),
+            coefficients: coefs.to_vec(self),
+            std_errors: vec![0.0; self.n_coefficients() + 1],
+            sigma2: 0.0,
+            log_likelihood: f64::INFINITY,
+            aic: f64::NEG_INFINITY,
+            aicc: f64::NEG_INFINITY,
+            bic: f64::NEG_INFINITY,
+            nobs: y.len(),
+            nobs_effective: w.len(),
+            residuals: out.innovations,
+            state: out.state,
+            covariance: out.covariance,
+            tail: y[y.len() - m..].to_vec(),
+            converged: true,
+        })
+    }
+}
+
 /// Coefficients split by polynomial.
 #[derive(Clone, Debug)]
 struct Coefs {
