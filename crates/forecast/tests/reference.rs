@@ -239,3 +239,16 @@ fn auto_arima_picks_rs_models_on_retail_series() {
     assert_eq!(compared, 20);
     assert!(differ.len() <= 1, "{differ:#?}");
 }
+
+/// On a long series (526 months of co2) the search runs on CSS fits with R's offset
+/// (`approximation`) and refits by exact likelihood in order of the approximate criterion; it
+/// selects R's model. R 4.2.2, forecast 8.20: `auto.arima(ts(co2_filled, frequency = 12))` gives
+/// ARIMA(1,1,1)(2,1,1)[12], AICc 341.93.
+#[test]
+fn auto_arima_long_series_matches_r() {
+    let y = column("co2_monthly.csv", 2);
+    assert_eq!(y.len(), 526);
+    let fit = AutoArima::new(12).fit(&y).unwrap();
+    assert_eq!(fit.spec().name(), "ARIMA(1,1,1)(2,1,1)[12]");
+    assert!((fit.aicc - 341.93).abs() < 0.1, "{}", fit.aicc);
+}

@@ -18,7 +18,8 @@
 //!    still searched with the constant until it is toggled at the end of a round.
 //! 4. Models whose AR or MA roots lie within 1.01 of the unit circle are rejected.
 //! 5. For series longer than 150 or with a period above 12 the search uses CSS fits with R's AIC
-//!    offset (`approximation`), and the winner is refitted by exact maximum likelihood.
+//!    offset (`approximation`); then, as R, the visited models are refitted by exact maximum
+//!    likelihood in order of their approximate criterion until one is admissible.
 //!
 //! The exhaustive mode (`stepwise(false)`) fits every model with `p + q + P + Q <= max_order`.
 
@@ -281,7 +282,7 @@ impl AutoArima {
             visited: Vec::new(),
         };
         if approximation {
-            let spec = Arima::new(1, d, 0).seasonal(0, sd, 0, m);
+            let spec = Arima::new(0, d, 0).seasonal(0, sd, 0, m);
             match spec.fit_impl(y, false, true) {
                 Ok(f) => search.offset = -2.0 * f.log_likelihood - n as f64 * f.sigma2.ln(),
                 Err(_) => search.approximation = false,
@@ -306,36 +307,43 @@ impl AutoArima {
                 allow_drift || allow_mean,
             )
         };
-        if search.approximation
-            && let Some((spec, _)) = &best
-        {
-            {
-                let exact = spec.clone().method(FitMethod::CssMl);
+        if search.approximation && best.is_some() {
+            // As R: refit the visited models by exact likelihood in order of their approximate
+            // criterion and keep the first admissible one.
+            let mut order: Vec<&CandidateModel> = search
+                .visited
+                .iter()
+                .filter(|c| c.criterion.is_finite())
+                .collect();
+            order.sort_by(|a, b| a.criterion.total_cmp(&b.criterion));
+            best = order.iter().find_map(|c| {
+                let exact = c.spec.clone().method(FitMethod::CssMl);
                 let ic = search.exact_ic(&exact);
-                if ic.is_finite() {
-                    best = Some((exact, ic));
+                ic.is_finite().then_some((exact, ic))
+            });
+            if best.is_none() {
+                // None is admissible by exact likelihood (R stops here): search again without
+                // the approximation.
+                search.approximation = false;
+                best = if self.stepwise {
+                    self.stepwise_search(
+                        &mut search,
+                        max_p,
+                        max_q,
+                        max_sp,
+                        max_sq,
+                        allow_drift || allow_mean,
+                    )
                 } else {
-                    search.approximation = false;
-                    best = if self.stepwise {
-                        self.stepwise_search(
-                            &mut search,
-                            max_p,
-                            max_q,
-                            max_sp,
-                            max_sq,
-                            allow_drift || allow_mean,
-                        )
-                    } else {
-                        self.exhaustive(
-                            &mut search,
-                            max_p,
-                            max_q,
-                            max_sp,
-                            max_sq,
-                            allow_drift || allow_mean,
-                        )
-                    };
-                }
+                    self.exhaustive(
+                        &mut search,
+                        max_p,
+                        max_q,
+                        max_sp,
+                        max_sq,
+                        allow_drift || allow_mean,
+                    )
+                };
             }
         }
         let (spec, _) = best

@@ -14,16 +14,29 @@ pub(crate) fn css(w: &[f64], mu: f64, phi: &[f64], theta: &[f64]) -> Option<(f64
     if n <= p {
         return None;
     }
+    // Seasonal products are mostly zeros: loop over the nonzero lags only.
+    let ar: Vec<(usize, f64)> = phi
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c != 0.0)
+        .map(|(i, c)| (i + 1, *c))
+        .collect();
+    let ma: Vec<(usize, f64)> = theta
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c != 0.0)
+        .map(|(j, c)| (j + 1, *c))
+        .collect();
     let mut e = vec![0.0; n];
     let mut ssq = 0.0;
     for t in p..n {
         let mut v = w[t] - mu;
-        for (i, ph) in phi.iter().enumerate() {
-            v -= ph * (w[t - i - 1] - mu);
+        for &(lag, ph) in &ar {
+            v -= ph * (w[t - lag] - mu);
         }
-        for (j, th) in theta.iter().enumerate() {
-            if t > j {
-                v -= th * e[t - j - 1];
+        for &(lag, th) in &ma {
+            if t >= lag {
+                v -= th * e[t - lag];
             }
         }
         e[t] = v;

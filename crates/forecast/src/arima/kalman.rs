@@ -235,9 +235,21 @@ impl FilterOutput {
 /// Runs the Kalman filter over `w - mu`. Returns `None` when the likelihood cannot be evaluated
 /// (non-stationary initialisation, non-positive innovation variance).
 ///
-/// The predicted covariance is kept in the upper triangle of `p` (row-major `r × r`) and
-/// advanced in place by the shift update of the module documentation.
+/// With `full`, the predicted covariance is kept in the upper triangle of `p` (row-major
+/// `r × r`) and advanced in place by the shift update of the module documentation, and the
+/// innovations, the final state and its covariance are returned; without, only the likelihood's
+/// sums are, from the Chandrasekhar recursions ([`chandrasekhar_filter`]) at `O(r)` per step.
 pub(crate) fn filter(ss: &StateSpace, w: &[f64], mu: f64, full: bool) -> Option<FilterOutput> {
+    if full {
+        covariance_filter(ss, w, mu, true)
+    } else {
+        chandrasekhar_filter(ss, w, mu)
+    }
+}
+
+/// The Kalman filter with the covariance recursion (what [`filter`] runs when the innovations,
+/// the final state and its covariance are wanted).
+fn covariance_filter(ss: &StateSpace, w: &[f64], mu: f64, full: bool) -> Option<FilterOutput> {
     let r = ss.r;
     let mut p = ss.initial_covariance()?;
     let mut a = vec![0.0; r];
@@ -323,6 +335,70 @@ pub(crate) fn filter(ss: &StateSpace, w: &[f64], mu: f64, full: bool) -> Option<
                 steady = true;
             }
         }
+    }
+    Some(out)
+}
+
+/// The likelihood's sums by the Chandrasekhar recursions (Morf, Sidhu & Kailath 1974; Herbst
+/// 2015): for a time-invariant model the change of the predicted covariance,
+/// `ΔP_t = P_{t+1} - P_t`, keeps the rank of `ΔP_0`, and from the stationary `P₀`,
+/// `ΔP_0 = -K̄₀ K̄₀' / F₀` has rank one (`K̄_t = T P_t Z'`). With `ΔP_t = m_t W_t W_t'`:
+///
+/// ```text
+/// F_{t+1} = F_t + m_t W_t[0]²            K̄_{t+1} = K̄_t + m_t W_t[0] T W_t
+/// W_{t+1} = T W_t - (W_t[0] / F_t) K̄_t   m_{t+1} = m_t - m_t² W_t[0]² / F_{t+1}
+/// ```
+///
+/// so a step costs `O(r)` instead of the `O(r²)` of the covariance recursion; `P` itself is
+/// never formed after `P₀`'s first column. The state follows `a_{t+1} = T a_t + K̄_t v_t / F_t`.
+fn chandrasekhar_filter(ss: &StateSpace, w: &[f64], mu: f64) -> Option<FilterOutput> {
+    let r = ss.r;
+    let p0 = ss.initial_covariance()?;
+    let tmul = |x: &[f64], out: &mut [f64]| {
+        let x0 = x[0];
+        for i in 0..r {
+            out[i] = ss.phi[i] * x0 + if i + 1 < r { x[i + 1] } else { 0.0 };
+        }
+    };
+    let mut f = p0[0];
+    // K̄ = T P₀ Z' = T (first column of P₀, equal to its first row).
+    let mut kbar = vec![0.0; r];
+    tmul(&p0[..r], &mut kbar);
+    let mut wv = kbar.clone();
+    let mut m = -1.0 / f;
+    let mut a = vec![0.0; r];
+    let mut ta = vec![0.0; r];
+    let mut tw = vec![0.0; r];
+    let mut out = FilterOutput {
+        n: w.len(),
+        ..FilterOutput::default()
+    };
+    for &wt in w {
+        if f.is_nan() || f <= 0.0 || !f.is_finite() {
+            return None;
+        }
+        let v = wt - mu - a[0];
+        out.ssq += v * v / f;
+        out.sumlog += f.ln();
+        // a <- T a + K̄ v / F
+        tmul(&a, &mut ta);
+        let vf = v / f;
+        for i in 0..r {
+            a[i] = ta[i] + kbar[i] * vf;
+        }
+        // Recursions for F, K̄, W, m.
+        let w0 = wv[0];
+        let fnext = f + m * w0 * w0;
+        tmul(&wv, &mut tw);
+        let c = w0 / f;
+        let mw0 = m * w0;
+        for i in 0..r {
+            let kb = kbar[i];
+            kbar[i] = kb + mw0 * tw[i];
+            wv[i] = tw[i] - c * kb;
+        }
+        m -= m * m * w0 * w0 / fnext;
+        f = fnext;
     }
     Some(out)
 }
@@ -476,6 +552,31 @@ mod tests {
             for (g, w) in got.covariance.iter().zip(&cov) {
                 assert!((g - w).abs() < 1e-9, "{g} vs {w}");
             }
+        }
+    }
+
+    #[test]
+    fn chandrasekhar_matches_the_covariance_recursion() {
+        let w: Vec<f64> = (0..200)
+            .map(|t| ((t * 37 % 11) as f64 - 5.0) * 0.3 + (t as f64 * 0.7).sin())
+            .collect();
+        for ss in models() {
+            let fast = chandrasekhar_filter(&ss, &w, 0.1).expect("stationary model");
+            let full = covariance_filter(&ss, &w, 0.1, false).expect("stationary model");
+            assert!(
+                (fast.ssq - full.ssq).abs() < 1e-9 * full.ssq,
+                "r={}: {} vs {}",
+                ss.r,
+                fast.ssq,
+                full.ssq
+            );
+            assert!(
+                (fast.sumlog - full.sumlog).abs() < 1e-9 * full.sumlog.abs().max(1.0),
+                "r={}: {} vs {}",
+                ss.r,
+                fast.sumlog,
+                full.sumlog
+            );
         }
     }
 
