@@ -11,7 +11,8 @@
 //! The filter runs with `σ² = 1` (so `σ²` is concentrated out of the likelihood) from the exact
 //! stationary initial state `α₁ ~ N(0, P₀)`, `P₀ = T P₀ T' + R R'`.
 //!
-//! Two properties of this form keep a likelihood evaluation at `O(p³ + n r²/2)` flops:
+//! Three properties of this form keep a likelihood evaluation at `O(p³ + n r)` flops (and a full
+//! filter pass, with the final state and covariance, at `O(p³ + n r²/2)`):
 //!
 //! * `P₀` needs no Lyapunov solve. Unrolling the transition gives
 //!   `α_t[j] = Σ_{m≥1} φ_{j+m-1} w_{t-m} + Σ_{m≥0} θ_{j+m} ε_{t-m}`, so the first row of `P₀` is
@@ -24,6 +25,8 @@
 //!   first row and column and the prediction step is a shift:
 //!   `P_{t+1}[i][j] = P_t[i+1][j+1] - P_t[0][i+1] P_t[0][j+1] / F_t + θ_i θ_j`, with no product
 //!   by `T` at all. Only the upper triangle is stored and updated, in place.
+//! * When only the likelihood is needed, the Chandrasekhar recursions propagate the rank-one
+//!   change `P_{t+1} - P_t` instead of `P` ([`chandrasekhar_filter`]): `O(r)` per step.
 //!
 //! Once `P` has converged to its steady state (changes below 1e-13) the covariance recursion is
 //! skipped.

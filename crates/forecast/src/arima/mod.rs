@@ -15,9 +15,9 @@
 //! # Estimation
 //! The likelihood is the exact Gaussian likelihood of the differenced series
 //! `w = (1 - B)^d (1 - B^s)^D y` under the stationary ARMA model, computed by the Kalman filter
-//! (Harvey's state-space form) from the exact stationary initial state, at `O(p³ + n r²/2)` per
-//! evaluation (the initial covariance from the ARMA autocovariances, the covariance prediction a
-//! shift plus a rank-one update). This is the diffuse likelihood of `y`
+//! (Harvey's state-space form) from the exact stationary initial state, at `O(p³ + n r)` per
+//! evaluation (the initial covariance from the ARMA autocovariances, Chandrasekhar recursions
+//! for the likelihood). This is the diffuse likelihood of `y`
 //! (Durbin & Koopman 2012, §5.7), the quantity R's `stats::arima` and statsmodels' `SARIMAX`
 //! (with its approximate diffuse initialisation, which drops the first `d + sD` observations)
 //! report: on log(AirPassengers) both give 244.696. `σ²` is concentrated out
