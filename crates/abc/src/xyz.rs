@@ -203,7 +203,7 @@ impl Xyz {
         // Sparse per-entity buckets: sum of demand per (entity, bucket).
         let mut buckets: Vec<HashMap<i64, f64>> = vec![HashMap::new(); n_entities];
         let mut seen = vec![false; n_entities];
-        for ((&e, &v), &o) in rows.entity.iter().zip(&rows.value).zip(&ordinals) {
+        for ((&e, &v), &o) in rows.entity.iter().zip(rows.value.iter()).zip(&ordinals) {
             if let (Some(b), Some(s)) = (buckets.get_mut(e as usize), seen.get_mut(e as usize)) {
                 *b.entry(self.period.bucket(first, o)).or_insert(0.0) += v;
                 *s = true;
