@@ -183,10 +183,10 @@ fn kahan(v: &[f64]) -> f64 {
 /// entity boundary are summed in parallel: every entity is still summed by one thread in row
 /// order, so the totals are the same bits.
 pub(crate) fn entity_totals(rows: &RowValues<'_>) -> (Vec<Id>, Vec<f64>) {
-    if rows.grouped {
-        if let Some(totals) = grouped_totals(rows) {
-            return totals;
-        }
+    if rows.grouped
+        && let Some(totals) = grouped_totals(rows)
+    {
+        return totals;
     }
     let n = rows.ids.len();
     let mut sum = vec![0.0; n];
@@ -265,6 +265,7 @@ fn grouped_totals(rows: &RowValues<'_>) -> Option<(Vec<Id>, Vec<f64>)> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::expect_used)]
     use super::*;
 
     /// The parallel grouped path and the serial scatter path give the same bits, across chunk
