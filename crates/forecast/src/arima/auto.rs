@@ -288,25 +288,15 @@ impl AutoArima {
                 Err(_) => search.approximation = false,
             }
         }
-        let mut best = if self.stepwise {
-            self.stepwise_search(
-                &mut search,
-                max_p,
-                max_q,
-                max_sp,
-                max_sq,
-                allow_drift || allow_mean,
-            )
-        } else {
-            self.exhaustive(
-                &mut search,
-                max_p,
-                max_q,
-                max_sp,
-                max_sq,
-                allow_drift || allow_mean,
-            )
+        let constant = allow_drift || allow_mean;
+        let run = |search: &mut Search<'_>| {
+            if self.stepwise {
+                self.stepwise_search(search, max_p, max_q, max_sp, max_sq, constant)
+            } else {
+                self.exhaustive(search, max_p, max_q, max_sp, max_sq, constant)
+            }
         };
+        let mut best = run(&mut search);
         if search.approximation && best.is_some() {
             // As R: refit the visited models by exact likelihood in order of their approximate
             // criterion and keep the first admissible one.
@@ -325,25 +315,7 @@ impl AutoArima {
                 // None is admissible by exact likelihood (R stops here): search again without
                 // the approximation.
                 search.approximation = false;
-                best = if self.stepwise {
-                    self.stepwise_search(
-                        &mut search,
-                        max_p,
-                        max_q,
-                        max_sp,
-                        max_sq,
-                        allow_drift || allow_mean,
-                    )
-                } else {
-                    self.exhaustive(
-                        &mut search,
-                        max_p,
-                        max_q,
-                        max_sp,
-                        max_sq,
-                        allow_drift || allow_mean,
-                    )
-                };
+                best = run(&mut search);
             }
         }
         let (spec, _) = best
