@@ -66,17 +66,9 @@ impl StateSpace {
     /// the AR part has a (numerical) unit root.
     pub fn initial_covariance(&self) -> Option<Vec<f64>> {
         let r = self.r;
-        let phi = &self.phi[..self.p];
-        let theta = &self.rvec[1..];
-        let psi = psi_weights(phi, theta, r);
-        let gamma = arma_acovf(phi, theta, &psi, r)?;
+        let (mut row0, gamma) = self.initial_first_row()?;
         let mut p = vec![0.0; r * r];
-        for (j, pj) in p[..r].iter_mut().enumerate() {
-            let ar: f64 = (1..=r - j).map(|m| self.phi[j + m - 1] * gamma[m]).sum();
-            let ma: f64 = (0..r - j).map(|m| self.rvec[j + m] * psi[m]).sum();
-            *pj = ar + ma;
-        }
-        let mut row0 = p[..r].to_vec();
+        p[..r].copy_from_slice(&row0);
         row0.push(0.0);
         let g0 = gamma[0];
         for i in (1..r).rev() {
@@ -99,6 +91,24 @@ impl StateSpace {
             }
         }
         (p.iter().all(|v| v.is_finite()) && p[0] > 0.0).then_some(p)
+    }
+
+    /// The first row of `P₀`, `P₀[0][j] = Σ_m φ_{j+m-1} γ(m) + Σ_m θ_{j+m} ψ_m`, and the
+    /// autocovariances `γ(0..=r)` it came from (all the Chandrasekhar recursions need of `P₀`).
+    fn initial_first_row(&self) -> Option<(Vec<f64>, Vec<f64>)> {
+        let r = self.r;
+        let phi = &self.phi[..self.p];
+        let theta = &self.rvec[1..];
+        let psi = psi_weights(phi, theta, r);
+        let gamma = arma_acovf(phi, theta, &psi, r)?;
+        let row: Vec<f64> = (0..r)
+            .map(|j| {
+                let ar: f64 = (1..=r - j).map(|m| self.phi[j + m - 1] * gamma[m]).sum();
+                let ma: f64 = (0..r - j).map(|m| self.rvec[j + m] * psi[m]).sum();
+                ar + ma
+            })
+            .collect();
+        (row.iter().all(|v| v.is_finite()) && row[0] > 0.0).then_some((row, gamma))
     }
 }
 
@@ -356,7 +366,8 @@ fn covariance_filter(ss: &StateSpace, w: &[f64], mu: f64, full: bool) -> Option<
 /// never formed after `P₀`'s first column. The state follows `a_{t+1} = T a_t + K̄_t v_t / F_t`.
 fn chandrasekhar_filter(ss: &StateSpace, w: &[f64], mu: f64) -> Option<FilterOutput> {
     let r = ss.r;
-    let p0 = ss.initial_covariance()?;
+    // Only P₀'s first row is needed (its first column, by symmetry).
+    let (p0, _) = ss.initial_first_row()?;
     let tmul = |x: &[f64], out: &mut [f64]| {
         let x0 = x[0];
         for i in 0..r {
@@ -366,7 +377,7 @@ fn chandrasekhar_filter(ss: &StateSpace, w: &[f64], mu: f64) -> Option<FilterOut
     let mut f = p0[0];
     // K̄ = T P₀ Z' = T (first column of P₀, equal to its first row).
     let mut kbar = vec![0.0; r];
-    tmul(&p0[..r], &mut kbar);
+    tmul(&p0, &mut kbar);
     let mut wv = kbar.clone();
     let mut m = -1.0 / f;
     let mut a = vec![0.0; r];
