@@ -107,6 +107,30 @@ impl BgNbdParams {
         num * self.p_alive(x, t_x, big_t)
     }
 
+    /// Probability that a customer with history `(x, t_x, T)` makes at least one purchase in
+    /// `(T, T + t]`: `1 - P(Y(t) = 0 | x, t_x, T)`.
+    ///
+    /// A customer who has dropped out buys nothing; one who is alive at `T` has the posterior
+    /// purchase rate `λ | x, T ~ Gamma(r + x, α + T)` (the likelihood of an alive customer is
+    /// `λ^x e^{-λT} (1-p)^x`), and in the BG/NBD the dropout coin is tossed only after a purchase,
+    /// so an alive customer makes no purchase in `(T, T + t]` with probability `E[e^{-λt}]`:
+    ///
+    /// ```text
+    /// P(Y(t) > 0 | x, t_x, T) = P(alive | x, t_x, T) · [1 - ((α+T)/(α+T+t))^(r+x)]
+    /// ```
+    ///
+    /// Unlike [`BgNbdParams::p_alive`], which is 1 for every one-time buyer, this ranks customers
+    /// by how likely they are to buy in the horizon (one-time buyers with a long silence have a
+    /// small posterior rate). `t <= 0` gives 0.
+    pub fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        if t <= 0.0 {
+            return 0.0;
+        }
+        let ln_none_if_alive =
+            (self.r + x) * ((self.alpha + big_t).ln() - (self.alpha + big_t + t).ln());
+        self.p_alive(x, t_x, big_t) * -ln_none_if_alive.exp_m1()
+    }
+
     /// Expected purchases in `(0, t]` of a newly acquired customer (equation 9):
     /// `E[X(t)] = (a+b-1)/(a-1) · [1 - (α/(α+t))^r · 2F1(r, b; a+b-1; t/(α+t))]`.
     pub fn expected_purchases_new(&self, t: f64) -> f64 {

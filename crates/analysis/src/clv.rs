@@ -1,0 +1,352 @@
+//! The CLV stage: BG/NBD for the number of purchases, Gamma-Gamma for their value, and per
+//! customer the probability of buying in the horizon, expected purchases, expected revenue, CLV
+//! and a CLV tier.
+//!
+//! Conventions. The models work on weekly summaries (lifetimes' `freq="W"`): a purchase is a week
+//! with at least one order, its value the week's revenue. Customers whose first purchase falls
+//! on the last day have `T = 0`, which the likelihood cannot take; their `T` is floored at
+//! [`MIN_T`] weeks (their predictions are those of a newly acquired customer).
+//!
+//! Spend: Gamma-Gamma is fitted on the repeat buyers with a positive mean repeat spend. Repeat
+//! buyers whose repeat purchases are all worth 0 (CDNOW keeps $0.00 rows), and one-time buyers,
+//! get the population mean spend `p v / (q - 1)`; the zero-spend repeat buyers are counted in
+//! [`SpendModel::zero_spend_repeat_buyers`].
+
+use custalyze_cltv_core::clv::{ClvOptions, TimeUnit, customer_lifetime_values};
+use custalyze_cltv_core::{BgNbd, FittedBgNbd, FittedGammaGamma, GammaGamma, RfmData, SpendData};
+use custalyze_transaction_types::{Id, Period, SummaryOptions, SummaryTable, TransactionLog};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::error::{Error, Outcome, Result, StageError};
+
+/// Smallest `T` (weeks) given to the models (see the module docs).
+pub const MIN_T: f64 = 1e-6;
+
+/// Fewest positive-spend repeat buyers for a Gamma-Gamma fit.
+pub const MIN_REPEAT_BUYERS: usize = 10;
+
+/// Weekly lifetimes summaries of every customer of `log` up to `observation_end` (inclusive).
+///
+/// # Errors
+/// [`Error::Data`] from the summary.
+pub fn weekly_summaries(log: &TransactionLog, observation_end: NaiveDate) -> Result<SummaryTable> {
+    Ok(custalyze_transaction_types::summarize(
+        log,
+        &SummaryOptions::new(Period::WEEK).observation_end(observation_end),
+    )?)
+}
+
+/// A CLV tier: quartiles of CLV, `A` the highest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum ClvTier {
+    /// The top quarter by CLV.
+    A,
+    /// The second quarter.
+    B,
+    /// The third quarter.
+    C,
+    /// The bottom quarter.
+    D,
+}
+
+impl ClvTier {
+    /// All tiers, highest first.
+    pub const ALL: [ClvTier; 4] = [ClvTier::A, ClvTier::B, ClvTier::C, ClvTier::D];
+
+    /// `"A"` to `"D"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClvTier::A => "A",
+            ClvTier::B => "B",
+            ClvTier::C => "C",
+            ClvTier::D => "D",
+        }
+    }
+}
+
+impl std::fmt::Display for ClvTier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One CLV tier's size and value.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TierSummary {
+    /// The tier.
+    pub tier: ClvTier,
+    /// Customers in it.
+    pub customers: usize,
+    /// Mean CLV.
+    pub mean_clv: f64,
+    /// Smallest CLV in the tier.
+    pub min_clv: f64,
+    /// Share of the total CLV (0 to 1).
+    pub value_share: f64,
+}
+
+/// One customer's predictions over the horizon.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CustomerValue {
+    /// BG/NBD probability that the customer has not dropped out (1 for every one-time buyer).
+    pub p_alive: f64,
+    /// Probability of at least one purchase in the horizon, `1 - P(X(t) = 0 | x, t_x, T)`.
+    pub p_purchase: f64,
+    /// Expected purchases (purchase weeks) in the horizon.
+    pub expected_purchases: f64,
+    /// Expected spend per purchase (Gamma-Gamma; `None` when it failed).
+    pub expected_spend: Option<f64>,
+    /// `expected_purchases x expected_spend`, undiscounted.
+    pub expected_revenue: Option<f64>,
+    /// Discounted CLV over the horizon.
+    pub clv: Option<f64>,
+    /// CLV tier (quartiles of CLV).
+    pub tier: Option<ClvTier>,
+}
+
+/// The Gamma-Gamma spend model and who it was fitted on.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SpendModel {
+    /// The fit.
+    pub gamma_gamma: FittedGammaGamma,
+    /// Repeat buyers with a positive mean repeat spend (the fitted customers).
+    pub fitted_customers: usize,
+    /// Repeat buyers left out of the fit because their repeat purchases are worth 0 or less;
+    /// they get the population mean spend.
+    pub zero_spend_repeat_buyers: usize,
+    /// The first few of them (ids as loaded).
+    pub zero_spend_examples: Vec<Id>,
+    /// Population mean spend per purchase `p v / (q - 1)`.
+    pub population_mean_spend: f64,
+}
+
+/// The result of the CLV stage: models and per-customer predictions, aligned with the summary.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ClvAnalysis {
+    /// BG/NBD fitted on the weekly summaries (times in weeks).
+    pub bgnbd: FittedBgNbd,
+    /// The spend model, or why it failed (CLV and revenue are then missing).
+    pub spend: Outcome<SpendModel>,
+    /// Horizon in weeks of `p_purchase`, `expected_purchases` and `expected_revenue`.
+    pub horizon_weeks: f64,
+    /// CLV options (months, discount rate, weekly unit).
+    pub clv_options: ClvOptions,
+    /// One entry per summary row (customer order of the log).
+    pub customers: Vec<CustomerValue>,
+    /// CLV tiers, `A` first (empty without a spend model).
+    pub tiers: Vec<TierSummary>,
+}
+
+impl ClvAnalysis {
+    /// Mean probability of a purchase in the horizon: the expected share of customers who buy.
+    pub fn expected_buyers_share(&self) -> f64 {
+        mean(self.customers.iter().map(|c| c.p_purchase))
+    }
+
+    /// Expected purchases of all customers in the horizon.
+    pub fn expected_purchases(&self) -> f64 {
+        self.customers.iter().map(|c| c.expected_purchases).sum()
+    }
+
+    /// Expected revenue of all customers in the horizon (undiscounted), when spend was modelled.
+    pub fn expected_revenue(&self) -> Option<f64> {
+        self.customers.iter().map(|c| c.expected_revenue).sum()
+    }
+
+    /// Total discounted CLV, when spend was modelled.
+    pub fn clv_total(&self) -> Option<f64> {
+        self.customers.iter().map(|c| c.clv).sum()
+    }
+
+    /// Mean P(alive).
+    pub fn mean_p_alive(&self) -> f64 {
+        mean(self.customers.iter().map(|c| c.p_alive))
+    }
+}
+
+fn mean(v: impl ExactSizeIterator<Item = f64>) -> f64 {
+    let n = v.len().max(1) as f64;
+    v.sum::<f64>() / n
+}
+
+/// Checks one summary row; the error names the customer.
+fn check_row(id: &Id, x: f64, t_x: f64, t: f64, m: f64) -> Result<()> {
+    let reason = if !(x.is_finite() && t_x.is_finite() && t.is_finite() && m.is_finite()) {
+        Some(format!("non-finite summary (x={x}, t_x={t_x}, T={t}, m={m})"))
+    } else if x < 0.0 || t_x < 0.0 || t < 0.0 {
+        Some(format!("negative summary value (x={x}, t_x={t_x}, T={t})"))
+    } else if t_x > t * (1.0 + 1e-12) {
+        Some(format!("recency {t_x} is after T {t}"))
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => Err(Error::InvalidCustomer {
+            customer: id.clone(),
+            reason,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Fits BG/NBD and Gamma-Gamma on a weekly `summary` and predicts every customer over
+/// `horizon_weeks` (purchase probability, purchases, revenue) and `clv_options` (CLV, weekly
+/// unit forced).
+///
+/// # Errors
+/// [`Error::InvalidCustomer`] naming a customer whose summary no model can take;
+/// [`Error::NotEnoughData`] without customers; [`Error::Clv`] when BG/NBD fails. A Gamma-Gamma
+/// failure is kept in [`ClvAnalysis::spend`] instead.
+pub fn fit_clv(
+    summary: &SummaryTable,
+    horizon_weeks: f64,
+    clv_options: &ClvOptions,
+) -> Result<ClvAnalysis> {
+    if summary.rows.is_empty() {
+        return Err(Error::NotEnoughData("no customer to model".into()));
+    }
+    for r in &summary.rows {
+        check_row(&r.customer, r.frequency, r.recency, r.t, r.monetary_value)?;
+    }
+    let x: Vec<f64> = summary.rows.iter().map(|r| r.frequency).collect();
+    let tx: Vec<f64> = summary.rows.iter().map(|r| r.recency).collect();
+    let t: Vec<f64> = summary.rows.iter().map(|r| r.t.max(MIN_T)).collect();
+    let clv_options = ClvOptions {
+        unit: TimeUnit::Week,
+        ..*clv_options
+    };
+    let data = RfmData::new(&x, &tx, &t, None).map_err(|source| Error::Clv {
+        model: "BG/NBD data",
+        source,
+    })?;
+    let bgnbd = BgNbd::new().fit(&data).map_err(|source| Error::Clv {
+        model: "BG/NBD fit",
+        source,
+    })?;
+    let p = bgnbd.params;
+    let mut customers: Vec<CustomerValue> = (0..x.len())
+        .into_par_iter()
+        .map(|i| CustomerValue {
+            p_alive: p.p_alive(x[i], tx[i], t[i]),
+            p_purchase: p.probability_of_a_purchase(horizon_weeks, x[i], tx[i], t[i]),
+            expected_purchases: p.expected_purchases(horizon_weeks, x[i], tx[i], t[i]),
+            expected_spend: None,
+            expected_revenue: None,
+            clv: None,
+            tier: None,
+        })
+        .collect();
+    let spend = fit_spend(summary);
+    let mut tiers = Vec::new();
+    if let Ok(s) = &spend {
+        let g = s.gamma_gamma.params;
+        let per_purchase: Vec<f64> = summary
+            .rows
+            .iter()
+            .map(|r| {
+                if r.frequency > 0.0 && r.monetary_value > 0.0 {
+                    g.conditional_expected_average_profit(r.frequency, r.monetary_value)
+                } else {
+                    s.population_mean_spend
+                }
+            })
+            .collect();
+        let clv = customer_lifetime_values(&p, &x, &tx, &t, &per_purchase, &clv_options)
+            .map_err(|source| Error::Clv {
+                model: "CLV",
+                source,
+            })?;
+        for (i, c) in customers.iter_mut().enumerate() {
+            c.expected_spend = Some(per_purchase[i]);
+            c.expected_revenue = Some(per_purchase[i] * c.expected_purchases);
+            c.clv = Some(clv[i]);
+        }
+        tiers = assign_tiers(&mut customers, &summary.rows.iter().map(|r| &r.customer).collect::<Vec<_>>());
+    }
+    Ok(ClvAnalysis {
+        bgnbd,
+        spend,
+        horizon_weeks,
+        clv_options,
+        customers,
+        tiers,
+    })
+}
+
+/// Gamma-Gamma on the repeat buyers with positive mean spend.
+fn fit_spend(summary: &SummaryTable) -> Outcome<SpendModel> {
+    let (mut x, mut m) = (Vec::new(), Vec::new());
+    let mut zero = Vec::new();
+    for r in summary.rows.iter().filter(|r| r.frequency > 0.0) {
+        if r.monetary_value > 0.0 {
+            x.push(r.frequency);
+            m.push(r.monetary_value);
+        } else {
+            zero.push(r.customer.clone());
+        }
+    }
+    if x.len() < MIN_REPEAT_BUYERS {
+        return Err(StageError::from(Error::NotEnoughData(format!(
+            "too few repeat buyers with positive spend for Gamma-Gamma: {} (at least {MIN_REPEAT_BUYERS} are needed)",
+            x.len()
+        ))));
+    }
+    let fit = SpendData::new(&x, &m, None)
+        .and_then(|d| GammaGamma::new().fit(&d))
+        .map_err(|source| Error::Clv {
+            model: "Gamma-Gamma fit",
+            source,
+        })?;
+    let population_mean_spend = fit.params.mean_spend();
+    if !(population_mean_spend.is_finite() && population_mean_spend > 0.0) {
+        return Err(StageError::from(Error::NotEnoughData(format!(
+            "Gamma-Gamma population mean spend is {population_mean_spend} (q = {} <= 1): spend too heavy-tailed to model",
+            fit.params.q
+        ))));
+    }
+    Ok(SpendModel {
+        gamma_gamma: fit,
+        fitted_customers: x.len(),
+        zero_spend_repeat_buyers: zero.len(),
+        zero_spend_examples: zero.into_iter().take(5).collect(),
+        population_mean_spend,
+    })
+}
+
+/// Quartile tiers of CLV (rank order, ties by customer id), `A` the highest; returns the tier
+/// summaries.
+fn assign_tiers(customers: &mut [CustomerValue], ids: &[&Id]) -> Vec<TierSummary> {
+    let n = customers.len();
+    let values: Vec<f64> = customers.iter().map(|c| c.clv.unwrap_or(0.0)).collect();
+    let clv = |i: usize| values[i];
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&i, &j| clv(j).total_cmp(&clv(i)).then_with(|| ids[i].cmp(ids[j])));
+    let total: f64 = (0..n).map(clv).sum();
+    let mut sums = [(0usize, 0.0f64, f64::INFINITY); 4];
+    for (rank, &i) in order.iter().enumerate() {
+        let k = (rank * 4 / n.max(1)).min(3);
+        let v = clv(i);
+        sums[k].0 += 1;
+        sums[k].1 += v;
+        sums[k].2 = sums[k].2.min(v);
+        customers[i].tier = Some(ClvTier::ALL[k]);
+    }
+    ClvTier::ALL
+        .iter()
+        .zip(sums)
+        .filter(|(_, s)| s.0 > 0)
+        .map(|(&tier, (count, sum, min))| TierSummary {
+            tier,
+            customers: count,
+            mean_clv: sum / count as f64,
+            min_clv: min,
+            value_share: if total > 0.0 { sum / total } else { 0.0 },
+        })
+        .collect()
+}

@@ -1,0 +1,149 @@
+//! The holdout check: the CLV stage refitted on the past and compared with what the log says
+//! happened next (Fader, Hardie & Lee 2005, figure 4, plus the headline figures themselves).
+//!
+//! The log up to the observation end is split at `calibration_end = observation_end - h months`
+//! (`h` the analysis horizon, shortened to a third of the data's span when the data are short);
+//! BG/NBD and Gamma-Gamma are fitted on the calibration summaries exactly as the CLV stage does,
+//! and the predictions for `(calibration_end, observation_end]` are compared with the holdout:
+//! purchases per calibration frequency, the share of customers who bought, how well the purchase
+//! probability ranks the buyers (ROC AUC), and revenue.
+
+use chrono::{Datelike, Months, NaiveDate};
+use custalyze_cltv_core::clv::ClvOptions;
+use custalyze_cltv_core::{HoldoutComparison, compare_holdout};
+use custalyze_transaction_types::period::days_from_epoch;
+use custalyze_transaction_types::{
+    CalibrationHoldout, CustomerSummary, Period, SummaryTable, TransactionLog,
+};
+
+use crate::clv::{MIN_T, fit_clv};
+use crate::error::{Error, Result};
+
+/// Highest calibration frequency with its own row in the comparison (the last row is `7+`).
+pub const MAX_FREQUENCY: u32 = 7;
+
+/// The holdout check's figures.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct HoldoutCheck {
+    /// Last day of the calibration period.
+    pub calibration_end: NaiveDate,
+    /// Last day of the holdout period.
+    pub observation_end: NaiveDate,
+    /// Holdout length in whole months.
+    pub holdout_months: u32,
+    /// Holdout length in weeks (the prediction horizon).
+    pub holdout_weeks: f64,
+    /// Customers seen in calibration.
+    pub customers: usize,
+    /// Purchases predicted against actual, by calibration frequency.
+    pub comparison: HoldoutComparison,
+    /// Share of the calibration customers who bought in the holdout.
+    pub actual_buyers_share: f64,
+    /// Mean predicted probability of a purchase in the holdout.
+    pub predicted_buyers_share: f64,
+    /// ROC AUC of the purchase probability against who bought (`None` when everybody or nobody
+    /// bought).
+    pub buyers_roc_auc: Option<f64>,
+    /// ROC AUC of P(alive) against who bought, for comparison.
+    pub p_alive_roc_auc: Option<f64>,
+    /// Revenue of the calibration customers in the holdout.
+    pub actual_revenue: f64,
+    /// Predicted revenue (`None` when the spend model failed).
+    pub predicted_revenue: Option<f64>,
+}
+
+/// Whole months between two dates (by calendar month).
+fn month_span(first: NaiveDate, last: NaiveDate) -> i32 {
+    (last.year() - first.year()) * 12 + last.month() as i32 - first.month() as i32
+}
+
+/// Runs the check on `log` (rows up to `observation_end`) for a horizon of `months`.
+///
+/// # Errors
+/// [`Error::NotEnoughData`] when the data span fewer than 3 months; errors of the split and of
+/// the fits.
+pub fn holdout_check(
+    log: &TransactionLog,
+    observation_end: NaiveDate,
+    months: u32,
+) -> Result<HoldoutCheck> {
+    let first = log.first_date().ok_or(Error::EmptyLog)?;
+    let span = month_span(first, observation_end);
+    if span < 3 {
+        return Err(Error::NotEnoughData(format!(
+            "the data span {span} months; the holdout check needs at least 3"
+        )));
+    }
+    let holdout_months = months.min((span / 3) as u32).max(1);
+    let calibration_end = observation_end
+        .checked_sub_months(Months::new(holdout_months))
+        .ok_or_else(|| Error::NotEnoughData("calibration end out of range".into()))?;
+    let split = CalibrationHoldout::split(log, Period::WEEK, calibration_end, observation_end)?;
+    let holdout_weeks = (observation_end - calibration_end).num_days() as f64 / 7.0;
+    let summary = SummaryTable {
+        period: Period::WEEK,
+        observation_end: calibration_end,
+        rows: split
+            .rows
+            .iter()
+            .map(|r| CustomerSummary {
+                customer: r.customer.clone(),
+                frequency: r.frequency_cal,
+                recency: r.recency_cal,
+                t: r.t_cal,
+                monetary_value: r.monetary_value_cal,
+            })
+            .collect(),
+    };
+    let fit = fit_clv(
+        &summary,
+        holdout_weeks,
+        &ClvOptions {
+            months: holdout_months,
+            ..ClvOptions::default()
+        },
+    )?;
+    let mut floored = split.clone();
+    for r in &mut floored.rows {
+        r.t_cal = r.t_cal.max(MIN_T);
+    }
+    let comparison =
+        compare_holdout(&fit.bgnbd.params, &floored, MAX_FREQUENCY).map_err(|source| {
+            Error::Clv {
+                model: "holdout comparison",
+                source,
+            }
+        })?;
+    let bought: Vec<bool> = split.rows.iter().map(|r| r.frequency_holdout > 0.0).collect();
+    let p_purchase: Vec<f64> = fit.customers.iter().map(|c| c.p_purchase).collect();
+    let p_alive: Vec<f64> = fit.customers.iter().map(|c| c.p_alive).collect();
+    let n = bought.len().max(1) as f64;
+    Ok(HoldoutCheck {
+        calibration_end,
+        observation_end,
+        holdout_months,
+        holdout_weeks,
+        customers: split.rows.len(),
+        comparison,
+        actual_buyers_share: bought.iter().filter(|b| **b).count() as f64 / n,
+        predicted_buyers_share: fit.expected_buyers_share(),
+        buyers_roc_auc: custalyze_churn::metrics::roc_auc(&p_purchase, &bought).ok(),
+        p_alive_roc_auc: custalyze_churn::metrics::roc_auc(&p_alive, &bought).ok(),
+        actual_revenue: holdout_revenue(log, calibration_end, observation_end),
+        predicted_revenue: fit.expected_revenue(),
+    })
+}
+
+/// Revenue in `(calibration_end, observation_end]` of the customers who bought by
+/// `calibration_end`.
+fn holdout_revenue(log: &TransactionLog, calibration_end: NaiveDate, end: NaiveDate) -> f64 {
+    let (cal, end) = (days_from_epoch(calibration_end), days_from_epoch(end));
+    let amounts = log.amounts();
+    (0..log.customer_ids().len())
+        .filter(|&c| log.customer_rows(c).any(|r| log.day(r) <= cal))
+        .flat_map(|c| log.customer_rows(c))
+        .filter(|&r| log.day(r) > cal && log.day(r) <= end)
+        .map(|r| amounts[r])
+        .sum()
+}

@@ -1,0 +1,22 @@
+#![doc = include_str!("../README.md")]
+
+pub mod analysis;
+pub mod churn;
+pub mod clv;
+pub mod cohorts;
+pub mod error;
+pub mod facts;
+pub mod forecast;
+pub mod holdout;
+pub mod options;
+pub mod playbook;
+pub mod products;
+pub mod rfm;
+pub mod rules;
+pub mod segments;
+
+pub use analysis::{Analysis, CustomerView, Headline, Stage, Window};
+pub use clv::{ClvAnalysis, ClvTier, CustomerValue, SpendModel, TierSummary};
+pub use error::{Error, Outcome, Result, StageError};
+pub use facts::{CustomerFacts, ItemRef, Purchase};
+pub use options::AnalysisOptions;
