@@ -1,31 +1,42 @@
-//! The files of a report directory. Column names are part of the CLI contract:
+//! The files of a report directory. Column names are part of the CLI contract; money columns are
+//! rounded to cents, probabilities to 6 decimals.
 //!
 //! - `customers.csv`: `customer_id,first_purchase,last_purchase,orders,revenue,frequency,recency,T,
-//!   monetary_value,recency_days,r_score,f_score,m_score,segment,cohort,p_alive,expected_purchases,
-//!   expected_avg_spend,clv,cluster` (weekly lifetimes summary; RFM as of the analysis date; empty
-//!   cells where an analysis failed or is not in this build).
+//!   monetary_value,recency_days,r_score,f_score,m_score,rfm_segment,cohort,p_alive,p_purchase,
+//!   expected_purchases,expected_spend,expected_revenue,clv,clv_tier,cluster,engagement,
+//!   churn_probability,churn_risk,revenue_at_risk` (weekly lifetimes summary; RFM as of the
+//!   analysis date; empty cells where a stage failed). Three labelling schemes, each its own
+//!   column: `rfm_segment` (reference RF map), `cluster` (K-Means behaviour cluster),
+//!   `engagement` (recommendation tier); `clv_tier` A-D.
+//! - `at_risk.csv`: `customer_id,clv,last_purchase,churn_probability,churn_risk,revenue_at_risk`.
 //! - `products.csv`: `product_id,description,revenue,quantity,share,cumulative_share,abc,xyz,cv`.
-//! - `rules.csv`: `antecedents,consequents,support,confidence,lift` (items joined by `;`).
+//! - `bundles.csv`: `items,descriptions,antecedents,consequents,baskets,support,confidence,lift,rules`
+//!   (one row per bundle; items joined by `;`).
 //! - `forecast.csv`: `period_start,kind,revenue,lower_80,upper_80,lower_95,upper_95` (`kind` is
-//!   `history` or `forecast`).
+//!   `history` or `forecast`; the forecast revenue is the median).
 //! - `cohorts.csv`: `cohort,customers,period,active_customers,retention,revenue` (observed cells).
-//! - `segment_best_sellers.csv`: `segment,rank,product_id,description,customers,revenue`.
+//! - `segment_best_sellers.csv`: `rfm_segment,rank,product_id,description,customers,revenue`.
 //! - `customer_products.csv`: `customer_id,product_id,quantity,revenue`.
-//! - `report.json`: headline figures, models, load report and section statuses.
+//! - `report.json`: headline figures, options, models, load report and section statuses.
+//! - `analysis.json`: the whole typed analysis and the load report (what `custalyze customer`
+//!   reads).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
+use custalyze_analysis::playbook::tier_name;
+use custalyze_analysis::{Analysis, CustomerView};
+use custalyze_transaction_types::load::LoadReport;
 use custalyze_transaction_types::summary::fmt_f64;
 use serde_json::{Value, json};
 
-use super::analysis::{Analysis, CustomerRow};
+use super::build::page_parts;
 use super::html;
 use crate::CliError;
 
 /// The CSV header of customers.csv.
-pub const CUSTOMERS_HEADER: [&str; 20] = [
+pub const CUSTOMERS_HEADER: [&str; 27] = [
     "customer_id",
     "first_purchase",
     "last_purchase",
@@ -39,14 +50,30 @@ pub const CUSTOMERS_HEADER: [&str; 20] = [
     "r_score",
     "f_score",
     "m_score",
-    "segment",
+    "rfm_segment",
     "cohort",
     "p_alive",
+    "p_purchase",
     "expected_purchases",
-    "expected_avg_spend",
+    "expected_spend",
+    "expected_revenue",
     "clv",
+    "clv_tier",
     "cluster",
+    "engagement",
+    "churn_probability",
+    "churn_risk",
+    "revenue_at_risk",
 ];
+
+/// The saved analysis: the typed result and the load report.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Saved {
+    /// The load report of the input.
+    pub load: LoadReport,
+    /// The analysis.
+    pub analysis: Analysis,
+}
 
 fn csv_writer(dir: &Path, name: &str) -> Result<csv::Writer<BufWriter<File>>, CliError> {
     let path = dir.join(name);
@@ -55,52 +82,114 @@ fn csv_writer(dir: &Path, name: &str) -> Result<csv::Writer<BufWriter<File>>, Cl
     Ok(csv::Writer::from_writer(BufWriter::new(f)))
 }
 
+/// Money rounded to cents (`-0.00` written as `0.00`).
+pub fn cents(v: f64) -> String {
+    let r = (v * 100.0).round() / 100.0;
+    if r == 0.0 {
+        "0.00".into()
+    } else {
+        format!("{r:.2}")
+    }
+}
+
+/// A probability or rate to 6 decimals.
+pub fn prob(v: f64) -> String {
+    format!("{v:.6}")
+}
+
+fn opt(v: Option<f64>, f: fn(f64) -> String) -> String {
+    v.map(f).unwrap_or_default()
+}
+
 /// One customers.csv record, in the order of [`CUSTOMERS_HEADER`].
-pub fn customer_record(c: &CustomerRow) -> Vec<String> {
-    let (r, f, m) = c
-        .rfm_scores
-        .map(|(r, f, m)| (r.to_string(), f.to_string(), m.to_string()))
-        .unwrap_or_default();
+pub fn customer_record(c: &CustomerView<'_>) -> Vec<String> {
+    let s = c.summary;
+    let r = c.rfm;
+    let v = c.value;
+    let ch = c.churn;
     vec![
-        c.id.clone(),
-        c.first_purchase.to_string(),
-        c.last_purchase.to_string(),
-        c.orders.to_string(),
-        fmt_f64(c.revenue),
-        fmt_f64(c.frequency),
-        fmt_f64(c.recency),
-        fmt_f64(c.t),
-        fmt_f64(c.monetary_value),
-        c.recency_days.map(|d| d.to_string()).unwrap_or_default(),
-        r,
-        f,
-        m,
-        c.segment.clone(),
-        c.cohort.clone(),
-        opt(c.p_alive),
-        opt(c.expected_purchases),
-        opt(c.expected_avg_spend),
-        opt(c.clv),
-        c.cluster.clone().unwrap_or_default(),
+        c.facts.customer.to_string(),
+        c.facts.first_purchase.to_string(),
+        c.facts.last_purchase.to_string(),
+        c.facts.orders.to_string(),
+        cents(c.facts.revenue),
+        opt(s.map(|s| s.frequency), fmt_f64),
+        opt(s.map(|s| s.recency), fmt_f64),
+        opt(s.map(|s| s.t), fmt_f64),
+        opt(s.map(|s| s.monetary_value), cents),
+        r.map(|r| r.recency.to_string()).unwrap_or_default(),
+        r.map(|r| r.r_score.to_string()).unwrap_or_default(),
+        r.map(|r| r.f_score.to_string()).unwrap_or_default(),
+        r.map(|r| r.m_score.to_string()).unwrap_or_default(),
+        c.rfm_segment.unwrap_or("").to_string(),
+        c.facts.cohort(),
+        opt(v.map(|v| v.p_alive), prob),
+        opt(v.map(|v| v.p_purchase), prob),
+        opt(v.map(|v| v.expected_purchases), prob),
+        opt(v.and_then(|v| v.expected_spend), cents),
+        opt(v.and_then(|v| v.expected_revenue), cents),
+        opt(v.and_then(|v| v.clv), cents),
+        v.and_then(|v| v.tier).map(|t| t.to_string()).unwrap_or_default(),
+        c.cluster.unwrap_or("").to_string(),
+        c.play.map(|p| tier_name(p.tier).to_string()).unwrap_or_default(),
+        opt(ch.map(|s| s.churn_probability), prob),
+        ch.map(|s| s.risk_band.as_str().to_string()).unwrap_or_default(),
+        opt(ch.map(|s| s.revenue_at_risk), cents),
     ]
 }
 
-fn opt(v: Option<f64>) -> String {
-    v.map(fmt_f64).unwrap_or_default()
+fn write_json(dir: &Path, name: &str, value: &impl serde::Serialize) -> Result<(), CliError> {
+    let path = dir.join(name);
+    let f = File::create(&path)
+        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+    let mut out = BufWriter::new(f);
+    serde_json::to_writer(&mut out, value)?;
+    writeln!(out)
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))
 }
 
-/// Writes every file of the report into `dir` (created if missing).
+/// Writes every file of the report into `dir` (created if missing); `log` is the analysed log
+/// (for customer_products.csv).
 ///
 /// # Errors
 /// When the directory or a file cannot be written.
-pub fn write_all(a: &Analysis, dir: &Path) -> Result<(), CliError> {
+pub fn write_all(
+    a: &Analysis,
+    load: &LoadReport,
+    log: &custalyze_transaction_types::TransactionLog,
+    dir: &Path,
+) -> Result<(), CliError> {
     std::fs::create_dir_all(dir)
         .map_err(|e| CliError(format!("cannot create {}: {e}", dir.display())))?;
 
     let mut w = csv_writer(dir, "customers.csv")?;
     w.write_record(CUSTOMERS_HEADER)?;
-    for c in &a.customers {
-        w.write_record(customer_record(c))?;
+    for c in a.customers() {
+        w.write_record(customer_record(&c))?;
+    }
+    w.flush()?;
+
+    let mut w = csv_writer(dir, "at_risk.csv")?;
+    w.write_record([
+        "customer_id",
+        "clv",
+        "last_purchase",
+        "churn_probability",
+        "churn_risk",
+        "revenue_at_risk",
+    ])?;
+    for c in a.at_risk(usize::MAX) {
+        if let Some(s) = c.churn {
+            w.write_record([
+                c.facts.customer.to_string(),
+                cents(s.clv),
+                c.facts.last_purchase.to_string(),
+                prob(s.churn_probability),
+                s.risk_band.as_str().to_string(),
+                cents(s.revenue_at_risk),
+            ])?;
+        }
     }
     w.flush()?;
 
@@ -116,37 +205,59 @@ pub fn write_all(a: &Analysis, dir: &Path) -> Result<(), CliError> {
         "xyz",
         "cv",
     ])?;
-    for p in &a.products {
-        w.write_record([
-            p.id.clone(),
-            p.description.clone(),
-            fmt_f64(p.revenue),
-            fmt_f64(p.quantity),
-            fmt_f64(p.share),
-            fmt_f64(p.cumulative_share),
-            p.abc.clone(),
-            p.xyz.clone().unwrap_or_default(),
-            opt(p.cv),
-        ])?;
+    if let Ok(p) = &a.products {
+        for (e, r) in p.abc.entries.iter().zip(&p.rows) {
+            w.write_record([
+                e.id.to_string(),
+                a.item(r.item).map(|i| i.description.clone()).unwrap_or_default(),
+                cents(e.value),
+                fmt_f64(r.quantity),
+                prob(e.share),
+                prob(e.cumulative_share),
+                e.class.to_string(),
+                r.xyz.map(|x| x.to_string()).unwrap_or_default(),
+                opt(r.cv, prob),
+            ])?;
+        }
     }
     w.flush()?;
 
-    let mut w = csv_writer(dir, "rules.csv")?;
+    let mut w = csv_writer(dir, "bundles.csv")?;
     w.write_record([
+        "items",
+        "descriptions",
         "antecedents",
         "consequents",
+        "baskets",
         "support",
         "confidence",
         "lift",
+        "rules",
     ])?;
-    for r in &a.rules {
-        w.write_record([
-            r.antecedents.join(";"),
-            r.consequents.join(";"),
-            fmt_f64(r.support),
-            fmt_f64(r.confidence),
-            fmt_f64(r.lift),
-        ])?;
+    let ids = |v: &[u32]| -> String {
+        v.iter()
+            .map(|&i| a.item(i).map(|x| x.id.to_string()).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    if let Ok(b) = &a.bundles {
+        for x in &b.bundles {
+            w.write_record([
+                ids(&x.items),
+                x.items
+                    .iter()
+                    .map(|&i| a.item(i).map(|x| x.description.clone()).unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                ids(&x.antecedents),
+                ids(&x.consequents),
+                x.baskets.to_string(),
+                prob(x.support),
+                prob(x.confidence),
+                prob(x.lift),
+                x.rules.to_string(),
+            ])?;
+        }
     }
     w.flush()?;
 
@@ -160,31 +271,22 @@ pub fn write_all(a: &Analysis, dir: &Path) -> Result<(), CliError> {
         "lower_95",
         "upper_95",
     ])?;
-    if let Some(f) = &a.forecast {
+    if let Ok(f) = &a.forecast {
         for (d, v) in &f.history {
+            let e = String::new;
+            w.write_record([d.to_string(), "history".into(), cents(*v), e(), e(), e(), e()])?;
+        }
+        for (k, d) in f.dates.iter().enumerate() {
+            let at = |v: &[f64]| opt(v.get(k).copied(), cents);
             w.write_record([
                 d.to_string(),
-                "history".into(),
-                fmt_f64(*v),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
+                "forecast".into(),
+                at(&f.median),
+                at(&f.lower_80),
+                at(&f.upper_80),
+                at(&f.lower_95),
+                at(&f.upper_95),
             ])?;
-        }
-        if let Some(p) = &f.forecast {
-            for (k, d) in p.dates.iter().enumerate() {
-                let at = |v: &[f64]| opt(v.get(k).copied());
-                w.write_record([
-                    d.to_string(),
-                    "forecast".into(),
-                    at(&p.mean),
-                    at(&p.lower_80),
-                    at(&p.upper_80),
-                    at(&p.lower_95),
-                    at(&p.upper_95),
-                ])?;
-            }
         }
     }
     w.flush()?;
@@ -198,68 +300,83 @@ pub fn write_all(a: &Analysis, dir: &Path) -> Result<(), CliError> {
         "retention",
         "revenue",
     ])?;
-    for c in &a.cohort_cells {
-        w.write_record([
-            c.cohort.clone(),
-            c.customers.to_string(),
-            c.period.to_string(),
-            c.active.to_string(),
-            fmt_f64(if c.customers > 0 {
-                c.active as f64 / c.customers as f64
-            } else {
-                0.0
-            }),
-            fmt_f64(c.revenue),
-        ])?;
+    if let Ok(t) = &a.cohorts {
+        for (c, label) in t.cohorts.iter().zip(t.labels()) {
+            for k in 0..c.observed_periods.min(c.active.len()) {
+                w.write_record([
+                    label.clone(),
+                    c.size.to_string(),
+                    k.to_string(),
+                    c.active[k].to_string(),
+                    prob(if c.size > 0 {
+                        c.active[k] as f64 / c.size as f64
+                    } else {
+                        0.0
+                    }),
+                    cents(c.revenue[k]),
+                ])?;
+            }
+        }
     }
     w.flush()?;
 
     let mut w = csv_writer(dir, "segment_best_sellers.csv")?;
     w.write_record([
-        "segment",
+        "rfm_segment",
         "rank",
         "product_id",
         "description",
         "customers",
         "revenue",
     ])?;
-    for b in &a.best_sellers {
-        w.write_record([
-            b.segment.clone(),
-            b.rank.to_string(),
-            b.item.clone(),
-            b.description.clone(),
-            b.customers.to_string(),
-            fmt_f64(b.revenue),
-        ])?;
+    if let Ok(r) = &a.rfm {
+        for b in &r.best_sellers {
+            let item = a.item(b.item);
+            w.write_record([
+                b.segment.clone(),
+                b.rank.to_string(),
+                item.map(|i| i.id.to_string()).unwrap_or_default(),
+                item.map(|i| i.description.clone()).unwrap_or_default(),
+                b.customers.to_string(),
+                cents(b.revenue),
+            ])?;
+        }
     }
     w.flush()?;
 
     let mut w = csv_writer(dir, "customer_products.csv")?;
     w.write_record(["customer_id", "product_id", "quantity", "revenue"])?;
-    for (c, row) in a.customers.iter().enumerate() {
-        for (item, _, q, rev) in a.customer_products(c) {
-            w.write_record([row.id.clone(), item, fmt_f64(q), fmt_f64(rev)])?;
+    for (c, f) in a.facts.iter().enumerate() {
+        for p in custalyze_analysis::facts::customer_products(log, c) {
+            w.write_record([
+                f.customer.to_string(),
+                a.item(p.item).map(|i| i.id.to_string()).unwrap_or_default(),
+                fmt_f64(p.quantity),
+                cents(p.revenue),
+            ])?;
         }
     }
     w.flush()?;
 
-    let json = report_json(a);
-    let path = dir.join("report.json");
-    let f = File::create(&path)
-        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
-    let mut out = BufWriter::new(f);
-    serde_json::to_writer_pretty(&mut out, &json)?;
-    writeln!(out).map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+    write_json(dir, "report.json", &report_json(a, load))?;
+    write_json(
+        dir,
+        "analysis.json",
+        &Saved {
+            load: load.clone(),
+            analysis: a.clone(),
+        },
+    )?;
 
+    let (header, sections) = page_parts(a, load);
     let page = html::page(
-        &a.header,
-        &a.sections,
+        &header,
+        &sections,
         &format!(
             "Generated by custalyze {} on the data of {} (analysis date {}). Self-contained page: no script, no network.",
             env!("CARGO_PKG_VERSION"),
-            a.report.source,
-            a.as_of
+            load.source,
+            a.window.as_of
         ),
     );
     let path = dir.join("index.html");
@@ -268,40 +385,59 @@ pub fn write_all(a: &Analysis, dir: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-/// report.json: every headline figure, the models, the load report and the section statuses.
-pub fn report_json(a: &Analysis) -> Value {
-    let r = &a.report;
-    let excluded: serde_json::Map<String, Value> = r
+/// report.json: the headline, options, model parameters, the load report and every section's
+/// status.
+pub fn report_json(a: &Analysis, load: &LoadReport) -> Value {
+    let excluded: serde_json::Map<String, Value> = load
         .excluded
         .iter()
         .map(|(reason, c)| (reason.describe().to_string(), json!(c.count)))
         .collect();
+    let (_, sections) = page_parts(a, load);
+    let clv = a.clv.as_ref().ok();
     json!({
         "generated_by": format!("custalyze {}", env!("CARGO_PKG_VERSION")),
-        "source": r.source,
+        "source": load.source,
         "load": {
-            "rows_read": r.rows_read,
-            "rows_loaded": r.rows_loaded,
-            "rows_excluded": r.rows_excluded(),
+            "rows_read": load.rows_read,
+            "rows_loaded": load.rows_loaded,
+            "rows_excluded": load.rows_excluded(),
             "excluded": excluded,
-            "duplicate_rows": r.duplicate_rows,
-            "rows_on_or_after_as_of": a.rows_after_as_of,
+            "duplicate_rows": load.duplicate_rows,
+            "rows_on_or_after_as_of": a.window.rows_after_as_of,
         },
         "headline": a.headline,
-        "options": {
-            "as_of": a.as_of.to_string(),
-            "observation_end": a.observation_end.to_string(),
-            "horizon_months": a.options.months,
-            "monthly_discount_rate": a.options.discount_rate,
+        "window": a.window,
+        "options": a.options,
+        "models": {
+            "bgnbd": clv.map(|c| &c.bgnbd),
+            "gamma_gamma": clv.and_then(|c| c.spend.as_ref().ok()),
+            "clv_tiers": clv.map(|c| &c.tiers),
+            "holdout": a.holdout.as_ref().ok().map(|h| json!({
+                "calibration_end": h.calibration_end,
+                "observation_end": h.observation_end,
+                "actual_buyers_share": h.actual_buyers_share,
+                "predicted_buyers_share": h.predicted_buyers_share,
+                "buyers_roc_auc": h.buyers_roc_auc,
+                "p_alive_roc_auc": h.p_alive_roc_auc,
+                "actual_revenue": h.actual_revenue,
+                "predicted_revenue": h.predicted_revenue,
+                "total_actual": h.comparison.total_actual,
+                "total_predicted": h.comparison.total_predicted,
+            })),
+            "rfm_segments": a.rfm.as_ref().ok().map(|r| &r.summaries),
+            "forecast": a.forecast.as_ref().ok().map(|f| json!({
+                "chosen": f.chosen, "model": f.model, "line": "median",
+                "candidates": f.candidates, "benchmark": f.benchmark,
+            })),
+            "churn": a.churn.as_ref().ok().map(|c| json!({
+                "roc_auc": c.evaluation.random_forest.roc_auc,
+                "p_alive_baseline_roc_auc": c.evaluation.p_alive_baseline.roc_auc,
+                "bands": c.bands,
+            })),
+            "bundles": a.bundles.as_ref().ok().map(|b| b.bundles.len()),
         },
-        "models": a.models,
-        "segments": a.segment_profiles.as_ref().map(|p| json!({
-            "method": p.method,
-            "segments": p.rows.iter().map(|r| json!({
-                "segment": r.label, "customers": r.customers, "revenue_share": r.revenue_share,
-            })).collect::<Vec<_>>(),
-        })),
-        "sections": a.sections.iter().map(|s| json!({
+        "sections": sections.iter().map(|s| json!({
             "id": s.id,
             "title": s.title,
             "status": s.status.key(),

@@ -240,6 +240,8 @@ pub struct PageHeader {
     pub headlines: Vec<Headline>,
     /// Plain-language executive summary, one paragraph per entry.
     pub summary: Vec<String>,
+    /// Files of the report directory, linked from the page (relative paths).
+    pub links: Vec<String>,
 }
 
 const CSS: &str = r#"
@@ -277,7 +279,9 @@ th{background:#f1f5f9;font-weight:600;color:#334155}
 td.num,th.num{text-align:right}
 tbody tr:nth-child(even){background:#fafcff}
 footer{color:var(--muted);font-size:13px;padding:10px 0 40px}
+p.files{font-size:13.5px;color:var(--muted)}p.files a{color:var(--accent)}
 @media (max-width:640px){.card{padding:14px}header.top h1{font-size:21px}.kpi .value{font-size:20px}}
+@media (max-width:960px){figure{overflow-x:auto}figure svg{min-width:960px}}
 @media print{header.top{background:#1e3a8a;-webkit-print-color-adjust:exact;print-color-adjust:exact}.card{break-inside:avoid}}
 "#;
 
@@ -319,6 +323,16 @@ pub fn page(header: &PageHeader, sections: &[Section], footer: &str) -> String {
         );
     }
     s.push_str("</div>");
+    if !header.links.is_empty() {
+        s.push_str("<p class=\"files\">Files: ");
+        for (k, f) in header.links.iter().enumerate() {
+            if k > 0 {
+                s.push_str(" · ");
+            }
+            let _ = write!(s, "<a href=\"{0}\">{0}</a>", escape(f));
+        }
+        s.push_str("</p>");
+    }
     if !header.summary.is_empty() {
         s.push_str("<section class=\"card\" id=\"executive-summary\"><h2>Executive summary</h2>");
         for p in &header.summary {

@@ -1,18 +1,16 @@
 //! `custalyze report`: the whole analysis of a transaction log as a self-contained HTML page and
 //! CSV/JSON files.
 //!
+//! The analysis itself is custalyze-analysis ([`Analysis::run`]); this module only renders it.
 //! Layout: [`svg`] (generic charts), [`html`] (sections, tables, the page), [`sections`] (one
-//! function per analysis, taking plain data), [`analysis`] (runs the analyses of this build and
-//! converts their results to plain data), [`files`] (the CSV/JSON outputs).
-//!
-//! Each analysis runs inside [`sections::guard`]: an error (or a panic) becomes a failed section
-//! with its reason, and the rest of the report completes.
+//! function per section, taking plain data), [`build`] (typed analysis -> sections and header),
+//! [`files`] (the CSV/JSON outputs). A stage that failed is shown in its section with the reason;
+//! the rest of the report completes.
 
-pub mod analysis;
+pub mod build;
 pub mod files;
 pub mod html;
 pub mod sections;
-pub mod segments;
 pub mod svg;
 
 use std::path::PathBuf;
@@ -20,12 +18,14 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use clap::Args;
+use custalyze_analysis::{Analysis, AnalysisOptions, Stage};
+use custalyze_rfm::FrequencyRule;
+use custalyze_transaction_types::TransactionLog;
+use custalyze_transaction_types::load::LoadReport;
 
 use crate::CliError;
 use crate::input::InputArgs;
 use crate::progress;
-
-pub use analysis::{Analysis, ReportOptions};
 
 /// Arguments of `custalyze report`.
 #[derive(Debug, Args)]
@@ -54,6 +54,12 @@ pub struct ReportArgs {
     /// Monthly discount rate for CLV.
     #[arg(long, value_name = "RATE", default_value_t = 0.01)]
     discount_rate: f64,
+    /// What the RFM frequency counts: orders (as every other table of the report) or rows.
+    #[arg(long, value_name = "RULE", default_value = "orders", value_parser = ["orders", "rows"])]
+    rfm_frequency: String,
+    /// Currency code shown with every money figure (e.g. USD); none by default.
+    #[arg(long, value_name = "CODE")]
+    currency: Option<String>,
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -73,57 +79,86 @@ pub fn options(
     as_of: Option<&str>,
     months: u32,
     discount_rate: f64,
-) -> Result<ReportOptions, CliError> {
-    if months == 0 || months > 120 {
-        return Err(CliError(format!(
-            "--months must be between 1 and 120, got {months}"
-        )));
-    }
-    if !(discount_rate.is_finite() && discount_rate > -1.0) {
-        return Err(CliError(format!(
-            "--discount-rate must be a finite number > -1, got {discount_rate}"
-        )));
-    }
-    Ok(ReportOptions {
-        as_of: as_of.map(|s| parse_date("--as-of", s)).transpose()?,
-        months,
-        discount_rate,
-        ..ReportOptions::default()
-    })
+    rfm_frequency: &str,
+    currency: Option<&str>,
+) -> Result<AnalysisOptions, CliError> {
+    let options = AnalysisOptions::new()
+        .as_of(as_of.map(|s| parse_date("--as-of", s)).transpose()?)
+        .months(months)
+        .discount_rate(discount_rate)
+        .rfm_frequency(if rfm_frequency == "rows" {
+            FrequencyRule::Rows
+        } else {
+            FrequencyRule::Orders
+        })
+        .currency(currency.map(|c| c.trim().to_uppercase()));
+    options.check().map_err(|e| {
+        CliError(match e {
+            custalyze_analysis::Error::InvalidOption { name, .. } => {
+                format!("--{}: {e}", name.replace('_', "-"))
+            }
+            other => other.to_string(),
+        })
+    })?;
+    Ok(options)
 }
 
-/// Loads the input and runs every analysis, with a progress bar over the stages.
-pub fn analyse(input: &InputArgs, options: &ReportOptions) -> Result<Analysis, CliError> {
+/// A loaded input analysed: the load report, the analysed log and the analysis.
+pub struct Report {
+    /// The load report.
+    pub load: LoadReport,
+    /// The log as loaded (every row, also those after the analysis date).
+    pub log: TransactionLog,
+    /// The analysis.
+    pub analysis: Analysis,
+}
+
+/// Loads the input and runs every stage, with a progress bar.
+pub fn analyse(input: &InputArgs, options: &AnalysisOptions) -> Result<Report, CliError> {
     let loaded = input.load()?;
     eprintln!("{}", loaded.report);
-    let pb = progress::stages(analysis::STAGES.len() as u64);
-    let a = Analysis::run(loaded, options, &mut |stage| {
-        // The bar counts the stages done; the message names the one running.
-        let done = analysis::STAGES.iter().position(|s| *s == stage);
+    let pb = progress::stages(Stage::ALL.len() as u64);
+    let mut analysis = Analysis::run_with_progress(&loaded.log, options, &mut |stage| {
+        let done = Stage::ALL.iter().position(|s| *s == stage);
         pb.set_position(done.unwrap_or(0) as u64);
-        pb.set_message(stage.to_string());
-    })?;
+        pb.set_message(stage.name());
+    })
+    .map_err(|e| CliError(e.to_string()))?;
     pb.finish_and_clear();
-    Ok(a)
+    let after = loaded.log.len() - analysis.window.transactions;
+    analysis.set_rows_after_as_of(after);
+    Ok(Report {
+        load: loaded.report,
+        log: loaded.log,
+        analysis,
+    })
 }
 
 /// Runs the command.
 pub fn run(args: &ReportArgs) -> Result<(), CliError> {
     let start = Instant::now();
-    let options = options(args.as_of.as_deref(), args.months, args.discount_rate)?;
-    let a = analyse(&args.input, &options)?;
+    let options = options(
+        args.as_of.as_deref(),
+        args.months,
+        args.discount_rate,
+        &args.rfm_frequency,
+        args.currency.as_deref(),
+    )?;
+    let r = analyse(&args.input, &options)?;
     let analysed = start.elapsed().as_secs_f64();
     let pb = progress::stage("writing files");
-    files::write_all(&a, &args.out)?;
+    let log = r
+        .log
+        .until(r.analysis.window.observation_end)
+        .map_err(|e| CliError(e.to_string()))?;
+    files::write_all(&r.analysis, &r.load, &log, &args.out)?;
     pb.finish_and_clear();
-    for s in &a.sections {
-        if let Some(reason) = s.status.reason() {
-            eprintln!("note: {} {}: {reason}", s.title, s.status.key());
-        }
+    for (stage, e) in r.analysis.failures() {
+        eprintln!("note: {} failed: {e}", stage.name());
     }
     eprintln!(
         "report on {} customers written to {} in {:.1} s (analyses {:.1} s)",
-        a.customers.len(),
+        r.analysis.facts.len(),
         args.out.join("index.html").display(),
         start.elapsed().as_secs_f64(),
         analysed

@@ -1,6 +1,6 @@
 //! One function per report section. Each takes plain data (no model types), so a section can be
 //! built from any crate's output by converting to these structs, and each returns a finished
-//! [`Section`]; [`guard`] turns an error or a panic of one analysis into a failed section.
+//! [`Section`]. The typed results of custalyze-analysis are converted to these in [`super::build`].
 
 use chrono::NaiveDate;
 
@@ -8,30 +8,6 @@ use super::html::{Section, Table};
 use super::svg::{
     self, Band, Bar, Line, LineChartOptions, PALETTE, Series, fmt_num, fmt_pct, fmt_thousands,
 };
-
-/// Runs one analysis; an `Err(reason)` or a panic becomes a failed section with that reason, so the
-/// rest of the report still completes.
-pub fn guard<T>(
-    id: &str,
-    title: &str,
-    f: impl FnOnce() -> Result<(Section, T), String>,
-) -> (Section, Option<T>) {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-        Ok(Ok((s, t))) => (s, Some(t)),
-        Ok(Err(reason)) => (Section::failed(id, title, reason), None),
-        Err(p) => {
-            let msg = p
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown error".into());
-            (
-                Section::failed(id, title, format!("internal error: {msg}")),
-                None,
-            )
-        }
-    }
-}
 
 /// Cohort retention as plain data: one row per acquisition cohort.
 #[derive(Clone, Debug, PartialEq)]
@@ -210,16 +186,24 @@ pub struct TopCustomer {
     pub orders: u64,
     /// Revenue so far.
     pub revenue: f64,
-    /// P(alive).
-    pub p_alive: f64,
+    /// Probability of a purchase in the horizon.
+    pub p_purchase: f64,
     /// Expected purchases in the horizon.
     pub expected_purchases: f64,
     /// CLV over the horizon.
     pub clv: f64,
+    /// CLV tier (A-D).
+    pub tier: String,
 }
 
 /// CLV distribution and the top customers.
-pub fn clv_section(clv: &[f64], top: &[TopCustomer], months: u32, model_note: &str) -> Section {
+pub fn clv_section(
+    clv: &[f64],
+    top: &[TopCustomer],
+    months: u32,
+    model_note: &str,
+    money: &super::build::Money,
+) -> Section {
     let total: f64 = clv.iter().filter(|v| v.is_finite()).sum();
     let mut sorted: Vec<f64> = clv.iter().copied().filter(|v| v.is_finite()).collect();
     sorted.sort_by(|a, b| b.total_cmp(a));
@@ -238,12 +222,13 @@ pub fn clv_section(clv: &[f64], top: &[TopCustomer], months: u32, model_note: &s
         "Top customers by CLV",
         &[
             "customer",
-            "segment",
+            "RFM segment",
             "#orders",
-            "#revenue so far",
-            "#P(alive)",
+            &format!("#revenue so far{}", money.unit()),
+            "#P(purchase)",
             "#expected purchases",
-            "#CLV",
+            &format!("#CLV{}", money.unit()),
+            "tier",
         ],
     );
     for c in top {
@@ -252,17 +237,18 @@ pub fn clv_section(clv: &[f64], top: &[TopCustomer], months: u32, model_note: &s
             c.segment.clone(),
             fmt_thousands(c.orders as f64, 0),
             fmt_thousands(c.revenue, 2),
-            format!("{:.2}", c.p_alive),
+            format!("{:.2}", c.p_purchase),
             format!("{:.2}", c.expected_purchases),
             fmt_thousands(c.clv, 2),
+            c.tier.clone(),
         ]);
     }
     Section::new("clv", &format!("Customer lifetime value ({months} months)"))
         .text(format!(
             "Expected discounted revenue per customer over the next {months} months: {model_note} \
              The total is {}; the median customer is worth {} and the top 10% of customers hold {} of the value.",
-            fmt_thousands(total, 0),
-            fmt_thousands(median, 2),
+            money.fmt(total, 0),
+            money.fmt(median, 2),
             fmt_pct(top_share)
         ))
         .chart(
@@ -277,45 +263,6 @@ pub fn clv_section(clv: &[f64], top: &[TopCustomer], months: u32, model_note: &s
             ),
         )
         .table(table)
-}
-
-/// P(alive) against recency (days since the last purchase), repeat buyers and one-time buyers
-/// as two groups of points `(days, p_alive)`.
-pub fn alive_section(repeat: &[(f64, f64)], one_time: &[(f64, f64)], active_share: f64) -> Section {
-    let groups = [
-        svg::PointGroup {
-            name: "repeat buyers".into(),
-            points: repeat.to_vec(),
-        },
-        svg::PointGroup {
-            name: "one-time buyers".into(),
-            points: one_time.to_vec(),
-        },
-    ];
-    Section::new("p-alive", "Who is still a customer: P(alive) vs recency")
-        .text(format!(
-            "The BG/NBD model gives each customer the probability of still being active. It falls \
-             with the time since the last purchase, faster for frequent buyers whose silence is unusual. \
-             {} of the customers have P(alive) of at least 50%.",
-            fmt_pct(active_share)
-        ))
-        .text(
-            "In BG/NBD a customer can only drop out right after a repeat purchase, so customers who \
-             bought once keep P(alive) = 1; their low expected purchases (and CLV) carry the \
-             information instead.",
-        )
-        .chart(
-            "Each dot is a customer.",
-            svg::scatter(
-                "alive-scatter",
-                "P(alive) vs recency",
-                &groups,
-                (0.0, 1.0),
-                "days since last purchase",
-                "P(alive)",
-                2500,
-            ),
-        )
 }
 
 /// Calibration vs holdout: mean holdout purchases per calibration frequency.
@@ -408,7 +355,7 @@ pub struct AbcRows {
 }
 
 /// The Pareto curve and ABC(-XYZ) tables.
-pub fn abc_section(a: &AbcRows) -> Section {
+pub fn abc_section(a: &AbcRows, money: &super::build::Money) -> Section {
     let n: usize = a.classes.iter().map(|c| c.0).sum();
     let share_a = if n > 0 {
         a.classes[0].0 as f64 / n as f64
@@ -448,7 +395,13 @@ pub fn abc_section(a: &AbcRows) -> Section {
     }
     let mut t = Table::new(
         "Best-selling products",
-        &["product", "description", "#revenue", "#share", "class"],
+        &[
+            "product",
+            "description",
+            &format!("#revenue{}", money.unit()),
+            "#share",
+            "class",
+        ],
     );
     for (id, d, v, sh, c) in &a.top {
         t.push(vec![
@@ -460,64 +413,6 @@ pub fn abc_section(a: &AbcRows) -> Section {
         ]);
     }
     s.table(t)
-}
-
-/// One association rule, as plain data (the assoc-rules crate's rules convert to this).
-#[derive(Clone, Debug, PartialEq)]
-pub struct RuleRow {
-    /// Items on the left-hand side (ids or descriptions).
-    pub antecedents: Vec<String>,
-    /// Items on the right-hand side.
-    pub consequents: Vec<String>,
-    /// Share of baskets holding all items of the rule.
-    pub support: f64,
-    /// P(consequents | antecedents).
-    pub confidence: f64,
-    /// Confidence divided by the support of the consequents.
-    pub lift: f64,
-}
-
-/// The top association rules (at most `limit`, in the order given: sort by lift before).
-pub fn rules_section(rules: &[RuleRow], baskets: usize, limit: usize) -> Section {
-    let title = "Association rules and cross-sell";
-    if rules.is_empty() {
-        return Section::new("rules", title).text(format!(
-            "No rule reaches the support and confidence thresholds in {} baskets.",
-            fmt_thousands(baskets as f64, 0)
-        ));
-    }
-    let mut t = Table::new(
-        "Top rules by lift",
-        &[
-            "if a basket holds",
-            "it also holds",
-            "#support",
-            "#confidence",
-            "#lift",
-        ],
-    );
-    for r in rules.iter().take(limit) {
-        t.push(vec![
-            r.antecedents.join(" + "),
-            r.consequents.join(" + "),
-            fmt_pct(r.support),
-            fmt_pct(r.confidence),
-            format!("{:.2}", r.lift),
-        ]);
-    }
-    let best = &rules[0];
-    Section::new("rules", title)
-        .text(format!(
-            "{} rules found in {} baskets. The strongest: baskets with {} hold {} {} of the time, \
-             {:.1} times more often than baskets in general.",
-            rules.len(),
-            fmt_thousands(baskets as f64, 0),
-            best.antecedents.join(" + "),
-            best.consequents.join(" + "),
-            fmt_pct(best.confidence),
-            best.lift
-        ))
-        .table(t)
 }
 
 /// A forecast path with 80% and 95% intervals (the forecast crate's output converts to this).
@@ -552,7 +447,11 @@ pub struct ForecastData {
 
 /// The forecast chart: history, forecast mean and the 80%/95% bands. Without a forecast the section
 /// is marked not available (with `reason`) and shows the history only.
-pub fn forecast_section(f: &ForecastData, reason_if_missing: &str) -> Section {
+pub fn forecast_section(
+    f: &ForecastData,
+    reason_if_missing: &str,
+    money: &super::build::Money,
+) -> Section {
     let id = "forecast";
     let title = "Revenue forecast";
     let hist: Vec<(f64, f64)> = f
@@ -618,16 +517,16 @@ pub fn forecast_section(f: &ForecastData, reason_if_missing: &str) -> Section {
         Some(p) => {
             let next: f64 = p.mean.iter().sum();
             Section::new(id, title).text(format!(
-                "{} forecast of {} revenue for the next {} {}s: {} in total (the history's last {} {}s: {}). \
+                "{} forecast of {} revenue for the next {} {}s: {} in total, median (the history's last {} {}s: {}). \
                  The shaded bands are 80% and 95% prediction intervals.",
                 p.model,
                 f.period,
                 p.mean.len(),
                 f.period,
-                fmt_thousands(next, 0),
+                money.fmt(next, 0),
                 p.mean.len().min(h),
                 f.period,
-                fmt_thousands(
+                money.fmt(
                     f.history.iter().rev().take(p.mean.len()).map(|(_, v)| v).sum::<f64>(),
                     0
                 )
@@ -639,11 +538,11 @@ pub fn forecast_section(f: &ForecastData, reason_if_missing: &str) -> Section {
         "{} complete {}s of history, {} revenue in total.",
         h,
         f.period,
-        fmt_thousands(total, 0)
+        money.fmt(total, 0)
     ));
     s.chart(
         if f.forecast.is_some() {
-            "Monthly revenue, forecast mean (dashed) and prediction intervals."
+            "Monthly revenue, forecast median (dashed) and prediction intervals."
         } else {
             "Monthly revenue history."
         },
@@ -696,15 +595,15 @@ pub fn segments_section(p: &SegmentProfiles, dendrogram_svg: Option<&str>) -> Se
             mean_monetary: f64::NAN,
         })
         .collect();
-    let (size_svg, revenue_svg) = segment_size_charts("segment", "segment", &sizes);
+    let (size_svg, revenue_svg) = segment_size_charts("segment", "cluster", &sizes);
     let mut cols: Vec<String> = vec![
-        "segment".into(),
+        "cluster".into(),
         "#customers".into(),
         "#revenue share".into(),
     ];
     cols.extend(p.features.iter().map(|f| format!("#mean {f}")));
     let col_refs: Vec<&str> = cols.iter().map(String::as_str).collect();
-    let mut t = Table::new("Segment profiles", &col_refs);
+    let mut t = Table::new("Cluster profiles", &col_refs);
     for r in &p.rows {
         let mut row = vec![
             r.label.clone(),
@@ -714,15 +613,15 @@ pub fn segments_section(p: &SegmentProfiles, dendrogram_svg: Option<&str>) -> Se
         row.extend(r.means.iter().map(|m| fmt_num(*m)));
         t.push(row);
     }
-    let mut s = Section::new("segments", "Customer segments")
+    let mut s = Section::new("segments", "Behaviour clusters")
         .text(format!(
-            "{} segments of {} customers ({}).",
+            "{} clusters of {} customers ({}).",
             p.rows.len(),
             fmt_thousands(total as f64, 0),
             p.method
         ))
-        .chart("Customers per segment.", size_svg)
-        .chart("Share of revenue per segment.", revenue_svg)
+        .chart("Customers per cluster.", size_svg)
+        .chart("Share of revenue per cluster.", revenue_svg)
         .table(t);
     if let Some(d) = dendrogram_svg {
         s = s.chart(
@@ -773,29 +672,13 @@ mod tests {
     }
 
     #[test]
-    fn guard_turns_errors_and_panics_into_failed_sections() {
-        let (s, v) = guard::<()>("x", "X", || Err("too few repeat buyers".into()));
-        assert_eq!(s.status, Status::Failed("too few repeat buyers".into()));
-        assert!(v.is_none());
-        let (s, _) = guard::<()>("x", "X", || {
-            let v: Vec<u8> = Vec::new();
-            #[allow(clippy::indexing_slicing)]
-            let _ = v[3];
-            Ok((Section::new("x", "X"), ()))
-        });
-        assert!(matches!(s.status, Status::Failed(ref r) if r.starts_with("internal error")));
-        let (s, v) = guard("x", "X", || Ok((Section::new("x", "X"), 7)));
-        assert_eq!((s.status, v), (Status::Ok, Some(7)));
-    }
-
-    #[test]
     fn forecast_without_model_is_not_available_but_shows_history() {
         let f = ForecastData {
             period: "month".into(),
             history: (1..=6).map(|m| (date(m), f64::from(m) * 100.0)).collect(),
             forecast: None,
         };
-        let s = forecast_section(&f, "no model in this build");
+        let s = forecast_section(&f, "no model in this build", &Default::default());
         assert_eq!(
             s.status,
             Status::NotAvailable("no model in this build".into())
@@ -820,27 +703,10 @@ mod tests {
                 upper_95: vec![140.0; 3],
             }),
         };
-        let s = forecast_section(&f, "");
+        let s = forecast_section(&f, "", &Default::default());
         assert_eq!(s.status, Status::Ok);
         assert_eq!(s.charts[0].svg.matches("class=\"band\"").count(), 2);
         assert!(s.summary[0].contains("300"), "{:?}", s.summary);
-    }
-
-    #[test]
-    fn rules_table_is_limited_and_ordered_as_given() {
-        let rules: Vec<RuleRow> = (0..30)
-            .map(|k| RuleRow {
-                antecedents: vec![format!("a{k}")],
-                consequents: vec!["b".into()],
-                support: 0.01,
-                confidence: 0.5,
-                lift: 30.0 - f64::from(k),
-            })
-            .collect();
-        let s = rules_section(&rules, 1000, 20);
-        assert_eq!(s.tables[0].rows.len(), 20);
-        assert_eq!(s.tables[0].rows[0][0], "a0");
-        assert!(s.summary[0].contains("30.0 times"));
     }
 
     #[test]

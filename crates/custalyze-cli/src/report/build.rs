@@ -1,0 +1,864 @@
+//! Turns a typed [`Analysis`] into the page: the header, the executive summary and one
+//! [`Section`] per stage. Presentation only: every figure comes from the analysis crate.
+
+use custalyze_analysis::clv::ClvAnalysis;
+use custalyze_analysis::playbook::{method, strategy, tier_name};
+use custalyze_analysis::{Analysis, StageError};
+use custalyze_segment::SvgOptions;
+use custalyze_transaction_types::load::LoadReport;
+
+use super::html::{Headline, PageHeader, Section, Table};
+use super::sections::{
+    self, AbcRows, CohortRows, ForecastData, ForecastPath, HoldoutRows, SegmentProfileRow,
+    SegmentProfiles, SegmentSize, TopCustomer,
+};
+use super::svg::{self, fmt_pct, fmt_thousands};
+
+/// Money with an optional currency code (`--currency`).
+#[derive(Clone, Debug, Default)]
+pub struct Money {
+    /// The code, e.g. `USD`.
+    pub currency: Option<String>,
+}
+
+impl Money {
+    /// `1,234.56` or `USD 1,234.56`.
+    pub fn fmt(&self, v: f64, decimals: usize) -> String {
+        match &self.currency {
+            Some(c) => format!("{c} {}", fmt_thousands(v, decimals)),
+            None => fmt_thousands(v, decimals),
+        }
+    }
+
+    /// Large amounts in millions (`1.23M`).
+    pub fn short(&self, v: f64) -> String {
+        if v.abs() >= 1e6 {
+            match &self.currency {
+                Some(c) => format!("{c} {:.2}M", v / 1e6),
+                None => format!("{:.2}M", v / 1e6),
+            }
+        } else {
+            self.fmt(v, 0)
+        }
+    }
+
+    /// ` (USD)` for a column header, empty without a currency.
+    pub fn unit(&self) -> String {
+        self.currency
+            .as_ref()
+            .map(|c| format!(" ({c})"))
+            .unwrap_or_default()
+    }
+}
+
+/// The files of a report directory, linked from the page.
+pub const FILES: [&str; 9] = [
+    "customers.csv",
+    "at_risk.csv",
+    "products.csv",
+    "bundles.csv",
+    "forecast.csv",
+    "cohorts.csv",
+    "segment_best_sellers.csv",
+    "customer_products.csv",
+    "report.json",
+];
+
+fn failed(id: &str, title: &str, e: &StageError) -> Section {
+    match e.error() {
+        custalyze_analysis::Error::NoProducts => Section::not_available(id, title, e.to_string()),
+        _ => Section::failed(id, title, e.to_string()),
+    }
+}
+
+/// `"85123A WHITE HANGING HEART"` or the id alone.
+pub fn item_label(a: &Analysis, item: u32) -> String {
+    match a.item(item) {
+        Some(i) if !i.description.is_empty() => format!("{} {}", i.id, i.description),
+        Some(i) => i.id.to_string(),
+        None => item.to_string(),
+    }
+}
+
+/// The header and every section of the page.
+pub fn page_parts(a: &Analysis, load: &LoadReport) -> (PageHeader, Vec<Section>) {
+    let money = Money {
+        currency: a.options.currency.clone(),
+    };
+    let sections = vec![
+        data_section(a, load),
+        cohort_section(a),
+        rfm_section(a),
+        clv_section(a, &money),
+        purchase_section(a),
+        holdout_section(a, &money),
+        churn_section(a, &money),
+        playbook_section(a, &money),
+        abc_section(a, &money),
+        bundles_section(a),
+        forecast_section(a, &money),
+        segments_section(a),
+    ];
+    (header(a, load, &money), sections)
+}
+
+fn data_section(a: &Analysis, load: &LoadReport) -> Section {
+    let mut s = sections::data_section(load);
+    if a.window.rows_after_as_of > 0 {
+        s = s.text(format!(
+            "{} rows dated on or after {} (the analysis date) are left out of every analysis.",
+            fmt_thousands(a.window.rows_after_as_of as f64, 0),
+            a.window.as_of
+        ));
+    }
+    s
+}
+
+fn cohort_section(a: &Analysis) -> Section {
+    match &a.cohorts {
+        Ok(t) => sections::cohort_section(&CohortRows {
+            labels: t.labels(),
+            sizes: t.sizes(),
+            retention: t.retention(),
+            average: t.average_retention(),
+            period: "month".into(),
+        }),
+        Err(e) => failed("cohorts", "Cohort retention", e),
+    }
+}
+
+fn rfm_section(a: &Analysis) -> Section {
+    match &a.rfm {
+        Ok(r) => {
+            let sizes: Vec<SegmentSize> = r
+                .summaries
+                .iter()
+                .map(|s| SegmentSize {
+                    label: s.segment.clone(),
+                    customers: s.customers,
+                    share: s.share,
+                    revenue_share: s.revenue_share,
+                    mean_recency: s.mean_recency,
+                    mean_frequency: s.mean_frequency,
+                    mean_monetary: s.mean_monetary,
+                })
+                .collect();
+            let counts = match a.options.rfm_frequency {
+                custalyze_rfm::FrequencyRule::Rows => "transaction rows",
+                _ => "orders",
+            };
+            sections::rfm_section(&sizes, a.window.as_of).text(format!(
+                "Frequency counts {counts}; the RFM segment names (\"Champions\", \"At Risk\", ...) \
+                 are the reference RF map's and are called RFM segments everywhere in this report."
+            ))
+        }
+        Err(e) => failed("rfm", "RFM segments", e),
+    }
+}
+
+fn clv_text(c: &ClvAnalysis, a: &Analysis) -> String {
+    let p = &c.bgnbd.params;
+    let mut t = format!(
+        "BG/NBD (r = {:.3}, α = {:.3}, a = {:.3}, b = {:.3}, weekly) for the number of purchases",
+        p.r, p.alpha, p.a, p.b
+    );
+    match &c.spend {
+        Ok(s) => {
+            t.push_str(&format!(
+                " and Gamma-Gamma (fitted on {} repeat buyers with positive spend) for their value, discounted at {}% a month.",
+                fmt_thousands(s.fitted_customers as f64, 0),
+                a.options.discount_rate * 100.0
+            ));
+            if s.zero_spend_repeat_buyers > 0 {
+                t.push_str(&format!(
+                    " {} repeat buyers whose repeat purchases are all worth 0 (e.g. customer {}) get the population mean spend, as one-time buyers do.",
+                    fmt_thousands(s.zero_spend_repeat_buyers as f64, 0),
+                    s.zero_spend_examples
+                        .first()
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
+                ));
+            }
+        }
+        Err(e) => t.push_str(&format!(". No spend model: {e}.")),
+    }
+    t
+}
+
+fn clv_section(a: &Analysis, money: &Money) -> Section {
+    let months = a.options.months;
+    let title = format!("Customer lifetime value ({months} months)");
+    let c = match &a.clv {
+        Ok(c) => c,
+        Err(e) => return failed("clv", &title, e),
+    };
+    if let Err(e) = &c.spend {
+        return Section::failed("clv", &title, format!("CLV needs a spend model: {e}"))
+            .text(clv_text(c, a));
+    }
+    let clv: Vec<f64> = c.customers.iter().map(|v| v.clv.unwrap_or(0.0)).collect();
+    let mut order: Vec<usize> = (0..clv.len()).collect();
+    order.sort_by(|&i, &j| clv[j].total_cmp(&clv[i]).then(i.cmp(&j)));
+    let top: Vec<TopCustomer> = order
+        .iter()
+        .take(a.options.top)
+        .filter_map(|&i| a.customer_at(i))
+        .map(|v| TopCustomer {
+            id: v.facts.customer.to_string(),
+            segment: v.rfm_segment.unwrap_or("").to_string(),
+            orders: v.facts.orders,
+            revenue: v.facts.revenue,
+            p_purchase: v.value.map_or(0.0, |x| x.p_purchase),
+            expected_purchases: v.value.map_or(0.0, |x| x.expected_purchases),
+            clv: v.value.and_then(|x| x.clv).unwrap_or(0.0),
+            tier: v.value.and_then(|x| x.tier).map(|t| t.to_string()).unwrap_or_default(),
+        })
+        .collect();
+    let mut tiers = Table::new(
+        "CLV tiers (quartiles of CLV, A highest)",
+        &[
+            "tier",
+            "#customers",
+            &format!("#mean CLV{}", money.unit()),
+            &format!("#from CLV{}", money.unit()),
+            "#share of value",
+        ],
+    );
+    for t in &c.tiers {
+        tiers.push(vec![
+            t.tier.to_string(),
+            fmt_thousands(t.customers as f64, 0),
+            fmt_thousands(t.mean_clv, 2),
+            fmt_thousands(t.min_clv, 2),
+            fmt_pct(t.value_share),
+        ]);
+    }
+    sections::clv_section(&clv, &top, months, &clv_text(c, a), money)
+        .table(tiers)
+        .text(
+            "The tier of every customer is the clv_tier column of customers.csv; tier A holds the quarter \
+             of customers with the highest CLV.",
+        )
+}
+
+fn purchase_section(a: &Analysis) -> Section {
+    let title = "Who will buy: probability of a purchase";
+    let c = match &a.clv {
+        Ok(c) => c,
+        Err(e) => return failed("purchase", title, e),
+    };
+    let (mut repeat, mut once) = (Vec::new(), Vec::new());
+    for (f, v) in a.facts.iter().zip(&c.customers) {
+        let point = (
+            (a.window.observation_end - f.last_purchase).num_days() as f64,
+            v.p_purchase,
+        );
+        if f.orders > 1 {
+            repeat.push(point);
+        } else {
+            once.push(point);
+        }
+    }
+    let months = a.options.months;
+    let share = c.expected_buyers_share();
+    let mut s = Section::new("purchase", title).text(format!(
+        "For every customer, the probability of at least one purchase in the next {months} months \
+         (BG/NBD: P(alive) times the chance that an active customer buys in the horizon). Its mean, \
+         {}, is the expected share of customers who buy: about {} of {} customers.",
+        fmt_pct(share),
+        fmt_thousands(share * a.facts.len() as f64, 0),
+        fmt_thousands(a.facts.len() as f64, 0)
+    ));
+    if let Ok(h) = &a.holdout {
+        s = s.text(format!(
+            "Checked on the past (section \"Model check\"): fitted up to {}, the model expected {} of the \
+             customers to buy by {} and {} did; the probability ranked who bought with ROC AUC {}.",
+            h.calibration_end,
+            fmt_pct(h.predicted_buyers_share),
+            h.observation_end,
+            fmt_pct(h.actual_buyers_share),
+            h.buyers_roc_auc.map_or("–".into(), |v| format!("{v:.2}"))
+        ));
+    }
+    s.text(format!(
+        "P(alive), the model's probability that a customer has not dropped out, is not the headline: \
+         the BG/NBD lets customers drop out only after a repeat purchase, so every one-time buyer has \
+         P(alive) = 1 however long ago she bought. Mean P(alive) is {} (column p_alive of customers.csv).",
+        fmt_pct(c.mean_p_alive())
+    ))
+    .chart(
+        "Each dot is a customer: days since the last purchase against the probability of buying again.",
+        svg::scatter(
+            "purchase-scatter",
+            "Probability of a purchase vs recency",
+            &[
+                svg::PointGroup {
+                    name: "repeat buyers".into(),
+                    points: repeat,
+                },
+                svg::PointGroup {
+                    name: "one-time buyers".into(),
+                    points: once,
+                },
+            ],
+            (0.0, 1.0),
+            "days since last purchase",
+            &format!("P(purchase in {months} months)"),
+            2500,
+        ),
+    )
+}
+
+fn holdout_section(a: &Analysis, money: &Money) -> Section {
+    let title = "Model check: calibration vs holdout";
+    let h = match &a.holdout {
+        Ok(h) => h,
+        Err(e) => return failed("holdout", title, e),
+    };
+    let rows = HoldoutRows {
+        calibration_end: h.calibration_end,
+        observation_end: h.observation_end,
+        frequency: h.comparison.buckets.iter().map(|b| b.frequency).collect(),
+        customers: h.comparison.buckets.iter().map(|b| b.customers).collect(),
+        actual: h.comparison.buckets.iter().map(|b| b.actual).collect(),
+        predicted: h.comparison.buckets.iter().map(|b| b.predicted).collect(),
+        total_actual: h.comparison.total_actual,
+        total_predicted: h.comparison.total_predicted,
+    };
+    let mut t = Table::new(
+        &format!(
+            "The headline figures on the holdout ({} months after {})",
+            h.holdout_months, h.calibration_end
+        ),
+        &["figure", "#predicted", "#actual"],
+    );
+    t.push(vec![
+        "share of customers who buy".into(),
+        fmt_pct(h.predicted_buyers_share),
+        fmt_pct(h.actual_buyers_share),
+    ]);
+    t.push(vec![
+        "purchases (purchase weeks)".into(),
+        fmt_thousands(h.comparison.total_predicted, 0),
+        fmt_thousands(h.comparison.total_actual, 0),
+    ]);
+    t.push(vec![
+        format!("revenue{}", money.unit()),
+        h.predicted_revenue
+            .map_or("–".into(), |v| fmt_thousands(v, 0)),
+        fmt_thousands(h.actual_revenue, 0),
+    ]);
+    t.push(vec![
+        "ROC AUC: P(purchase) ranks who bought".into(),
+        h.buyers_roc_auc.map_or("–".into(), |v| format!("{v:.3}")),
+        String::new(),
+    ]);
+    t.push(vec![
+        "ROC AUC: P(alive) ranks who bought".into(),
+        h.p_alive_roc_auc.map_or("–".into(), |v| format!("{v:.3}")),
+        String::new(),
+    ]);
+    sections::holdout_section(&rows).table(t)
+}
+
+fn churn_section(a: &Analysis, money: &Money) -> Section {
+    let title = "Churn risk";
+    let c = match &a.churn {
+        Ok(c) => c,
+        Err(e) => return failed("churn", title, e),
+    };
+    let e = &c.evaluation;
+    let mut bands = Table::new(
+        "Risk bands (churn probability: high ≥ 0.7, medium ≥ 0.4)",
+        &[
+            "band",
+            "#customers",
+            &format!("#revenue at risk{}", money.unit()),
+        ],
+    );
+    for b in &c.bands {
+        bands.push(vec![
+            b.band.as_str().to_string(),
+            fmt_thousands(b.customers as f64, 0),
+            fmt_thousands(b.revenue_at_risk, 0),
+        ]);
+    }
+    let mut top = Table::new(
+        "High-value customers most at risk (CLV tier A or B, high or medium risk; at_risk.csv)",
+        &[
+            "customer",
+            &format!("#CLV{}", money.unit()),
+            "last purchase",
+            "#churn probability",
+            "risk",
+        ],
+    );
+    for v in a.at_risk(a.options.top) {
+        if let Some(s) = v.churn {
+            top.push(vec![
+                v.facts.customer.to_string(),
+                fmt_thousands(s.clv, 2),
+                v.facts.last_purchase.to_string(),
+                format!("{:.2}", s.churn_probability),
+                s.risk_band.as_str().to_string(),
+            ]);
+        }
+    }
+    Section::new("churn", title)
+        .text(format!(
+            "A random forest learns who stops buying from the customers' history ({}). Evaluated out of \
+             time, it ranks the customers who did not buy in the last {} days with ROC AUC {:.3} \
+             (1 - P(alive): {:.3}; {} of those customers churned).",
+            e.design,
+            c.holdout_days,
+            e.random_forest.roc_auc,
+            e.p_alive_baseline.roc_auc,
+            fmt_pct(e.test.churn_rate)
+        ))
+        .text(format!(
+            "Scored today, {} customers are at high risk; revenue at risk (CLV x churn probability) totals {}.",
+            fmt_thousands(
+                c.bands.first().map_or(0.0, |b| b.customers as f64),
+                0
+            ),
+            money.fmt(c.revenue_at_risk(), 0)
+        ))
+        .table(bands)
+        .table(top)
+}
+
+fn playbook_section(a: &Analysis, money: &Money) -> Section {
+    let title = "Engagement tiers: strategy and products";
+    let p = match &a.playbook {
+        Ok(p) => p,
+        Err(e) => return failed("playbook", title, e),
+    };
+    let mut t = Table::new(
+        "Engagement tiers (from the RFM frequency and monetary scores)",
+        &[
+            "tier",
+            "#customers",
+            "#revenue share",
+            "#mean orders",
+            &format!("#mean CLV{}", money.unit()),
+            "#mean P(purchase)",
+            "strategy",
+        ],
+    );
+    for tier in &p.tiers {
+        t.push(vec![
+            tier_name(tier.tier).to_string(),
+            fmt_thousands(tier.customers as f64, 0),
+            fmt_pct(tier.revenue_share),
+            format!("{:.1}", tier.mean_orders),
+            tier.mean_clv.map_or("–".into(), |v| fmt_thousands(v, 2)),
+            tier.mean_p_purchase.map_or("–".into(), fmt_pct),
+            strategy(tier.tier).to_string(),
+        ]);
+    }
+    let mut s = Section::new("playbook", title)
+        .text(
+            "Every customer is in one engagement tier: loyal high value (frequency and monetary scores 4 \
+             or 5), new or low engagement (one order, or frequency score 1 or 2) or moderate. The tier \
+             decides the strategy and how products are recommended (column engagement of customers.csv).",
+        )
+        .table(t);
+    for tier in &p.tiers {
+        if tier.products.is_empty() {
+            continue;
+        }
+        let mut pt = Table::new(
+            &format!(
+                "{}: products to recommend ({})",
+                tier_name(tier.tier),
+                method(tier.tier)
+            ),
+            &["product", "#customers it is recommended to"],
+        );
+        for prod in &tier.products {
+            pt.push(vec![
+                item_label(a, prod.item),
+                fmt_thousands(prod.customers as f64, 0),
+            ]);
+        }
+        s = s.table(pt);
+    }
+    if a.items.is_empty() {
+        s = s.text("The data record no products, so no product is recommended.");
+    }
+    s
+}
+
+fn abc_section(a: &Analysis, money: &Money) -> Section {
+    let title = "Products: ABC-XYZ and the Pareto curve";
+    let p = match &a.products {
+        Ok(p) => p,
+        Err(e) => return failed("abc", title, e),
+    };
+    let s = p.abc.class_summaries();
+    let rows = AbcRows {
+        curve: p
+            .abc
+            .pareto_curve()
+            .iter()
+            .map(|q| (q.entity_share, q.value_share))
+            .collect(),
+        cutoffs: (p.abc.cutoffs.a, p.abc.cutoffs.b),
+        classes: [
+            (s[0].count, s[0].value_share),
+            (s[1].count, s[1].value_share),
+            (s[2].count, s[2].value_share),
+        ],
+        matrix: p.matrix.map(|m| {
+            let mut out = [[0usize; 3]; 3];
+            for (i, row) in m.cells.iter().enumerate() {
+                for (j, cell) in row.iter().enumerate() {
+                    out[i][j] = cell.count;
+                }
+            }
+            out
+        }),
+        top: p
+            .abc
+            .entries
+            .iter()
+            .zip(&p.rows)
+            .take(a.options.top)
+            .map(|(e, r)| {
+                (
+                    e.id.to_string(),
+                    a.item(r.item).map(|i| i.description.clone()).unwrap_or_default(),
+                    e.value,
+                    e.share,
+                    match r.xyz {
+                        Some(x) => format!("{}{x}", e.class),
+                        None => e.class.to_string(),
+                    },
+                )
+            })
+            .collect(),
+    };
+    sections::abc_section(&rows, money)
+}
+
+fn bundles_section(a: &Analysis) -> Section {
+    let title = "Bundles: products bought together";
+    let b = match &a.bundles {
+        Ok(b) => b,
+        Err(e) => return failed("rules", title, e),
+    };
+    let names = |items: &[u32]| -> String {
+        items
+            .iter()
+            .map(|&i| item_label(a, i))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    let mut s = Section::new("rules", title).text(format!(
+        "FP-Growth on {} baskets (orders): itemsets of at most {} products with support ≥ {} ({} baskets), \
+         rules with confidence ≥ {}. Each row is one bundle (a set of products bought together) with \
+         its strongest rule; {} rules in {} bundles.",
+        fmt_thousands(b.baskets as f64, 0),
+        custalyze_analysis::rules::MAX_LEN,
+        fmt_pct(b.min_support),
+        fmt_thousands(b.min_count as f64, 0),
+        custalyze_analysis::rules::MIN_CONFIDENCE,
+        b.rules,
+        b.bundles.len()
+    ));
+    if b.bundles.is_empty() {
+        return s.text("No bundle reaches the thresholds.");
+    }
+    let mut t = Table::new(
+        "Top bundles by lift",
+        &[
+            "if a basket holds",
+            "it also holds",
+            "#baskets",
+            "#confidence",
+            "#lift",
+        ],
+    );
+    for x in b.bundles.iter().take(20) {
+        t.push(vec![
+            names(&x.antecedents),
+            names(&x.consequents),
+            fmt_thousands(x.baskets as f64, 0),
+            fmt_pct(x.confidence),
+            format!("{:.2}", x.lift),
+        ]);
+    }
+    let best = &b.bundles[0];
+    s = s.text(format!(
+        "The strongest: baskets with {} also hold {} {} of the time, {:.1} times more often than baskets in general.",
+        names(&best.antecedents),
+        names(&best.consequents),
+        fmt_pct(best.confidence),
+        best.lift
+    ));
+    s.table(t)
+}
+
+fn forecast_section(a: &Analysis, money: &Money) -> Section {
+    let title = "Revenue forecast";
+    let f = match &a.forecast {
+        Ok(f) => f,
+        Err(e) => return failed("forecast", title, e),
+    };
+    let data = ForecastData {
+        period: "month".into(),
+        history: f.history.clone(),
+        forecast: Some(ForecastPath {
+            model: f.model.clone(),
+            dates: f.dates.clone(),
+            mean: f.median.clone(),
+            lower_80: f.lower_80.clone(),
+            upper_80: f.upper_80.clone(),
+            lower_95: f.lower_95.clone(),
+            upper_95: f.upper_95.clone(),
+        }),
+    };
+    let mut t = Table::new(
+        &format!(
+            "Backtest: {} origins, {} months ahead each (MASE below 1 beats the in-sample {} errors)",
+            custalyze_analysis::forecast::ORIGINS,
+            f.backtest_horizon,
+            f.benchmark
+        ),
+        &["model", "#MASE", "#sMAPE (%)", "chosen"],
+    );
+    for c in &f.candidates {
+        t.push(vec![
+            c.name.clone(),
+            format!("{:.3}", c.mase),
+            format!("{:.1}", c.smape),
+            if c.name == f.chosen { "yes".into() } else { String::new() },
+        ]);
+    }
+    let chosen = f.chosen_score().map_or(f64::NAN, |c| c.mase);
+    let bench = f.benchmark_score().map_or(f64::NAN, |c| c.mase);
+    sections::forecast_section(&data, "", money)
+        .text(format!(
+            "Chosen by a rolling-origin backtest on the history: {} (MASE {:.3}) against {} (MASE {:.3}); \
+             a model that backtests worse than {} is never chosen. The line is the median of the forecast \
+             (the model works on log revenue).",
+            f.chosen, chosen, f.benchmark, bench, f.benchmark
+        ))
+        .table(t)
+}
+
+fn segments_section(a: &Analysis) -> Section {
+    let title = "Behaviour clusters";
+    let s = match &a.segments {
+        Ok(s) => s,
+        Err(e) => return failed("segments", title, e),
+    };
+    let sample = |m: usize, n: usize| {
+        if m == n {
+            format!("all {} customers", fmt_thousands(n as f64, 0))
+        } else {
+            format!(
+                "{} of {} customers (evenly spaced)",
+                fmt_thousands(m as f64, 0),
+                fmt_thousands(n as f64, 0)
+            )
+        }
+    };
+    let profiles = SegmentProfiles {
+        method: format!(
+            "k-means, k = {} chosen by the highest mean silhouette ({:.2}{}) over k = {}..{}, on log1p + \
+             z-scored {}; recency and tenure in days; dendrogram: ward linkage of {}",
+            s.k,
+            s.silhouette,
+            s.silhouette_sample
+                .map(|m| format!(", on a sample of {} customers", fmt_thousands(m as f64, 0)))
+                .unwrap_or_default(),
+            custalyze_analysis::segments::K_RANGE.start(),
+            custalyze_analysis::segments::K_RANGE.end(),
+            s.features.join(", "),
+            sample(s.dendrogram_customers, s.customers)
+        ),
+        features: s.features.iter().map(|c| display_name(c)).collect(),
+        rows: s
+            .profiles
+            .iter()
+            .map(|p| SegmentProfileRow {
+                label: p.label.clone(),
+                customers: p.customers,
+                revenue_share: p.revenue_share,
+                means: p.means.clone(),
+            })
+            .collect(),
+    };
+    let svg = s.dendrogram.as_ref().and_then(|d| {
+        d.to_svg(&SvgOptions {
+            width: 800,
+            height: 360,
+            max_leaves: Some(48),
+            color_clusters: Some(s.k),
+            title: Some(format!(
+                "Ward linkage of {} (standardised features)",
+                sample(s.dendrogram_customers, s.customers)
+            )),
+            ..SvgOptions::default()
+        })
+        .ok()
+        .map(|svg| {
+            svg.replacen(
+                "<svg ",
+                "<svg class=\"chart\" data-chart=\"segment-dendrogram\" role=\"img\" \
+                 aria-label=\"Dendrogram of the behaviour clusters\" ",
+                1,
+            )
+        })
+    });
+    sections::segments_section(&profiles, svg.as_deref()).text(
+        "Behaviour clusters are a third scheme, beside RFM segments and engagement tiers: the cluster \
+         column of customers.csv.",
+    )
+}
+
+/// The profile table's name of a feature column.
+fn display_name(column: &str) -> String {
+    match column {
+        "frequency" => "orders",
+        "monetary" => "revenue",
+        "clv" => "CLV",
+        "p_alive" => "P(alive)",
+        other => other,
+    }
+    .to_string()
+}
+
+fn header(a: &Analysis, load: &LoadReport, money: &Money) -> PageHeader {
+    let h = &a.headline;
+    let months = a.options.months;
+    let w = &a.window;
+    let item = |label: &str, value: String, note: String| Headline {
+        label: label.into(),
+        value,
+        note,
+    };
+    let mut headlines = vec![
+        item(
+            "Customers",
+            fmt_thousands(h.customers as f64, 0),
+            format!("{} orders", fmt_thousands(h.orders as f64, 0)),
+        ),
+        item(
+            "Revenue",
+            money.short(h.revenue),
+            format!("{} per order", money.fmt(h.average_order_value, 2)),
+        ),
+    ];
+    headlines.push(match h.expected_buyers_share {
+        Some(s) => item(
+            &format!("Expected to buy, next {months} months"),
+            fmt_pct(s),
+            format!(
+                "about {} customers (mean P(purchase))",
+                fmt_thousands(h.expected_buyers.unwrap_or(0.0), 0)
+            ),
+        ),
+        None => item(
+            &format!("Expected to buy, next {months} months"),
+            "–".into(),
+            "model not fitted".into(),
+        ),
+    });
+    headlines.push(match h.expected_revenue {
+        Some(v) => item(
+            &format!("Expected revenue, next {months} months"),
+            money.short(v),
+            format!("CLV (discounted): {}", money.short(h.clv_total.unwrap_or(0.0))),
+        ),
+        None => item(
+            &format!("Expected revenue, next {months} months"),
+            "–".into(),
+            "spend model not fitted".into(),
+        ),
+    });
+    if let Some(r) = h.revenue_at_risk {
+        headlines.push(item(
+            "Revenue at risk",
+            money.short(r),
+            format!(
+                "{} customers at high churn risk",
+                fmt_thousands(h.high_risk_customers.unwrap_or(0) as f64, 0)
+            ),
+        ));
+    }
+    let mut summary = vec![format!(
+        "{} customers placed {} orders worth {} between {} and {}.",
+        fmt_thousands(h.customers as f64, 0),
+        fmt_thousands(h.orders as f64, 0),
+        money.fmt(h.revenue, 2),
+        w.first_date,
+        w.observation_end
+    )];
+    if let (Some(s), Some(p)) = (h.expected_buyers_share, h.expected_purchases) {
+        summary.push(format!(
+            "In the next {months} months (to {}) {} of them are expected to buy ({} customers, {} purchases{}).",
+            w.horizon_end.pred_opt().unwrap_or(w.horizon_end),
+            fmt_pct(s),
+            fmt_thousands(h.expected_buyers.unwrap_or(0.0), 0),
+            fmt_thousands(p, 0),
+            h.expected_revenue
+                .map(|v| format!(", {} of revenue", money.fmt(v, 0)))
+                .unwrap_or_default()
+        ));
+    }
+    if let Ok(hc) = &a.holdout {
+        summary.push(format!(
+            "The same models fitted up to {} expected {} of the customers to buy by {}; {} did.",
+            hc.calibration_end,
+            fmt_pct(hc.predicted_buyers_share),
+            hc.observation_end,
+            fmt_pct(hc.actual_buyers_share)
+        ));
+    }
+    if let Ok(r) = &a.rfm {
+        let parts: Vec<String> = r
+            .top_segments(3)
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} ({} of customers, {} of revenue)",
+                    s.segment,
+                    fmt_pct(s.share),
+                    fmt_pct(s.revenue_share)
+                )
+            })
+            .collect();
+        if !parts.is_empty() {
+            summary.push(format!("Top RFM segments by revenue: {}.", parts.join("; ")));
+        }
+    }
+    let at_risk = a.at_risk(usize::MAX);
+    if !at_risk.is_empty() {
+        summary.push(format!(
+            "{} high-value customers (CLV tier A or B) are at high or medium churn risk: {} of revenue at risk.",
+            fmt_thousands(at_risk.len() as f64, 0),
+            money.fmt(
+                at_risk
+                    .iter()
+                    .filter_map(|c| c.churn.map(|s| s.revenue_at_risk))
+                    .sum::<f64>(),
+                0
+            )
+        ));
+    }
+    PageHeader {
+        title: "Customer analytics report".into(),
+        subtitle: format!(
+            "{} · {} to {} · {} rows loaded",
+            load.source,
+            w.first_date,
+            w.observation_end,
+            fmt_thousands(load.rows_loaded as f64, 0)
+        ),
+        headlines,
+        summary,
+        links: FILES.iter().map(|f| (*f).to_string()).collect(),
+    }
+}
