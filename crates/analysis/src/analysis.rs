@@ -197,6 +197,25 @@ pub struct CustomerView<'a> {
     pub play: Option<&'a CustomerPlay>,
 }
 
+/// The rows an analysis at `as_of` uses: those dated before it (the log itself when every row
+/// is). Item and customer indices of the analysis refer to this log.
+///
+/// # Errors
+/// [`Error::NoTransactions`] when no row is dated before `as_of`.
+pub fn analysed_rows(
+    log: &TransactionLog,
+    as_of: NaiveDate,
+) -> Result<std::borrow::Cow<'_, TransactionLog>> {
+    let last = log.last_date().ok_or(Error::EmptyLog)?;
+    if last < as_of {
+        return Ok(std::borrow::Cow::Borrowed(log));
+    }
+    let end = as_of.pred_opt().ok_or(Error::NoTransactions { as_of })?;
+    log.until(end)
+        .map(std::borrow::Cow::Owned)
+        .map_err(|_| Error::NoTransactions { as_of })
+}
+
 fn upstream<'a, T>(name: &'static str, o: &'a Outcome<T>) -> Result<&'a T> {
     o.as_ref().map_err(|e: &StageError| Error::Upstream {
         stage: name,
@@ -230,15 +249,8 @@ impl Analysis {
             None => last.succ_opt().ok_or(Error::EmptyLog)?,
         };
         let observation_end = as_of.pred_opt().ok_or(Error::NoTransactions { as_of })?;
-        let cut;
-        let log = if last >= as_of {
-            cut = log
-                .until(observation_end)
-                .map_err(|_| Error::NoTransactions { as_of })?;
-            &cut
-        } else {
-            log
-        };
+        let log = analysed_rows(log, as_of)?;
+        let log: &TransactionLog = &log;
         let first_date = log.first_date().ok_or(Error::NoTransactions { as_of })?;
         let horizon_end = as_of
             .checked_add_months(Months::new(options.months))

@@ -15,7 +15,7 @@ pub mod rfm;
 pub mod rules;
 pub mod segments;
 
-pub use analysis::{Analysis, CustomerView, Headline, Stage, Window};
+pub use analysis::{Analysis, CustomerView, Headline, Stage, Window, analysed_rows};
 pub use clv::{ClvAnalysis, ClvTier, CustomerValue, SpendModel, TierSummary};
 pub use error::{Error, Outcome, Result, StageError};
 pub use facts::{CustomerFacts, ItemRef, Purchase};

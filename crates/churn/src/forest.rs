@@ -225,6 +225,12 @@ impl ForestParams {
                 n as f64 / (2.0 * (n - pos) as f64),
             ),
         };
+        // linfa-trees prunes sibling leaves that predict the same modal class, and breaks a tie
+        // between two classes of equal weight in a node by HashMap order, which changes from run
+        // to run. A relative nudge of 1e-4 on the churner weight makes exact ties practically
+        // impossible (they would need class weights in the ratio 1 + 1e-4), so the same seed
+        // grows the same trees.
+        let w_pos = w_pos * (1.0 + 1e-4);
         let weights: Vec<f64> = y.iter().map(|&l| if l { w_pos } else { w_neg }).collect();
         let fraction = self
             .feature_fraction

@@ -437,6 +437,13 @@ pub fn report_json(a: &Analysis, load: &LoadReport) -> Value {
             })),
             "bundles": a.bundles.as_ref().ok().map(|b| b.bundles.len()),
         },
+        "segments": a.segments.as_ref().ok().map(|s| json!({
+            "k": s.k,
+            "silhouette": s.silhouette,
+            "segments": s.profiles.iter().map(|p| json!({
+                "segment": p.label, "customers": p.customers, "revenue_share": p.revenue_share,
+            })).collect::<Vec<_>>(),
+        })),
         "sections": sections.iter().map(|s| json!({
             "id": s.id,
             "title": s.title,

@@ -147,9 +147,7 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
     let r = analyse(&args.input, &options)?;
     let analysed = start.elapsed().as_secs_f64();
     let pb = progress::stage("writing files");
-    let log = r
-        .log
-        .until(r.analysis.window.observation_end)
+    let log = custalyze_analysis::analysed_rows(&r.log, r.analysis.window.as_of)
         .map_err(|e| CliError(e.to_string()))?;
     files::write_all(&r.analysis, &r.load, &log, &args.out)?;
     pb.finish_and_clear();
