@@ -4,7 +4,10 @@
 #   - every chart of the page (each <svg data-chart="...">) is in the rendered DOM with drawn
 #     child elements, and the charts the embedded sample must produce are all there;
 #   - the browser logged no console error;
-# then saves a full-page screenshot for review.
+#   - at phone width (390 px) no chart or page text renders below 10 px and the page itself does
+#     not scroll sideways (charts and wide tables scroll inside their own boxes): measured by a
+#     script injected into a copy of the page (the report itself stays script-free);
+# then saves full-page screenshots (desktop and phone) for review.
 #
 # Usage: .ci/check_report.sh [SCREENSHOT.png]
 #   CUSTALYZE: the binary (default: cargo run --release -p custalyze-cli --)
@@ -57,7 +60,7 @@ chrome --dump-dom "file://$OUT/index.html" >"$WORK/dom.html" 2>"$WORK/dom.log" |
 fail=0
 # Every chart in the source must be in the DOM; each must hold drawn elements.
 mapfile -t charts < <(grep -o 'data-chart="[^"]*"' "$OUT/index.html" | sed 's/data-chart="\(.*\)"/\1/')
-expected=(cohort-heatmap rfm-sizes rfm-revenue clv-histogram alive-scatter holdout-bars pareto-curve forecast-line)
+expected=(cohort-heatmap rfm-sizes rfm-revenue clv-histogram purchase-scatter holdout-bars pareto-curve forecast-line)
 for id in "${expected[@]}"; do
     if ! printf '%s\n' "${charts[@]}" | grep -qx "$id"; then
         echo "FAIL: chart $id missing from the page" >&2
@@ -103,8 +106,61 @@ if grep -hiE 'CONSOLE|Uncaught|Failed to load resource|net::ERR_' \
     fail=1
 fi
 
+# 4. Phone width: a copy of the page with a measuring script, rendered 390 px wide. Each SVG
+# text's rendered size is its font size times the scale of its screen transform.
+PHONE_SHOT="${SHOT%.png}-390px.png"
+sed 's#</body>#<script>
+(function () {
+  var small = [], total = 0, min = 1e9;
+  function note(what, size) { total++; if (size < min) min = size; if (size < 9.95 \&\& small.length < 12) small.push(what + " " + size.toFixed(1)); else if (size < 9.95) small.push(""); }
+  document.querySelectorAll("svg text").forEach(function (t) {
+    var m = t.getScreenCTM(); var r = t.getBoundingClientRect();
+    if (!m || (r.width === 0 \&\& r.height === 0)) return;
+    var size = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+    var chart = t.closest("svg"); note((chart \&\& chart.getAttribute("data-chart")) + ":" + t.textContent.slice(0, 24), size);
+  });
+  document.querySelectorAll("p, td, th, caption, figcaption, a, h1, h2, .label, .value, .note").forEach(function (e) {
+    if (e.closest("svg")) return; note(e.tagName + ":" + e.textContent.slice(0, 24), parseFloat(getComputedStyle(e).fontSize));
+  });
+  document.body.setAttribute("data-text-check", JSON.stringify({ width: window.innerWidth, page: document.documentElement.scrollWidth, total: total, min: min, small: small.length, examples: small.filter(Boolean) }));
+})();
+</script></body>#' "$OUT/index.html" >"$WORK/phone.html"
+chrome --window-size=390,2000 --dump-dom "file://$WORK/phone.html" >"$WORK/phone-dom.html" 2>"$WORK/phone.log" || {
+    cat "$WORK/phone.log" >&2
+    echo "check_report: chromium failed to render the page at 390 px" >&2
+    exit 1
+}
+check="$(grep -o 'data-text-check="[^"]*"' "$WORK/phone-dom.html" | sed 's/^data-text-check="//; s/"$//; s/&quot;/"/g' || true)"
+if [[ -z "$check" ]]; then
+    echo "FAIL: the text-size measurement at 390 px did not run" >&2
+    fail=1
+else
+    echo "390 px: $check"
+    python3 - "$check" <<'PY' || fail=1
+import json, sys
+c = json.loads(sys.argv[1])
+bad = []
+if c["width"] != 390:
+    bad.append(f"viewport {c['width']} px, not 390")
+if c["total"] < 50:
+    bad.append(f"only {c['total']} text elements measured")
+if c["small"]:
+    bad.append(f"{c['small']} texts below 10 px, e.g. {c['examples']}")
+if c["page"] > c["width"] + 1:
+    bad.append(f"the page scrolls sideways ({c['page']} px wide)")
+for b in bad:
+    print("FAIL:", b, file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+fi
+chrome --screenshot="$PHONE_SHOT" --window-size=390,9000 "file://$OUT/index.html" \
+    >"$WORK/phone-shot.out" 2>"$WORK/phone-shot.log" || {
+    echo "FAIL: screenshot at 390 px failed" >&2
+    fail=1
+}
+
 if ((fail)); then
     echo "check_report: FAILED" >&2
     exit 1
 fi
-echo "check_report: ${#charts[@]} charts rendered, no console errors; screenshot $SHOT"
+echo "check_report: ${#charts[@]} charts rendered, no console errors, no text below 10 px at 390 px; screenshots $SHOT, $PHONE_SHOT"

@@ -216,6 +216,106 @@ pub fn analysed_rows(
         .map_err(|_| Error::NoTransactions { as_of })
 }
 
+/// The window of an analysis of `log` (already cut) at `as_of`.
+fn window(log: &TransactionLog, as_of: NaiveDate, months: u32) -> Result<Window> {
+    let observation_end = as_of.pred_opt().ok_or(Error::NoTransactions { as_of })?;
+    let first_date = log.first_date().ok_or(Error::NoTransactions { as_of })?;
+    let horizon_end = as_of
+        .checked_add_months(Months::new(months))
+        .ok_or(Error::InvalidOption {
+            name: "months",
+            value: months.to_string(),
+            reason: "the horizon ends outside the calendar",
+        })?;
+    Ok(Window {
+        as_of,
+        observation_end,
+        first_date,
+        last_date: log.last_date().unwrap_or(observation_end),
+        horizon_end,
+        transactions: log.len(),
+        rows_after_as_of: 0,
+    })
+}
+
+/// Weekly summaries, one per customer.
+fn summaries(log: &TransactionLog, end: NaiveDate, customers: usize) -> Result<SummaryTable> {
+    let s = crate::clv::weekly_summaries(log, end)?;
+    if s.rows.len() != customers {
+        return Err(Error::NotEnoughData(format!(
+            "{} summaries for {customers} customers",
+            s.rows.len()
+        )));
+    }
+    Ok(s)
+}
+
+/// The CLV stage over the calendar horizon `[as_of, as_of + months)`.
+fn clv_stage(
+    summary: &Outcome<SummaryTable>,
+    window: &Window,
+    options: &AnalysisOptions,
+) -> Result<ClvAnalysis> {
+    let s = upstream("summaries", summary)?;
+    let horizon_weeks = (window.horizon_end - window.as_of).num_days() as f64 / 7.0;
+    crate::clv::fit_clv(
+        s,
+        horizon_weeks,
+        &ClvOptions {
+            months: options.months,
+            monthly_discount_rate: options.discount_rate,
+            ..ClvOptions::default()
+        },
+    )
+}
+
+/// Per-customer columns of the CLV stage that later stages use.
+struct ClvColumns {
+    clv: Option<Vec<f64>>,
+    p_alive: Option<Vec<f64>>,
+    p_purchase: Option<Vec<f64>>,
+}
+
+impl ClvColumns {
+    fn of(clv: &Outcome<ClvAnalysis>) -> Self {
+        let c = clv.as_ref().ok();
+        Self {
+            clv: c.and_then(|c| c.customers.iter().map(|v| v.clv).collect()),
+            p_alive: c.map(|c| c.customers.iter().map(|v| v.p_alive).collect()),
+            p_purchase: c.map(|c| c.customers.iter().map(|v| v.p_purchase).collect()),
+        }
+    }
+}
+
+/// The playbook from the RFM scores and the CLV columns.
+fn playbook_stage(
+    log: &TransactionLog,
+    facts: &[CustomerFacts],
+    rfm: &Outcome<RfmAnalysis>,
+    columns: &ClvColumns,
+    options: &AnalysisOptions,
+) -> Result<Playbook> {
+    let r = upstream("RFM", rfm)?;
+    let scores: Vec<(u8, u8)> = r.table.rows.iter().map(|c| (c.f_score, c.m_score)).collect();
+    if scores.len() != facts.len() {
+        return Err(Error::NotEnoughData(format!(
+            "RFM scores {} of {} customers",
+            scores.len(),
+            facts.len()
+        )));
+    }
+    crate::playbook::playbook(
+        log,
+        &PlaybookInput {
+            facts,
+            scores: &scores,
+            clv: columns.clv.as_deref(),
+            p_purchase: columns.p_purchase.as_deref(),
+        },
+        options.recommendations,
+    )
+}
+
 fn upstream<'a, T>(name: &'static str, o: &'a Outcome<T>) -> Result<&'a T> {
     o.as_ref().map_err(|e: &StageError| Error::Upstream {
         stage: name,
@@ -248,136 +348,42 @@ impl Analysis {
             Some(d) => d,
             None => last.succ_opt().ok_or(Error::EmptyLog)?,
         };
-        let observation_end = as_of.pred_opt().ok_or(Error::NoTransactions { as_of })?;
         let log = analysed_rows(log, as_of)?;
         let log: &TransactionLog = &log;
-        let first_date = log.first_date().ok_or(Error::NoTransactions { as_of })?;
-        let horizon_end = as_of
-            .checked_add_months(Months::new(options.months))
-            .ok_or(Error::InvalidOption {
-                name: "months",
-                value: options.months.to_string(),
-                reason: "the horizon ends outside the calendar",
-            })?;
-        let window = Window {
-            as_of,
-            observation_end,
-            first_date,
-            last_date: log.last_date().unwrap_or(observation_end),
-            horizon_end,
-            transactions: log.len(),
-            rows_after_as_of: 0,
-        };
+        let window = window(log, as_of, options.months)?;
+        let end = window.observation_end;
 
         progress(Stage::Summaries);
         let facts = customer_facts(log);
         let items = catalogue(log);
-        let summary = stage(|| {
-            let s = crate::clv::weekly_summaries(log, observation_end)?;
-            if s.rows.len() != facts.len() {
-                return Err(Error::NotEnoughData(format!(
-                    "{} summaries for {} customers",
-                    s.rows.len(),
-                    facts.len()
-                )));
-            }
-            Ok(s)
-        });
-
+        let summary = stage(|| summaries(log, end, facts.len()));
         progress(Stage::Clv);
-        let horizon_weeks = (horizon_end - as_of).num_days() as f64 / 7.0;
-        let clv = stage(|| {
-            let s = upstream("summaries", &summary)?;
-            crate::clv::fit_clv(
-                s,
-                horizon_weeks,
-                &ClvOptions {
-                    months: options.months,
-                    monthly_discount_rate: options.discount_rate,
-                    ..ClvOptions::default()
-                },
-            )
-        });
-        let clv_values: Option<Vec<f64>> = clv
-            .as_ref()
-            .ok()
-            .and_then(|c| c.customers.iter().map(|v| v.clv).collect());
-        let p_alive: Option<Vec<f64>> = clv
-            .as_ref()
-            .ok()
-            .map(|c| c.customers.iter().map(|v| v.p_alive).collect());
-        let p_purchase: Option<Vec<f64>> = clv
-            .as_ref()
-            .ok()
-            .map(|c| c.customers.iter().map(|v| v.p_purchase).collect());
-
+        let clv = stage(|| clv_stage(&summary, &window, options));
+        let columns = ClvColumns::of(&clv);
         progress(Stage::Holdout);
-        let holdout = stage(|| crate::holdout::holdout_check(log, observation_end, options.months));
-
+        let holdout = stage(|| crate::holdout::holdout_check(log, end, options.months));
         progress(Stage::Rfm);
-        let rfm = stage(|| {
-            crate::rfm::rfm(log, as_of, options.rfm_frequency, options.best_sellers)
-        });
-
+        let rfm =
+            stage(|| crate::rfm::rfm(log, as_of, options.rfm_frequency, options.best_sellers));
         progress(Stage::Products);
         let products = stage(|| crate::products::products(log));
-
         progress(Stage::Cohorts);
-        let cohorts = stage(|| crate::cohorts::cohorts(log, observation_end));
-
+        let cohorts = stage(|| crate::cohorts::cohorts(log, end));
         progress(Stage::Bundles);
         let bundles = stage(|| crate::rules::bundles(log));
-
         progress(Stage::Forecast);
         let forecast = stage(|| {
-            let history = crate::forecast::monthly_revenue(log, as_of)?;
-            crate::forecast::forecast_revenue(&history)
+            crate::forecast::forecast_revenue(&crate::forecast::monthly_revenue(log, as_of)?)
         });
-
         progress(Stage::Segments);
-        let segments = stage(|| {
-            crate::segments::segments(
-                log,
-                as_of,
-                clv_values.as_deref(),
-                p_alive.as_deref(),
-                options.seed,
-            )
-        });
-
+        let (clv_v, alive) = (columns.clv.as_deref(), columns.p_alive.as_deref());
+        let segments =
+            stage(|| crate::segments::segments(log, as_of, clv_v, alive, options.seed));
         progress(Stage::Churn);
-        let churn = stage(|| {
-            crate::churn::churn(
-                log,
-                observation_end,
-                options.churn_holdout_days,
-                clv_values.as_deref(),
-                options.seed,
-            )
-        });
-
+        let days = options.churn_holdout_days;
+        let churn = stage(|| crate::churn::churn(log, end, days, clv_v, options.seed));
         progress(Stage::Playbook);
-        let playbook = stage(|| {
-            let r = upstream("RFM", &rfm)?;
-            let scores: Vec<(u8, u8)> = r.table.rows.iter().map(|c| (c.f_score, c.m_score)).collect();
-            if scores.len() != facts.len() {
-                return Err(Error::NotEnoughData(format!(
-                    "RFM scores {} of {} customers",
-                    scores.len(),
-                    facts.len()
-                )));
-            }
-            crate::playbook::playbook(
-                log,
-                &PlaybookInput {
-                    facts: &facts,
-                    scores: &scores,
-                    clv: clv_values.as_deref(),
-                    p_purchase: p_purchase.as_deref(),
-                },
-                options.recommendations,
-            )
-        });
+        let playbook = stage(|| playbook_stage(log, &facts, &rfm, &columns, options));
 
         let headline = headline(&facts, options.months, &clv, &churn);
         Ok(Self {

@@ -730,10 +730,10 @@ fn display_name(column: &str) -> String {
     .to_string()
 }
 
-fn header(a: &Analysis, load: &LoadReport, money: &Money) -> PageHeader {
+/// The headline figures at the top of the page.
+fn headlines(a: &Analysis, money: &Money) -> Vec<Headline> {
     let h = &a.headline;
     let months = a.options.months;
-    let w = &a.window;
     let item = |label: &str, value: String, note: String| Headline {
         label: label.into(),
         value,
@@ -788,6 +788,14 @@ fn header(a: &Analysis, load: &LoadReport, money: &Money) -> PageHeader {
             ),
         ));
     }
+    headlines
+}
+
+/// The executive summary, one paragraph per entry.
+fn executive_summary(a: &Analysis, money: &Money) -> Vec<String> {
+    let h = &a.headline;
+    let months = a.options.months;
+    let w = &a.window;
     let mut summary = vec![format!(
         "{} customers placed {} orders worth {} between {} and {}.",
         fmt_thousands(h.customers as f64, 0),
@@ -848,6 +856,11 @@ fn header(a: &Analysis, load: &LoadReport, money: &Money) -> PageHeader {
             )
         ));
     }
+    summary
+}
+
+fn header(a: &Analysis, load: &LoadReport, money: &Money) -> PageHeader {
+    let w = &a.window;
     PageHeader {
         title: "Customer analytics report".into(),
         subtitle: format!(
@@ -857,8 +870,8 @@ fn header(a: &Analysis, load: &LoadReport, money: &Money) -> PageHeader {
             w.observation_end,
             fmt_thousands(load.rows_loaded as f64, 0)
         ),
-        headlines,
-        summary,
+        headlines: headlines(a, money),
+        summary: executive_summary(a, money),
         links: FILES.iter().map(|f| (*f).to_string()).collect(),
     }
 }
