@@ -109,23 +109,46 @@ fi
 # 4. Phone width: a copy of the page with a measuring script, rendered 390 px wide. Each SVG
 # text's rendered size is its font size times the scale of its screen transform.
 PHONE_SHOT="${SHOT%.png}-390px.png"
-sed 's#</body>#<script>
-(function () {
+cat >"$WORK/measure.js" <<'JS'
+document.getElementById("page").addEventListener("load", function () {
+  var w = this.contentWindow, d = this.contentDocument;
   var small = [], total = 0, min = 1e9;
-  function note(what, size) { total++; if (size < min) min = size; if (size < 9.95 \&\& small.length < 12) small.push(what + " " + size.toFixed(1)); else if (size < 9.95) small.push(""); }
-  document.querySelectorAll("svg text").forEach(function (t) {
-    var m = t.getScreenCTM(); var r = t.getBoundingClientRect();
-    if (!m || (r.width === 0 \&\& r.height === 0)) return;
-    var size = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
-    var chart = t.closest("svg"); note((chart \&\& chart.getAttribute("data-chart")) + ":" + t.textContent.slice(0, 24), size);
+  function note(what, size) {
+    total++;
+    if (size < min) min = size;
+    if (size < 9.95) small.push(what + " " + size.toFixed(1));
+  }
+  d.querySelectorAll("svg text").forEach(function (t) {
+    var m = t.getScreenCTM(), r = t.getBoundingClientRect();
+    if (!m || (r.width === 0 && r.height === 0)) return;
+    var chart = t.closest("svg");
+    note((chart && chart.getAttribute("data-chart")) + ":" + t.textContent.slice(0, 24),
+      parseFloat(w.getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b));
   });
-  document.querySelectorAll("p, td, th, caption, figcaption, a, h1, h2, .label, .value, .note").forEach(function (e) {
-    if (e.closest("svg")) return; note(e.tagName + ":" + e.textContent.slice(0, 24), parseFloat(getComputedStyle(e).fontSize));
+  d.querySelectorAll("p, td, th, caption, figcaption, a, h1, h2, .label, .value, .note").forEach(function (e) {
+    if (e.closest("svg")) return;
+    note(e.tagName + ":" + e.textContent.slice(0, 24), parseFloat(w.getComputedStyle(e).fontSize));
   });
-  document.body.setAttribute("data-text-check", JSON.stringify({ width: window.innerWidth, page: document.documentElement.scrollWidth, total: total, min: min, small: small.length, examples: small.filter(Boolean) }));
-})();
-</script></body>#' "$OUT/index.html" >"$WORK/phone.html"
-chrome --window-size=390,2000 --dump-dom "file://$WORK/phone.html" >"$WORK/phone-dom.html" 2>"$WORK/phone.log" || {
+  document.body.setAttribute("data-text-check", JSON.stringify({
+    width: w.innerWidth, page: d.documentElement.scrollWidth, total: total, min: min,
+    small: small.length, examples: small.slice(0, 12) }));
+});
+JS
+# Headless Chromium will not make a window narrower than 500 px, so the page is laid out in a
+# 390 px frame (srcdoc: same origin as the measuring wrapper).
+python3 - "$OUT/index.html" "$WORK/measure.js" "$WORK/phone.html" <<'PY'
+import html, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+script = open(sys.argv[2], encoding="utf-8").read()
+wrapper = (
+    '<!DOCTYPE html><html><body style="margin:0">'
+    '<iframe id="page" style="border:0;width:390px;height:2000px" srcdoc="'
+    + html.escape(page, quote=True)
+    + '"></iframe><script>' + script + "</script></body></html>"
+)
+open(sys.argv[3], "w", encoding="utf-8").write(wrapper)
+PY
+chrome --window-size=600,2000 --dump-dom "file://$WORK/phone.html" >"$WORK/phone-dom.html" 2>"$WORK/phone.log" || {
     cat "$WORK/phone.log" >&2
     echo "check_report: chromium failed to render the page at 390 px" >&2
     exit 1
@@ -153,7 +176,8 @@ for b in bad:
 sys.exit(1 if bad else 0)
 PY
 fi
-chrome --screenshot="$PHONE_SHOT" --window-size=390,9000 "file://$OUT/index.html" \
+sed 's/height:2000px/height:14000px/' "$WORK/phone.html" >"$WORK/phone-tall.html"
+chrome --screenshot="$PHONE_SHOT" --window-size=500,14000 "file://$WORK/phone-tall.html" \
     >"$WORK/phone-shot.out" 2>"$WORK/phone-shot.log" || {
     echo "FAIL: screenshot at 390 px failed" >&2
     fail=1

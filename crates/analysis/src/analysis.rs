@@ -220,13 +220,14 @@ pub fn analysed_rows(
 fn window(log: &TransactionLog, as_of: NaiveDate, months: u32) -> Result<Window> {
     let observation_end = as_of.pred_opt().ok_or(Error::NoTransactions { as_of })?;
     let first_date = log.first_date().ok_or(Error::NoTransactions { as_of })?;
-    let horizon_end = as_of
-        .checked_add_months(Months::new(months))
-        .ok_or(Error::InvalidOption {
-            name: "months",
-            value: months.to_string(),
-            reason: "the horizon ends outside the calendar",
-        })?;
+    let horizon_end =
+        as_of
+            .checked_add_months(Months::new(months))
+            .ok_or(Error::InvalidOption {
+                name: "months",
+                value: months.to_string(),
+                reason: "the horizon ends outside the calendar",
+            })?;
     Ok(Window {
         as_of,
         observation_end,
@@ -296,7 +297,12 @@ fn playbook_stage(
     options: &AnalysisOptions,
 ) -> Result<Playbook> {
     let r = upstream("RFM", rfm)?;
-    let scores: Vec<(u8, u8)> = r.table.rows.iter().map(|c| (c.f_score, c.m_score)).collect();
+    let scores: Vec<(u8, u8)> = r
+        .table
+        .rows
+        .iter()
+        .map(|c| (c.f_score, c.m_score))
+        .collect();
     if scores.len() != facts.len() {
         return Err(Error::NotEnoughData(format!(
             "RFM scores {} of {} customers",
@@ -377,8 +383,7 @@ impl Analysis {
         });
         progress(Stage::Segments);
         let (clv_v, alive) = (columns.clv.as_deref(), columns.p_alive.as_deref());
-        let segments =
-            stage(|| crate::segments::segments(log, as_of, clv_v, alive, options.seed));
+        let segments = stage(|| crate::segments::segments(log, as_of, clv_v, alive, options.seed));
         progress(Stage::Churn);
         let days = options.churn_holdout_days;
         let churn = stage(|| crate::churn::churn(log, end, days, clv_v, options.seed));
@@ -474,9 +479,7 @@ impl Analysis {
             .filter(|c| {
                 c.churn
                     .is_some_and(|s| s.risk_band != custalyze_churn::RiskBand::Low)
-                    && c.value
-                        .and_then(|v| v.tier)
-                        .is_none_or(|t| t <= ClvTier::B)
+                    && c.value.and_then(|v| v.tier).is_none_or(|t| t <= ClvTier::B)
             })
             .collect();
         let risk = |c: &CustomerView<'_>| c.churn.map_or(0.0, |s| s.revenue_at_risk);

@@ -12,10 +12,10 @@
 //! get the population mean spend `p v / (q - 1)`; the zero-spend repeat buyers are counted in
 //! [`SpendModel::zero_spend_repeat_buyers`].
 
+use chrono::NaiveDate;
 use custalyze_cltv_core::clv::{ClvOptions, TimeUnit, customer_lifetime_values};
 use custalyze_cltv_core::{BgNbd, FittedBgNbd, FittedGammaGamma, GammaGamma, RfmData, SpendData};
 use custalyze_transaction_types::{Id, Period, SummaryOptions, SummaryTable, TransactionLog};
-use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::error::{Error, Outcome, Result, StageError};
@@ -178,7 +178,9 @@ fn mean(v: impl ExactSizeIterator<Item = f64>) -> f64 {
 /// Checks one summary row; the error names the customer.
 fn check_row(id: &Id, x: f64, t_x: f64, t: f64, m: f64) -> Result<()> {
     let reason = if !(x.is_finite() && t_x.is_finite() && t.is_finite() && m.is_finite()) {
-        Some(format!("non-finite summary (x={x}, t_x={t_x}, T={t}, m={m})"))
+        Some(format!(
+            "non-finite summary (x={x}, t_x={t_x}, T={t}, m={m})"
+        ))
     } else if x < 0.0 || t_x < 0.0 || t < 0.0 {
         Some(format!("negative summary value (x={x}, t_x={t_x}, T={t})"))
     } else if t_x > t * (1.0 + 1e-12) {
@@ -257,17 +259,21 @@ pub fn fit_clv(
                 }
             })
             .collect();
-        let clv = customer_lifetime_values(&p, &x, &tx, &t, &per_purchase, &clv_options)
-            .map_err(|source| Error::Clv {
+        let clv = customer_lifetime_values(&p, &x, &tx, &t, &per_purchase, &clv_options).map_err(
+            |source| Error::Clv {
                 model: "CLV",
                 source,
-            })?;
+            },
+        )?;
         for (i, c) in customers.iter_mut().enumerate() {
             c.expected_spend = Some(per_purchase[i]);
             c.expected_revenue = Some(per_purchase[i] * c.expected_purchases);
             c.clv = Some(clv[i]);
         }
-        tiers = assign_tiers(&mut customers, &summary.rows.iter().map(|r| &r.customer).collect::<Vec<_>>());
+        tiers = assign_tiers(
+            &mut customers,
+            &summary.rows.iter().map(|r| &r.customer).collect::<Vec<_>>(),
+        );
     }
     Ok(ClvAnalysis {
         bgnbd,

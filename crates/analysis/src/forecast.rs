@@ -88,7 +88,7 @@ impl RevenueForecast {
 /// A forecaster fitted on `ln y` whose forecasts are back-transformed with `exp`.
 enum LogScale {
     /// Auto-ARIMA (kept apart to name the selected model).
-    Arima(AutoArimaForecaster),
+    Arima(Box<AutoArimaForecaster>),
     /// A benchmark.
     Other(Box<dyn Forecaster>),
 }
@@ -96,7 +96,9 @@ enum LogScale {
 impl LogScale {
     fn new(name: &str, period: usize) -> Self {
         match name {
-            "auto-ARIMA" => LogScale::Arima(AutoArimaForecaster::new(AutoArima::new(period))),
+            "auto-ARIMA" => {
+                LogScale::Arima(Box::new(AutoArimaForecaster::new(AutoArima::new(period))))
+            }
             "drift" => LogScale::Other(Box::new(Drift::default())),
             "exponential smoothing" => {
                 LogScale::Other(Box::new(SimpleExponentialSmoothing::new(None)))
@@ -108,7 +110,7 @@ impl LogScale {
 
     fn inner(&mut self) -> &mut dyn Forecaster {
         match self {
-            LogScale::Arima(m) => m,
+            LogScale::Arima(m) => m.as_mut(),
             LogScale::Other(m) => m.as_mut(),
         }
     }
@@ -184,10 +186,16 @@ pub fn forecast_revenue(history: &[(NaiveDate, f64)]) -> Result<RevenueForecast>
     }
     let y: Vec<f64> = history.iter().map(|(_, v)| *v).collect();
     let period = if n >= 24 { 12 } else { 1 };
-    let benchmark = if period > 1 { "seasonal naive" } else { "naive" };
+    let benchmark = if period > 1 {
+        "seasonal naive"
+    } else {
+        "naive"
+    };
     let names = [benchmark, "auto-ARIMA", "drift", "exponential smoothing"];
     let horizon = (n / 4).clamp(1, HORIZON);
-    let initial = n.saturating_sub(horizon + STEP * (ORIGINS - 1)).max(period + 1);
+    let initial = n
+        .saturating_sub(horizon + STEP * (ORIGINS - 1))
+        .max(period + 1);
     let design = Backtest::new(initial, horizon, STEP).period(period);
     let mut candidates = Vec::new();
     let mut skipped = Vec::new();

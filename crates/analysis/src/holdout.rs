@@ -115,7 +115,11 @@ pub fn holdout_check(
                 source,
             }
         })?;
-    let bought: Vec<bool> = split.rows.iter().map(|r| r.frequency_holdout > 0.0).collect();
+    let bought: Vec<bool> = split
+        .rows
+        .iter()
+        .map(|r| r.frequency_holdout > 0.0)
+        .collect();
     let p_purchase: Vec<f64> = fit.customers.iter().map(|c| c.p_purchase).collect();
     let p_alive: Vec<f64> = fit.customers.iter().map(|c| c.p_alive).collect();
     let n = bought.len().max(1) as f64;

@@ -182,7 +182,8 @@ pub fn playbook(log: &TransactionLog, input: &PlaybookInput<'_>, k: usize) -> Re
                 return None;
             }
             let m = members.len() as f64;
-            let mean_of = |v: Option<&[f64]>| v.map(|v| members.iter().map(|&i| v[i]).sum::<f64>() / m);
+            let mean_of =
+                |v: Option<&[f64]>| v.map(|v| members.iter().map(|&i| v[i]).sum::<f64>() / m);
             let revenue: f64 = members.iter().map(|&i| input.facts[i].revenue).sum();
             let mut counts: HashMap<u32, usize> = HashMap::new();
             for &i in &members {
@@ -205,7 +206,11 @@ pub fn playbook(log: &TransactionLog, input: &PlaybookInput<'_>, k: usize) -> Re
                 } else {
                     0.0
                 },
-                mean_orders: members.iter().map(|&i| input.facts[i].orders as f64).sum::<f64>() / m,
+                mean_orders: members
+                    .iter()
+                    .map(|&i| input.facts[i].orders as f64)
+                    .sum::<f64>()
+                    / m,
                 mean_revenue: revenue / m,
                 mean_clv: mean_of(input.clv),
                 mean_p_purchase: mean_of(input.p_purchase),

@@ -41,7 +41,9 @@ pub struct ProductAnalysis {
 pub fn products(log: &TransactionLog) -> Result<ProductAnalysis> {
     let items = log.items().ok_or(Error::NoProducts)?;
     let abc = Abc::new(Dimension::Product, Metric::Revenue).classify(log)?;
-    let xyz = Xyz::new(Dimension::Product, Period::MONTH).classify(log).ok();
+    let xyz = Xyz::new(Dimension::Product, Period::MONTH)
+        .classify(log)
+        .ok();
     let matrix = xyz.as_ref().and_then(|x| AbcXyzMatrix::new(&abc, x).ok());
     let index: HashMap<&Id, u32> = log
         .item_ids()

@@ -80,7 +80,10 @@ pub fn bundles(log: &TransactionLog) -> Result<BundleAnalysis> {
     loop {
         let last = count <= MIN_COUNT;
         let used = count.max(MIN_COUNT).min(n);
-        let itemsets = FpGrowth::params().min_count(used).max_len(MAX_LEN).fit(&tx)?;
+        let itemsets = FpGrowth::params()
+            .min_count(used)
+            .max_len(MAX_LEN)
+            .fit(&tx)?;
         let set = AssociationRules::params()
             .min_confidence(MIN_CONFIDENCE)
             .fit(&itemsets)?;

@@ -68,11 +68,7 @@ pub struct SegmentAnalysis {
     pub customers: usize,
 }
 
-fn add_column(
-    features: CustomerFeatures,
-    name: &str,
-    values: &[f64],
-) -> Result<CustomerFeatures> {
+fn add_column(features: CustomerFeatures, name: &str, values: &[f64]) -> Result<CustomerFeatures> {
     let n = features.len();
     let col = Array2::from_shape_vec((n, 1), values.to_vec())
         .map_err(|e| Error::NotEnoughData(e.to_string()))?;
@@ -138,7 +134,9 @@ pub fn segments(
 
     // Profiles, largest revenue share first, with unique labels.
     let profiles = &seg.model.profiles;
-    let mut order: Vec<usize> = (0..profiles.len()).filter(|&s| profiles[s].size > 0).collect();
+    let mut order: Vec<usize> = (0..profiles.len())
+        .filter(|&s| profiles[s].size > 0)
+        .collect();
     order.sort_by(|&a, &b| {
         let share = |s: usize| profiles[s].revenue_share.unwrap_or(0.0);
         share(b).total_cmp(&share(a)).then(a.cmp(&b))
@@ -170,7 +168,11 @@ pub fn segments(
         .ok();
     Ok(SegmentAnalysis {
         k,
-        silhouette: if silhouette.is_finite() { silhouette } else { 0.0 },
+        silhouette: if silhouette.is_finite() {
+            silhouette
+        } else {
+            0.0
+        },
         silhouette_sample: sample,
         features: features.columns.clone(),
         profiles: rows,

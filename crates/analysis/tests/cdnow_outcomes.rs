@@ -20,7 +20,10 @@ fn cdnow() -> Option<custalyze_transaction_types::load::Loaded> {
     let path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/cdnow/CDNOW_master.txt");
     if !path.exists() {
-        eprintln!("skipped: {} not found (../shared is not beside the checkout)", path.display());
+        eprintln!(
+            "skipped: {} not found (../shared is not beside the checkout)",
+            path.display()
+        );
         return None;
     }
     Some(load_path(&path, &LoadOptions::new(Schema::Cdnow)).unwrap())
@@ -90,5 +93,8 @@ fn cdnow_six_month_predictions_match_what_happened() {
         "revenue: predicted {predicted_revenue}, actual {revenue}"
     );
     assert!(auc >= 0.75, "ROC AUC of p_purchase {auc}");
-    assert!(auc > auc_alive, "p_purchase must rank buyers better than P(alive)");
+    assert!(
+        auc > auc_alive,
+        "p_purchase must rank buyers better than P(alive)"
+    );
 }

@@ -1,6 +1,6 @@
 //! Every stage of the analysis on generated data (custalyze-datagen), the JSON round trip, the
 //! per-customer join, and the errors of bad options and unusable input.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::OnceLock;
 
@@ -18,9 +18,13 @@ fn log() -> &'static TransactionLog {
             .unwrap()
             .to_csv_string()
             .unwrap();
-        load_reader(csv.as_bytes(), "sample", &LoadOptions::new(Schema::OnlineRetail))
-            .unwrap()
-            .log
+        load_reader(
+            csv.as_bytes(),
+            "sample",
+            &LoadOptions::new(Schema::OnlineRetail),
+        )
+        .unwrap()
+        .log
     })
 }
 
@@ -34,7 +38,10 @@ fn every_stage_succeeds_on_a_generated_log() {
     let a = analysis();
     assert!(a.failures().is_empty(), "{:?}", a.failures());
     assert_eq!(a.facts.len(), log().customer_ids().len());
-    assert_eq!(a.window.as_of, log().last_date().unwrap().succ_opt().unwrap());
+    assert_eq!(
+        a.window.as_of,
+        log().last_date().unwrap().succ_opt().unwrap()
+    );
 }
 
 #[test]
@@ -65,9 +72,16 @@ fn clv_predictions_are_consistent() {
     }
     // Tiers are quartiles of CLV, A the highest, shares adding to 1.
     assert_eq!(c.tiers.len(), 4);
-    assert_eq!(c.tiers.iter().map(|t| t.customers).sum::<usize>(), a.facts.len());
+    assert_eq!(
+        c.tiers.iter().map(|t| t.customers).sum::<usize>(),
+        a.facts.len()
+    );
     assert!((c.tiers.iter().map(|t| t.value_share).sum::<f64>() - 1.0).abs() < 1e-9);
-    assert!(c.tiers.windows(2).all(|w| w[0].min_clv >= w[1].mean_clv.min(w[0].min_clv)));
+    assert!(
+        c.tiers
+            .windows(2)
+            .all(|w| w[0].min_clv >= w[1].mean_clv.min(w[0].min_clv))
+    );
     let min_a = c.tiers[0].min_clv;
     for v in c.customers.iter().filter(|v| v.tier != Some(ClvTier::A)) {
         assert!(v.clv.unwrap() <= min_a);
@@ -162,7 +176,15 @@ fn rfm_counts_orders_by_default_and_rows_on_request() {
         &AnalysisOptions::new().rfm_frequency(custalyze_rfm::FrequencyRule::Rows),
     )
     .unwrap();
-    let total_rows: u64 = rows.rfm.as_ref().unwrap().table.rows.iter().map(|r| r.frequency).sum();
+    let total_rows: u64 = rows
+        .rfm
+        .as_ref()
+        .unwrap()
+        .table
+        .rows
+        .iter()
+        .map(|r| r.frequency)
+        .sum();
     assert_eq!(total_rows as usize, log().len());
     assert_eq!(r.segments.len(), r.table.rows.len());
 }
@@ -178,7 +200,12 @@ fn products_bundles_and_cohorts_reconcile() {
     let mut seen = std::collections::HashSet::new();
     for x in &b.bundles {
         assert!(seen.insert(x.items.clone()), "one row per bundle");
-        let mut both: Vec<u32> = x.antecedents.iter().chain(&x.consequents).copied().collect();
+        let mut both: Vec<u32> = x
+            .antecedents
+            .iter()
+            .chain(&x.consequents)
+            .copied()
+            .collect();
         both.sort_unstable();
         assert_eq!(both, x.items);
         assert!(x.confidence >= custalyze_analysis::rules::MIN_CONFIDENCE);
@@ -208,17 +235,32 @@ fn segments_churn_and_playbook_cover_every_customer() {
     let a = analysis();
     let s = a.segments.as_ref().unwrap();
     assert_eq!(s.clusters.len(), a.facts.len());
-    assert_eq!(s.profiles.iter().map(|p| p.customers).sum::<usize>(), a.facts.len());
+    assert_eq!(
+        s.profiles.iter().map(|p| p.customers).sum::<usize>(),
+        a.facts.len()
+    );
     let c = a.churn.as_ref().unwrap();
     assert!(c.evaluation.random_forest.roc_auc > 0.5);
-    assert_eq!(c.bands.iter().map(|b| b.customers).sum::<usize>(), c.scores.len());
+    assert_eq!(
+        c.bands.iter().map(|b| b.customers).sum::<usize>(),
+        c.scores.len()
+    );
     let p = a.playbook.as_ref().unwrap();
     assert_eq!(p.customers.len(), a.facts.len());
-    assert_eq!(p.tiers.iter().map(|t| t.customers).sum::<usize>(), a.facts.len());
+    assert_eq!(
+        p.tiers.iter().map(|t| t.customers).sum::<usize>(),
+        a.facts.len()
+    );
     for (k, play) in p.customers.iter().enumerate() {
         let bought: std::collections::HashSet<u32> =
-            custalyze_analysis::facts::customer_products(log(), k).iter().map(|x| x.item).collect();
-        assert!(play.recommended.iter().all(|i| !bought.contains(i)), "customer {k}");
+            custalyze_analysis::facts::customer_products(log(), k)
+                .iter()
+                .map(|x| x.item)
+                .collect();
+        assert!(
+            play.recommended.iter().all(|i| !bought.contains(i)),
+            "customer {k}"
+        );
         assert_eq!(play.recommended.len(), a.options.recommendations);
     }
 }
@@ -227,14 +269,20 @@ fn segments_churn_and_playbook_cover_every_customer() {
 fn customers_are_found_by_the_id_as_written() {
     let a = analysis();
     let id = a.facts[7].customer.clone();
-    let Id::Int(n) = id else { panic!("generated ids are integers") };
+    let Id::Int(n) = id else {
+        panic!("generated ids are integers")
+    };
     let padded = format!("{n:08}");
     let v = a.customer(&padded).unwrap();
     assert_eq!(v.facts.customer, id);
     assert!(v.value.is_some() && v.rfm.is_some() && v.play.is_some());
     assert!(a.customer("no such customer").is_none());
     let at_risk = a.at_risk(10);
-    assert!(at_risk.iter().all(|c| c.value.and_then(|v| v.tier) <= Some(ClvTier::B)));
+    assert!(
+        at_risk
+            .iter()
+            .all(|c| c.value.and_then(|v| v.tier) <= Some(ClvTier::B))
+    );
 }
 
 #[test]
@@ -242,7 +290,12 @@ fn a_log_without_products_fails_only_the_product_stages() {
     let mut text = String::from("customer_id,date,amount\n");
     for c in 0..60 {
         for k in 0..(1 + c % 4) {
-            text.push_str(&format!("{c},2023-{:02}-{:02},{}.5\n", 1 + (c + 3 * k) % 12, 1 + k, 10 + c));
+            text.push_str(&format!(
+                "{c},2023-{:02}-{:02},{}.5\n",
+                1 + (c + 3 * k) % 12,
+                1 + k,
+                10 + c
+            ));
         }
     }
     let log = load_reader(
@@ -255,12 +308,18 @@ fn a_log_without_products_fails_only_the_product_stages() {
     let a = Analysis::run(&log, &AnalysisOptions::new()).unwrap();
     let failed: Vec<Stage> = a.failures().iter().map(|(s, _)| *s).collect();
     assert!(failed.contains(&Stage::Products) && failed.contains(&Stage::Bundles));
-    assert!(matches!(a.products.as_ref().unwrap_err().error(), Error::NoProducts));
+    assert!(matches!(
+        a.products.as_ref().unwrap_err().error(),
+        Error::NoProducts
+    ));
     assert!(a.rfm.is_ok() && a.cohorts.is_ok() && a.summary.is_ok());
     // Errors survive the JSON round trip as their message.
     let back: Analysis = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
     assert_eq!(back, a);
-    assert!(matches!(back.products.unwrap_err().error(), Error::Restored(_)));
+    assert!(matches!(
+        back.products.unwrap_err().error(),
+        Error::Restored(_)
+    ));
 }
 
 #[test]
@@ -274,7 +333,10 @@ fn bad_options_and_unusable_input_are_typed_errors() {
         AnalysisOptions::new().currency(Some("US Dollar".into())),
     ];
     for o in bad {
-        assert!(matches!(Analysis::run(log(), &o), Err(Error::InvalidOption { .. })), "{o:?}");
+        assert!(
+            matches!(Analysis::run(log(), &o), Err(Error::InvalidOption { .. })),
+            "{o:?}"
+        );
     }
     let early = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
     assert!(matches!(

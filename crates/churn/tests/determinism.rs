@@ -12,9 +12,13 @@ fn refits_with_one_seed_predict_the_same() {
         .unwrap()
         .to_csv_string()
         .unwrap();
-    let log = load_reader(csv.as_bytes(), "sample", &LoadOptions::new(Schema::OnlineRetail))
-        .unwrap()
-        .log;
+    let log = load_reader(
+        csv.as_bytes(),
+        "sample",
+        &LoadOptions::new(Schema::OnlineRetail),
+    )
+    .unwrap()
+    .log;
     for (y, m, d) in [(2023, 7, 4), (2023, 4, 1), (2023, 9, 1)] {
         let snapshot = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
         let frame = ChurnFrame::build_labelled(&log, snapshot, 90).unwrap();
@@ -34,7 +38,11 @@ fn refits_with_one_seed_predict_the_same() {
                     .unwrap()
                     .predict_proba(frame.features.view())
                     .unwrap();
-                assert_eq!(first, again, "snapshot {snapshot}, {} trees", params.n_trees);
+                assert_eq!(
+                    first, again,
+                    "snapshot {snapshot}, {} trees",
+                    params.n_trees
+                );
             }
         }
     }

@@ -44,7 +44,13 @@ fn predicted_buyers_match_a_simulation_of_the_model() {
         let (x, t_x, bought) = simulate(&p, big_t, t, &mut rng);
         let prob = p.probability_of_a_purchase(t, x, t_x, big_t);
         assert!((0.0..=1.0).contains(&prob));
-        let g = if x == 0.0 { 0 } else if x <= 2.0 { 1 } else { 2 };
+        let g = if x == 0.0 {
+            0
+        } else if x <= 2.0 {
+            1
+        } else {
+            2
+        };
         groups[g].0 += 1.0;
         groups[g].1 += f64::from(u8::from(bought));
         groups[g].2 += prob;
@@ -70,12 +76,18 @@ fn the_probability_is_bounded_by_p_alive_and_grows_with_the_horizon() {
     for &(x, t_x, big_t) in &[(0.0, 0.0, 30.0), (2.0, 10.0, 38.0), (7.0, 37.0, 38.0)] {
         let alive = p.p_alive(x, t_x, big_t);
         let mut last = 0.0;
-        for t in [0.0, 1.0, 5.0, 26.0, 52.0, 1e4] {
+        for t in [0.0, 1.0, 5.0, 26.0, 52.0, 1e4, 1e14] {
             let q = p.probability_of_a_purchase(t, x, t_x, big_t);
-            assert!(q >= last && q <= alive + 1e-15, "t {t}: {q} after {last}, P(alive) {alive}");
+            assert!(
+                q >= last && q <= alive + 1e-15,
+                "t {t}: {q} after {last}, P(alive) {alive}"
+            );
             last = q;
         }
-        assert!((last - alive).abs() < 1e-3, "a long horizon tends to P(alive)");
+        assert!(
+            (last - alive).abs() < 1e-3,
+            "a long horizon tends to P(alive)"
+        );
     }
     // One-time buyers all have P(alive) = 1, but a long silence lowers the chance of buying.
     let recent = p.probability_of_a_purchase(26.0, 0.0, 0.0, 2.0);

@@ -55,8 +55,12 @@ pub fn load_saved(dir: &std::path::Path) -> Result<Saved, CliError> {
             dir.display()
         ))
     })?;
-    serde_json::from_str(&text)
-        .map_err(|e| CliError(format!("{} is not a custalyze analysis: {e}", path.display())))
+    serde_json::from_str(&text).map_err(|e| {
+        CliError(format!(
+            "{} is not a custalyze analysis: {e}",
+            path.display()
+        ))
+    })
 }
 
 fn opt(v: Option<f64>, f: impl Fn(f64) -> String) -> String {

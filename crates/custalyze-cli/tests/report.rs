@@ -110,7 +110,10 @@ revenue_at_risk"
     );
     for (p, q) in c.f64s("p_alive").into_iter().zip(c.f64s("p_purchase")) {
         assert!((0.0..=1.0).contains(&p));
-        assert!((0.0..=p + 1e-6).contains(&q), "P(purchase) {q} above P(alive) {p}");
+        assert!(
+            (0.0..=p + 1e-6).contains(&q),
+            "P(purchase) {q} above P(alive) {p}"
+        );
     }
     // CLV tiers are quartiles: A holds the highest CLVs, each tier a quarter of the customers.
     let tiers = c.strs("clv_tier");
@@ -119,13 +122,39 @@ revenue_at_risk"
         let n = tiers.iter().filter(|x| **x == t).count();
         assert!(n.abs_diff(n_customers / 4) <= 1, "tier {t}: {n}");
     }
-    let min_a = clv.iter().zip(&tiers).filter(|(_, t)| **t == "A").map(|(v, _)| *v).fold(f64::INFINITY, f64::min);
-    let max_b = clv.iter().zip(&tiers).filter(|(_, t)| **t == "B").map(|(v, _)| *v).fold(0.0, f64::max);
+    let min_a = clv
+        .iter()
+        .zip(&tiers)
+        .filter(|(_, t)| **t == "A")
+        .map(|(v, _)| *v)
+        .fold(f64::INFINITY, f64::min);
+    let max_b = clv
+        .iter()
+        .zip(&tiers)
+        .filter(|(_, t)| **t == "B")
+        .map(|(v, _)| *v)
+        .fold(0.0, f64::max);
     assert!(min_a >= max_b);
-    assert!(c.strs("engagement").iter().all(|s| ["Loyal high value", "Moderate", "New or low engagement"].contains(s)));
-    assert!(c.strs("churn_risk").iter().all(|s| ["high", "medium", "low", ""].contains(s)));
+    assert!(
+        c.strs("engagement").iter().all(|s| [
+            "Loyal high value",
+            "Moderate",
+            "New or low engagement"
+        ]
+        .contains(s))
+    );
+    assert!(
+        c.strs("churn_risk")
+            .iter()
+            .all(|s| ["high", "medium", "low", ""].contains(s))
+    );
     // Money is written in cents.
-    assert!(c.strs("revenue").iter().chain(c.strs("clv").iter()).all(|v| v.split('.').nth(1).is_some_and(|d| d.len() == 2)));
+    assert!(
+        c.strs("revenue")
+            .iter()
+            .chain(c.strs("clv").iter())
+            .all(|v| v.split('.').nth(1).is_some_and(|d| d.len() == 2))
+    );
     for v in c.f64s("clv").iter().chain(&c.f64s("expected_purchases")) {
         assert!(v.is_finite() && *v >= 0.0);
     }
@@ -160,7 +189,11 @@ revenue_at_risk"
             assert_eq!(a, s, "everyone is active in the acquisition month");
         }
     }
-    assert!(close_cents(h.f64s("revenue").iter().sum(), revenue, h.rows.len()));
+    assert!(close_cents(
+        h.f64s("revenue").iter().sum(),
+        revenue,
+        h.rows.len()
+    ));
     // The cohort of each customer in customers.csv matches the cohort sizes.
     let mut per_cohort: HashMap<&str, f64> = HashMap::new();
     for k in c.strs("cohort") {
@@ -183,7 +216,11 @@ revenue_at_risk"
     assert!(close_cents(rev.iter().sum(), revenue, p.rows.len()));
     assert!(rev.windows(2).all(|w| w[0] >= w[1]));
     assert!(close_cents(p.f64s("share").iter().sum(), 1.0, 1));
-    assert!(close_cents(*p.f64s("cumulative_share").last().unwrap(), 1.0, 1));
+    assert!(close_cents(
+        *p.f64s("cumulative_share").last().unwrap(),
+        1.0,
+        1
+    ));
     let classes = p.strs("abc");
     assert!(
         classes.windows(2).all(|w| w[0] <= w[1]),
@@ -291,9 +328,17 @@ revenue_at_risk"
         let both: Vec<&str> = a.iter().chain(&cons).copied().collect();
         let (n_ac, n_a, n_c) = (count(&both), count(&a), count(&cons));
         assert!(n_ac >= 5.0, "bundle {k}: {n_ac} baskets");
-        assert!(close_cents(sup[k], n_ac / n, 1), "bundle {k}: {} vs {}", sup[k], n_ac / n);
+        assert!(
+            close_cents(sup[k], n_ac / n, 1),
+            "bundle {k}: {} vs {}",
+            sup[k],
+            n_ac / n
+        );
         assert!(close_cents(conf[k], n_ac / n_a, 1), "bundle {k}");
-        assert!(close_cents(lifts[k], n_ac / n_a / (n_c / n), 1), "bundle {k}");
+        assert!(
+            close_cents(lifts[k], n_ac / n_a / (n_c / n), 1),
+            "bundle {k}"
+        );
     }
 
     // report.json: headline figures equal the files.
@@ -303,7 +348,11 @@ revenue_at_risk"
     assert_eq!(hl["customers"].as_u64(), Some(n_customers as u64));
     assert!(close(hl["revenue"].as_f64().unwrap(), revenue));
     let nc = n_customers;
-    assert!(close_cents(hl["clv_total"].as_f64().unwrap(), c.f64s("clv").iter().sum(), nc));
+    assert!(close_cents(
+        hl["clv_total"].as_f64().unwrap(),
+        c.f64s("clv").iter().sum(),
+        nc
+    ));
     assert!(close_cents(
         hl["expected_purchases"].as_f64().unwrap(),
         c.f64s("expected_purchases").iter().sum(),
@@ -317,7 +366,11 @@ revenue_at_risk"
     // The expected share of buyers is the mean purchase probability.
     let p_purchase = c.f64s("p_purchase");
     let share = p_purchase.iter().sum::<f64>() / p_purchase.len() as f64;
-    assert!(close_cents(hl["expected_buyers_share"].as_f64().unwrap(), share, 1));
+    assert!(close_cents(
+        hl["expected_buyers_share"].as_f64().unwrap(),
+        share,
+        1
+    ));
     assert!(hl.get("active_share").is_none());
     let orders: f64 = c.f64s("orders").iter().sum();
     assert_eq!(hl["orders"].as_f64(), Some(orders));
@@ -332,8 +385,8 @@ revenue_at_risk"
         .map(|s| (s["id"].as_str().unwrap(), s["status"].as_str().unwrap()))
         .collect();
     for id in [
-        "data", "cohorts", "rfm", "clv", "purchase", "holdout", "churn", "playbook", "abc", "rules",
-        "forecast", "segments",
+        "data", "cohorts", "rfm", "clv", "purchase", "holdout", "churn", "playbook", "abc",
+        "rules", "forecast", "segments",
     ] {
         assert_eq!(statuses.get(id), Some(&"ok"), "{id}: {statuses:?}");
     }

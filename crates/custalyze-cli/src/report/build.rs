@@ -211,7 +211,11 @@ fn clv_section(a: &Analysis, money: &Money) -> Section {
             p_purchase: v.value.map_or(0.0, |x| x.p_purchase),
             expected_purchases: v.value.map_or(0.0, |x| x.expected_purchases),
             clv: v.value.and_then(|x| x.clv).unwrap_or(0.0),
-            tier: v.value.and_then(|x| x.tier).map(|t| t.to_string()).unwrap_or_default(),
+            tier: v
+                .value
+                .and_then(|x| x.tier)
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
         })
         .collect();
     let mut tiers = Table::new(
@@ -442,7 +446,6 @@ fn playbook_section(a: &Analysis, money: &Money) -> Section {
             "#mean orders",
             &format!("#mean CLV{}", money.unit()),
             "#mean P(purchase)",
-            "strategy",
         ],
     );
     for tier in &p.tiers {
@@ -453,7 +456,6 @@ fn playbook_section(a: &Analysis, money: &Money) -> Section {
             format!("{:.1}", tier.mean_orders),
             tier.mean_clv.map_or("–".into(), |v| fmt_thousands(v, 2)),
             tier.mean_p_purchase.map_or("–".into(), fmt_pct),
-            strategy(tier.tier).to_string(),
         ]);
     }
     let mut s = Section::new("playbook", title)
@@ -463,6 +465,14 @@ fn playbook_section(a: &Analysis, money: &Money) -> Section {
              decides the strategy and how products are recommended (column engagement of customers.csv).",
         )
         .table(t);
+    for tier in &p.tiers {
+        s = s.text(format!(
+            "{}: {} Products by {}.",
+            tier_name(tier.tier),
+            strategy(tier.tier),
+            method(tier.tier)
+        ));
+    }
     for tier in &p.tiers {
         if tier.products.is_empty() {
             continue;
@@ -527,7 +537,9 @@ fn abc_section(a: &Analysis, money: &Money) -> Section {
             .map(|(e, r)| {
                 (
                     e.id.to_string(),
-                    a.item(r.item).map(|i| i.description.clone()).unwrap_or_default(),
+                    a.item(r.item)
+                        .map(|i| i.description.clone())
+                        .unwrap_or_default(),
                     e.value,
                     e.share,
                     match r.xyz {
@@ -632,7 +644,11 @@ fn forecast_section(a: &Analysis, money: &Money) -> Section {
             c.name.clone(),
             format!("{:.3}", c.mase),
             format!("{:.1}", c.smape),
-            if c.name == f.chosen { "yes".into() } else { String::new() },
+            if c.name == f.chosen {
+                "yes".into()
+            } else {
+                String::new()
+            },
         ]);
     }
     let chosen = f.chosen_score().map_or(f64::NAN, |c| c.mase);
@@ -770,7 +786,10 @@ fn headlines(a: &Analysis, money: &Money) -> Vec<Headline> {
         Some(v) => item(
             &format!("Expected revenue, next {months} months"),
             money.short(v),
-            format!("CLV (discounted): {}", money.short(h.clv_total.unwrap_or(0.0))),
+            format!(
+                "CLV (discounted): {}",
+                money.short(h.clv_total.unwrap_or(0.0))
+            ),
         ),
         None => item(
             &format!("Expected revenue, next {months} months"),
@@ -839,7 +858,10 @@ fn executive_summary(a: &Analysis, money: &Money) -> Vec<String> {
             })
             .collect();
         if !parts.is_empty() {
-            summary.push(format!("Top RFM segments by revenue: {}.", parts.join("; ")));
+            summary.push(format!(
+                "Top RFM segments by revenue: {}.",
+                parts.join("; ")
+            ));
         }
     }
     let at_risk = a.at_risk(usize::MAX);

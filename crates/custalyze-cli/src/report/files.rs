@@ -130,11 +130,16 @@ pub fn customer_record(c: &CustomerView<'_>) -> Vec<String> {
         opt(v.and_then(|v| v.expected_spend), cents),
         opt(v.and_then(|v| v.expected_revenue), cents),
         opt(v.and_then(|v| v.clv), cents),
-        v.and_then(|v| v.tier).map(|t| t.to_string()).unwrap_or_default(),
+        v.and_then(|v| v.tier)
+            .map(|t| t.to_string())
+            .unwrap_or_default(),
         c.cluster.unwrap_or("").to_string(),
-        c.play.map(|p| tier_name(p.tier).to_string()).unwrap_or_default(),
+        c.play
+            .map(|p| tier_name(p.tier).to_string())
+            .unwrap_or_default(),
         opt(ch.map(|s| s.churn_probability), prob),
-        ch.map(|s| s.risk_band.as_str().to_string()).unwrap_or_default(),
+        ch.map(|s| s.risk_band.as_str().to_string())
+            .unwrap_or_default(),
         opt(ch.map(|s| s.revenue_at_risk), cents),
     ]
 }
@@ -256,7 +261,9 @@ fn write_products(a: &Analysis, dir: &Path) -> Result<(), CliError> {
         for (e, r) in p.abc.entries.iter().zip(&p.rows) {
             w.write_record([
                 e.id.to_string(),
-                a.item(r.item).map(|i| i.description.clone()).unwrap_or_default(),
+                a.item(r.item)
+                    .map(|i| i.description.clone())
+                    .unwrap_or_default(),
                 cents(e.value),
                 fmt_f64(r.quantity),
                 prob(e.share),
@@ -329,7 +336,15 @@ fn write_forecast(a: &Analysis, dir: &Path) -> Result<(), CliError> {
     if let Ok(f) = &a.forecast {
         for (d, v) in &f.history {
             let e = String::new;
-            w.write_record([d.to_string(), "history".into(), cents(*v), e(), e(), e(), e()])?;
+            w.write_record([
+                d.to_string(),
+                "history".into(),
+                cents(*v),
+                e(),
+                e(),
+                e(),
+                e(),
+            ])?;
         }
         for (k, d) in f.dates.iter().enumerate() {
             let at = |v: &[f64]| opt(v.get(k).copied(), cents);

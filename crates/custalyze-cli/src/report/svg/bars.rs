@@ -219,4 +219,3 @@ pub fn histogram(
     s.push_str("</svg>");
     s
 }
-

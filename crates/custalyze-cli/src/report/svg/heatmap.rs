@@ -122,4 +122,3 @@ pub fn sequential(t: f64) -> String {
         mix(a.2, b.2)
     )
 }
-

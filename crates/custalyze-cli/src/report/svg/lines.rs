@@ -289,4 +289,3 @@ pub fn pareto_curve(
     ];
     line_chart(id, title, &lines, &[], &o)
 }
-

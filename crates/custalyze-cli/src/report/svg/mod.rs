@@ -559,8 +559,8 @@ mod tests {
         clean(&svg);
         assert_eq!(count(&svg, "rect"), 3);
         assert!(svg.contains("40.0%"));
-        assert_eq!(sequential(0.0), "#eff6ff");
-        assert_eq!(sequential(1.0), "#1e40af");
+        assert_eq!(heatmap::sequential(0.0), "#eff6ff");
+        assert_eq!(heatmap::sequential(1.0), "#1e40af");
     }
 
     #[test]
@@ -647,4 +647,3 @@ mod tests {
         }
     }
 }
-

@@ -99,4 +99,3 @@ pub fn scatter(
     s.push_str("</svg>");
     s
 }
-
