@@ -60,6 +60,12 @@ pub use custalyze_recommend as recommend;
 #[cfg(feature = "segment")]
 pub use custalyze_segment as segment;
 
+/// The whole analysis of a log as a typed library (feature `analysis`): summaries, CLV with
+/// purchase probabilities, holdout check, RFM, ABC-XYZ, cohorts, bundles, backtested forecast,
+/// segments, churn and the engagement playbook, each stage `Ok` or a typed error.
+#[cfg(feature = "analysis")]
+pub use custalyze_analysis as analysis;
+
 #[cfg(test)]
 mod tests {
     /// The re-exported data types can cross threads (the analysis crates fit in parallel).
