@@ -288,33 +288,17 @@ impl ClvColumns {
     }
 }
 
-/// The playbook from the RFM scores and the CLV columns.
+/// The playbook, with the CLV columns.
 fn playbook_stage(
     log: &TransactionLog,
     facts: &[CustomerFacts],
-    rfm: &Outcome<RfmAnalysis>,
     columns: &ClvColumns,
     options: &AnalysisOptions,
 ) -> Result<Playbook> {
-    let r = upstream("RFM", rfm)?;
-    let scores: Vec<(u8, u8)> = r
-        .table
-        .rows
-        .iter()
-        .map(|c| (c.f_score, c.m_score))
-        .collect();
-    if scores.len() != facts.len() {
-        return Err(Error::NotEnoughData(format!(
-            "RFM scores {} of {} customers",
-            scores.len(),
-            facts.len()
-        )));
-    }
     crate::playbook::playbook(
         log,
         &PlaybookInput {
             facts,
-            scores: &scores,
             clv: columns.clv.as_deref(),
             p_purchase: columns.p_purchase.as_deref(),
         },
@@ -388,7 +372,7 @@ impl Analysis {
         let days = options.churn_holdout_days;
         let churn = stage(|| crate::churn::churn(log, end, days, clv_v, options.seed));
         progress(Stage::Playbook);
-        let playbook = stage(|| playbook_stage(log, &facts, &rfm, &columns, options));
+        let playbook = stage(|| playbook_stage(log, &facts, &columns, options));
 
         let headline = headline(&facts, options.months, &clv, &churn);
         Ok(Self {

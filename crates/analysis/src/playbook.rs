@@ -115,24 +115,30 @@ pub struct Playbook {
 pub struct PlaybookInput<'a> {
     /// Facts from the log.
     pub facts: &'a [CustomerFacts],
-    /// `(f_score, m_score)` per customer.
-    pub scores: &'a [(u8, u8)],
     /// CLV per customer, when computed.
     pub clv: Option<&'a [f64]>,
     /// Purchase probability per customer, when computed.
     pub p_purchase: Option<&'a [f64]>,
 }
 
-/// Builds the playbook; `k` products are recommended per customer.
+/// Builds the playbook; `k` products are recommended per customer. Tiers come from
+/// [`custalyze_recommend::segments`] (RFM scores with frequency = orders).
 ///
 /// # Errors
-/// Errors of the recommenders (the log's baskets).
+/// Errors of the tiers (RFM) and of the recommenders (the log's baskets).
 pub fn playbook(log: &TransactionLog, input: &PlaybookInput<'_>, k: usize) -> Result<Playbook> {
     let n = input.facts.len();
-    let tiers: Vec<CustomerSegment> = (0..n)
-        .map(|i| {
-            let (f, m) = input.scores.get(i).copied().unwrap_or((1, 1));
-            CustomerSegment::from_scores(input.facts[i].orders, f, m)
+    // The recommend crate's own tiers (RFM scores with frequency = orders), so the report, the
+    // card and `custalyze recommend` put every customer in the same tier.
+    let by_id = custalyze_recommend::segments(log)?;
+    let tiers: Vec<CustomerSegment> = input
+        .facts
+        .iter()
+        .map(|f| {
+            by_id
+                .get(&f.customer)
+                .copied()
+                .unwrap_or(CustomerSegment::NewOrLowEngagement)
         })
         .collect();
     let mut customers: Vec<CustomerPlay> = tiers

@@ -16,10 +16,11 @@ Examples:
 
 Models are fitted on the whole file: item-based CF (shrunk cosine, 50 neighbours, shrinkage 10),
 TF-IDF on the item descriptions, FP-Growth association rules mined from the baskets (itemsets
-of at most 3 items, support >= 0.001, confidence >= 0.1), best sellers. hybrid picks by RFM segment: new / low engagement = best sellers
-+ content, loyal high value = CF + content, moderate = rules + CF. Items the customer already
-bought are never recommended. Writes CSV to stdout: rank,item_id,description,score; the segment
-goes to stderr.")]
+of at most 3 items, support >= 0.001, confidence >= 0.1), best sellers. hybrid picks by
+engagement tier (the same tiers as `custalyze report` and `custalyze customer`): new or low
+engagement = best sellers + content, loyal high value = CF + content, moderate = rules + CF. Items
+the customer already bought are never recommended. Writes CSV to stdout:
+rank,item_id,description,score; the tier goes to stderr.")]
 pub struct RecommendArgs {
     #[command(flatten)]
     input: InputArgs,
@@ -70,8 +71,8 @@ pub fn run(args: &RecommendArgs) -> Result<(), CliError> {
     };
     let recs = models.recommend(method, &history, segment, args.k)?;
     eprintln!(
-        "customer {customer}: segment {}, {} items bought, method {}",
-        segment.as_str(),
+        "customer {customer}: engagement tier {}, {} items bought, method {}",
+        custalyze_analysis::playbook::tier_name(segment),
         history.len(),
         args.method
     );

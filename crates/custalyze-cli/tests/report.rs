@@ -523,6 +523,37 @@ fn customer_card_from_the_input_equals_the_card_from_the_report() {
     let b = run(&["customer", &id, "--input", input.to_str().unwrap()]);
     assert!(a.status.success() && b.status.success(), "{}", stderr(&b));
     assert_eq!(a.stdout, b.stdout);
+    // One recommendation path: the card recommends what `custalyze recommend` does.
+    let card = String::from_utf8(a.stdout).unwrap();
+    let from_card: Vec<&str> = card
+        .lines()
+        .skip_while(|l| !l.contains("recommended products"))
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .collect();
+    let r = run(&[
+        "recommend",
+        "--input",
+        input.to_str().unwrap(),
+        "--customer",
+        &id,
+        "--k",
+        "5",
+    ]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    let listed = String::from_utf8(r.stdout).unwrap();
+    let from_recommend: Vec<&str> = listed
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(1))
+        .collect();
+    assert_eq!(from_card.len(), 5, "{card}");
+    assert_eq!(from_card, from_recommend, "{card}\n{listed}");
+    // The id as written with leading zeros finds the same customer.
+    let padded = format!("000{id}");
+    let p = run(&["customer", &padded, "--report", out.to_str().unwrap()]);
+    assert!(p.status.success(), "{}", stderr(&p));
+    assert_eq!(p.stdout, card.as_bytes());
     let o = run(&["customer", "no-such-id", "--report", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no-such-id"));
