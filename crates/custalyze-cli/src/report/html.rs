@@ -281,7 +281,8 @@ tbody tr:nth-child(even){background:#fafcff}
 footer{color:var(--muted);font-size:13px;padding:10px 0 40px}
 p.files{font-size:13.5px;color:var(--muted)}p.files a{color:var(--accent)}
 @media (max-width:640px){.card{padding:14px}header.top h1{font-size:21px}.kpi .value{font-size:20px}}
-@media (max-width:960px){figure{overflow-x:auto}figure svg{min-width:960px}}
+figure svg.narrow{max-width:560px}
+@media (max-width:960px){figure{overflow-x:auto}figure svg:not(.narrow){min-width:960px}}
 @media print{header.top{background:#1e3a8a;-webkit-print-color-adjust:exact;print-color-adjust:exact}.card{break-inside:avoid}}
 "#;
 

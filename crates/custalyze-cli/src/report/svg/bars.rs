@@ -15,27 +15,29 @@ pub struct Bar {
     pub note: String,
 }
 
-/// Horizontal bars, one per category, longest scale first as given (sort before calling).
+/// Horizontal bars, one per category, longest scale first as given (sort before calling). Drawn
+/// narrow ([`NARROW_WIDTH`], class `narrow`), so the chart fits a phone screen with readable text.
 pub fn bar_chart(id: &str, title: &str, bars: &[Bar], colour: &str) -> String {
     if bars.is_empty() {
         return no_data(id, title);
     }
-    let row = 26.0;
+    let row = 30.0;
     let height = 16.0 + row * bars.len() as f64 + 8.0;
+    // Character widths of the sans-serif stack at NARROW_FONT.
     let label_w = bars
         .iter()
         .map(|b| b.label.chars().count())
         .max()
         .unwrap_or(0)
-        .min(28) as f64
-        * 6.8
-        + 16.0;
+        .min(24) as f64
+        * 7.6
+        + 12.0;
     let note_w = bars
         .iter()
         .map(|b| b.note.chars().count())
         .max()
         .unwrap_or(0) as f64
-        * 6.6
+        * 8.8
         + 12.0;
     let max = bars
         .iter()
@@ -46,13 +48,16 @@ pub fn bar_chart(id: &str, title: &str, bars: &[Bar], colour: &str) -> String {
         0.0,
         if max > 0.0 { max } else { 1.0 },
         label_w,
-        WIDTH - note_w,
+        (NARROW_WIDTH - note_w).max(label_w + 40.0),
     );
-    let mut s = open(id, title, height);
+    let mut s = open_sized(id, title, NARROW_WIDTH, height, NARROW_FONT, "chart narrow");
     for (k, b) in bars.iter().enumerate() {
         let y = 12.0 + row * k as f64;
-        let label: String = b.label.chars().take(28).collect();
-        s.push_str(&text(label_w - 8.0, y + 14.0, "end", "", &label));
+        let label: String = match b.label.chars().count() {
+            n if n > 24 => b.label.chars().take(23).chain(['…']).collect(),
+            _ => b.label.clone(),
+        };
+        s.push_str(&text(label_w - 8.0, y + 17.0, "end", "", &label));
         let w = if b.value.is_finite() && b.value > 0.0 {
             x.at(b.value) - label_w
         } else {
@@ -68,7 +73,7 @@ pub fn bar_chart(id: &str, title: &str, bars: &[Bar], colour: &str) -> String {
             escape(&b.label),
             escape(&b.note)
         );
-        s.push_str(&text(label_w + w + 6.0, y + 14.0, "start", "", &b.note));
+        s.push_str(&text(label_w + w + 6.0, y + 17.0, "start", "", &b.note));
     }
     s.push_str("</svg>");
     s

@@ -184,11 +184,22 @@ impl Scale {
 
 /// Opens an `<svg>` of height `height` with an accessible title.
 fn open(id: &str, title: &str, height: f64) -> String {
+    open_sized(id, title, WIDTH, height, 12.0, "chart")
+}
+
+/// Width of the narrow charts (horizontal bars): drawn at [`NARROW_FONT`] they keep text of at
+/// least 10 px in the 320 px column of a 390 px phone (`430 / 320 x 10 < 14`) without scrolling.
+pub const NARROW_WIDTH: f64 = 430.0;
+/// Font size of the narrow charts.
+pub const NARROW_FONT: f64 = 14.0;
+
+fn open_sized(id: &str, title: &str, width: f64, height: f64, font: f64, class: &str) -> String {
     format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" data-chart=\"{}\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{t}\" {FONT} font-size=\"12\"><title>{t}</title>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{class}\" data-chart=\"{}\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{t}\" {FONT} font-size=\"{}\"><title>{t}</title>",
         escape(id),
-        c(WIDTH),
+        c(width),
         c(height),
+        c(font),
         t = escape(title)
     )
 }
