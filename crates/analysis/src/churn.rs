@@ -13,6 +13,10 @@ use custalyze_transaction_types::{Id, TransactionLog};
 
 use crate::error::{Error, Result};
 
+/// Trees of the report's forest (the churn crate's default is 100; 25 keep the stage near a
+/// second on 37,000 customers with the same ranking quality on the generated sample and CDNOW).
+pub const TREES: usize = 25;
+
 /// One risk band's size and value at risk.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -80,7 +84,7 @@ pub fn churn(
         })?;
     let options = ChurnOptions::new(calibration_end)
         .holdout_days(holdout_days)
-        .forest(ForestParams::random_forest().n_trees(50).seed(seed));
+        .forest(ForestParams::random_forest().n_trees(TREES).seed(seed));
     let study = custalyze_churn::run_study(log, &options)?;
     let mut scores = custalyze_churn::score_at(log, &study.forest, observation_end, &options)?;
     if let Some(v) = clv.filter(|v| v.len() == log.customer_ids().len()) {
