@@ -3,9 +3,9 @@
 //! and a CLV tier.
 //!
 //! Conventions. The models work on weekly summaries (lifetimes' `freq="W"`): a purchase is a week
-//! with at least one order, its value the week's revenue. Customers whose first purchase falls
-//! on the last day have `T = 0`, which the likelihood cannot take; their `T` is floored at
-//! [`MIN_T`] weeks (their predictions are those of a newly acquired customer).
+//! with at least one order, its value the week's revenue; the fitted BG/NBD records the weekly
+//! unit, and CLV is asked in weeks. Customers whose first purchase falls in the last week have
+//! `T = 0` (the predictions of a newly acquired customer), as in lifetimes.
 //!
 //! Spend: Gamma-Gamma is fitted on the repeat buyers with a positive mean repeat spend. Repeat
 //! buyers whose repeat purchases are all worth 0 (CDNOW keeps $0.00 rows), and one-time buyers,
@@ -19,9 +19,6 @@ use custalyze_transaction_types::{Id, Period, SummaryOptions, SummaryTable, Tran
 use rayon::prelude::*;
 
 use crate::error::{Error, Outcome, Result, StageError};
-
-/// Smallest `T` (weeks) given to the models (see the module docs).
-pub const MIN_T: f64 = 1e-6;
 
 /// Fewest positive-spend repeat buyers for a Gamma-Gamma fit.
 pub const MIN_REPEAT_BUYERS: usize = 10;
@@ -175,36 +172,14 @@ fn mean(v: impl ExactSizeIterator<Item = f64>) -> f64 {
     v.sum::<f64>() / n
 }
 
-/// Checks one summary row; the error names the customer.
-fn check_row(id: &Id, x: f64, t_x: f64, t: f64, m: f64) -> Result<()> {
-    let reason = if !(x.is_finite() && t_x.is_finite() && t.is_finite() && m.is_finite()) {
-        Some(format!(
-            "non-finite summary (x={x}, t_x={t_x}, T={t}, m={m})"
-        ))
-    } else if x < 0.0 || t_x < 0.0 || t < 0.0 {
-        Some(format!("negative summary value (x={x}, t_x={t_x}, T={t})"))
-    } else if t_x > t * (1.0 + 1e-12) {
-        Some(format!("recency {t_x} is after T {t}"))
-    } else {
-        None
-    };
-    match reason {
-        Some(reason) => Err(Error::InvalidCustomer {
-            customer: id.clone(),
-            reason,
-        }),
-        None => Ok(()),
-    }
-}
-
 /// Fits BG/NBD and Gamma-Gamma on a weekly `summary` and predicts every customer over
 /// `horizon_weeks` (purchase probability, purchases, revenue) and `clv_options` (CLV, weekly
 /// unit forced).
 ///
 /// # Errors
-/// [`Error::InvalidCustomer`] naming a customer whose summary no model can take;
-/// [`Error::NotEnoughData`] without customers; [`Error::Clv`] when BG/NBD fails. A Gamma-Gamma
-/// failure is kept in [`ClvAnalysis::spend`] instead.
+/// [`Error::Clv`] with custalyze-cltv-core's `InvalidCustomer` naming a customer whose summary
+/// no model can take, or when BG/NBD fails; [`Error::NotEnoughData`] without customers. A
+/// Gamma-Gamma failure is kept in [`ClvAnalysis::spend`] instead.
 pub fn fit_clv(
     summary: &SummaryTable,
     horizon_weeks: f64,
@@ -213,20 +188,15 @@ pub fn fit_clv(
     if summary.rows.is_empty() {
         return Err(Error::NotEnoughData("no customer to model".into()));
     }
-    for r in &summary.rows {
-        check_row(&r.customer, r.frequency, r.recency, r.t, r.monetary_value)?;
-    }
-    let x: Vec<f64> = summary.rows.iter().map(|r| r.frequency).collect();
-    let tx: Vec<f64> = summary.rows.iter().map(|r| r.recency).collect();
-    let t: Vec<f64> = summary.rows.iter().map(|r| r.t.max(MIN_T)).collect();
-    let clv_options = ClvOptions {
-        unit: TimeUnit::Week,
-        ..*clv_options
-    };
-    let data = RfmData::new(&x, &tx, &t, None).map_err(|source| Error::Clv {
+    let data = RfmData::from_summary(summary).map_err(|source| Error::Clv {
         model: "BG/NBD data",
         source,
     })?;
+    let clv_options = ClvOptions {
+        unit: data.unit.unwrap_or(TimeUnit::Week),
+        ..*clv_options
+    };
+    let (x, tx, t) = (&data.x, &data.t_x, &data.t);
     let bgnbd = BgNbd::new().fit(&data).map_err(|source| Error::Clv {
         model: "BG/NBD fit",
         source,
@@ -259,7 +229,7 @@ pub fn fit_clv(
                 }
             })
             .collect();
-        let clv = customer_lifetime_values(&p, &x, &tx, &t, &per_purchase, &clv_options).map_err(
+        let clv = customer_lifetime_values(&bgnbd, x, tx, t, &per_purchase, &clv_options).map_err(
             |source| Error::Clv {
                 model: "CLV",
                 source,
@@ -287,28 +257,20 @@ pub fn fit_clv(
 
 /// Gamma-Gamma on the repeat buyers with positive mean spend.
 fn fit_spend(summary: &SummaryTable) -> Outcome<SpendModel> {
-    let (mut x, mut m) = (Vec::new(), Vec::new());
-    let mut zero = Vec::new();
-    for r in summary.rows.iter().filter(|r| r.frequency > 0.0) {
-        if r.monetary_value > 0.0 {
-            x.push(r.frequency);
-            m.push(r.monetary_value);
-        } else {
-            zero.push(r.customer.clone());
-        }
-    }
-    if x.len() < MIN_REPEAT_BUYERS {
+    let (data, left) = SpendData::from_summary(summary).map_err(|source| Error::Clv {
+        model: "Gamma-Gamma data",
+        source,
+    })?;
+    if data.len() < MIN_REPEAT_BUYERS {
         return Err(StageError::from(Error::NotEnoughData(format!(
             "too few repeat buyers with positive spend for Gamma-Gamma: {} (at least {MIN_REPEAT_BUYERS} are needed)",
-            x.len()
+            data.len()
         ))));
     }
-    let fit = SpendData::new(&x, &m, None)
-        .and_then(|d| GammaGamma::new().fit(&d))
-        .map_err(|source| Error::Clv {
-            model: "Gamma-Gamma fit",
-            source,
-        })?;
+    let fit = GammaGamma::new().fit(&data).map_err(|source| Error::Clv {
+        model: "Gamma-Gamma fit",
+        source,
+    })?;
     let population_mean_spend = fit.params.mean_spend();
     if !(population_mean_spend.is_finite() && population_mean_spend > 0.0) {
         return Err(StageError::from(Error::NotEnoughData(format!(
@@ -318,9 +280,9 @@ fn fit_spend(summary: &SummaryTable) -> Outcome<SpendModel> {
     }
     Ok(SpendModel {
         gamma_gamma: fit,
-        fitted_customers: x.len(),
-        zero_spend_repeat_buyers: zero.len(),
-        zero_spend_examples: zero.into_iter().take(5).collect(),
+        fitted_customers: data.len(),
+        zero_spend_repeat_buyers: left.non_positive_spend,
+        zero_spend_examples: left.non_positive_examples,
         population_mean_spend,
     })
 }

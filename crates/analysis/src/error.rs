@@ -4,7 +4,6 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use custalyze_transaction_types::Id;
 
 /// What can go wrong in an analysis. Errors of the model crates are kept as their `source`.
 #[derive(Debug, thiserror::Error)]
@@ -28,14 +27,6 @@ pub enum Error {
         value: String,
         /// What it must be.
         reason: &'static str,
-    },
-    /// A customer whose history no model can take (named by the id in the file).
-    #[error("customer {customer}: {reason}")]
-    InvalidCustomer {
-        /// The customer's id as loaded.
-        customer: Id,
-        /// What is wrong.
-        reason: String,
     },
     /// The data are too small or too short for a stage.
     #[error("{0}")]

@@ -16,7 +16,7 @@ use custalyze_transaction_types::{
     CalibrationHoldout, CustomerSummary, Period, SummaryTable, TransactionLog,
 };
 
-use crate::clv::{MIN_T, fit_clv};
+use crate::clv::fit_clv;
 use crate::error::{Error, Result};
 
 /// Highest calibration frequency with its own row in the comparison (the last row is `7+`).
@@ -104,16 +104,10 @@ pub fn holdout_check(
             ..ClvOptions::default()
         },
     )?;
-    let mut floored = split.clone();
-    for r in &mut floored.rows {
-        r.t_cal = r.t_cal.max(MIN_T);
-    }
     let comparison =
-        compare_holdout(&fit.bgnbd.params, &floored, MAX_FREQUENCY).map_err(|source| {
-            Error::Clv {
-                model: "holdout comparison",
-                source,
-            }
+        compare_holdout(&fit.bgnbd.params, &split, MAX_FREQUENCY).map_err(|source| Error::Clv {
+            model: "holdout comparison",
+            source,
         })?;
     let bought: Vec<bool> = split
         .rows

@@ -143,7 +143,11 @@ fn a_customer_no_model_can_take_is_named_by_id() {
         }],
     };
     let e = fit_clv(&table, 26.0, &Default::default()).unwrap_err();
-    assert!(matches!(&e, Error::InvalidCustomer { customer, .. } if *customer == Id::from("C-17")));
+    assert!(matches!(
+        &e,
+        Error::Clv { source: custalyze_cltv_core::Error::InvalidCustomer { customer, .. }, .. }
+            if *customer == Id::from("C-17")
+    ));
     assert!(e.to_string().contains("C-17"), "{e}");
 }
 

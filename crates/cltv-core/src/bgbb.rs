@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 
 use crate::data::weighted_sum;
-use crate::error::{Error, Result};
+use crate::error::{Error, InputProblem, Result};
 use crate::optim::{FitOptions, FitReport, LogLikelihood, fit};
 use crate::real::Real;
 
@@ -70,24 +70,38 @@ impl BgBbData {
         for i in 0..n {
             let (x, tx, np) = (frequency[i], recency[i], periods[i]);
             let w = weights.map_or(1.0, |w| w[i]);
-            let bad = |reason: String| Err(Error::InvalidInput { row: i, reason });
-            let count = |v: f64| v.is_finite() && v >= 0.0 && v.fract() == 0.0;
-            if !(count(x) && count(tx) && count(np)) {
-                return bad(format!(
-                    "frequency, recency and periods must be non-negative integers (got {x}, {tx}, {np})"
-                ));
+            let bad = |problem| Err(Error::InvalidInput { row: i, problem });
+            for (field, value) in [("frequency", x), ("recency", tx), ("periods", np)] {
+                if !(value.is_finite() && value >= 0.0 && value.fract() == 0.0) {
+                    return bad(InputProblem::NotACount { field, value });
+                }
             }
-            if !(w.is_finite() && w >= 0.0) {
-                return bad(format!("weight must be finite and >= 0, got {w}"));
+            if !w.is_finite() {
+                return bad(InputProblem::NonFinite {
+                    field: "weight",
+                    value: w,
+                });
+            }
+            if w < 0.0 {
+                return bad(InputProblem::Negative {
+                    field: "weight",
+                    value: w,
+                });
             }
             if tx > np {
-                return bad(format!("recency {tx} is larger than periods {np}"));
+                return bad(InputProblem::RecencyAfterAge {
+                    recency: tx,
+                    age: np,
+                });
             }
             if x > tx {
-                return bad(format!("frequency {x} is larger than recency {tx}"));
+                return bad(InputProblem::FrequencyAboveRecency {
+                    frequency: x,
+                    recency: tx,
+                });
             }
             if x == 0.0 && tx > 0.0 {
-                return bad(format!("recency {tx} > 0 with no transaction"));
+                return bad(InputProblem::RecencyWithoutRepeat { recency: tx });
             }
         }
         Ok(Self {
@@ -141,6 +155,7 @@ impl BgBbData {
 /// BG/BB parameters: transaction probability Beta(α, β) and dropout probability Beta(γ, δ).
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "BgBbParamsUnchecked"))]
 pub struct BgBbParams {
     /// Transaction-probability Beta parameter α.
     pub alpha: f64,
@@ -150,6 +165,26 @@ pub struct BgBbParams {
     pub gamma: f64,
     /// Dropout-probability Beta parameter δ.
     pub delta: f64,
+}
+
+/// [`BgBbParams`] as read from JSON, before [`BgBbParams::new`] validates it (a saved model with a
+/// negative or non-finite parameter is refused on load).
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct BgBbParamsUnchecked {
+    alpha: f64,
+    beta: f64,
+    gamma: f64,
+    delta: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<BgBbParamsUnchecked> for BgBbParams {
+    type Error = Error;
+
+    fn try_from(raw: BgBbParamsUnchecked) -> Result<Self> {
+        BgBbParams::new(raw.alpha, raw.beta, raw.gamma, raw.delta)
+    }
 }
 
 impl BgBbParams {

@@ -22,6 +22,7 @@ use crate::special::{ln_hyp2f1, trigamma};
 /// BG/NBD parameters: purchase-rate heterogeneity Gamma(r, α) and dropout Beta(a, b).
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "BgNbdParamsUnchecked"))]
 pub struct BgNbdParams {
     /// Shape of the purchase-rate distribution.
     pub r: f64,
@@ -31,6 +32,26 @@ pub struct BgNbdParams {
     pub a: f64,
     /// Dropout Beta parameter b.
     pub b: f64,
+}
+
+/// [`BgNbdParams`] as read from JSON, before [`BgNbdParams::new`] validates it (a saved model with a
+/// negative or non-finite parameter is refused on load).
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct BgNbdParamsUnchecked {
+    r: f64,
+    alpha: f64,
+    a: f64,
+    b: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<BgNbdParamsUnchecked> for BgNbdParams {
+    type Error = Error;
+
+    fn try_from(raw: BgNbdParamsUnchecked) -> Result<Self> {
+        BgNbdParams::new(raw.r, raw.alpha, raw.a, raw.b)
+    }
 }
 
 impl BgNbdParams {
@@ -225,6 +246,10 @@ pub struct FittedBgNbd {
     pub params: BgNbdParams,
     /// Log-likelihood, standard errors (order r, α, a, b) and optimiser details.
     pub report: FitReport,
+    /// The time unit of the data it was fitted on (`None` when the data did not say);
+    /// predictions in CLV options of another unit are refused.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub unit: Option<crate::clv::TimeUnit>,
 }
 
 /// The fitting problem on compressed data sorted by `x`. Per evaluation, the terms that depend
@@ -515,6 +540,7 @@ impl BgNbd {
                 b: p[3],
             },
             report,
+            unit: data.unit,
         })
     }
 }

@@ -12,10 +12,12 @@
 //! MBG/NBD) and `spend` the expected value per purchase, usually the Gamma-Gamma conditional
 //! expectation ([`GammaGammaParams::customer_lifetime_value`] does both steps).
 
+use custalyze_transaction_types::{Id, Period, PeriodUnit, SummaryTable};
 use rayon::prelude::*;
 
 use crate::bgnbd::{BgNbdParams, FittedBgNbd};
-use crate::error::{Error, Result};
+use crate::data::history_problem;
+use crate::error::{Error, InputProblem, Result};
 use crate::gamma_gamma::GammaGammaParams;
 use crate::mbgnbd::{FittedMbgNbd, MbgNbdParams};
 
@@ -26,9 +28,20 @@ pub trait PurchaseModel {
     fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64;
     /// Probability that the customer is still alive at `T`.
     fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64;
+    /// Probability of at least one purchase in `(T, T + t]` given the history,
+    /// `1 - P(Y(t) = 0 | x, t_x, T)`.
+    fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64;
+    /// The time unit of `t`, `t_x` and `T`, when the model knows it (fitted models fitted on
+    /// data with a unit); CLV refuses options in another unit.
+    fn time_unit(&self) -> Option<TimeUnit> {
+        None
+    }
 }
 
 impl PurchaseModel for BgNbdParams {
+    fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        BgNbdParams::probability_of_a_purchase(self, t, x, t_x, big_t)
+    }
     fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
         BgNbdParams::expected_purchases(self, t, x, t_x, big_t)
     }
@@ -38,15 +51,24 @@ impl PurchaseModel for BgNbdParams {
 }
 
 impl PurchaseModel for FittedBgNbd {
+    fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        self.params.probability_of_a_purchase(t, x, t_x, big_t)
+    }
     fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
         self.params.expected_purchases(t, x, t_x, big_t)
     }
     fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64 {
         self.params.p_alive(x, t_x, big_t)
     }
+    fn time_unit(&self) -> Option<TimeUnit> {
+        self.unit
+    }
 }
 
 impl PurchaseModel for MbgNbdParams {
+    fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        MbgNbdParams::probability_of_a_purchase(self, t, x, t_x, big_t)
+    }
     fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
         MbgNbdParams::expected_purchases(self, t, x, t_x, big_t)
     }
@@ -56,15 +78,24 @@ impl PurchaseModel for MbgNbdParams {
 }
 
 impl PurchaseModel for FittedMbgNbd {
+    fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        self.params.probability_of_a_purchase(t, x, t_x, big_t)
+    }
     fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
         self.params.expected_purchases(t, x, t_x, big_t)
     }
     fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64 {
         self.params.p_alive(x, t_x, big_t)
     }
+    fn time_unit(&self) -> Option<TimeUnit> {
+        self.unit
+    }
 }
 
 impl PurchaseModel for crate::pareto_nbd::ParetoNbdParams {
+    fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        crate::pareto_nbd::ParetoNbdParams::probability_of_a_purchase(self, t, x, t_x, big_t)
+    }
     fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
         crate::pareto_nbd::ParetoNbdParams::expected_purchases(self, t, x, t_x, big_t)
     }
@@ -74,16 +105,25 @@ impl PurchaseModel for crate::pareto_nbd::ParetoNbdParams {
 }
 
 impl PurchaseModel for crate::pareto_nbd::FittedParetoNbd {
+    fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        self.params.probability_of_a_purchase(t, x, t_x, big_t)
+    }
     fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
         self.params.expected_purchases(t, x, t_x, big_t)
     }
     fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64 {
         self.params.p_alive(x, t_x, big_t)
     }
+    fn time_unit(&self) -> Option<TimeUnit> {
+        self.unit
+    }
 }
 
 /// The unit of the model's time axis (what `T` is measured in).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+///
+/// A [`SummaryTable`]'s period converts with `TimeUnit::try_from(period)`: `D` is days, `7D` and
+/// `W` are weeks, `M` is months; other multiples (`14D`) have no unit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum TimeUnit {
     /// Hours: 720 per month.
@@ -105,6 +145,38 @@ impl TimeUnit {
             Self::Day => 30.0,
             Self::Week => 4.345,
             Self::Month => 1.0,
+        }
+    }
+}
+
+impl TimeUnit {
+    /// Length in days (a month is 30.436875 days, the Gregorian mean).
+    pub fn days(self) -> f64 {
+        match self {
+            Self::Hour => 1.0 / 24.0,
+            Self::Day => 1.0,
+            Self::Week => 7.0,
+            Self::Month => 30.436875,
+        }
+    }
+
+    /// How many of `to` one `self` is (e.g. `Week.in_units_of(Day) = 7`).
+    pub fn in_units_of(self, to: TimeUnit) -> f64 {
+        self.days() / to.days()
+    }
+}
+
+impl TryFrom<Period> for TimeUnit {
+    type Error = Error;
+
+    fn try_from(p: Period) -> Result<Self> {
+        match (p.unit(), p.multiplier()) {
+            (PeriodUnit::Day, 1) => Ok(Self::Day),
+            (PeriodUnit::Day, 7) | (PeriodUnit::Week, 1) => Ok(Self::Week),
+            (PeriodUnit::Month, 1) => Ok(Self::Month),
+            _ => Err(Error::UnsupportedPeriod {
+                period: p.to_string(),
+            }),
         }
     }
 }
@@ -150,22 +222,27 @@ impl ClvOptions {
 }
 
 fn check_customer(row: usize, x: f64, t_x: f64, big_t: f64, spend: f64) -> Result<()> {
-    let bad = |reason: String| Err(Error::InvalidInput { row, reason });
-    if !(x.is_finite() && t_x.is_finite() && big_t.is_finite() && spend.is_finite()) {
-        return bad(format!(
-            "non-finite value (x={x}, t_x={t_x}, T={big_t}, spend={spend})"
-        ));
+    let problem = history_problem(x, t_x, big_t).or((!spend.is_finite()).then_some(
+        InputProblem::NonFinite {
+            field: "spend",
+            value: spend,
+        },
+    ));
+    match problem {
+        Some(problem) => Err(Error::InvalidInput { row, problem }),
+        None => Ok(()),
     }
-    if x < 0.0 || t_x < 0.0 {
-        return bad(format!("negative value (x={x}, t_x={t_x})"));
+}
+
+/// Refuses options in another unit than the model's.
+fn check_unit<M: PurchaseModel + ?Sized>(model: &M, options: &ClvOptions) -> Result<()> {
+    match model.time_unit() {
+        Some(unit) if unit != options.unit => Err(Error::UnitMismatch {
+            model: unit,
+            requested: options.unit,
+        }),
+        _ => Ok(()),
     }
-    if big_t <= 0.0 {
-        return bad(format!("T must be > 0, got {big_t}"));
-    }
-    if t_x > big_t * (1.0 + 1e-12) {
-        return bad(format!("recency {t_x} is larger than T {big_t}"));
-    }
-    Ok(())
 }
 
 /// The discounted sum without checks. The arithmetic follows lifetimes step by step (the time
@@ -217,6 +294,7 @@ pub fn customer_lifetime_value<M: PurchaseModel + ?Sized>(
     options: &ClvOptions,
 ) -> Result<f64> {
     options.check()?;
+    check_unit(model, options)?;
     check_customer(0, x, t_x, big_t, spend)?;
     Ok(clv_unchecked(model, x, t_x, big_t, spend, options))
 }
@@ -236,6 +314,7 @@ pub fn customer_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
     options: &ClvOptions,
 ) -> Result<Vec<f64>> {
     options.check()?;
+    check_unit(model, options)?;
     let n = x.len();
     if t_x.len() != n || big_t.len() != n || spend.len() != n {
         return Err(Error::EmptyInput {
@@ -274,10 +353,22 @@ impl GammaGammaParams {
         m: f64,
         options: &ClvOptions,
     ) -> Result<f64> {
-        if !(m.is_finite() && m >= 0.0) {
+        if !m.is_finite() {
             return Err(Error::InvalidInput {
                 row: 0,
-                reason: format!("mean spend must be finite and >= 0, got {m}"),
+                problem: InputProblem::NonFinite {
+                    field: "m",
+                    value: m,
+                },
+            });
+        }
+        if m < 0.0 {
+            return Err(Error::InvalidInput {
+                row: 0,
+                problem: InputProblem::Negative {
+                    field: "m",
+                    value: m,
+                },
             });
         }
         customer_lifetime_value(
@@ -289,6 +380,93 @@ impl GammaGammaParams {
             options,
         )
     }
+}
+
+/// One customer's value from [`table_lifetime_values`].
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CustomerClv {
+    /// The customer's id.
+    pub customer: Id,
+    /// P(alive) at the end of observation.
+    pub p_alive: f64,
+    /// Expected purchases over the horizon (`months` x periods per month).
+    pub expected_purchases: f64,
+    /// Expected spend per purchase (Gamma-Gamma; the population mean for customers without
+    /// repeat purchases or with a mean spend <= 0).
+    pub expected_spend: f64,
+    /// Discounted CLV over the horizon.
+    pub clv: f64,
+}
+
+/// CLV of every customer of a summary table at once: purchases from `model`, spend per purchase
+/// from the Gamma-Gamma parameters `spend` (customers without repeat purchases, or whose repeat
+/// purchases are worth 0 or less, get the population mean `p v / (q - 1)`), one row per customer
+/// keyed by id, in table order.
+///
+/// The table's time unit (its period) must be `options.unit`, and the model's when it has one.
+///
+/// # Errors
+/// [`Error::UnsupportedPeriod`] or [`Error::UnitMismatch`] for units that do not agree;
+/// [`Error::InvalidCustomer`] naming the first customer no model can take;
+/// [`Error::InvalidParameter`] for bad options or a spend model without a finite mean (`q <= 1`).
+pub fn table_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
+    model: &M,
+    spend: &GammaGammaParams,
+    table: &SummaryTable,
+    options: &ClvOptions,
+) -> Result<Vec<CustomerClv>> {
+    options.check()?;
+    check_unit(model, options)?;
+    let unit = TimeUnit::try_from(table.period)?;
+    if unit != options.unit {
+        return Err(Error::UnitMismatch {
+            model: unit,
+            requested: options.unit,
+        });
+    }
+    let mean = spend.mean_spend();
+    if !(mean.is_finite() && mean > 0.0) {
+        return Err(Error::InvalidParameter {
+            name: "q",
+            value: spend.q,
+            reason: "the spend model has no finite mean spend (q <= 1)",
+        });
+    }
+    for r in &table.rows {
+        let problem =
+            history_problem(r.frequency, r.recency, r.t).or((!r.monetary_value.is_finite())
+                .then_some(InputProblem::NonFinite {
+                    field: "m",
+                    value: r.monetary_value,
+                }));
+        if let Some(problem) = problem {
+            return Err(Error::InvalidCustomer {
+                customer: r.customer.clone(),
+                problem,
+            });
+        }
+    }
+    let horizon = f64::from(options.months) * options.unit.periods_per_month();
+    Ok(table
+        .rows
+        .par_iter()
+        .map(|r| {
+            let (x, t_x, t) = (r.frequency, r.recency, r.t);
+            let per_purchase = if x > 0.0 && r.monetary_value > 0.0 {
+                spend.conditional_expected_average_profit(x, r.monetary_value)
+            } else {
+                mean
+            };
+            CustomerClv {
+                customer: r.customer.clone(),
+                p_alive: model.p_alive(x, t_x, t),
+                expected_purchases: model.expected_purchases(horizon, x, t_x, t),
+                expected_spend: per_purchase,
+                clv: clv_unchecked(model, x, t_x, t, per_purchase, options),
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -3,8 +3,90 @@
 use custalyze_transaction_types::SummaryTable;
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::clv::TimeUnit;
+use crate::error::{Error, InputProblem, Result};
 use crate::real::Real;
+
+/// The problem, if any, of one history `(x, t_x, T)` of the continuous-time models.
+pub(crate) fn history_problem(x: f64, t_x: f64, t: f64) -> Option<InputProblem> {
+    for (field, value) in [("x", x), ("t_x", t_x), ("T", t)] {
+        if !value.is_finite() {
+            return Some(InputProblem::NonFinite { field, value });
+        }
+        if value < 0.0 {
+            return Some(InputProblem::Negative { field, value });
+        }
+    }
+    if t_x > t * (1.0 + 1e-12) {
+        return Some(InputProblem::RecencyAfterAge {
+            recency: t_x,
+            age: t,
+        });
+    }
+    if x == 0.0 && t_x > 0.0 {
+        return Some(InputProblem::RecencyWithoutRepeat { recency: t_x });
+    }
+    None
+}
+
+/// One customer's history for the continuous-time models: `x` repeat purchases, the last at
+/// `t_x` after the first purchase, observed for `T` (`t`) since the first purchase, all in the
+/// model's time unit. Built by [`Customer::new`], which rejects what no model can take.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Customer {
+    /// Repeat purchases.
+    pub x: f64,
+    /// Time of the last purchase since the first.
+    pub t_x: f64,
+    /// Time since the first purchase (`T`, at least `t_x`; 0 for a customer acquired today).
+    pub t: f64,
+}
+
+impl Customer {
+    /// A validated history.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] (row 0) for a non-finite or negative value, `t_x > T`, or
+    /// `t_x > 0` with `x = 0`.
+    ///
+    /// # Examples
+    /// ```
+    /// use custalyze_cltv_core::Customer;
+    /// assert!(Customer::new(2.0, 30.4, 38.9).is_ok());
+    /// assert!(Customer::new(-1.0, 0.0, 38.9).is_err());
+    /// assert!(Customer::new(2.0, 40.0, 38.9).is_err()); // last purchase after T
+    /// ```
+    pub fn new(x: f64, t_x: f64, t: f64) -> Result<Self> {
+        let c = Self { x, t_x, t };
+        c.check()?;
+        Ok(c)
+    }
+
+    /// Checks the fields (they are public, so a `Customer` may have been built by hand).
+    ///
+    /// # Errors
+    /// As [`Customer::new`].
+    pub fn check(&self) -> Result<()> {
+        match history_problem(self.x, self.t_x, self.t) {
+            Some(problem) => Err(Error::InvalidInput { row: 0, problem }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Checks a prediction horizon `t` (finite, >= 0).
+pub(crate) fn check_horizon(t: f64) -> Result<()> {
+    if t.is_finite() && t >= 0.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name: "t",
+            value: t,
+            reason: "the horizon must be finite and >= 0",
+        })
+    }
+}
 
 /// Repeat-purchase data for the BG/NBD-family models: frequency `x`, recency `t_x` and age `T`
 /// per row, with a weight (the number of customers sharing the row).
@@ -22,6 +104,10 @@ pub struct RfmData {
     pub t: Vec<f64>,
     /// Customers per row.
     pub weight: Vec<f64>,
+    /// The unit `t_x` and `T` are measured in, when known ([`RfmData::from_summary`] takes it
+    /// from the summary's period); fitted models keep it and refuse predictions in another unit.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub unit: Option<TimeUnit>,
 }
 
 impl RfmData {
@@ -46,27 +132,21 @@ impl RfmData {
         }
         for i in 0..n {
             let w = weight.map_or(1.0, |w| w[i]);
-            let bad = |reason: String| Err(Error::InvalidInput { row: i, reason });
-            if !(x[i].is_finite() && t_x[i].is_finite() && t[i].is_finite() && w.is_finite()) {
-                return bad(format!(
-                    "non-finite value (x={}, t_x={}, T={}, weight={w})",
-                    x[i], t_x[i], t[i]
-                ));
-            }
-            if x[i] < 0.0 || t_x[i] < 0.0 || w < 0.0 {
-                return bad(format!(
-                    "negative value (x={}, t_x={}, weight={w})",
-                    x[i], t_x[i]
-                ));
-            }
-            if t[i] <= 0.0 {
-                return bad(format!("T must be > 0, got {}", t[i]));
-            }
-            if t_x[i] > t[i] * (1.0 + 1e-12) {
-                return bad(format!("recency {} is larger than T {}", t_x[i], t[i]));
-            }
-            if x[i] == 0.0 && t_x[i] > 0.0 {
-                return bad(format!("recency {} > 0 with no repeat purchase", t_x[i]));
+            let problem = history_problem(x[i], t_x[i], t[i]).or(if !w.is_finite() {
+                Some(InputProblem::NonFinite {
+                    field: "weight",
+                    value: w,
+                })
+            } else if w < 0.0 {
+                Some(InputProblem::Negative {
+                    field: "weight",
+                    value: w,
+                })
+            } else {
+                None
+            });
+            if let Some(problem) = problem {
+                return Err(Error::InvalidInput { row: i, problem });
             }
         }
         let w = weight.map_or_else(|| vec![1.0; n], <[f64]>::to_vec);
@@ -75,18 +155,37 @@ impl RfmData {
             t_x: t_x.to_vec(),
             t: t.to_vec(),
             weight: w,
+            unit: None,
         })
     }
 
-    /// Rows of a summary table (one per customer, weight 1).
+    /// Sets the unit of `t_x` and `T`.
+    #[must_use]
+    pub fn with_unit(mut self, unit: TimeUnit) -> Self {
+        self.unit = Some(unit);
+        self
+    }
+
+    /// Rows of a summary table (one per customer, weight 1), with the table's time unit.
     ///
     /// # Errors
-    /// As [`RfmData::new`].
+    /// [`Error::InvalidCustomer`] naming the first customer no model can take;
+    /// [`Error::UnsupportedPeriod`] for a period without a time unit (e.g. `14D`);
+    /// [`Error::EmptyInput`] for an empty table.
     pub fn from_summary(table: &SummaryTable) -> Result<Self> {
+        let unit = TimeUnit::try_from(table.period)?;
+        for r in &table.rows {
+            if let Some(problem) = history_problem(r.frequency, r.recency, r.t) {
+                return Err(Error::InvalidCustomer {
+                    customer: r.customer.clone(),
+                    problem,
+                });
+            }
+        }
         let x: Vec<f64> = table.rows.iter().map(|r| r.frequency).collect();
         let t_x: Vec<f64> = table.rows.iter().map(|r| r.recency).collect();
         let t: Vec<f64> = table.rows.iter().map(|r| r.t).collect();
-        Self::new(&x, &t_x, &t, None)
+        Ok(Self::new(&x, &t_x, &t, None)?.with_unit(unit))
     }
 
     /// Merges identical `(x, t_x, T)` rows, adding their weights; the result is sorted by `x`, then
@@ -120,6 +219,7 @@ impl RfmData {
                 }
             }
         }
+        out.unit = self.unit;
         out
     }
 

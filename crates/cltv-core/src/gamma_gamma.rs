@@ -17,8 +17,10 @@
 
 use std::collections::HashMap;
 
+use custalyze_transaction_types::{Id, SummaryTable};
+
 use crate::data::{CHEAP_CHUNK, chunked_fold, weighted_sum_chunked};
-use crate::error::{Error, Result};
+use crate::error::{Error, InputProblem, Result};
 use crate::optim::{FitOptions, FitReport, LogLikelihood, fit};
 use crate::real::{Dual, Real};
 use crate::special::trigamma;
@@ -87,6 +89,86 @@ impl SpendData {
         Ok((out, dropped))
     }
 
+    /// The spend data of a summary table: repeat buyers with a positive mean repeat spend.
+    /// Customers without a repeat purchase and repeat buyers whose repeat purchases are worth 0 or
+    /// less are left out and counted in the returned [`SpendExclusions`] (give them the
+    /// population mean spend, [`GammaGammaParams::mean_spend`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidCustomer`] naming a customer with a non-finite or negative frequency or a
+    /// non-finite spend; [`Error::EmptyInput`] when no customer is left.
+    ///
+    /// # Examples
+    /// ```
+    /// use custalyze_cltv_core::SpendData;
+    /// use custalyze_transaction_types::{CustomerSummary, Id, Period, SummaryTable};
+    /// let row = |id: i64, x: f64, m: f64| CustomerSummary {
+    ///     customer: Id::Int(id), frequency: x, recency: x, t: 10.0, monetary_value: m,
+    /// };
+    /// let table = SummaryTable {
+    ///     period: Period::WEEK,
+    ///     observation_end: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).ok_or("date")?,
+    ///     rows: vec![row(1, 2.0, 20.0), row(2, 0.0, 0.0), row(3, 1.0, 0.0), row(4, 3.0, 12.5)],
+    /// };
+    /// let (spend, left_out) = SpendData::from_summary(&table)?;
+    /// assert_eq!(spend.len(), 2);
+    /// assert_eq!((left_out.no_repeat_purchase, left_out.non_positive_spend), (1, 1));
+    /// assert_eq!(left_out.non_positive_examples, vec![Id::Int(3)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_summary(table: &SummaryTable) -> Result<(Self, SpendExclusions)> {
+        let mut out = Self::default();
+        let mut left = SpendExclusions::default();
+        for r in &table.rows {
+            let (x, m) = (r.frequency, r.monetary_value);
+            let bad = |problem| Error::InvalidCustomer {
+                customer: r.customer.clone(),
+                problem,
+            };
+            if !x.is_finite() {
+                return Err(bad(InputProblem::NonFinite {
+                    field: "x",
+                    value: x,
+                }));
+            }
+            if x < 0.0 {
+                return Err(bad(InputProblem::Negative {
+                    field: "x",
+                    value: x,
+                }));
+            }
+            if x == 0.0 {
+                left.no_repeat_purchase += 1;
+                continue;
+            }
+            if !m.is_finite() {
+                return Err(bad(InputProblem::NonFinite {
+                    field: "m",
+                    value: m,
+                }));
+            }
+            if m <= 0.0 {
+                left.non_positive_spend += 1;
+                if left.non_positive_examples.len() < 5 {
+                    left.non_positive_examples.push(r.customer.clone());
+                }
+                continue;
+            }
+            out.x.push(x);
+            out.m.push(m);
+            out.weight.push(1.0);
+        }
+        if out.is_empty() {
+            return Err(Error::EmptyInput {
+                reason: format!(
+                    "none of the {} customers has a repeat purchase with positive spend",
+                    table.rows.len()
+                ),
+            });
+        }
+        Ok((out, left))
+    }
+
     /// Merges identical `(x, m)` rows, adding their weights (rows keep first-seen order).
     pub fn compress(&self) -> Self {
         let mut index: HashMap<(u64, u64), usize> = HashMap::new();
@@ -152,28 +234,50 @@ fn check_lengths(x: &[f64], m: &[f64], weight: Option<&[f64]>) -> Result<()> {
     Ok(())
 }
 
-fn check_row(row: usize, x: f64, m: f64, w: f64) -> Result<()> {
-    let bad = |reason: String| Err(Error::InvalidInput { row, reason });
-    if !(x.is_finite() && m.is_finite() && w.is_finite()) {
-        return bad(format!("non-finite value (x={x}, m={m}, weight={w})"));
+fn row_problem(x: f64, m: f64, w: f64) -> Option<InputProblem> {
+    for (field, value) in [("x", x), ("m", m), ("weight", w)] {
+        if !value.is_finite() {
+            return Some(InputProblem::NonFinite { field, value });
+        }
     }
     if x <= 0.0 {
-        return bad(format!(
-            "the Gamma-Gamma model needs repeat buyers, x must be > 0, got {x}"
-        ));
+        return Some(InputProblem::NoRepeatPurchase);
     }
     if m <= 0.0 {
-        return bad(format!("mean spend m must be > 0, got {m}"));
+        return Some(InputProblem::NonPositiveSpend { spend: m });
     }
     if w < 0.0 {
-        return bad(format!("negative weight {w}"));
+        return Some(InputProblem::Negative {
+            field: "weight",
+            value: w,
+        });
     }
-    Ok(())
+    None
+}
+
+fn check_row(row: usize, x: f64, m: f64, w: f64) -> Result<()> {
+    match row_problem(x, m, w) {
+        Some(problem) => Err(Error::InvalidInput { row, problem }),
+        None => Ok(()),
+    }
+}
+
+/// Who [`SpendData::from_summary`] left out of the spend fit.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SpendExclusions {
+    /// Customers without a repeat purchase (`x = 0`): the model says nothing about them.
+    pub no_repeat_purchase: usize,
+    /// Repeat buyers whose mean repeat spend is 0 or less (e.g. $0.00 rows).
+    pub non_positive_spend: usize,
+    /// The first few of them, by id.
+    pub non_positive_examples: Vec<Id>,
 }
 
 /// Gamma-Gamma parameters: transaction values `Gamma(p, ν)` with `ν ~ Gamma(q, v)`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "GammaGammaParamsUnchecked"))]
 pub struct GammaGammaParams {
     /// Shape of a customer's transaction-value distribution.
     pub p: f64,
@@ -181,6 +285,25 @@ pub struct GammaGammaParams {
     pub q: f64,
     /// Rate (in money units) of the distribution of ν across customers.
     pub v: f64,
+}
+
+/// [`GammaGammaParams`] as read from JSON, before [`GammaGammaParams::new`] validates it (a saved model with a
+/// negative or non-finite parameter is refused on load).
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct GammaGammaParamsUnchecked {
+    p: f64,
+    q: f64,
+    v: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<GammaGammaParamsUnchecked> for GammaGammaParams {
+    type Error = Error;
+
+    fn try_from(raw: GammaGammaParamsUnchecked) -> Result<Self> {
+        GammaGammaParams::new(raw.p, raw.q, raw.v)
+    }
 }
 
 impl GammaGammaParams {

@@ -47,12 +47,13 @@ pub mod error;
 pub mod optim;
 pub mod pareto_nbd;
 pub mod real;
+pub mod scoring;
 pub mod special;
 
 pub use bgbb::{BgBb, BgBbData, BgBbParams, FittedBgBb};
 pub use bgnbd::{BgNbd, BgNbdParams, FittedBgNbd};
-pub use data::RfmData;
-pub use error::{Error, Result};
+pub use data::{Customer, RfmData};
+pub use error::{Error, InputProblem, Result};
 pub use optim::{FitOptions, FitReport};
 pub use pareto_nbd::{FittedParetoNbd, ParetoNbd, ParetoNbdParams};
 pub mod clv;
@@ -61,7 +62,7 @@ pub mod mbgnbd;
 pub use clv::{
     ClvOptions, PurchaseModel, TimeUnit, customer_lifetime_value, customer_lifetime_values,
 };
-pub use gamma_gamma::{FittedGammaGamma, GammaGamma, GammaGammaParams, SpendData};
+pub use gamma_gamma::{FittedGammaGamma, GammaGamma, GammaGammaParams, SpendData, SpendExclusions};
 pub use mbgnbd::{FittedMbgNbd, MbgNbd, MbgNbdParams};
 pub mod evaluation;
 pub use evaluation::{HoldoutBucket, HoldoutComparison, compare_holdout};

@@ -25,6 +25,7 @@ use crate::special::ln_hyp2f1;
 /// MBG/NBD parameters: purchase-rate heterogeneity Gamma(r, α) and dropout Beta(a, b).
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "MbgNbdParamsUnchecked"))]
 pub struct MbgNbdParams {
     /// Shape of the purchase-rate distribution.
     pub r: f64,
@@ -34,6 +35,26 @@ pub struct MbgNbdParams {
     pub a: f64,
     /// Dropout Beta parameter b.
     pub b: f64,
+}
+
+/// [`MbgNbdParams`] as read from JSON, before [`MbgNbdParams::new`] validates it (a saved model with a
+/// negative or non-finite parameter is refused on load).
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct MbgNbdParamsUnchecked {
+    r: f64,
+    alpha: f64,
+    a: f64,
+    b: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<MbgNbdParamsUnchecked> for MbgNbdParams {
+    type Error = Error;
+
+    fn try_from(raw: MbgNbdParamsUnchecked) -> Result<Self> {
+        MbgNbdParams::new(raw.r, raw.alpha, raw.a, raw.b)
+    }
 }
 
 impl MbgNbdParams {
@@ -143,6 +164,10 @@ pub struct FittedMbgNbd {
     pub params: MbgNbdParams,
     /// Log-likelihood, standard errors (order r, α, a, b) and optimiser details.
     pub report: FitReport,
+    /// The time unit of the data it was fitted on (`None` when the data did not say);
+    /// predictions in CLV options of another unit are refused.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub unit: Option<crate::clv::TimeUnit>,
 }
 
 struct Problem<'a>(&'a RfmData);
@@ -195,6 +220,7 @@ impl MbgNbd {
                 b: p[3],
             },
             report,
+            unit: data.unit,
         })
     }
 }

@@ -33,6 +33,7 @@ use crate::special::{Hyp2f1Series, ln_hyp2f1};
 /// Gamma(s, β).
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ParetoNbdParamsUnchecked"))]
 pub struct ParetoNbdParams {
     /// Shape of the purchase-rate distribution.
     pub r: f64,
@@ -42,6 +43,26 @@ pub struct ParetoNbdParams {
     pub s: f64,
     /// Scale (in periods) of the dropout-rate distribution.
     pub beta: f64,
+}
+
+/// [`ParetoNbdParams`] as read from JSON, before [`ParetoNbdParams::new`] validates it (a saved model with a
+/// negative or non-finite parameter is refused on load).
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct ParetoNbdParamsUnchecked {
+    r: f64,
+    alpha: f64,
+    s: f64,
+    beta: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<ParetoNbdParamsUnchecked> for ParetoNbdParams {
+    type Error = Error;
+
+    fn try_from(raw: ParetoNbdParamsUnchecked) -> Result<Self> {
+        ParetoNbdParams::new(raw.r, raw.alpha, raw.s, raw.beta)
+    }
 }
 
 impl ParetoNbdParams {
@@ -219,6 +240,10 @@ pub struct FittedParetoNbd {
     pub params: ParetoNbdParams,
     /// Log-likelihood, standard errors (order r, α, s, β) and optimiser details.
     pub report: FitReport,
+    /// The time unit of the data it was fitted on (`None` when the data did not say);
+    /// predictions in CLV options of another unit are refused.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub unit: Option<crate::clv::TimeUnit>,
 }
 
 /// The fitting problem on compressed data sorted by `x`. Per evaluation, the Gamma functions and
@@ -425,6 +450,7 @@ impl ParetoNbd {
                 beta: p[3],
             },
             report,
+            unit: data.unit,
         })
     }
 }

@@ -1,0 +1,158 @@
+//! Checked predictions on fitted models: every method takes a validated [`Customer`] and a
+//! horizon, and returns `Result` (a negative frequency, `t_x > T`, a non-finite value or a
+//! negative horizon is an error, never a NaN or a plausible number).
+//!
+//! Times are in the model's unit ([`FittedBgNbd::unit`] and friends, from the summary it was
+//! fitted on).
+
+use crate::bgnbd::FittedBgNbd;
+use crate::data::{Customer, check_horizon};
+use crate::error::{Error, Result};
+use crate::mbgnbd::{FittedMbgNbd, MbgNbdParams};
+use crate::pareto_nbd::{FittedParetoNbd, ParetoNbdParams};
+
+/// `P(Y(t) > 0 | alive)` for an alive customer whose purchase rate is `Gamma(shape, rate)` and who
+/// never drops out before a purchase (BG/NBD, MBG/NBD): `1 - (rate / (rate + t))^shape`.
+pub(crate) fn gamma_any_purchase(shape: f64, rate: f64, t: f64) -> f64 {
+    -(shape * (rate.ln() - (rate + t).ln())).exp_m1()
+}
+
+impl MbgNbdParams {
+    /// Probability of at least one purchase in `(T, T + t]` for history `(x, t_x, T)`:
+    /// `P(alive) · [1 - ((α+T)/(α+T+t))^(r+x)]` (the MBG/NBD, like the BG/NBD, tosses the
+    /// dropout coin only right after a purchase, and the posterior rate of an alive customer is
+    /// `Gamma(r + x, α + T)`).
+    pub fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        if t <= 0.0 {
+            return 0.0;
+        }
+        self.p_alive(x, t_x, big_t) * gamma_any_purchase(self.r + x, self.alpha + big_t, t)
+    }
+}
+
+/// Intervals of the composite Simpson rule in [`ParetoNbdParams::probability_of_a_purchase`].
+const SIMPSON_INTERVALS: usize = 400;
+
+impl ParetoNbdParams {
+    /// Probability of at least one purchase in `(T, T + t]` for history `(x, t_x, T)`.
+    ///
+    /// Given alive at `T`, the rates are independent, `λ ~ Gamma(r+x, α+T)` and
+    /// `μ ~ Gamma(s, β+T)`, and the first event of rate `λ + μ` is a purchase with probability
+    /// `λ / (λ + μ)`, so
+    ///
+    /// ```text
+    /// P(Y(t) > 0 | alive) = ∫_0^t E[λ e^{-λu}] E[e^{-μu}] du
+    ///                     = ∫_0^t (r+x)/(α+T) · ((α+T)/(α+T+u))^(r+x+1) · ((β+T)/(β+T+u))^s du
+    /// ```
+    /// evaluated by Simpson's rule on `w = ln(1 + u / (α+T))` (400 intervals; relative error
+    /// below 1e-8 on the CDNOW fit), times P(alive).
+    pub fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        if t <= 0.0 {
+            return 0.0;
+        }
+        let (ra, a, s, b) = (self.r + x, self.alpha + big_t, self.s, self.beta + big_t);
+        // u = a (e^w - 1), du = a e^w dw; integrand ra/a (a/(a+u))^(ra+1) (b/(b+u))^s a e^w
+        // = ra e^{-ra w} (b/(b+u))^s.
+        let f = |w: f64| {
+            let u = a * w.exp_m1();
+            ra * (-ra * w).exp() * (s * (b.ln() - (b + u).ln())).exp()
+        };
+        let w_end = (t / a).ln_1p();
+        let n = SIMPSON_INTERVALS;
+        let h = w_end / n as f64;
+        let mut sum = f(0.0) + f(w_end);
+        for k in 1..n {
+            sum += f(k as f64 * h) * if k % 2 == 1 { 4.0 } else { 2.0 };
+        }
+        (self.p_alive(x, t_x, big_t) * sum * h / 3.0).clamp(0.0, 1.0)
+    }
+}
+
+macro_rules! checked_predictions {
+    ($fitted:ty, $name:literal) => {
+        impl $fitted {
+            #[doc = concat!("P(alive at `T`) of a customer under the fitted ", $name, ".")]
+            ///
+            /// # Errors
+            /// [`Error::InvalidInput`] for a history no model can take ([`Customer::check`]).
+            pub fn p_alive(&self, customer: &Customer) -> Result<f64> {
+                customer.check()?;
+                Ok(self.params.p_alive(customer.x, customer.t_x, customer.t))
+            }
+
+            /// Expected purchases in `(T, T + t]`.
+            ///
+            /// # Errors
+            /// As [`Customer::check`]; [`Error::InvalidParameter`] for a negative or non-finite
+            /// horizon.
+            pub fn expected_purchases(&self, t: f64, customer: &Customer) -> Result<f64> {
+                check_horizon(t)?;
+                customer.check()?;
+                Ok(self
+                    .params
+                    .expected_purchases(t, customer.x, customer.t_x, customer.t))
+            }
+
+            /// Expected purchases in `(T + t1, T + t2]`.
+            ///
+            /// # Errors
+            /// As [`Self::expected_purchases`]; [`Error::InvalidParameter`] when `t2 < t1`.
+            pub fn expected_purchases_between(
+                &self,
+                t1: f64,
+                t2: f64,
+                customer: &Customer,
+            ) -> Result<f64> {
+                check_horizon(t1)?;
+                check_horizon(t2)?;
+                if t2 < t1 {
+                    return Err(Error::InvalidParameter {
+                        name: "t2",
+                        value: t2,
+                        reason: "the end of the window must not be before its start",
+                    });
+                }
+                Ok(self.expected_purchases(t2, customer)?
+                    - self.expected_purchases(t1, customer)?)
+            }
+
+            /// Probability of at least one purchase in `(T, T + t]`, `1 - P(Y(t) = 0 | history)`.
+            ///
+            /// # Errors
+            /// As [`Self::expected_purchases`].
+            pub fn probability_of_a_purchase(&self, t: f64, customer: &Customer) -> Result<f64> {
+                check_horizon(t)?;
+                customer.check()?;
+                Ok(self
+                    .params
+                    .probability_of_a_purchase(t, customer.x, customer.t_x, customer.t))
+            }
+
+            /// Unconditional expected purchases in `(0, t]` of a newly acquired customer,
+            /// `E[X(t)]`.
+            ///
+            /// # Errors
+            /// [`Error::InvalidParameter`] for a negative or non-finite horizon.
+            pub fn expected_purchases_new(&self, t: f64) -> Result<f64> {
+                check_horizon(t)?;
+                Ok(self.params.expected_purchases_new(t))
+            }
+        }
+    };
+}
+
+checked_predictions!(FittedBgNbd, "BG/NBD");
+checked_predictions!(FittedMbgNbd, "MBG/NBD");
+checked_predictions!(FittedParetoNbd, "Pareto/NBD");
+
+impl FittedBgNbd {
+    /// Probability that a newly acquired customer makes exactly `n` purchases in `(0, t]`
+    /// (`P(X(t) = n)`, equation 8 of Fader, Hardie & Lee 2005).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a negative or non-finite horizon.
+    pub fn probability_of_purchases(&self, t: f64, n: u32) -> Result<f64> {
+        check_horizon(t)?;
+        Ok(self.params.probability_of_purchases(t, n))
+    }
+}
