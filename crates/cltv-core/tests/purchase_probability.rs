@@ -3,7 +3,7 @@
 //! `(T, T + t]` compared with the mean predicted probability, overall and per frequency group.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use custalyze_cltv_core::BgNbdParams;
+use custalyze_cltv_core::{BgNbdParams, MbgNbdParams, ParetoNbdParams};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution, Exp, Gamma};
@@ -93,4 +93,97 @@ fn the_probability_is_bounded_by_p_alive_and_grows_with_the_horizon() {
     let recent = p.probability_of_a_purchase(26.0, 0.0, 0.0, 2.0);
     let silent = p.probability_of_a_purchase(26.0, 0.0, 0.0, 70.0);
     assert!(recent > silent + 0.1, "{recent} vs {silent}");
+}
+
+/// One MBG/NBD customer: like the BG/NBD, but the dropout coin is also tossed right after the
+/// first purchase (time 0).
+fn simulate_mbg(p: &MbgNbdParams, big_t: f64, t: f64, rng: &mut ChaCha8Rng) -> (f64, f64, bool) {
+    let lambda = Gamma::new(p.r, 1.0 / p.alpha).unwrap().sample(rng);
+    let drop = Beta::new(p.a, p.b).unwrap().sample(rng);
+    if rng.random::<f64>() < drop {
+        return (0.0, 0.0, false);
+    }
+    let gap = Exp::new(lambda).unwrap();
+    let (mut now, mut x, mut t_x) = (0.0, 0.0, 0.0);
+    loop {
+        now += gap.sample(rng);
+        if now > big_t + t {
+            return (x, t_x, false);
+        }
+        if now > big_t {
+            return (x, t_x, true);
+        }
+        x += 1.0;
+        t_x = now;
+        if rng.random::<f64>() < drop {
+            return (x, t_x, false);
+        }
+    }
+}
+
+/// One Pareto/NBD customer: purchases at rate λ until an exponential lifetime of rate μ ends.
+fn simulate_pareto(p: &ParetoNbdParams, big_t: f64, t: f64, rng: &mut ChaCha8Rng) -> (f64, f64, bool) {
+    let lambda = Gamma::new(p.r, 1.0 / p.alpha).unwrap().sample(rng);
+    let mu = Gamma::new(p.s, 1.0 / p.beta).unwrap().sample(rng);
+    let death = Exp::new(mu).unwrap().sample(rng);
+    let gap = Exp::new(lambda).unwrap();
+    let (mut now, mut x, mut t_x) = (0.0, 0.0, 0.0);
+    loop {
+        now += gap.sample(rng);
+        if now > death || now > big_t + t {
+            return (x, t_x, false);
+        }
+        if now > big_t {
+            return (x, t_x, true);
+        }
+        x += 1.0;
+        t_x = now;
+    }
+}
+
+/// Observed against predicted buyers per frequency group (0, 1-2, 3+), within four binomial
+/// standard deviations, and overall within 1 point.
+fn check_groups(name: &str, draws: &[(f64, f64, bool, f64)]) {
+    let mut groups = [(0.0f64, 0.0f64, 0.0f64); 3];
+    for &(x, _, bought, prob) in draws {
+        assert!((0.0..=1.0).contains(&prob), "{name}: {prob}");
+        let g = if x == 0.0 { 0 } else if x <= 2.0 { 1 } else { 2 };
+        groups[g].0 += 1.0;
+        groups[g].1 += f64::from(u8::from(bought));
+        groups[g].2 += prob;
+    }
+    for (k, (customers, observed, predicted)) in groups.iter().enumerate() {
+        let share = predicted / customers;
+        let sd = (customers * share * (1.0 - share)).sqrt();
+        assert!(
+            (observed - predicted).abs() < 4.0 * sd + 1.0,
+            "{name} group {k}: {customers} customers, {observed} bought, {predicted:.1} predicted (sd {sd:.1})"
+        );
+    }
+    let (o, q) = groups.iter().fold((0.0, 0.0), |(o, q), g| (o + g.1, q + g.2));
+    let n = draws.len() as f64;
+    assert!((o - q).abs() / n < 0.01, "{name}: {o} vs {q:.1}");
+}
+
+#[test]
+fn mbgnbd_and_pareto_nbd_purchase_probabilities_match_simulations() {
+    let (big_t, t) = (39.0, 26.0);
+    let mut rng = ChaCha8Rng::seed_from_u64(23);
+    let m = MbgNbdParams::new(0.525, 6.183, 0.891, 1.614).unwrap();
+    let draws: Vec<(f64, f64, bool, f64)> = (0..40_000)
+        .map(|_| {
+            let (x, t_x, bought) = simulate_mbg(&m, big_t, t, &mut rng);
+            (x, t_x, bought, m.probability_of_a_purchase(t, x, t_x, big_t))
+        })
+        .collect();
+    check_groups("MBG/NBD", &draws);
+    // CDNOW's published Pareto/NBD estimates (Fader, Hardie & Lee 2005).
+    let p = ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669).unwrap();
+    let draws: Vec<(f64, f64, bool, f64)> = (0..40_000)
+        .map(|_| {
+            let (x, t_x, bought) = simulate_pareto(&p, big_t, t, &mut rng);
+            (x, t_x, bought, p.probability_of_a_purchase(t, x, t_x, big_t))
+        })
+        .collect();
+    check_groups("Pareto/NBD", &draws);
 }
