@@ -15,7 +15,7 @@ use crate::data::{
     CHEAP_CHUNK, RfmData, chunked_fold, distinct, grouped_fold, weighted_sum_chunked,
 };
 use crate::error::{Error, Result};
-use crate::optim::{FitOptions, FitReport, LogLikelihood, fit};
+use crate::optim::{FitOptions, FitReport, LogLikelihood, fit_penalised};
 use crate::real::{Dual, Real};
 use crate::special::{ln_hyp2f1, trigamma};
 
@@ -527,10 +527,14 @@ impl BgNbd {
             a: 1.0,
             b: 1.0,
         });
-        let (p, report) = fit(
+        let pen_w = self
+            .options
+            .penalty_weights([false, true, false, false], data.max_t(), 1.0);
+        let (p, report) = fit_penalised(
             &Problem::new(&data),
             [init.r, init.alpha, init.a, init.b],
             &self.options,
+            pen_w,
         )?;
         Ok(FittedBgNbd {
             params: BgNbdParams {

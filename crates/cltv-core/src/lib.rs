@@ -54,7 +54,7 @@ pub use bgbb::{BgBb, BgBbData, BgBbParams, FittedBgBb};
 pub use bgnbd::{BgNbd, BgNbdParams, FittedBgNbd};
 pub use data::{Customer, RfmData};
 pub use error::{Error, InputProblem, Result};
-pub use optim::{FitOptions, FitReport};
+pub use optim::{FitOptions, FitReport, PenalizerConvention};
 pub use pareto_nbd::{FittedParetoNbd, ParetoNbd, ParetoNbdParams};
 pub mod clv;
 pub mod gamma_gamma;

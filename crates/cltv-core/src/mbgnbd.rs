@@ -18,7 +18,7 @@
 
 use crate::data::{RfmData, weighted_sum};
 use crate::error::{Error, Result};
-use crate::optim::{FitOptions, FitReport, LogLikelihood, fit};
+use crate::optim::{FitOptions, FitReport, LogLikelihood, fit_penalised};
 use crate::real::Real;
 use crate::special::ln_hyp2f1;
 
@@ -207,10 +207,14 @@ impl MbgNbd {
             a: 1.0,
             b: 1.0,
         });
-        let (p, report) = fit(
+        let pen_w = self
+            .options
+            .penalty_weights([false, true, false, false], data.max_t(), 1.0);
+        let (p, report) = fit_penalised(
             &Problem(&data),
             [init.r, init.alpha, init.a, init.b],
             &self.options,
+            pen_w,
         )?;
         Ok(FittedMbgNbd {
             params: MbgNbdParams {

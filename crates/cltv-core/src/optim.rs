@@ -74,13 +74,36 @@ macro_rules! fitter_builder {
 }
 pub(crate) use fitter_builder;
 
+/// What [`FitOptions::penalizer`] multiplies.
+///
+/// - [`PenalizerConvention::Lifetimes`] (the default): exactly lifetimes' `penalizer_coef`. The
+///   penalty `c Σ θ_k²` is added to the mean negative log-likelihood, where lifetimes fits the
+///   time models on times divided by the largest `T`, so the time-scale parameters are penalised
+///   in that unit: BG/NBD and MBG/NBD `α / max T`, Pareto/NBD `α / max T` and `β / max T`.
+///   lifetimes' Pareto/NBD also divides the log-likelihood sum by the mean weight rather than the
+///   total, so its penalty weighs `1 / rows` as much (rows: the rows given to the fit). Gamma-Gamma
+///   and BG/BB have no time scale: `c (p² + q² + v²)`, `c (α² + β² + γ² + δ²)`.
+/// - [`PenalizerConvention::Natural`]: `c Σ p_k²` on the parameters as reported, in the data's
+///   unit, for every model (independent of how large `T` is).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum PenalizerConvention {
+    /// lifetimes' `penalizer_coef`.
+    #[default]
+    Lifetimes,
+    /// The natural parameters in the data's unit.
+    Natural,
+}
+
 /// How to fit.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FitOptions {
-    /// L2 penalty on the natural parameters added to the mean negative log-likelihood, as
-    /// lifetimes' `penalizer_coef` (default 0).
+    /// L2 penalty coefficient (default 0), in the sense of [`FitOptions::penalizer_convention`].
     pub penalizer: f64,
+    /// What the penalty applies to (default: exactly lifetimes' `penalizer_coef`).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub penalizer_convention: PenalizerConvention,
     /// Maximum L-BFGS iterations (default 1000).
     pub max_iters: u64,
     /// Convergence: the largest absolute gradient of the mean negative log-likelihood with respect
@@ -92,6 +115,7 @@ impl Default for FitOptions {
     fn default() -> Self {
         Self {
             penalizer: 0.0,
+            penalizer_convention: PenalizerConvention::Lifetimes,
             max_iters: 1000,
             gradient_tolerance: 1e-6,
         }
@@ -99,6 +123,34 @@ impl Default for FitOptions {
 }
 
 impl FitOptions {
+    /// Per-parameter multipliers `w_k` of the penalty `c Σ (w_k p_k)²`: under the lifetimes
+    /// convention `1 / max_t` for the time-scale parameters (`time[k]`) and `sqrt(rows_factor)`
+    /// for all; 1 under the natural one.
+    pub(crate) fn penalty_weights<const N: usize>(
+        &self,
+        time: [bool; N],
+        max_t: f64,
+        rows_factor: f64,
+    ) -> [f64; N] {
+        match self.penalizer_convention {
+            PenalizerConvention::Natural => [1.0; N],
+            PenalizerConvention::Lifetimes => {
+                let scale = if max_t > 0.0 && max_t.is_finite() {
+                    1.0 / max_t
+                } else {
+                    1.0
+                };
+                let mut w = [rows_factor.sqrt(); N];
+                for (k, t) in time.iter().enumerate() {
+                    if *t {
+                        w[k] *= scale;
+                    }
+                }
+                w
+            }
+        }
+    }
+
     /// Checks the options.
     ///
     /// # Errors
@@ -182,20 +234,30 @@ type Cache = std::sync::Arc<std::sync::Mutex<Option<Evaluation>>>;
 struct Problem<'a, L, const N: usize> {
     model: &'a L,
     scale: f64,
+    /// Penalty coefficient and per-parameter multipliers: `c Σ (w_k p_k)²`.
     penalizer: f64,
+    pen_w: [f64; N],
     /// The last point evaluated with derivatives: the line search asks for the cost and the
     /// gradient at the same point, and one evaluation gives both.
     cache: Cache,
 }
 
 impl<L: LogLikelihood<N>, const N: usize> Problem<'_, L, N> {
+    fn penalty(&self, p: &[f64; N]) -> f64 {
+        p.iter()
+            .zip(&self.pen_w)
+            .map(|(x, w)| (x * w) * (x * w))
+            .sum::<f64>()
+            * self.penalizer
+    }
+
     fn objective(&self, theta: &[f64]) -> f64 {
         let mut p = [0.0; N];
         for (k, t) in theta.iter().enumerate().take(N) {
             p[k] = t.exp();
         }
         let ll = self.model.log_likelihood(&p);
-        let pen: f64 = p.iter().map(|x| x * x).sum::<f64>() * self.penalizer;
+        let pen = self.penalty(&p);
         let v = -ll / self.scale + pen;
         if v.is_finite() { v } else { f64::INFINITY }
     }
@@ -235,11 +297,12 @@ impl<L: LogLikelihood<N>, const N: usize> Problem<'_, L, N> {
         let grad = (0..N)
             .map(|k| {
                 let pk = p[k];
-                let g = -d[k] * pk / self.scale + 2.0 * self.penalizer * pk * pk;
+                let wk = self.pen_w[k];
+                let g = -d[k] * pk / self.scale + 2.0 * self.penalizer * wk * wk * pk * pk;
                 if g.is_finite() { g } else { f64::NAN }
             })
             .collect();
-        let pen: f64 = p.iter().map(|x| x * x).sum::<f64>() * self.penalizer;
+        let pen = self.penalty(&p);
         let cost = -ll / self.scale + pen;
         (
             if cost.is_finite() {
@@ -288,6 +351,16 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
     init: [f64; N],
     options: &FitOptions,
 ) -> Result<([f64; N], FitReport)> {
+    fit_penalised(model, init, options, [1.0; N])
+}
+
+/// [`fit`] with per-parameter penalty multipliers ([`FitOptions::penalty_weights`]).
+pub(crate) fn fit_penalised<L: LogLikelihood<N>, const N: usize>(
+    model: &L,
+    init: [f64; N],
+    options: &FitOptions,
+    pen_w: [f64; N],
+) -> Result<([f64; N], FitReport)> {
     options.check()?;
     let scale = model.total_weight().max(1.0);
     let cache = Cache::default();
@@ -295,6 +368,7 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
         model,
         scale,
         penalizer: options.penalizer,
+        pen_w,
         cache: cache.clone(),
     };
     let theta0: Vec<f64> = init.iter().map(|x| x.ln()).collect();
@@ -319,6 +393,7 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
             model,
             scale,
             penalizer: options.penalizer,
+            pen_w,
             cache: cache.clone(),
         },
         lbfgs,
@@ -349,6 +424,7 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
                 model,
                 scale,
                 penalizer: options.penalizer,
+                pen_w,
                 cache: cache.clone(),
             },
             nm,
@@ -374,6 +450,7 @@ pub(crate) fn fit<L: LogLikelihood<N>, const N: usize>(
                 model,
                 scale,
                 penalizer: options.penalizer,
+                pen_w,
                 cache: cache.clone(),
             },
             lbfgs,

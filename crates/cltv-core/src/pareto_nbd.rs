@@ -25,7 +25,7 @@ use rayon::prelude::*;
 
 use crate::data::{RfmData, distinct, weighted_sum};
 use crate::error::{Error, Result};
-use crate::optim::{FitOptions, FitReport, LogLikelihood, fit};
+use crate::optim::{FitOptions, FitReport, LogLikelihood, fit_penalised};
 use crate::real::Real;
 use crate::special::{Hyp2f1Series, ln_hyp2f1};
 
@@ -433,6 +433,7 @@ impl ParetoNbd {
                 reason: "Pareto/NBD needs at least one customer".into(),
             });
         }
+        let rows = data.len();
         let data = data.compress();
         let scale = (data.max_t() / 10.0).max(1e-3);
         let init = self.init.unwrap_or(ParetoNbdParams {
@@ -441,7 +442,15 @@ impl ParetoNbd {
             s: 1.0,
             beta: scale,
         });
-        let (p, report) = fit(&Problem::new(&data), init.as_array(), &self.options)?;
+        // lifetimes divides the Pareto/NBD log-likelihood by the mean weight of the rows it is
+        // given, not their total (see `PenalizerConvention`).
+        let pen_w = self.options.penalty_weights(
+            [false, true, false, true],
+            data.max_t(),
+            1.0 / rows.max(1) as f64,
+        );
+        let (p, report) =
+            fit_penalised(&Problem::new(&data), init.as_array(), &self.options, pen_w)?;
         Ok(FittedParetoNbd {
             params: ParetoNbdParams {
                 r: p[0],

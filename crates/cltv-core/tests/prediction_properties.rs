@@ -3,9 +3,7 @@
 //! and the checked predictions of fitted models agree with the unchecked ones.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use custalyze_cltv_core::{
-    BgNbdParams, MbgNbdParams, ParetoNbdParams, PurchaseModel,
-};
+use custalyze_cltv_core::{BgNbdParams, MbgNbdParams, ParetoNbdParams, PurchaseModel};
 use proptest::prelude::*;
 
 /// Parameters and a valid history `(x, t_x, T)` with `T` from 0.

@@ -122,7 +122,12 @@ fn simulate_mbg(p: &MbgNbdParams, big_t: f64, t: f64, rng: &mut ChaCha8Rng) -> (
 }
 
 /// One Pareto/NBD customer: purchases at rate λ until an exponential lifetime of rate μ ends.
-fn simulate_pareto(p: &ParetoNbdParams, big_t: f64, t: f64, rng: &mut ChaCha8Rng) -> (f64, f64, bool) {
+fn simulate_pareto(
+    p: &ParetoNbdParams,
+    big_t: f64,
+    t: f64,
+    rng: &mut ChaCha8Rng,
+) -> (f64, f64, bool) {
     let lambda = Gamma::new(p.r, 1.0 / p.alpha).unwrap().sample(rng);
     let mu = Gamma::new(p.s, 1.0 / p.beta).unwrap().sample(rng);
     let death = Exp::new(mu).unwrap().sample(rng);
@@ -147,7 +152,13 @@ fn check_groups(name: &str, draws: &[(f64, f64, bool, f64)]) {
     let mut groups = [(0.0f64, 0.0f64, 0.0f64); 3];
     for &(x, _, bought, prob) in draws {
         assert!((0.0..=1.0).contains(&prob), "{name}: {prob}");
-        let g = if x == 0.0 { 0 } else if x <= 2.0 { 1 } else { 2 };
+        let g = if x == 0.0 {
+            0
+        } else if x <= 2.0 {
+            1
+        } else {
+            2
+        };
         groups[g].0 += 1.0;
         groups[g].1 += f64::from(u8::from(bought));
         groups[g].2 += prob;
@@ -160,7 +171,9 @@ fn check_groups(name: &str, draws: &[(f64, f64, bool, f64)]) {
             "{name} group {k}: {customers} customers, {observed} bought, {predicted:.1} predicted (sd {sd:.1})"
         );
     }
-    let (o, q) = groups.iter().fold((0.0, 0.0), |(o, q), g| (o + g.1, q + g.2));
+    let (o, q) = groups
+        .iter()
+        .fold((0.0, 0.0), |(o, q), g| (o + g.1, q + g.2));
     let n = draws.len() as f64;
     assert!((o - q).abs() / n < 0.01, "{name}: {o} vs {q:.1}");
 }
@@ -173,7 +186,12 @@ fn mbgnbd_and_pareto_nbd_purchase_probabilities_match_simulations() {
     let draws: Vec<(f64, f64, bool, f64)> = (0..40_000)
         .map(|_| {
             let (x, t_x, bought) = simulate_mbg(&m, big_t, t, &mut rng);
-            (x, t_x, bought, m.probability_of_a_purchase(t, x, t_x, big_t))
+            (
+                x,
+                t_x,
+                bought,
+                m.probability_of_a_purchase(t, x, t_x, big_t),
+            )
         })
         .collect();
     check_groups("MBG/NBD", &draws);
@@ -182,7 +200,12 @@ fn mbgnbd_and_pareto_nbd_purchase_probabilities_match_simulations() {
     let draws: Vec<(f64, f64, bool, f64)> = (0..40_000)
         .map(|_| {
             let (x, t_x, bought) = simulate_pareto(&p, big_t, t, &mut rng);
-            (x, t_x, bought, p.probability_of_a_purchase(t, x, t_x, big_t))
+            (
+                x,
+                t_x,
+                bought,
+                p.probability_of_a_purchase(t, x, t_x, big_t),
+            )
         })
         .collect();
     check_groups("Pareto/NBD", &draws);

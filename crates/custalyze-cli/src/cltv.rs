@@ -44,9 +44,14 @@ pub struct FitArgs {
     /// Summary CSV.
     #[arg(long, value_name = "FILE")]
     summary: PathBuf,
-    /// L2 penalty on the parameters (lifetimes' penalizer_coef).
+    /// L2 penalty coefficient: exactly lifetimes' penalizer_coef (time-scale parameters
+    /// penalised on times divided by the largest T; see docs/cltv.md).
     #[arg(long, default_value_t = 0.0)]
     penalizer: f64,
+    /// Unit of the summary's times (H, D, W or M) when the summary has no sidecar
+    /// (SUMMARY.meta.json, written by `custalyze summary`); recorded in MODEL.json.
+    #[arg(long, value_name = "UNIT")]
+    time_unit: Option<String>,
     /// Output MODEL.json.
     #[arg(long, value_name = "MODEL.json")]
     output: PathBuf,
@@ -60,8 +65,12 @@ Examples:
   custalyze cltv predict --model bgnbd.json --spend-model gg.json --summary cal.csv --horizon 52 \\
       --months 12 --discount-rate 0.01 --time-unit W --output clv.csv
 
-Writes customer_id,expected_purchases,p_alive and, with --spend-model, expected_avg_spend,clv.
---time-unit is the unit of the summary's times (D, W or M), used to step CLV month by month.")]
+Writes customer_id,expected_purchases,p_alive,p_purchase and, with --spend-model,
+expected_avg_spend,clv (\"-\" writes to standard output). With --pmf N, writes instead n,probability:
+P(X(horizon) = n) of a newly acquired customer for n = 0..N (bgnbd).
+Units: MODEL.json records the unit of the summary it was fitted on and the summary's sidecar
+(SUMMARY.meta.json) the unit of its times; a --time-unit, model or summary in different units is
+an error naming both (refit, or summarise in the model's unit). --horizon is in that unit.")]
 pub struct PredictArgs {
     /// A MODEL.json written by `cltv fit` (bgnbd, pareto-nbd, mbgnbd or bgbb).
     #[arg(long, value_name = "MODEL.json")]
@@ -69,9 +78,9 @@ pub struct PredictArgs {
     /// A Gamma-Gamma MODEL.json for spend and CLV.
     #[arg(long, value_name = "GG.json")]
     spend_model: Option<PathBuf>,
-    /// Summary CSV of the customers to score.
-    #[arg(long, value_name = "FILE")]
-    summary: PathBuf,
+    /// Summary CSV of the customers to score (not needed with --pmf).
+    #[arg(long, value_name = "FILE", required_unless_present = "pmf")]
+    summary: Option<PathBuf>,
     /// Prediction horizon in model periods (bgbb: opportunities).
     #[arg(long, value_name = "T")]
     horizon: f64,
@@ -81,12 +90,54 @@ pub struct PredictArgs {
     /// Monthly discount rate for CLV.
     #[arg(long, default_value_t = 0.01)]
     discount_rate: f64,
-    /// Unit of the summary's times: D, W or M.
-    #[arg(long, default_value = "W")]
-    time_unit: String,
-    /// Output CSV.
+    /// Unit of the times: H, D, W or M (default: the model's, else the summary's, else W).
+    #[arg(long, value_name = "UNIT")]
+    time_unit: Option<String>,
+    /// Write P(X(horizon) = n) of a new customer for n = 0..N instead of per-customer scores.
+    #[arg(long, value_name = "N")]
+    pmf: Option<u32>,
+    /// Output CSV ("-" for standard output).
     #[arg(long, value_name = "OUT.csv")]
     output: PathBuf,
+}
+
+/// A unit written as H, D, W, M or hour, day, week, month.
+pub fn parse_unit(s: &str) -> Option<TimeUnit> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "h" | "hour" | "hours" => Some(TimeUnit::Hour),
+        "d" | "day" | "days" => Some(TimeUnit::Day),
+        "w" | "week" | "weeks" | "7d" => Some(TimeUnit::Week),
+        "m" | "month" | "months" => Some(TimeUnit::Month),
+        _ => None,
+    }
+}
+
+/// The name a unit is written with in MODEL.json and sidecars.
+pub fn unit_name(u: TimeUnit) -> &'static str {
+    match u {
+        TimeUnit::Hour => "hour",
+        TimeUnit::Day => "day",
+        TimeUnit::Week => "week",
+        TimeUnit::Month => "month",
+    }
+}
+
+fn unit_flag(flag: Option<&str>) -> Result<Option<TimeUnit>, CliError> {
+    flag.map(|f| {
+        parse_unit(f)
+            .ok_or_else(|| CliError(format!("--time-unit must be H, D, W or M, got {f:?}")))
+    })
+    .transpose()
+}
+
+/// Where the output goes: a file, or standard output for "-".
+fn output(path: &Path) -> Result<Box<dyn std::io::Write>, CliError> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(BufWriter::new(std::io::stdout().lock())));
+    }
+    let f = File::create(path)
+        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+    Ok(Box::new(BufWriter::new(f)))
 }
 
 /// Runs a `cltv` subcommand.
@@ -209,11 +260,34 @@ fn model_json(model: &str, names: &[&str], values: &[f64], report: &FitReport) -
     })
 }
 
+/// The unit of a summary file: its sidecar's, or the flag's; both must agree.
+fn fit_unit(summary: &Path, flag: Option<&str>) -> Result<Option<TimeUnit>, CliError> {
+    let sidecar = crate::summary::summary_unit(summary)?;
+    let flag = unit_flag(flag)?;
+    match (sidecar, flag) {
+        (Some(a), Some(b)) if a != b => Err(CliError(format!(
+            "{} records times in {}s but --time-unit says {}s",
+            summary.display(),
+            unit_name(a),
+            unit_name(b)
+        ))),
+        (a, b) => Ok(a.or(b)),
+    }
+}
+
 fn fit(args: &FitArgs) -> Result<(), CliError> {
     let s = SummaryCsv::read(&args.summary)?;
-    let out = match args.model.as_str() {
+    let unit = fit_unit(&args.summary, args.time_unit.as_deref())?;
+    let rfm = || -> Result<RfmData, CliError> {
+        let d = s.rfm()?;
+        Ok(match unit {
+            Some(u) => d.with_unit(u),
+            None => d,
+        })
+    };
+    let mut out = match args.model.as_str() {
         "bgnbd" => {
-            let f = BgNbd::new().penalizer(args.penalizer).fit(&s.rfm()?)?;
+            let f = BgNbd::new().penalizer(args.penalizer).fit(&rfm()?)?;
             let p = f.params;
             model_json(
                 "bgnbd",
@@ -223,7 +297,7 @@ fn fit(args: &FitArgs) -> Result<(), CliError> {
             )
         }
         "mbgnbd" => {
-            let f = MbgNbd::new().penalizer(args.penalizer).fit(&s.rfm()?)?;
+            let f = MbgNbd::new().penalizer(args.penalizer).fit(&rfm()?)?;
             let p = f.params;
             model_json(
                 "mbgnbd",
@@ -233,7 +307,7 @@ fn fit(args: &FitArgs) -> Result<(), CliError> {
             )
         }
         "pareto-nbd" => {
-            let f = ParetoNbd::new().penalizer(args.penalizer).fit(&s.rfm()?)?;
+            let f = ParetoNbd::new().penalizer(args.penalizer).fit(&rfm()?)?;
             let p = f.params;
             model_json(
                 "pareto-nbd",
@@ -245,7 +319,8 @@ fn fit(args: &FitArgs) -> Result<(), CliError> {
         "gamma-gamma" => {
             let x = s.column(&["frequency_cal", "frequency", "x"])?;
             let m = s.column(&["monetary_value_cal", "monetary_value", "zbar"])?;
-            let (data, dropped) = SpendData::from_customers(&x, &m, None)?;
+            let w = s.optional(&["weight", "weights"]);
+            let (data, dropped) = SpendData::from_customers(&x, &m, w.as_deref())?;
             eprintln!(
                 "gamma-gamma: fitting {} repeat buyers ({dropped} customers without repeat purchases left out)",
                 data.len()
@@ -274,9 +349,10 @@ fn fit(args: &FitArgs) -> Result<(), CliError> {
             )
         }
     };
-    let file = File::create(&args.output)
-        .map_err(|e| CliError(format!("cannot write {}: {e}", args.output.display())))?;
-    serde_json::to_writer_pretty(BufWriter::new(file), &out)?;
+    if args.model != "gamma-gamma" && args.model != "bgbb" {
+        out["time_unit"] = json!(unit.map(unit_name));
+    }
+    serde_json::to_writer_pretty(output(&args.output)?, &out)?;
     eprintln!(
         "{} fit: log-likelihood {:.4}, written to {}",
         args.model,
@@ -287,6 +363,11 @@ fn fit(args: &FitArgs) -> Result<(), CliError> {
 }
 
 fn read_model(path: &Path) -> Result<(String, Vec<f64>), CliError> {
+    read_model_unit(path).map(|(m, p, _)| (m, p))
+}
+
+/// A MODEL.json: its kind, parameters (validated by the caller) and time unit.
+fn read_model_unit(path: &Path) -> Result<(String, Vec<f64>, Option<TimeUnit>), CliError> {
     let file =
         File::open(path).map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
     let v: Value = serde_json::from_reader(BufReader::new(file))?;
@@ -314,7 +395,46 @@ fn read_model(path: &Path) -> Result<(String, Vec<f64>), CliError> {
                 .ok_or_else(|| CliError(format!("{}: params.{n} missing", path.display())))
         })
         .collect::<Result<Vec<f64>, CliError>>()?;
-    Ok((model, params))
+    let unit = match v.get("time_unit").and_then(Value::as_str) {
+        None => None,
+        Some(u) => Some(
+            parse_unit(u)
+                .ok_or_else(|| CliError(format!("{}: unknown time_unit {u:?}", path.display())))?,
+        ),
+    };
+    Ok((model, params, unit))
+}
+
+/// The unit of a prediction: the model's, the flag's and the summary's must agree.
+fn predict_unit(
+    model: Option<TimeUnit>,
+    flag: Option<TimeUnit>,
+    summary: Option<(TimeUnit, &Path)>,
+) -> Result<TimeUnit, CliError> {
+    let unit = match (model, flag) {
+        (Some(m), Some(f)) if m != f => {
+            return Err(CliError(format!(
+                "the model was fitted with times in {}s but --time-unit asks for {}s: refit on a summary in {}s (custalyze summary --freq ...) or drop --time-unit",
+                unit_name(m),
+                unit_name(f),
+                unit_name(f)
+            )));
+        }
+        (Some(m), _) => m,
+        (None, Some(f)) => f,
+        (None, None) => summary.map_or(TimeUnit::Week, |(u, _)| u),
+    };
+    if let Some((u, path)) = summary
+        && u != unit
+    {
+        return Err(CliError(format!(
+            "{} has times in {}s but the model / --time-unit use {}s",
+            path.display(),
+            unit_name(u),
+            unit_name(unit)
+        )));
+    }
+    Ok(unit)
 }
 
 fn predict(args: &PredictArgs) -> Result<(), CliError> {
@@ -324,18 +444,21 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
             args.horizon
         )));
     }
-    let unit = match args.time_unit.to_ascii_uppercase().as_str() {
-        "D" => TimeUnit::Day,
-        "W" => TimeUnit::Week,
-        "M" => TimeUnit::Month,
-        other => {
-            return Err(CliError(format!(
-                "--time-unit must be D, W or M, got {other:?}"
-            )));
-        }
-    };
-    let (kind, p) = read_model(&args.model)?;
-    let s = SummaryCsv::read(&args.summary)?;
+    let (kind, p, model_unit) = read_model_unit(&args.model)?;
+    if let Some(n) = args.pmf {
+        return predict_pmf(args, &kind, &p, n);
+    }
+    let summary_path = args
+        .summary
+        .as_deref()
+        .ok_or_else(|| CliError("--summary is needed (or --pmf N)".into()))?;
+    let s = SummaryCsv::read(summary_path)?;
+    let summary_unit = crate::summary::summary_unit(summary_path)?;
+    let unit = predict_unit(
+        model_unit,
+        unit_flag(args.time_unit.as_deref())?,
+        summary_unit.map(|u| (u, summary_path)),
+    )?;
     let model: Box<dyn PurchaseModel + Sync> = match kind.as_str() {
         "bgnbd" => Box::new(BgNbdParams::new(p[0], p[1], p[2], p[3])?),
         "mbgnbd" => Box::new(MbgNbdParams::new(p[0], p[1], p[2], p[3])?),
@@ -370,10 +493,8 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
         monthly_discount_rate: args.discount_rate,
         unit,
     };
-    let file = File::create(&args.output)
-        .map_err(|e| CliError(format!("cannot write {}: {e}", args.output.display())))?;
-    let mut w = csv::Writer::from_writer(BufWriter::new(file));
-    let mut header = vec!["customer_id", "expected_purchases", "p_alive"];
+    let mut w = csv::Writer::from_writer(output(&args.output)?);
+    let mut header = vec!["customer_id", "expected_purchases", "p_alive", "p_purchase"];
     if spend.is_some() {
         header.extend(["expected_avg_spend", "clv"]);
     }
@@ -384,6 +505,7 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
             s.ids[i].clone(),
             fmt_f64(model.expected_purchases(args.horizon, x, tx, t)),
             fmt_f64(model.p_alive(x, tx, t)),
+            fmt_f64(model.probability_of_a_purchase(args.horizon, x, tx, t)),
         ];
         if let Some((gg, m)) = &spend {
             let mi = if x > 0.0 { m[i] } else { 0.0 };
@@ -395,10 +517,31 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
     }
     w.flush()?;
     eprintln!(
-        "predicted {} customers with {kind}; written to {}",
+        "predicted {} customers with {kind} (times in {}s); written to {}",
         data.len(),
+        unit_name(unit),
         args.output.display()
     );
+    Ok(())
+}
+
+/// `--pmf N`: P(X(horizon) = n) of a newly acquired customer, n = 0..N.
+fn predict_pmf(args: &PredictArgs, kind: &str, p: &[f64], n: u32) -> Result<(), CliError> {
+    if kind != "bgnbd" {
+        return Err(CliError(format!(
+            "--pmf is available for bgnbd models, not {kind}"
+        )));
+    }
+    let model = BgNbdParams::new(p[0], p[1], p[2], p[3])?;
+    let mut w = csv::Writer::from_writer(output(&args.output)?);
+    w.write_record(["n", "probability"])?;
+    for k in 0..=n {
+        w.write_record([
+            k.to_string(),
+            fmt_f64(model.probability_of_purchases(args.horizon, k)),
+        ])?;
+    }
+    w.flush()?;
     Ok(())
 }
 
@@ -414,9 +557,7 @@ fn predict_bgbb(args: &PredictArgs, s: &SummaryCsv, p: BgBbParams) -> Result<(),
         )));
     }
     let m = args.horizon as u32;
-    let file = File::create(&args.output)
-        .map_err(|e| CliError(format!("cannot write {}: {e}", args.output.display())))?;
-    let mut w = csv::Writer::from_writer(BufWriter::new(file));
+    let mut w = csv::Writer::from_writer(output(&args.output)?);
     w.write_record(["customer_id", "expected_purchases", "p_alive"])?;
     for i in 0..x.len() {
         w.write_record([

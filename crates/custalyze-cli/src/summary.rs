@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::Args;
+use custalyze_cltv_core::TimeUnit;
 use custalyze_transaction_types::summary::{
     CalibrationHoldout, SummaryAccumulator, SummaryOptions, summarize,
 };
@@ -48,7 +49,8 @@ pub struct SummaryArgs {
     /// Summarise while reading, without holding the log in memory (plain summaries only).
     #[arg(long)]
     streaming: bool,
-    /// Output CSV ("-" for standard output).
+    /// Output CSV ("-" for standard output). A file gets a sidecar OUT.csv.meta.json recording
+    /// the period and its time unit (read by `cltv fit` and `cltv predict`).
     #[arg(long, value_name = "OUT.csv")]
     output: PathBuf,
     /// Also write the load report as JSON.
@@ -83,6 +85,57 @@ fn writer(path: &PathBuf) -> Result<Box<dyn Write>, CliError> {
     let f = File::create(path)
         .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
     Ok(Box::new(BufWriter::new(f)))
+}
+
+/// The sidecar of a summary CSV: `OUT.csv.meta.json`.
+pub fn meta_path(csv: &std::path::Path) -> PathBuf {
+    let mut name = csv.as_os_str().to_owned();
+    name.push(".meta.json");
+    PathBuf::from(name)
+}
+
+/// The time unit a summary's sidecar records (`None` without a sidecar or without a unit).
+///
+/// # Errors
+/// When the sidecar exists but is not readable JSON.
+pub fn summary_unit(csv: &std::path::Path) -> Result<Option<TimeUnit>, CliError> {
+    let path = meta_path(csv);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| CliError(format!("{} is not JSON: {e}", path.display())))?;
+    Ok(v.get("time_unit")
+        .and_then(|u| u.as_str())
+        .and_then(crate::cltv::parse_unit))
+}
+
+/// Writes the sidecar of a summary file (nothing for standard output).
+fn write_meta(
+    output: &std::path::Path,
+    period: Period,
+    end: Option<NaiveDate>,
+    calibration_end: Option<&str>,
+) -> Result<(), CliError> {
+    if output.as_os_str() == "-" {
+        return Ok(());
+    }
+    let unit = TimeUnit::try_from(period).ok();
+    let meta = serde_json::json!({
+        "written_by": format!("custalyze {} summary", env!("CARGO_PKG_VERSION")),
+        "period": period.to_string(),
+        "time_unit": unit.map(crate::cltv::unit_name),
+        "observation_end": end.map(|d| d.to_string()),
+        "calibration_end": calibration_end,
+        "note": "recency, T (and duration_holdout) are in time_unit; null: a period with no BTYD unit (e.g. 14D)",
+    });
+    let path = meta_path(output);
+    let f = File::create(&path)
+        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+    serde_json::to_writer_pretty(BufWriter::new(f), &meta)?;
+    Ok(())
 }
 
 /// Runs the command.
@@ -142,6 +195,7 @@ pub fn run(args: &SummaryArgs) -> Result<(), CliError> {
         }
         loaded.report
     };
+    write_meta(&args.output, period, end, args.calibration_end.as_deref())?;
     eprintln!("{report}");
     if period.unit() == PeriodUnit::Month {
         eprintln!("note: with --freq M, recency and T count calendar months");
