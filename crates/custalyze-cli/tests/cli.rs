@@ -327,7 +327,7 @@ fn cltv_fit_and_predict_on_cdnow() {
     let text = std::fs::read_to_string(&pred).unwrap();
     assert_eq!(
         text.lines().next(),
-        Some("customer_id,expected_purchases,p_alive,expected_avg_spend,clv")
+        Some("customer_id,expected_purchases,p_alive,p_purchase,expected_avg_spend,clv")
     );
     assert_eq!(text.lines().count(), 2358);
     let first: Vec<f64> = text
@@ -348,7 +348,9 @@ fn cltv_fit_and_predict_on_cdnow() {
         (first[2] - c1["p_alive"].as_f64().unwrap()).abs() < 1e-3,
         "{first:?}"
     );
-    assert!(first[4] > 0.0);
+    // P(purchase in 52 weeks) is at most P(alive).
+    assert!(first[3] > 0.0 && first[3] <= first[2]);
+    assert!(first[5] > 0.0);
 }
 
 #[test]

@@ -246,6 +246,10 @@ pub struct LoadReport {
     pub excluded: BTreeMap<ExclusionReason, ExclusionCount>,
     /// Rows with a zero amount that were kept as purchases.
     pub zero_amount_rows_kept: u64,
+    /// The file has no amount or price column: every amount is 0 (summaries have
+    /// `monetary_value` 0, as lifetimes without `monetary_value_col`).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub no_amounts: bool,
     /// Rows identical to another row (removed only when [`LoadOptions::drop_duplicates`]).
     pub duplicate_rows: u64,
     /// Distinct customers loaded.
@@ -332,6 +336,12 @@ impl fmt::Display for LoadReport {
                 e.count,
                 r.describe(),
                 e.first_lines
+            )?;
+        }
+        if self.no_amounts {
+            writeln!(
+                f,
+                "  note           no amount or price column: every amount is 0"
             )?;
         }
         if self.zero_amount_rows_kept > 0 {
@@ -514,6 +524,8 @@ struct Layout {
     quantity: Option<usize>,
     price: Option<usize>,
     amount: Option<usize>,
+    /// False when the file has neither an amount nor a price column: every amount is 0.
+    money: bool,
     cancellations: bool,
     min_fields: usize,
 }
@@ -550,12 +562,9 @@ impl Layout {
         let amount = find(header, &[&cols.amount]);
         let quantity = find(header, &[&cols.quantity]);
         let price = find(header, &[&cols.price]);
-        if amount.is_none() && price.is_none() {
-            return Err(DataError::MissingColumn {
-                column: format!("{} (or {} with {})", cols.amount, cols.quantity, cols.price),
-                available: header.join(", "),
-            });
-        }
+        // Without an amount or a price column the log still has customers and dates (lifetimes'
+        // summary_data_from_transaction_data without monetary_value_col): amounts are 0.
+        let money = amount.is_some() || price.is_some();
         let mut l = Layout {
             customer,
             date,
@@ -565,6 +574,7 @@ impl Layout {
             quantity,
             price,
             amount,
+            money,
             cancellations: false,
             min_fields: 0,
         };
@@ -582,6 +592,7 @@ impl Layout {
             price: Some(require(header, &["UnitPrice", "Price"])?),
             customer: require(header, &["CustomerID", "Customer ID"])?,
             amount: None,
+            money: true,
             cancellations: true,
             min_fields: 0,
         };
@@ -822,6 +833,10 @@ fn load_delimited<R: Read, S: RowSink>(
     options: &LoadOptions,
 ) -> Result<()> {
     parser.cancellations = layout.cancellations;
+    if !layout.money {
+        parser.zero = ZeroAmounts::Keep;
+        report.no_amounts = true;
+    }
     let mut rec = csv::StringRecord::new();
     loop {
         match csv.read_record(&mut rec) {
@@ -847,11 +862,11 @@ fn load_delimited<R: Read, S: RowSink>(
             description: get(layout.description),
             quantity: get(layout.quantity),
             price: get(layout.price),
-            amount: get(layout.amount),
+            amount: get(layout.amount).or((!layout.money).then_some("0")),
         };
         match parser.row(&fields) {
             Ok((row, zero)) => {
-                if zero {
+                if zero && layout.money {
                     report.zero_amount_rows_kept += 1;
                 }
                 sink.accept(row);

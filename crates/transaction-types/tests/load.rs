@@ -319,3 +319,51 @@ fn io_error_names_the_file() {
     assert!(matches!(err, DataError::Io { .. }));
     assert!(err.to_string().contains("/nonexistent/x.csv"));
 }
+
+/// A log with only customer and date columns (lifetimes' `summary_data_from_transaction_data`
+/// without `monetary_value_col`): every row loads with amount 0, none is excluded as a zero
+/// amount, the report says so, and the summary matches lifetimes' frequency, recency and T.
+#[test]
+fn a_log_without_money_loads_with_zero_amounts() {
+    let text = "cust,day\n1,2024-01-01\n1,2024-02-10\n2,2024-01-05\n3,2024-03-01\n3,2024-03-01\n3,2024-04-15\n";
+    let mut cols = custalyze_transaction_types::load::GenericColumns::default();
+    cols.customer = "cust".into();
+    cols.date = "day".into();
+    let loaded = load_reader(
+        text.as_bytes(),
+        "no-money",
+        &LoadOptions::new(Schema::Generic(cols)),
+    )
+    .unwrap();
+    assert_eq!(loaded.report.rows_loaded, 6);
+    assert!(loaded.report.no_amounts);
+    assert_eq!(loaded.report.zero_amount_rows_kept, 0);
+    assert!(
+        loaded
+            .report
+            .to_string()
+            .contains("no amount or price column")
+    );
+    assert!(loaded.log.amounts().iter().all(|a| *a == 0.0));
+    let end = chrono::NaiveDate::from_ymd_opt(2024, 4, 15).unwrap();
+    let table = custalyze_transaction_types::summarize(
+        &loaded.log,
+        &custalyze_transaction_types::SummaryOptions::new(custalyze_transaction_types::Period::DAY)
+            .observation_end(end),
+    )
+    .unwrap();
+    // lifetimes: (frequency, recency, T) = (1, 40, 105), (0, 0, 101), (1, 45, 45); monetary 0.
+    let got: Vec<(f64, f64, f64, f64)> = table
+        .rows
+        .iter()
+        .map(|r| (r.frequency, r.recency, r.t, r.monetary_value))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1.0, 40.0, 105.0, 0.0),
+            (0.0, 0.0, 101.0, 0.0),
+            (1.0, 45.0, 45.0, 0.0)
+        ]
+    );
+}
