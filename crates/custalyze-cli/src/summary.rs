@@ -10,7 +10,7 @@ use custalyze_cltv_core::TimeUnit;
 use custalyze_transaction_types::summary::{
     CalibrationHoldout, SummaryAccumulator, SummaryOptions, summarize,
 };
-use custalyze_transaction_types::{Period, PeriodUnit};
+use custalyze_transaction_types::{CustomerTable, CustomerTableColumns, Period, PeriodUnit};
 
 use crate::CliError;
 use crate::input::InputArgs;
@@ -24,6 +24,14 @@ Examples:
   custalyze summary --input retail.csv --schema online-retail --freq D --freq-multiplier 7 \\
       --calibration-end 2011-06-30 --end 2011-12-09 --output cal_holdout.csv
   custalyze summary --input log.csv --schema generic --customer-col cust --date-col day --amount-col spend --output s.csv
+  custalyze summary --input flo_data_20k.csv --schema customers --customer-col master_id \
+      --cap-outliers 0.01,0.99 --freq D --freq-multiplier 7 --output flo_weekly.csv
+
+A generic file needs only customer and date columns (without amount or price every amount is 0).
+--schema customers reads one row per customer (FLO-style: first/last order dates, order counts
+and values, summed over the --orders-cols and --value-cols): frequency = orders - 1, recency =
+last - first order, T = --end (default: the latest last order) - first order, monetary_value =
+value / orders for repeat buyers.
 
 Columns written: customer_id,frequency,recency,T,monetary_value; with --calibration-end:
 customer_id,frequency_cal,recency_cal,T_cal,monetary_value_cal,frequency_holdout,monetary_value_holdout,duration_holdout.
@@ -56,6 +64,81 @@ pub struct SummaryArgs {
     /// Also write the load report as JSON.
     #[arg(long, value_name = "FILE")]
     report_json: Option<PathBuf>,
+    /// --schema customers: the first order date column.
+    #[arg(long, value_name = "COL", default_value = "first_order_date")]
+    first_order_col: String,
+    /// --schema customers: the last order date column.
+    #[arg(long, value_name = "COL", default_value = "last_order_date")]
+    last_order_col: String,
+    /// --schema customers: order count columns, summed (comma-separated).
+    #[arg(
+        long,
+        value_name = "COLS",
+        value_delimiter = ',',
+        default_value = "order_num_total_ever_online,order_num_total_ever_offline"
+    )]
+    orders_cols: Vec<String>,
+    /// --schema customers: value columns, summed (comma-separated).
+    #[arg(
+        long,
+        value_name = "COLS",
+        value_delimiter = ',',
+        default_value = "customer_value_total_ever_online,customer_value_total_ever_offline"
+    )]
+    value_cols: Vec<String>,
+    /// --schema customers: cap every order and value column at the outlier thresholds of these
+    /// quantiles (q1 - 1.5 IQR, q3 + 1.5 IQR, rounded), e.g. 0.01,0.99 as the FLO notebooks.
+    #[arg(long, value_name = "LOW,HIGH", value_delimiter = ',', num_args = 2)]
+    cap_outliers: Option<Vec<f64>>,
+}
+
+/// `--schema customers`: one row per customer (first and last order dates, order counts and
+/// values), summarised as a log would be.
+fn run_customer_table(args: &SummaryArgs, period: Period) -> Result<(), CliError> {
+    if args.calibration_end.is_some() || args.streaming || args.include_first_transaction {
+        return Err(CliError(
+            "--schema customers takes no --calibration-end, --streaming or --include-first-transaction: a customer table has no transactions to split".into(),
+        ));
+    }
+    let path = args
+        .input
+        .input
+        .as_ref()
+        .ok_or_else(|| CliError("--schema customers needs --input".into()))?;
+    let file =
+        File::open(path).map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
+    let columns = CustomerTableColumns {
+        customer: args.input.customer_col.clone(),
+        first_order: args.first_order_col.clone(),
+        last_order: args.last_order_col.clone(),
+        orders: args.orders_cols.clone(),
+        values: args.value_cols.clone(),
+    };
+    let delimiter = u8::try_from(args.input.delimiter)
+        .map_err(|_| CliError("the delimiter must be a single-byte character".into()))?;
+    let (mut table, report) = CustomerTable::read(
+        std::io::BufReader::new(file),
+        &path.display().to_string(),
+        &columns,
+        delimiter,
+    )?;
+    if let Some(q) = &args.cap_outliers {
+        let changed = table.cap_outliers(q[0], q[1])?;
+        eprintln!(
+            "capped {changed} order or value entries at the {}/{} outlier thresholds",
+            q[0], q[1]
+        );
+    }
+    let end = args
+        .end
+        .as_deref()
+        .map(|s| parse_date(s, "--end"))
+        .transpose()?;
+    let summary = table.summarize(period, end)?;
+    summary.write_csv(writer(&args.output)?)?;
+    write_meta(&args.output, period, Some(summary.observation_end), None)?;
+    eprintln!("{report}");
+    Ok(())
 }
 
 fn parse_date(s: &str, what: &str) -> Result<NaiveDate, CliError> {
@@ -141,6 +224,9 @@ fn write_meta(
 /// Runs the command.
 pub fn run(args: &SummaryArgs) -> Result<(), CliError> {
     let period = period(args)?;
+    if args.input.schema.as_deref() == Some("customers") {
+        return run_customer_table(args, period);
+    }
     let end = args
         .end
         .as_deref()

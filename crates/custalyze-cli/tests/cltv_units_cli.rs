@@ -194,3 +194,71 @@ fn gamma_gamma_honours_a_weights_column() {
         assert!((a[k] - b[k]).abs() < 1e-5 * a[k], "{a:?} vs {b:?}");
     }
 }
+
+#[test]
+fn customer_level_input_is_summarised_with_its_unit() {
+    // Rows of the FLO data (flo_data_20k.csv): one row per customer, orders and values online and
+    // offline.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("flo.csv");
+    std::fs::write(
+        &input,
+        "master_id,order_channel,first_order_date,last_order_date,order_num_total_ever_online,\
+order_num_total_ever_offline,customer_value_total_ever_offline,customer_value_total_ever_online
+cc294636,Android App,2020-10-30,2021-02-26,4.0,1.0,139.99,799.38
+f431bd5a,Android App,2017-02-08,2021-02-16,19.0,2.0,159.97,1853.58
+1854e56c,Android App,2021-01-06,2021-01-17,1.0,1.0,39.99,81.98
+bad,Android App,2021-01-06,2021-01-17,x,1.0,39.99,81.98
+",
+    )
+    .unwrap();
+    let out = dir.path().join("weekly.csv");
+    let o = run(&[
+        "summary",
+        "--input",
+        s(&input),
+        "--schema",
+        "customers",
+        "--customer-col",
+        "master_id",
+        "--freq",
+        "W",
+        "--end",
+        "2021-03-09",
+        "--output",
+        s(&out),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("excluded"), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows.len(), 4, "{text}");
+    // cc294636: 5 orders -> 4 repeat; value (139.99 + 799.38) / 5.
+    let f: Vec<&str> = rows[1].split(',').collect();
+    assert_eq!((f[0], f[1]), ("cc294636", "4.0"));
+    assert!((f[4].parse::<f64>().unwrap() - 939.37 / 5.0).abs() < 1e-9);
+    let meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("weekly.csv.meta.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(meta["time_unit"], "week");
+    // A generic log with only customer and date columns summarises with monetary value 0.
+    let log = dir.path().join("log.csv");
+    std::fs::write(&log, "cust,day\n1,2024-01-01\n1,2024-02-10\n2,2024-01-05\n").unwrap();
+    let o = run(&[
+        "summary",
+        "--input",
+        s(&log),
+        "--schema",
+        "generic",
+        "--customer-col",
+        "cust",
+        "--date-col",
+        "day",
+        "--output",
+        "-",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("1,1.0,40.0,40.0,0.0"), "{text}");
+}

@@ -82,6 +82,14 @@ pub enum DataError {
         /// What is wrong.
         reason: String,
     },
+    /// A value given as an argument is outside its domain (a quantile level, a number of groups).
+    #[error("invalid {what}: {value}")]
+    InvalidValue {
+        /// What the value is.
+        what: &'static str,
+        /// The value as given.
+        value: String,
+    },
     /// The selection (period, date range, customer) contains no data.
     #[error("empty selection: {reason}")]
     EmptySelection {

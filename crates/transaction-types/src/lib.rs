@@ -43,16 +43,19 @@
 //! - `serde` (default): `Serialize`/`Deserialize` on the data types.
 
 pub mod basket;
+pub mod customer_table;
 pub mod error;
 pub mod id;
 pub mod load;
 pub mod log;
 pub mod period;
+pub mod stats;
 pub mod summary;
 pub mod timeseries;
 pub mod transaction;
 
 pub use basket::{Basket, Baskets};
+pub use customer_table::{CustomerTable, CustomerTableColumns};
 pub use error::{DataError, Result};
 pub use id::Id;
 pub use log::{TransactionLog, TransactionLogBuilder};

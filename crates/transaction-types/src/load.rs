@@ -265,7 +265,7 @@ pub struct LoadReport {
 }
 
 impl LoadReport {
-    fn new(source: &str) -> Self {
+    pub(crate) fn new(source: &str) -> Self {
         Self {
             source: source.to_string(),
             ..Self::default()
@@ -282,7 +282,7 @@ impl LoadReport {
         self.excluded.get(&reason).map_or(0, |e| e.count)
     }
 
-    fn exclude(&mut self, reason: ExclusionReason, line: u64, keep: usize) {
+    pub(crate) fn exclude(&mut self, reason: ExclusionReason, line: u64, keep: usize) {
         let e = self.excluded.entry(reason).or_default();
         e.count += 1;
         if e.first_lines.len() < keep {
@@ -630,7 +630,7 @@ struct Fields<'a> {
 }
 
 /// Validates rows (date parsing with a remembered format).
-struct RowParser {
+pub(crate) struct RowParser {
     explicit: Option<String>,
     last_format: usize,
     zero: ZeroAmounts,
@@ -698,7 +698,7 @@ fn parse_with(s: &str, fmt: &str, has_time: bool) -> Option<NaiveDateTime> {
 }
 
 impl RowParser {
-    fn new(options: &LoadOptions) -> Self {
+    pub(crate) fn new(options: &LoadOptions) -> Self {
         Self {
             explicit: options.date_format.clone(),
             last_format: 0,
@@ -709,7 +709,7 @@ impl RowParser {
         }
     }
 
-    fn parse_date(&mut self, s: &str) -> Option<NaiveDateTime> {
+    pub(crate) fn parse_date(&mut self, s: &str) -> Option<NaiveDateTime> {
         let s = s.trim();
         if self.explicit.is_none()
             && let Some(d) = fast_date(s.as_bytes())
