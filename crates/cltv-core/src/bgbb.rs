@@ -289,6 +289,29 @@ impl BgBbParams {
         p_buy * (core + ln_sum).exp()
     }
 
+    /// Expected transactions of a new customer in the first `n` opportunities, `E[X(n)]`
+    /// (equation 8 of Fader, Hardie & Shang 2010):
+    ///
+    /// ```text
+    /// E[X(n)] = α/(α+β) · δ/(γ-1) · [1 - Γ(γ+δ)/Γ(γ+δ+n) · Γ(1+δ+n)/Γ(1+δ)]
+    /// ```
+    /// (at `γ = 1` the limit, summed term by term: `Σ_{i=1..n} P(alive at i) α/(α+β)`).
+    pub fn expected_transactions_new(&self, n: u32) -> f64 {
+        let (a, b, g, d) = (self.alpha, self.beta, self.gamma, self.delta);
+        let nf = f64::from(n);
+        let lg = <f64 as Real>::ln_gamma;
+        let p = a / (a + b);
+        if (g - 1.0).abs() < 1e-9 {
+            // P(alive at opportunity i) = B(γ, δ+i)/B(γ, δ).
+            let lb = <f64 as Real>::ln_beta;
+            return (1..=n)
+                .map(|i| (lb(g, d + f64::from(i)) - lb(g, d)).exp() * p)
+                .sum();
+        }
+        let ratio = (lg(g + d) - lg(g + d + nf) + lg(1.0 + d + nf) - lg(1.0 + d)).exp();
+        p * d / (g - 1.0) * (1.0 - ratio)
+    }
+
     /// Probability that a new customer makes exactly `x` transactions in the first `n`
     /// opportunities (equation 7 of the paper):
     ///

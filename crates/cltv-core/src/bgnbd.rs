@@ -152,6 +152,29 @@ impl BgNbdParams {
         self.p_alive(x, t_x, big_t) * -ln_none_if_alive.exp_m1()
     }
 
+    /// Probability that a customer with history `(x, t_x, T)` is still alive at `T + t`.
+    ///
+    /// Given alive at `T`, the posterior is `λ ~ Gamma(r+x, α+T)` and `p ~ Beta(a, b+x)`, and each
+    /// purchase in `(T, T+t]` (Poisson, rate `λ`) is followed by a dropout with probability `p`,
+    /// so dropouts come at rate `λ p` and `P(no dropout) = E[e^{-λ p t}]`. With `z = t/(α+T)`:
+    ///
+    /// ```text
+    /// P(alive at T+t) = P(alive at T) · E_p[(1 + z p)^-(r+x)]
+    ///                 = P(alive at T) · (1+z)^-(r+x) · 2F1(r+x, b+x; a+b+x; z/(1+z))
+    /// ```
+    /// (Euler's integral and Pfaff's transformation). `t = 0` gives [`BgNbdParams::p_alive`].
+    pub fn p_alive_at(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        let now = self.p_alive(x, t_x, big_t);
+        if t <= 0.0 {
+            return now;
+        }
+        let z = t / (self.alpha + big_t);
+        let rx = self.r + x;
+        let survive =
+            (-rx * z.ln_1p() + ln_hyp2f1(rx, self.b + x, self.a + self.b + x, z / (1.0 + z))).exp();
+        (now * survive).clamp(0.0, now)
+    }
+
     /// Expected purchases in `(0, t]` of a newly acquired customer (equation 9):
     /// `E[X(t)] = (a+b-1)/(a-1) · [1 - (α/(α+t))^r · 2F1(r, b; a+b-1; t/(α+t))]`.
     pub fn expected_purchases_new(&self, t: f64) -> f64 {

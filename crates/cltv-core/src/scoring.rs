@@ -146,6 +146,18 @@ checked_predictions!(FittedMbgNbd, "MBG/NBD");
 checked_predictions!(FittedParetoNbd, "Pareto/NBD");
 
 impl FittedBgNbd {
+    /// Probability that the customer is still alive at `T + t` ([`crate::BgNbdParams::p_alive_at`]).
+    ///
+    /// # Errors
+    /// As [`FittedBgNbd::expected_purchases`].
+    pub fn p_alive_at(&self, t: f64, customer: &Customer) -> Result<f64> {
+        check_horizon(t)?;
+        customer.check()?;
+        Ok(self
+            .params
+            .p_alive_at(t, customer.x, customer.t_x, customer.t))
+    }
+
     /// Probability that a newly acquired customer makes exactly `n` purchases in `(0, t]`
     /// (`P(X(t) = n)`, equation 8 of Fader, Hardie & Lee 2005).
     ///

@@ -210,3 +210,63 @@ fn mbgnbd_and_pareto_nbd_purchase_probabilities_match_simulations() {
         .collect();
     check_groups("Pareto/NBD", &draws);
 }
+
+/// A BG/NBD customer observed to `T` and whether she is still alive at `T + t`.
+fn simulate_alive(p: &BgNbdParams, big_t: f64, t: f64, rng: &mut ChaCha8Rng) -> (f64, f64, bool) {
+    let lambda = Gamma::new(p.r, 1.0 / p.alpha).unwrap().sample(rng);
+    let drop = Beta::new(p.a, p.b).unwrap().sample(rng);
+    let gap = Exp::new(lambda).unwrap();
+    let (mut now, mut x, mut t_x) = (0.0, 0.0, 0.0);
+    loop {
+        now += gap.sample(rng);
+        if now > big_t + t {
+            return (x, t_x, true);
+        }
+        if now <= big_t {
+            x += 1.0;
+            t_x = now;
+        }
+        if rng.random::<f64>() < drop {
+            return (x, t_x, false);
+        }
+    }
+}
+
+#[test]
+fn p_alive_in_the_future_matches_a_simulation() {
+    let p = BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap();
+    let (big_t, t) = (39.0, 52.0);
+    let mut rng = ChaCha8Rng::seed_from_u64(31);
+    let draws: Vec<(f64, f64, bool, f64)> = (0..40_000)
+        .map(|_| {
+            let (x, t_x, alive) = simulate_alive(&p, big_t, t, &mut rng);
+            let q = p.p_alive_at(t, x, t_x, big_t);
+            assert!(q <= p.p_alive(x, t_x, big_t) + 1e-12);
+            (x, t_x, alive, q)
+        })
+        .collect();
+    check_groups("P(alive at T+t)", &draws);
+    assert_eq!(
+        p.p_alive_at(0.0, 2.0, 30.0, 39.0),
+        p.p_alive(2.0, 30.0, 39.0)
+    );
+}
+
+#[test]
+fn bgbb_expected_transactions_of_a_new_customer_is_the_mean_of_its_distribution() {
+    for params in [
+        custalyze_cltv_core::BgBbParams::new(1.204, 0.750, 0.657, 2.783).unwrap(),
+        custalyze_cltv_core::BgBbParams::new(0.5, 2.0, 1.0, 3.0).unwrap(),
+    ] {
+        for n in [1u32, 6, 10, 25] {
+            let mean: f64 = (0..=n)
+                .map(|x| f64::from(x) * params.probability_of_transactions(x, n))
+                .sum();
+            let e = params.expected_transactions_new(n);
+            assert!(
+                (e - mean).abs() < 1e-10 * mean.max(1.0),
+                "n {n}: {e} vs {mean}"
+            );
+        }
+    }
+}

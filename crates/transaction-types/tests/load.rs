@@ -326,9 +326,11 @@ fn io_error_names_the_file() {
 #[test]
 fn a_log_without_money_loads_with_zero_amounts() {
     let text = "cust,day\n1,2024-01-01\n1,2024-02-10\n2,2024-01-05\n3,2024-03-01\n3,2024-03-01\n3,2024-04-15\n";
-    let mut cols = custalyze_transaction_types::load::GenericColumns::default();
-    cols.customer = "cust".into();
-    cols.date = "day".into();
+    let cols = GenericColumns {
+        customer: "cust".into(),
+        date: "day".into(),
+        ..GenericColumns::default()
+    };
     let loaded = load_reader(
         text.as_bytes(),
         "no-money",
