@@ -143,3 +143,75 @@ fn help_shows_examples() {
     assert!(text.contains("Examples:"), "{text}");
     assert!(text.contains("--as-of"), "{text}");
 }
+
+#[test]
+fn rfm_package_scoring_shares_scores_between_ties_and_segments_come_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let segments = dir.path().join("segments.csv");
+    std::fs::write(
+        &segments,
+        "segment,r_min,r_max,f_min,f_max,m_min,m_max\nVIP,4,5,4,5,4,5\nSleeping,1,2,1,5,1,5\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "rfm",
+        "--as-of",
+        "2024-01-01",
+        "--scoring",
+        "rfm-package",
+        "--segments",
+        segments.to_str().unwrap(),
+        "--fallback",
+        "Regular",
+        "--output",
+        "-",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let rows: Vec<Vec<String>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect();
+    assert!(rows.len() > 100);
+    // Tied frequencies (column 2) always share a frequency score (column 5).
+    let mut by_f: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for r in &rows {
+        let prev = by_f.insert(&r[2], &r[5]);
+        assert!(
+            prev.is_none_or(|p| p == r[5]),
+            "frequency {} scored {} and {:?}",
+            r[2],
+            r[5],
+            prev
+        );
+    }
+    for r in &rows {
+        let (rs, fs, ms): (u8, u8, u8) = (
+            r[4].parse().unwrap(),
+            r[5].parse().unwrap(),
+            r[6].parse().unwrap(),
+        );
+        let want = if (4..=5).contains(&rs) && (4..=5).contains(&fs) && (4..=5).contains(&ms) {
+            "VIP"
+        } else if rs <= 2 {
+            "Sleeping"
+        } else {
+            "Regular"
+        };
+        assert_eq!(r[7], want, "{r:?}");
+    }
+    // A bad segment file names its line.
+    std::fs::write(&segments, "segment,r_min,r_max,f_min,f_max\nVIP,4,x,4,5\n").unwrap();
+    let o = run(&[
+        "rfm",
+        "--as-of",
+        "2024-01-01",
+        "--segments",
+        segments.to_str().unwrap(),
+        "--output",
+        "-",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("line 2"), "{}", stderr(&o));
+}

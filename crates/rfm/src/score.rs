@@ -207,6 +207,53 @@ pub(crate) fn quantile_scores_of(
         .collect())
 }
 
+/// Scores as the R `rfm` package's `rfm_table_order` computes them: inner breaks at the
+/// quantiles `k / bins` (R's type 7, linear interpolation) plus 1, bins
+/// `[min, b_1), [b_1, b_2), ..., [b_{bins-1}, max + 1)`; bin `i` scores `i` (ascending) or
+/// `bins + 1 - i` (descending, recency). Tied customers always share a score, and tied quantiles
+/// leave a bin empty instead of failing (unlike [`quantile_scores`]).
+///
+/// # Errors
+/// [`Error::InvalidBins`] outside `1..=9`; [`Error::EmptyValues`]; [`Error::NonFiniteValue`].
+///
+/// # Examples
+/// ```
+/// use custalyze_rfm::score::{Direction, rfm_package_scores};
+/// // quantiles of 1..=10 at 0.2, 0.4, 0.6, 0.8: 2.8, 4.6, 6.4, 8.2; breaks 3.8, 5.6, 7.4, 9.2
+/// let values: Vec<f64> = (1..=10).map(f64::from).collect();
+/// let s = rfm_package_scores(&values, 5, Direction::Ascending)?;
+/// assert_eq!(s, vec![1, 1, 1, 2, 2, 3, 3, 4, 4, 5]);
+/// // Ties share a score even where pandas' qcut would fail on duplicate edges.
+/// let t = rfm_package_scores(&[1.0, 1.0, 1.0, 1.0, 2.0], 5, Direction::Ascending)?;
+/// assert_eq!(t, vec![1, 1, 1, 1, 4]);
+/// # Ok::<(), custalyze_rfm::Error>(())
+/// ```
+pub fn rfm_package_scores(values: &[f64], bins: usize, direction: Direction) -> Result<Vec<u8>> {
+    check_bins(bins)?;
+    check_finite(values)?;
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let edges = bin_edges(&sorted, bins)?;
+    let breaks: Vec<f64> = edges[1..bins].iter().map(|b| b + 1.0).collect();
+    Ok(values
+        .iter()
+        .map(|&x| {
+            // The bin whose [lower, upper) holds x: the number of breaks at or below x, plus 1.
+            let bin = breaks.partition_point(|&b| b <= x) + 1;
+            label(bin, bins, direction)
+        })
+        .collect())
+}
+
+pub(crate) fn rfm_package_scores_of(
+    values: &[f64],
+    bins: usize,
+    direction: Direction,
+    _column: &'static str,
+) -> Result<Vec<u8>> {
+    rfm_package_scores(values, bins, direction)
+}
+
 /// As [`rank_first_scores`], naming `column` in errors.
 pub(crate) fn rank_first_scores_of(
     values: &[f64],

@@ -142,6 +142,69 @@ impl SegmentMap {
         Ok(SegmentMap { rules, fallback })
     }
 
+    /// A map read from CSV, one rule per row in priority order (the first match wins):
+    /// `segment,r_min,r_max,f_min,f_max[,m_min,m_max]` (a header row is expected; missing
+    /// monetary bounds mean any score). Customers no rule covers get `fallback`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRule`] naming the line of a row that is not a label and whole scores in
+    /// `1..=9` with `min <= max`, or of an empty file.
+    ///
+    /// # Examples
+    /// ```
+    /// use custalyze_rfm::SegmentMap;
+    /// let csv = "segment,r_min,r_max,f_min,f_max\nVIP,5,5,4,5\nSleeping,1,2,1,5\n";
+    /// let map = SegmentMap::read_csv(csv.as_bytes(), "Regular")?;
+    /// assert_eq!(map.classify(5, 5, 1), "VIP");
+    /// assert_eq!(map.classify(1, 3, 3), "Sleeping");
+    /// assert_eq!(map.classify(3, 3, 3), "Regular");
+    /// # Ok::<(), custalyze_rfm::Error>(())
+    /// ```
+    pub fn read_csv<R: std::io::Read>(reader: R, fallback: impl Into<String>) -> Result<Self> {
+        let mut r = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(reader);
+        let mut rules = Vec::new();
+        for (k, rec) in r.records().enumerate() {
+            let line = k + 2;
+            let bad = |reason: String| Error::InvalidRule {
+                label: format!("line {line}"),
+                reason,
+            };
+            let rec = rec.map_err(|e| bad(e.to_string()))?;
+            if rec.len() != 5 && rec.len() != 7 {
+                return Err(bad(format!(
+                    "expected segment,r_min,r_max,f_min,f_max[,m_min,m_max], got {} fields",
+                    rec.len()
+                )));
+            }
+            let score = |i: usize| -> Result<u8> {
+                rec.get(i)
+                    .and_then(|v| v.parse::<u8>().ok())
+                    .ok_or_else(|| bad(format!("field {} is not a whole score", i + 1)))
+            };
+            let m = if rec.len() == 7 {
+                ScoreRange::new(score(5)?, score(6)?)
+            } else {
+                ScoreRange::ANY
+            };
+            rules.push(SegmentRule::new(
+                rec.get(0).unwrap_or_default(),
+                ScoreRange::new(score(1)?, score(2)?),
+                ScoreRange::new(score(3)?, score(4)?),
+                m,
+            ));
+        }
+        if rules.is_empty() {
+            return Err(Error::InvalidRule {
+                label: String::new(),
+                reason: "the segment file holds no rule".into(),
+            });
+        }
+        Self::new(rules, fallback)
+    }
+
     /// The classic 10-segment R-F map of the reference (the "FLO" Python code), for 5 bins. The
     /// regular expressions on the RF score string become ranges:
     ///

@@ -8,7 +8,9 @@ use custalyze_transaction_types::{Id, TransactionLog};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::score::{Direction, check_bins, quantile_scores_of, rank_first_scores_of};
+use crate::score::{
+    Direction, check_bins, quantile_scores_of, rank_first_scores_of, rfm_package_scores_of,
+};
 use crate::segment::SegmentMap;
 
 const SECONDS_PER_DAY: i64 = 86_400;
@@ -39,6 +41,9 @@ pub enum Scoring {
     /// [`Error::DuplicateBinEdges`] on heavily tied columns (frequency, usually); see
     /// [`crate::score::quantile_scores`].
     RawQuantiles,
+    /// The R `rfm` package's breaks (quantiles + 1, half-open bins): ties share a score and tied
+    /// quantiles leave bins empty; see [`crate::score::rfm_package_scores`].
+    RfmPackage,
 }
 
 /// Options of an RFM table.
@@ -211,6 +216,7 @@ impl RfmTable {
         let score = match options.scoring {
             Scoring::RankFirst => rank_first_scores_of,
             Scoring::RawQuantiles => quantile_scores_of,
+            Scoring::RfmPackage => rfm_package_scores_of,
         };
         let bins = options.bins;
         let r = score(&recency, bins, Direction::Descending, "recency")?;
