@@ -289,6 +289,40 @@ impl BgBbParams {
         p_buy * (core + ln_sum).exp()
     }
 
+    /// Probability of at least one transaction in the next `m` opportunities `(n, n+m]` for
+    /// pattern `(x, t_x, n)`. Given alive at `n`, the posterior is `p ~ Beta(α+x, β+n-x)` and
+    /// `θ ~ Beta(γ, δ+n)`, and the customer makes no transaction if she dies before opportunity
+    /// `n+j+1` having passed `j` opportunities without buying, or survives all `m` without buying:
+    ///
+    /// ```text
+    /// P(none | alive) = Σ_{j<m} B(γ+1, δ+n+j)/B(γ, δ+n) · B(α+x, β+n-x+j)/B(α+x, β+n-x)
+    ///                 + B(γ, δ+n+m)/B(γ, δ+n) · B(α+x, β+n-x+m)/B(α+x, β+n-x)
+    /// P(at least one) = P(alive at n) · (1 - P(none | alive))
+    /// ```
+    pub fn probability_of_a_transaction(&self, m: u32, x: f64, t_x: f64, n: f64) -> f64 {
+        if m == 0 {
+            return 0.0;
+        }
+        let lb = <f64 as Real>::ln_beta;
+        let (a, b, g, d) = (
+            self.alpha + x,
+            self.beta + n - x,
+            self.gamma,
+            self.delta + n,
+        );
+        let (ln_p0, ln_t0) = (lb(a, b), lb(g, d));
+        let mut ln_none = f64::NEG_INFINITY;
+        for j in 0..m {
+            let j = f64::from(j);
+            let term = lb(g + 1.0, d + j) - ln_t0 + lb(a, b + j) - ln_p0;
+            ln_none = <f64 as Real>::log_add_exp(ln_none, term);
+        }
+        let mf = f64::from(m);
+        let survive = lb(g, d + mf) - ln_t0 + lb(a, b + mf) - ln_p0;
+        ln_none = <f64 as Real>::log_add_exp(ln_none, survive);
+        (self.p_alive(0, x, t_x, n) * -ln_none.exp_m1()).clamp(0.0, 1.0)
+    }
+
     /// Expected transactions of a new customer in the first `n` opportunities, `E[X(n)]`
     /// (equation 8 of Fader, Hardie & Shang 2010):
     ///

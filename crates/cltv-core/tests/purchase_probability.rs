@@ -270,3 +270,47 @@ fn bgbb_expected_transactions_of_a_new_customer_is_the_mean_of_its_distribution(
         }
     }
 }
+
+/// One BG/BB customer over `n + m` opportunities: before each opportunity she dies with
+/// probability θ; alive, she transacts with probability p. Returns `(x, t_x)` over the first `n`
+/// and whether she transacted in the next `m`.
+fn simulate_bgbb(
+    q: &custalyze_cltv_core::BgBbParams,
+    n: u32,
+    m: u32,
+    rng: &mut ChaCha8Rng,
+) -> (f64, f64, bool) {
+    let p = Beta::new(q.alpha, q.beta).unwrap().sample(rng);
+    let theta = Beta::new(q.gamma, q.delta).unwrap().sample(rng);
+    let (mut x, mut t_x) = (0.0, 0.0);
+    for t in 1..=n + m {
+        if rng.random::<f64>() < theta {
+            return (x, t_x, false);
+        }
+        if rng.random::<f64>() < p {
+            if t <= n {
+                x += 1.0;
+                t_x = f64::from(t);
+            } else {
+                return (x, t_x, true);
+            }
+        }
+    }
+    (x, t_x, false)
+}
+
+#[test]
+fn bgbb_transaction_probability_matches_a_simulation() {
+    // The donations fit of Fader, Hardie & Shang (2010).
+    let q = custalyze_cltv_core::BgBbParams::new(1.204, 0.750, 0.657, 2.783).unwrap();
+    let (n, m) = (6u32, 5u32);
+    let mut rng = ChaCha8Rng::seed_from_u64(41);
+    let draws: Vec<(f64, f64, bool, f64)> = (0..40_000)
+        .map(|_| {
+            let (x, t_x, bought) = simulate_bgbb(&q, n, m, &mut rng);
+            let prob = q.probability_of_a_transaction(m, x, t_x, f64::from(n));
+            (x, t_x, bought, prob)
+        })
+        .collect();
+    check_groups("BG/BB", &draws);
+}

@@ -558,12 +558,13 @@ fn predict_bgbb(args: &PredictArgs, s: &SummaryCsv, p: BgBbParams) -> Result<(),
     }
     let m = args.horizon as u32;
     let mut w = csv::Writer::from_writer(output(&args.output)?);
-    w.write_record(["customer_id", "expected_purchases", "p_alive"])?;
+    w.write_record(["customer_id", "expected_purchases", "p_alive", "p_purchase"])?;
     for i in 0..x.len() {
         w.write_record([
             s.ids[i].clone(),
             fmt_f64(p.expected_purchases(m, x[i], tx[i], n[i])),
             fmt_f64(p.p_alive(1, x[i], tx[i], n[i])),
+            fmt_f64(p.probability_of_a_transaction(m, x[i], tx[i], n[i])),
         ])?;
     }
     w.flush()?;
