@@ -40,6 +40,17 @@ pub enum Error {
         /// The value given.
         value: f64,
     },
+    /// The mining would produce more itemsets than the budget allows (a support so low that
+    /// nearly every subset of long baskets is frequent): stopped before exhausting memory.
+    #[error(
+        "more than {limit} frequent itemsets at a minimum support of {min_count} baskets: raise the minimum support or set a maximum itemset length (max_len / --max-len)"
+    )]
+    TooManyItemsets {
+        /// The itemset budget ([`crate::FpGrowthParams::max_itemsets`]).
+        limit: u64,
+        /// The minimum support count used.
+        min_count: u64,
+    },
     /// The minimum support count is zero (every itemset, even absent ones, would be frequent).
     #[error("invalid minimum support count 0: expected at least 1")]
     InvalidMinCount,

@@ -1,5 +1,7 @@
 //! FP-Growth parameters and the parallel top level of the miner.
 
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
@@ -65,12 +67,24 @@ impl FpGrowth {
 /// | [`min_support`](Self::min_support) / [`min_count`](Self::min_count) | fraction 0.5 |
 /// | [`max_len`](Self::max_len) | no limit |
 /// | [`kind`](Self::kind) | [`ItemsetKind::All`] |
+/// | [`max_itemsets`](Self::max_itemsets) | [`DEFAULT_MAX_ITEMSETS`] |
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FpGrowthParams {
     min_support: MinSupport,
     max_len: Option<usize>,
     kind: ItemsetKind,
+    #[cfg_attr(feature = "serde", serde(default = "default_max_itemsets"))]
+    max_itemsets: u64,
+}
+
+/// The default itemset budget: 20 million itemsets (about 1.5 GB of results), far more than a
+/// useful rule set and far less than a machine's memory.
+pub const DEFAULT_MAX_ITEMSETS: u64 = 20_000_000;
+
+#[cfg(feature = "serde")]
+fn default_max_itemsets() -> u64 {
+    DEFAULT_MAX_ITEMSETS
 }
 
 impl Default for FpGrowthParams {
@@ -79,6 +93,7 @@ impl Default for FpGrowthParams {
             min_support: MinSupport::Fraction(0.5),
             max_len: None,
             kind: ItemsetKind::All,
+            max_itemsets: DEFAULT_MAX_ITEMSETS,
         }
     }
 }
@@ -90,6 +105,8 @@ pub struct ValidFpGrowthParams {
     min_support: MinSupport,
     max_len: usize,
     kind: ItemsetKind,
+    #[cfg_attr(feature = "serde", serde(default = "default_max_itemsets"))]
+    max_itemsets: u64,
 }
 
 impl FpGrowthParams {
@@ -117,6 +134,14 @@ impl FpGrowthParams {
         self
     }
 
+    /// The most frequent itemsets mined before stopping with [`Error::TooManyItemsets`]
+    /// (at least 1). It bounds time and memory whatever the input: a very low support on long
+    /// baskets makes nearly every subset frequent.
+    pub fn max_itemsets(mut self, limit: u64) -> Self {
+        self.max_itemsets = limit;
+        self
+    }
+
     /// Validates the parameters.
     ///
     /// # Errors
@@ -133,10 +158,14 @@ impl FpGrowthParams {
         if self.max_len == Some(0) {
             return Err(Error::InvalidMaxLen);
         }
+        if self.max_itemsets == 0 {
+            return Err(Error::InvalidMaxLen);
+        }
         Ok(ValidFpGrowthParams {
             min_support: self.min_support,
             max_len: self.max_len.unwrap_or(usize::MAX),
             kind: self.kind,
+            max_itemsets: self.max_itemsets,
         })
     }
 
@@ -206,11 +235,21 @@ impl ValidFpGrowthParams {
         let supports: Vec<u64> = freq.iter().map(|&i| counts[i as usize]).collect();
         let occ = Occurrences::new(&db, &supports);
         let max_len = self.max_len;
+        let budget = Budget {
+            left: AtomicU64::new(self.max_itemsets),
+            exhausted: AtomicBool::new(false),
+        };
         let parts: Vec<Vec<(Vec<u32>, u64)>> = (0..freq.len())
             .into_par_iter()
             .rev()
-            .map(|r| mine_top_item(&db, &occ, &freq, r, min_count, max_len))
+            .map(|r| mine_top_item(&db, &occ, &freq, r, min_count, max_len, &budget))
             .collect();
+        if budget.exhausted.load(Ordering::Relaxed) {
+            return Err(Error::TooManyItemsets {
+                limit: self.max_itemsets,
+                min_count,
+            });
+        }
         let mut itemsets: Vec<Itemset> = parts
             .into_iter()
             .flatten()
@@ -284,7 +323,11 @@ fn mine_top_item(
     r: usize,
     min_count: u64,
     max_len: usize,
+    budget: &Budget,
 ) -> Vec<(Vec<u32>, u64)> {
+    if !budget.take(1) {
+        return Vec::new();
+    }
     let rows = occ.of(r);
     let mut out = vec![(vec![labels[r]], rows.len() as u64)];
     if max_len < 2 || r == 0 {
@@ -307,7 +350,9 @@ fn mine_top_item(
         0 => return out,
         1 => {
             let p = partners[0] as usize;
-            out.push((vec![labels[r], labels[p]], counts[p]));
+            if budget.take(1) {
+                out.push((vec![labels[r], labels[p]], counts[p]));
+            }
             return out;
         }
         _ => {}
@@ -342,9 +387,41 @@ fn mine_top_item(
         min_count,
         max_len,
         out,
+        budget,
     };
     miner.mine(&tree, &cond_labels, &mut vec![labels[r]]);
     miner.out
+}
+
+/// The itemset budget shared by the parallel miners.
+pub(crate) struct Budget {
+    /// Itemsets that may still be emitted.
+    pub left: AtomicU64,
+    /// Set once an emission was refused: every miner stops.
+    pub exhausted: AtomicBool,
+}
+
+impl Budget {
+    /// Takes `n` itemsets from the budget; false (and the budget marked exhausted) when they do
+    /// not fit.
+    pub fn take(&self, n: u64) -> bool {
+        if self.exhausted.load(Ordering::Relaxed) {
+            return false;
+        }
+        let ok = self
+            .left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |l| l.checked_sub(n))
+            .is_ok();
+        if !ok {
+            self.exhausted.store(true, Ordering::Relaxed);
+        }
+        ok
+    }
+
+    /// True once the budget ran out.
+    pub fn is_exhausted(&self) -> bool {
+        self.exhausted.load(Ordering::Relaxed)
+    }
 }
 
 /// Occurrences of each item, counted in parallel over chunks.

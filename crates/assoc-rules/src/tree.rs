@@ -132,15 +132,44 @@ impl Tree {
 }
 
 /// What the miner needs besides the tree.
-pub(crate) struct Miner {
+pub(crate) struct Miner<'b> {
     pub min_count: u64,
     pub max_len: usize,
     pub out: Vec<(Vec<u32>, u64)>,
+    /// The itemset budget shared by every miner.
+    pub budget: &'b crate::fpgrowth::Budget,
 }
 
-impl Miner {
+/// Itemsets of length 1..=`max_len` from a chain of `n` items: `Σ_k C(n, k)`, saturating at
+/// `u64::MAX` (so a 100,000-item basket is refused before any of them is built).
+fn combinations(n: usize, max_len: usize) -> u64 {
+    let mut total: u64 = 0;
+    let mut c: u128 = 1;
+    for k in 1..=n.min(max_len) {
+        c = c * (n - k + 1) as u128 / k as u128;
+        total = total.saturating_add(u64::try_from(c).unwrap_or(u64::MAX));
+        if total == u64::MAX {
+            break;
+        }
+    }
+    total
+}
+
+/// Deepest suffix the miner builds: a frequent itemset of length `d` has `2^d - 1` frequent
+/// subsets, more than any budget once `d` passes 64, so recursion is bounded here whatever the
+/// input (no stack overflow on long baskets).
+const MAX_DEPTH: usize = 64;
+
+impl Miner<'_> {
     /// Mines every item of `tree` (labels map local codes to original item indices).
     pub fn mine(&mut self, tree: &Tree, labels: &[u32], suffix: &mut Vec<u32>) {
+        if self.budget.is_exhausted() {
+            return;
+        }
+        if suffix.len() >= MAX_DEPTH {
+            self.budget.take(u64::MAX);
+            return;
+        }
         if tree.is_single_path() {
             self.single_path(tree, labels, suffix);
             return;
@@ -158,6 +187,10 @@ impl Miner {
             .zip(&tree.count)
             .map(|(&i, &c)| (labels[i as usize], c))
             .collect();
+        let room = self.max_len.saturating_sub(suffix.len());
+        if !self.budget.take(combinations(chain.len(), room)) {
+            return;
+        }
         self.combos(&chain, 0, suffix);
     }
 
@@ -179,6 +212,9 @@ impl Miner {
         let nodes = tree.nodes(c);
         let support: u64 = nodes.iter().map(|&n| tree.count[n as usize]).sum();
         if support < self.min_count {
+            return;
+        }
+        if !self.budget.take(1) {
             return;
         }
         suffix.push(labels[c]);
@@ -212,6 +248,9 @@ impl Miner {
         match freq.len() {
             0 => return,
             1 => {
+                if !self.budget.take(1) {
+                    return;
+                }
                 let i = freq[0] as usize;
                 suffix.push(labels[i]);
                 self.out.push((suffix.clone(), counts[i]));
