@@ -129,6 +129,17 @@ pub struct LoadOptions {
     pub drop_duplicates: bool,
     /// How many line numbers to keep per exclusion reason (default 5).
     pub example_lines: usize,
+    /// Dates accepted (inclusive; default 1900-01-01 to 2200-12-31); rows outside are excluded
+    /// as [`ExclusionReason::DateOutOfRange`].
+    pub date_range: (NaiveDate, NaiveDate),
+}
+
+/// The default [`LoadOptions::date_range`].
+pub fn default_date_range() -> (NaiveDate, NaiveDate) {
+    (
+        NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN),
+        NaiveDate::from_ymd_opt(2200, 12, 31).unwrap_or(NaiveDate::MAX),
+    )
 }
 
 impl LoadOptions {
@@ -141,7 +152,14 @@ impl LoadOptions {
             zero_amounts: None,
             drop_duplicates: false,
             example_lines: 5,
+            date_range: default_date_range(),
         }
+    }
+
+    /// Sets the accepted date range (inclusive).
+    pub fn date_range(mut self, first: NaiveDate, last: NaiveDate) -> Self {
+        self.date_range = (first, last);
+        self
     }
 
     /// Sets the delimiter.
@@ -202,7 +220,20 @@ pub enum ExclusionReason {
     ZeroAmount,
     /// Identical in every field to another row, removed on request.
     Duplicate,
+    /// The date parses but lies outside [`LoadOptions::date_range`] (default 1900-01-01 to
+    /// 2200-12-31): a typo or a sentinel such as year 9999 that would make every per-day and
+    /// per-month table huge.
+    DateOutOfRange,
+    /// A quantity, price or amount beyond [`MAX_VALUE`] in magnitude: sums of such values lose
+    /// all precision or overflow.
+    ValueTooLarge,
+    /// The row is not valid UTF-8.
+    InvalidUtf8,
 }
+
+/// The largest magnitude of a quantity, price or amount a row may carry (1e12: sums over a
+/// billion rows stay exact to the cent and far from overflow).
+pub const MAX_VALUE: f64 = 1e12;
 
 impl ExclusionReason {
     /// A short human description.
@@ -218,6 +249,9 @@ impl ExclusionReason {
             Self::InvalidPrice => "missing, non-finite or negative price/amount",
             Self::ZeroAmount => "zero price or amount",
             Self::Duplicate => "duplicate row (dropped on request)",
+            Self::DateOutOfRange => "date outside the accepted range",
+            Self::ValueTooLarge => "quantity, price or amount too large (beyond 1e12)",
+            Self::InvalidUtf8 => "not valid UTF-8",
         }
     }
 }
@@ -250,6 +284,10 @@ pub struct LoadReport {
     /// `monetary_value` 0, as lifetimes without `monetary_value_col`).
     #[cfg_attr(feature = "serde", serde(default))]
     pub no_amounts: bool,
+    /// Rows whose fields hold line breaks (a quoted field over several lines; an unterminated
+    /// quote makes one row swallow the lines after it, and this count shows it).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub multiline_rows: u64,
     /// Rows identical to another row (removed only when [`LoadOptions::drop_duplicates`]).
     pub duplicate_rows: u64,
     /// Distinct customers loaded.
@@ -342,6 +380,13 @@ impl fmt::Display for LoadReport {
             writeln!(
                 f,
                 "  note           no amount or price column: every amount is 0"
+            )?;
+        }
+        if self.multiline_rows > 0 {
+            writeln!(
+                f,
+                "  warning  {:>8}  rows span several lines (quoted line breaks; an unterminated quote swallows the lines after it)",
+                self.multiline_rows
             )?;
         }
         if self.zero_amount_rows_kept > 0 {
@@ -638,6 +683,8 @@ pub(crate) struct RowParser {
     /// For logs without an order column: the next synthetic order number.
     next_order: i64,
     last_key: Option<(Id, i64)>,
+    /// Accepted dates (inclusive).
+    date_range: (NaiveDate, NaiveDate),
 }
 
 /// Date formats tried in order when no explicit format is given: (format, has a time part).
@@ -706,6 +753,7 @@ impl RowParser {
             cancellations: false,
             next_order: 0,
             last_key: None,
+            date_range: options.date_range,
         }
     }
 
@@ -754,6 +802,9 @@ impl RowParser {
             None => None,
         };
         let at = self.parse_date(f.date).ok_or(UnparsableDate)?;
+        if at.date() < self.date_range.0 || at.date() > self.date_range.1 {
+            return Err(DateOutOfRange);
+        }
         let quantity = match f.quantity {
             Some(q) => Self::number(Some(q)).ok_or(InvalidQuantity)?,
             None => 1.0,
@@ -783,6 +834,12 @@ impl RowParser {
         }
         if amount < 0.0 {
             return Err(Return);
+        }
+        if quantity.abs() > MAX_VALUE
+            || amount.abs() > MAX_VALUE
+            || price.is_some_and(|p| p.abs() > MAX_VALUE)
+        {
+            return Err(ValueTooLarge);
         }
         let unit_price = price.unwrap_or(amount / quantity);
         let zero = amount == 0.0 || unit_price == 0.0;
@@ -842,9 +899,19 @@ fn load_delimited<R: Read, S: RowSink>(
         match csv.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {}
+            // A row that is not UTF-8 is excluded and counted; the reader goes on after it.
+            Err(e) if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) => {
+                report.rows_read += 1;
+                let line = e.position().map_or(0, |p| p.line());
+                report.exclude(ExclusionReason::InvalidUtf8, line, options.example_lines);
+                continue;
+            }
             Err(e) => return Err(csv_error(e)),
         }
         let line = rec.position().map_or(0, |p| p.line());
+        if rec.as_slice().contains('\n') {
+            report.multiline_rows += 1;
+        }
         if rec.len() == 1 && rec.get(0).is_some_and(|s| s.trim().is_empty()) {
             continue;
         }
@@ -886,17 +953,24 @@ fn load_cdnow<R: Read, S: RowSink>(
 ) -> Result<()> {
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let mut columns: Option<usize> = None;
-    let mut line = String::new();
+    let mut bytes: Vec<u8> = Vec::new();
     for i in 0u64.. {
         let line_no = i + 1;
-        line.clear();
-        let read = reader.read_line(&mut line).map_err(|e| DataError::Csv {
-            line: Some(line_no),
-            message: e.to_string(),
-        })?;
+        bytes.clear();
+        let read = reader
+            .read_until(b'\n', &mut bytes)
+            .map_err(|e| DataError::Csv {
+                line: Some(line_no),
+                message: e.to_string(),
+            })?;
         if read == 0 {
             break;
         }
+        let Ok(line) = std::str::from_utf8(&bytes) else {
+            report.rows_read += 1;
+            report.exclude(ExclusionReason::InvalidUtf8, line_no, options.example_lines);
+            continue;
+        };
         // At most 6 fields are kept: a row with more is malformed anyway.
         let mut fields = [""; 6];
         let mut count = 0;
@@ -911,8 +985,10 @@ fn load_cdnow<R: Read, S: RowSink>(
         if fields.is_empty() {
             continue;
         }
-        if i == 0 && fields.first().is_some_and(|f| f.parse::<f64>().is_err()) {
-            continue; // the master file's header
+        // The master file's header: a first line none of whose fields is a number (a data row
+        // whose customer id is text still has a date, a quantity and an amount).
+        if i == 0 && fields.iter().all(|f| f.parse::<f64>().is_err()) {
+            continue;
         }
         report.rows_read += 1;
         let n = *columns.get_or_insert(count);
