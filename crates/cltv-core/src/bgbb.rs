@@ -75,6 +75,13 @@ impl BgBbData {
                 if !(value.is_finite() && value >= 0.0 && value.fract() == 0.0) {
                     return bad(InputProblem::NotACount { field, value });
                 }
+                if value > MAX_OPPORTUNITIES {
+                    return bad(InputProblem::TooLarge {
+                        field,
+                        value,
+                        limit: MAX_OPPORTUNITIES,
+                    });
+                }
             }
             if !w.is_finite() {
                 return bad(InputProblem::NonFinite {
@@ -374,6 +381,10 @@ impl BgBbParams {
         (acc + base).exp()
     }
 }
+
+/// The most transaction opportunities a BG/BB pattern may have: the likelihood sums one term per
+/// opportunity after the last transaction, so the bound keeps a fit's work bounded.
+pub const MAX_OPPORTUNITIES: f64 = 100_000.0;
 
 /// The BG/BB fitter. `BgBb::new().fit(&data)?` returns a [`FittedBgBb`].
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

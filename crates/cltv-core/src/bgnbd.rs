@@ -543,6 +543,16 @@ impl BgNbd {
                 reason: "BG/NBD needs at least one customer".into(),
             });
         }
+        if data
+            .x
+            .iter()
+            .zip(&data.weight)
+            .all(|(x, w)| *x == 0.0 || *w == 0.0)
+        {
+            return Err(Error::EmptyInput {
+                reason: "no customer has a repeat purchase: BG/NBD cannot estimate the purchase rate and the dropout (the fit would run off to meaningless parameters)".into(),
+            });
+        }
         let data = data.compress();
         let init = self.init.unwrap_or(BgNbdParams {
             r: 1.0,

@@ -7,6 +7,10 @@ use crate::clv::TimeUnit;
 use crate::error::{Error, InputProblem, Result};
 use crate::real::Real;
 
+/// The largest frequency, recency or age the continuous-time models take (1e7: 190,000 years in
+/// weeks); larger values only come from unit mistakes and make the series slow.
+pub const MAX_MAGNITUDE: f64 = 1e7;
+
 /// The problem, if any, of one history `(x, t_x, T)` of the continuous-time models.
 pub(crate) fn history_problem(x: f64, t_x: f64, t: f64) -> Option<InputProblem> {
     for (field, value) in [("x", x), ("t_x", t_x), ("T", t)] {
@@ -15,6 +19,13 @@ pub(crate) fn history_problem(x: f64, t_x: f64, t: f64) -> Option<InputProblem> 
         }
         if value < 0.0 {
             return Some(InputProblem::Negative { field, value });
+        }
+        if value > MAX_MAGNITUDE {
+            return Some(InputProblem::TooLarge {
+                field,
+                value,
+                limit: MAX_MAGNITUDE,
+            });
         }
     }
     if t_x > t * (1.0 + 1e-12) {

@@ -51,6 +51,17 @@ pub enum InputProblem {
         /// The value.
         value: f64,
     },
+    /// A value beyond what the models take (times and counts up to [`crate::data::MAX_MAGNITUDE`],
+    /// BG/BB opportunities up to [`crate::bgbb::MAX_OPPORTUNITIES`]): the work of the likelihood
+    /// grows with it.
+    TooLarge {
+        /// Which value.
+        field: &'static str,
+        /// The value.
+        value: f64,
+        /// The largest accepted.
+        limit: f64,
+    },
     /// The Gamma-Gamma model needs a repeat purchase (`x > 0`).
     NoRepeatPurchase,
     /// The Gamma-Gamma model needs a positive mean repeat spend.
@@ -82,6 +93,14 @@ impl fmt::Display for InputProblem {
                     "{field} must be a non-negative whole number, got {value}"
                 )
             }
+            InputProblem::TooLarge {
+                field,
+                value,
+                limit,
+            } => write!(
+                f,
+                "{field} = {value} is beyond the largest accepted value {limit}"
+            ),
             InputProblem::NoRepeatPurchase => {
                 write!(f, "the Gamma-Gamma model needs repeat buyers (x > 0)")
             }

@@ -200,6 +200,16 @@ impl MbgNbd {
                 reason: "MBG/NBD needs at least one customer".into(),
             });
         }
+        if data
+            .x
+            .iter()
+            .zip(&data.weight)
+            .all(|(x, w)| *x == 0.0 || *w == 0.0)
+        {
+            return Err(Error::EmptyInput {
+                reason: "no customer has a repeat purchase: MBG/NBD cannot estimate the purchase rate and the dropout (the fit would run off to meaningless parameters)".into(),
+            });
+        }
         let data = data.compress();
         let init = self.init.unwrap_or(MbgNbdParams {
             r: 1.0,

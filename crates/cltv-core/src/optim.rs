@@ -231,6 +231,16 @@ type Evaluation = (Vec<f64>, f64, Vec<f64>, f64);
 /// after them, so a point is never evaluated twice in a row.
 type Cache = std::sync::Arc<std::sync::Mutex<Option<Evaluation>>>;
 
+/// Evaluations of the likelihood (with its gradient) one fit may spend, all optimisers together:
+/// a fit ends after a bounded amount of work whatever the data (a CDNOW fit takes well under 100).
+pub const MAX_EVALUATIONS: usize = 3_000;
+
+/// The box the optimisers search, on the log scale: parameters in `[e^-30, e^30]`
+/// (1e-13 to 1e13). Outside it the objective is infinite, so no optimiser wanders into
+/// magnitudes where the special functions take unbounded time; an optimum on the edge is reported
+/// as a degenerate fit.
+pub const MAX_LOG_PARAM: f64 = 30.0;
+
 struct Problem<'a, L, const N: usize> {
     model: &'a L,
     scale: f64,
@@ -240,6 +250,8 @@ struct Problem<'a, L, const N: usize> {
     /// The last point evaluated with derivatives: the line search asks for the cost and the
     /// gradient at the same point, and one evaluation gives both.
     cache: Cache,
+    /// Evaluations spent so far, shared by every optimiser of the fit.
+    evaluations: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl<L: LogLikelihood<N>, const N: usize> Problem<'_, L, N> {
@@ -252,6 +264,9 @@ impl<L: LogLikelihood<N>, const N: usize> Problem<'_, L, N> {
     }
 
     fn objective(&self, theta: &[f64]) -> f64 {
+        if theta.iter().any(|t| t.abs() > MAX_LOG_PARAM) {
+            return f64::INFINITY;
+        }
         let mut p = [0.0; N];
         for (k, t) in theta.iter().enumerate().take(N) {
             p[k] = t.exp();
@@ -288,6 +303,12 @@ impl<L: LogLikelihood<N>, const N: usize> Problem<'_, L, N> {
     }
 
     fn evaluate(&self, theta: &[f64]) -> (f64, Vec<f64>, f64) {
+        if theta
+            .iter()
+            .any(|t| !t.is_finite() || t.abs() > MAX_LOG_PARAM)
+        {
+            return (f64::INFINITY, vec![f64::NAN; N], f64::NEG_INFINITY);
+        }
         let mut p = [0.0; N];
         for (k, t) in theta.iter().enumerate().take(N) {
             p[k] = t.exp();
@@ -316,10 +337,24 @@ impl<L: LogLikelihood<N>, const N: usize> Problem<'_, L, N> {
     }
 }
 
+impl<L: LogLikelihood<N>, const N: usize> Problem<'_, L, N> {
+    /// Counts one evaluation; an error (which stops the optimiser) once the budget is spent.
+    fn spend(&self) -> Result<(), argmin::core::Error> {
+        let used = self
+            .evaluations
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if used >= MAX_EVALUATIONS {
+            return Err(argmin::core::Error::msg("evaluation budget spent"));
+        }
+        Ok(())
+    }
+}
+
 impl<L: LogLikelihood<N>, const N: usize> CostFunction for Problem<'_, L, N> {
     type Param = Vec<f64>;
     type Output = f64;
     fn cost(&self, p: &Vec<f64>) -> Result<f64, argmin::core::Error> {
+        self.spend()?;
         Ok(self.cost_and_gradient(p).0)
     }
 }
@@ -328,6 +363,7 @@ impl<L: LogLikelihood<N>, const N: usize> Gradient for Problem<'_, L, N> {
     type Param = Vec<f64>;
     type Gradient = Vec<f64>;
     fn gradient(&self, p: &Vec<f64>) -> Result<Vec<f64>, argmin::core::Error> {
+        self.spend()?;
         Ok(self.cost_and_gradient(p).1)
     }
 }
@@ -364,12 +400,14 @@ pub(crate) fn fit_penalised<L: LogLikelihood<N>, const N: usize>(
     options.check()?;
     let scale = model.total_weight().max(1.0);
     let cache = Cache::default();
+    let evaluations = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let problem = Problem {
         model,
         scale,
         penalizer: options.penalizer,
         pen_w,
         cache: cache.clone(),
+        evaluations: evaluations.clone(),
     };
     let theta0: Vec<f64> = init.iter().map(|x| x.ln()).collect();
     if !problem.objective(&theta0).is_finite() {
@@ -395,6 +433,7 @@ pub(crate) fn fit_penalised<L: LogLikelihood<N>, const N: usize>(
             penalizer: options.penalizer,
             pen_w,
             cache: cache.clone(),
+            evaluations: evaluations.clone(),
         },
         lbfgs,
     )
@@ -426,6 +465,7 @@ pub(crate) fn fit_penalised<L: LogLikelihood<N>, const N: usize>(
                 penalizer: options.penalizer,
                 pen_w,
                 cache: cache.clone(),
+                evaluations: evaluations.clone(),
             },
             nm,
         )
@@ -452,6 +492,7 @@ pub(crate) fn fit_penalised<L: LogLikelihood<N>, const N: usize>(
                 penalizer: options.penalizer,
                 pen_w,
                 cache: cache.clone(),
+                evaluations: evaluations.clone(),
             },
             lbfgs,
         )
@@ -472,6 +513,23 @@ pub(crate) fn fit_penalised<L: LogLikelihood<N>, const N: usize>(
     let mut params = [0.0; N];
     for (k, t) in best.iter().enumerate() {
         params[k] = t.exp();
+    }
+    let spent = evaluations.load(std::sync::atomic::Ordering::Relaxed) >= MAX_EVALUATIONS;
+    if best.iter().any(|t| t.abs() > MAX_LOG_PARAM - 1.0) {
+        return Err(Error::NotConverged {
+            model: L::NAME,
+            reason: "the parameters run off towards 0 or infinity (degenerate data: too few customers, or no signal for the model); try a penalizer, e.g. 0.001 (lifetimes' advice)".into(),
+            last_params: params.to_vec(),
+        });
+    }
+    if spent && (grad.is_nan() || grad > options.gradient_tolerance) {
+        return Err(Error::NotConverged {
+            model: L::NAME,
+            reason: format!(
+                "no optimum after {MAX_EVALUATIONS} likelihood evaluations (largest gradient {grad:.3e}); try a penalizer, e.g. 0.001"
+            ),
+            last_params: params.to_vec(),
+        });
     }
     if grad.is_nan()
         || grad > options.gradient_tolerance

@@ -433,6 +433,16 @@ impl ParetoNbd {
                 reason: "Pareto/NBD needs at least one customer".into(),
             });
         }
+        if data
+            .x
+            .iter()
+            .zip(&data.weight)
+            .all(|(x, w)| *x == 0.0 || *w == 0.0)
+        {
+            return Err(Error::EmptyInput {
+                reason: "no customer has a repeat purchase: Pareto/NBD cannot estimate the purchase rate and the dropout (the fit would run off to meaningless parameters)".into(),
+            });
+        }
         let rows = data.len();
         let data = data.compress();
         let scale = (data.max_t() / 10.0).max(1e-3);
