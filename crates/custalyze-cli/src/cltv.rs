@@ -370,7 +370,8 @@ fn read_model(path: &Path) -> Result<(String, Vec<f64>), CliError> {
 fn read_model_unit(path: &Path) -> Result<(String, Vec<f64>, Option<TimeUnit>), CliError> {
     let file =
         File::open(path).map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
-    let v: Value = serde_json::from_reader(BufReader::new(file))?;
+    let v: Value = serde_json::from_reader(BufReader::new(file))
+        .map_err(|e| CliError(format!("{}: not a MODEL.json ({e})", path.display())))?;
     let model = v["model"]
         .as_str()
         .ok_or_else(|| CliError(format!("{}: no \"model\" field", path.display())))?
@@ -437,11 +438,23 @@ fn predict_unit(
     Ok(unit)
 }
 
+/// The longest CLV horizon in months (a century).
+const MAX_MONTHS: u32 = 1_200;
+
 fn predict(args: &PredictArgs) -> Result<(), CliError> {
-    if !(args.horizon.is_finite() && args.horizon >= 0.0) {
+    if !(args.horizon.is_finite()
+        && (0.0..=custalyze_cltv_core::data::MAX_MAGNITUDE).contains(&args.horizon))
+    {
         return Err(CliError(format!(
-            "--horizon must be a finite number >= 0, got {}",
+            "--horizon must be a number from 0 to {:e}, got {}",
+            custalyze_cltv_core::data::MAX_MAGNITUDE,
             args.horizon
+        )));
+    }
+    if args.months == 0 || args.months > MAX_MONTHS {
+        return Err(CliError(format!(
+            "--months must be 1 to {MAX_MONTHS}, got {}",
+            args.months
         )));
     }
     let (kind, p, model_unit) = read_model_unit(&args.model)?;
@@ -512,6 +525,17 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
             let spend_i = gg.conditional_expected_average_profit(x, mi);
             let clv = gg.customer_lifetime_value(model.as_ref(), x, tx, t, mi, &clv_options)?;
             rec.extend([fmt_f64(spend_i), fmt_f64(clv)]);
+        }
+        // Never write a non-finite number: extreme (valid) parameters can overflow a prediction.
+        if let Some(bad) = rec
+            .iter()
+            .skip(1)
+            .find(|v| v.parse::<f64>().is_ok_and(|f| !f.is_finite()))
+        {
+            return Err(CliError(format!(
+                "customer {}: a prediction is not finite ({bad}): the model's parameters are too extreme for this history",
+                s.ids[i]
+            )));
         }
         w.write_record(&rec)?;
     }

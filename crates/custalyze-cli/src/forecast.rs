@@ -42,9 +42,9 @@ pub struct SeriesArgs {
     /// and bounds are back-transformed (medians, no bias adjustment).
     #[arg(long, value_name = "L|auto")]
     lambda: Option<String>,
-    /// Forecast horizon (steps after the last row).
-    #[arg(long, value_name = "H")]
-    horizon: usize,
+    /// Forecast horizon (steps after the last row, at most 10,000).
+    #[arg(long, value_name = "H", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    horizon: u32,
     /// Prediction interval levels in percent, comma-separated.
     #[arg(
         long,
@@ -259,7 +259,7 @@ fn write(
     lambda: Option<f64>,
     extra: Map<String, Value>,
 ) -> Result<(), CliError> {
-    let fc = fit.forecast(args.horizon, &args.levels)?;
+    let fc = fit.forecast(args.horizon as usize, &args.levels)?;
     let fc = match lambda {
         Some(l) => fc.map(|v| inv_box_cox(v, l)),
         None => fc,

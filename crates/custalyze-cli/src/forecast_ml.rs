@@ -94,8 +94,8 @@ pub struct LstmArgs {
     /// Multi-step strategy: recursive, direct, mimo or dirrec.
     #[arg(long, value_name = "S", default_value = "recursive")]
     strategy: String,
-    /// Forecast horizon.
-    #[arg(long, value_name = "H")]
+    /// Forecast horizon (1 to 10,000).
+    #[arg(long, value_name = "H", value_parser = horizon_parser)]
     horizon: usize,
     /// Hold out the last N points: fit on the rest, forecast them and score the forecast.
     #[arg(long, value_name = "N")]
@@ -129,8 +129,8 @@ forecasts, \"metrics\" (overall) and \"metrics_by_horizon\".")]
 pub struct CompareArgs {
     #[command(flatten)]
     series: SeriesArgs,
-    /// Forecast horizon.
-    #[arg(long, value_name = "H")]
+    /// Forecast horizon (1 to 10,000).
+    #[arg(long, value_name = "H", value_parser = horizon_parser)]
     horizon: usize,
     /// Points held out at the end.
     #[arg(long, value_name = "N")]
@@ -365,6 +365,19 @@ fn write_json(path: &PathBuf, value: &Value) -> Result<(), CliError> {
     writeln!(w, "{text}")?;
     w.flush()?;
     Ok(())
+}
+
+/// Parses a horizon of 1 to 10,000 steps (larger ones only exhaust memory).
+fn horizon_parser(s: &str) -> Result<usize, String> {
+    let h: usize = s
+        .trim()
+        .parse()
+        .map_err(|e| format!("{s:?} is not a whole number ({e})"))?;
+    if (1..=10_000).contains(&h) {
+        Ok(h)
+    } else {
+        Err(format!("{h} is outside 1..=10000"))
+    }
 }
 
 /// Runs `forecast lstm`.

@@ -25,7 +25,9 @@ pub enum Error {
     },
     /// Quantile bin edges are not unique, so the values cannot be cut into the requested number
     /// of bins (pandas `qcut` raises `ValueError: Bin edges must be unique` in this case).
-    #[error("bin edges of {column} must be unique, got {edges:?}; use rank-based scoring")]
+    #[error(
+        "bin edges of {column} must be unique, got {edges:?}: too many tied values for quantile scoring; use rank-first scoring (Scoring::RankFirst, `custalyze rfm --scoring pandas`), the R rfm package scoring (--scoring rfm-package, ties share a score) or fewer bins"
+    )]
     DuplicateBinEdges {
         /// The column being scored (`"recency"`, `"frequency"`, `"monetary"` or `"values"`).
         column: &'static str,

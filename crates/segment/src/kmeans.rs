@@ -150,7 +150,7 @@ impl KMeansParams {
         }
         if n < self.k {
             return Err(Error::TooFewObservations {
-                what: "K-Means with k clusters",
+                what: "K-Means (one observation per cluster at least)",
                 needed: self.k,
                 got: n,
             });

@@ -559,6 +559,15 @@ fn read_header<R: Read>(csv: &mut csv::Reader<R>) -> Result<Vec<String>> {
         .collect())
 }
 
+/// Input quoted in a message, cut to 200 characters (a 10 MB header line is not echoed whole).
+pub(crate) fn clip(s: &str) -> String {
+    const MAX: usize = 200;
+    match s.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}... ({} characters)", &s[..i], s.chars().count()),
+        None => s.to_string(),
+    }
+}
+
 /// Column positions for a delimited file.
 struct Layout {
     customer: usize,
@@ -595,8 +604,8 @@ fn find(header: &[String], names: &[&str]) -> Option<usize> {
 
 fn require(header: &[String], names: &[&str]) -> Result<usize> {
     find(header, names).ok_or_else(|| DataError::MissingColumn {
-        column: names.first().copied().unwrap_or_default().to_string(),
-        available: header.join(", "),
+        column: clip(names.first().copied().unwrap_or_default()),
+        available: clip(&header.join(", ")),
     })
 }
 
