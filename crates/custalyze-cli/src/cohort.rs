@@ -72,6 +72,7 @@ pub fn run(args: &CohortArgs) -> Result<(), CliError> {
     }
     let metric: Metric = args.metric.parse()?;
     let mut options = CohortOptions::new(period);
+    let mut end_date = None;
     if args.one_based {
         options = options.index_base(IndexBase::One);
     }
@@ -82,10 +83,18 @@ pub fn run(args: &CohortArgs) -> Result<(), CliError> {
             ))
         })?;
         options = options.observation_end(end);
+        end_date = Some(end);
     }
 
     let loaded = args.input.load()?;
     eprintln!("{}", loaded.report);
+    if let Some(after) = end_date
+        .and_then(|e| e.succ_opt())
+        .map(|d| crate::input::rows_on_or_after(&loaded.log, d))
+        .filter(|n| *n > 0)
+    {
+        eprintln!("note: {after} rows dated after --end were left out");
+    }
     let table = cohorts(&loaded.log, &options)?;
 
     let out = writer(&args.output)?;

@@ -161,3 +161,12 @@ impl InputArgs {
         Ok(report?)
     }
 }
+
+/// Rows of `log` dated on or after `date`, for the note of a command that leaves them out.
+pub fn rows_on_or_after(
+    log: &custalyze_transaction_types::TransactionLog,
+    date: chrono::NaiveDate,
+) -> usize {
+    let day = custalyze_transaction_types::period::days_from_epoch(date);
+    (0..log.len()).filter(|&r| log.day(r) >= day).count()
+}

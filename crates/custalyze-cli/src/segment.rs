@@ -395,6 +395,10 @@ fn customers(args: &CustomersArgs) -> Result<(), CliError> {
     };
     let loaded = args.input.load()?;
     eprintln!("{}", loaded.report);
+    let after = crate::input::rows_on_or_after(&loaded.log, as_of);
+    if after > 0 {
+        eprintln!("note: {after} rows dated on or after --as-of {as_of} were left out");
+    }
     let mut all = CustomerFeatures::from_log(&loaded.log, as_of)?;
     if let Some(path) = &args.extra {
         add_extra_columns(&mut all, path)?;
