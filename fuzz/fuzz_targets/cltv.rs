@@ -18,7 +18,11 @@ fuzz_target!(|data: &[u8]| {
         .map(|c| {
             let x = value(&c[0..2]).floor();
             let t = value(&c[4..6]);
-            let tx = if x == 0.0 { 0.0 } else { value(&c[2..4]).min(t) };
+            let tx = if x == 0.0 {
+                0.0
+            } else {
+                value(&c[2..4]).min(t)
+            };
             (x, tx, t)
         })
         .collect();

@@ -26,6 +26,10 @@ fuzz_target!(|data: &[u8]| {
         .max_itemsets(200_000)
         .fit(&tx)
     {
-        assert!(sets.itemsets.iter().all(|s| s.count >= min_count && s.items.len() <= max_len));
+        assert!(
+            sets.itemsets
+                .iter()
+                .all(|s| s.count >= min_count && s.items.len() <= max_len)
+        );
     }
 });
