@@ -69,3 +69,19 @@ fn pareto_purchase_probability_stays_below_expected_purchases() {
         "rare purchases: P(Y > 0) is about E[Y] ({q} vs {e})"
     );
 }
+
+#[test]
+fn expected_purchases_at_extreme_ages_match_high_precision_values() {
+    // mpmath at 60 digits (tests/fixtures/oracle/bgnbd_extreme.py), CDNOW's published estimates.
+    let p = custalyze_cltv_core::BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap();
+    for (t, x, tx, big_t, want, tol) in [
+        (52.0, 100_000.0, 1e7 - 1.0, 1e7, 0.519995797008504, 2e-4),
+        (52.0, 1_000.0, 1e6, 1e6, 0.0519701825060151, 1e-6),
+        (26.0, 50.0, 1e5, 2e5, 3.18220988789389e-16, 1e-6),
+    ] {
+        let got = p.expected_purchases(t, x, tx, big_t);
+        assert!(((got - want) / want).abs() < tol, "x {x} T {big_t}: {got} vs {want}");
+    }
+    // A customer silent for half of a 1e7-week life: essentially gone (mpmath: 5.8e-30099).
+    assert!(p.expected_purchases(52.0, 100_000.0, 5e6, 1e7) < 1e-300);
+}
