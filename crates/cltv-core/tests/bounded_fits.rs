@@ -80,7 +80,10 @@ fn expected_purchases_at_extreme_ages_match_high_precision_values() {
         (26.0, 50.0, 1e5, 2e5, 3.18220988789389e-16, 1e-6),
     ] {
         let got = p.expected_purchases(t, x, tx, big_t);
-        assert!(((got - want) / want).abs() < tol, "x {x} T {big_t}: {got} vs {want}");
+        assert!(
+            ((got - want) / want).abs() < tol,
+            "x {x} T {big_t}: {got} vs {want}"
+        );
     }
     // A customer silent for half of a 1e7-week life: essentially gone (mpmath: 5.8e-30099).
     assert!(p.expected_purchases(52.0, 100_000.0, 5e6, 1e7) < 1e-300);
