@@ -229,7 +229,16 @@ impl SummaryCsv {
         let tx = self.column(&["recency_cal", "recency", "t_x"])?;
         let t = self.column(&["T_cal", "T"])?;
         let w = self.optional(&["weight", "weights"]);
-        Ok(RfmData::new(&x, &tx, &t, w.as_deref())?)
+        RfmData::new(&x, &tx, &t, w.as_deref()).map_err(|e| match e {
+            // Say the file's line (header on line 1), not the 0-based row.
+            custalyze_cltv_core::Error::InvalidInput { row, problem } => CliError(format!(
+                "{}: line {} (customer {}): {problem}",
+                self.path.display(),
+                row + 2,
+                self.ids.get(row).map_or("?", String::as_str)
+            )),
+            e => CliError(e.to_string()),
+        })
     }
 }
 

@@ -101,8 +101,9 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
     let loaded = args.input.load()?;
     eprintln!("{}", loaded.report);
     let table = RfmTable::compute(&loaded.log, &options)?;
-    if loaded.log.last_date().is_some_and(|last| last >= as_of) {
-        eprintln!("note: transactions on or after {as_of} were not counted");
+    let after = crate::input::rows_on_or_after(&loaded.log, as_of);
+    if after > 0 {
+        eprintln!("note: {after} rows dated on or after {as_of} were not counted");
     }
     if args.bins != 5 {
         eprintln!("note: the segment maps are written for 5 bins");

@@ -273,9 +273,12 @@ pub fn run(args: &SummaryArgs) -> Result<(), CliError> {
                 opts = opts.observation_end(e);
             }
             let table = summarize(log, &opts)?;
-            let excluded_after = log.last_date().zip(end).is_some_and(|(last, e)| last > e);
-            if excluded_after {
-                eprintln!("note: transactions after the observation end were not summarised");
+            if let Some(after) = end
+                .and_then(|e| e.succ_opt())
+                .map(|d| crate::input::rows_on_or_after(log, d))
+                .filter(|n| *n > 0)
+            {
+                eprintln!("note: {after} rows after the observation end were not summarised");
             }
             table.write_csv(out)?;
         }

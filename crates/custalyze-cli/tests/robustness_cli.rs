@@ -137,3 +137,28 @@ fn a_megabyte_header_is_not_echoed_whole() {
     assert!(e.len() < 2_000, "{} bytes of error", e.len());
     assert!(e.contains("characters"), "{e}");
 }
+
+#[test]
+fn bad_summary_rows_are_named_by_file_line_and_customer() {
+    // Before: "invalid input at row 1", a 0-based index.
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("s.csv");
+    std::fs::write(
+        &summary,
+        "customer_id,frequency,recency,T\n7,2,10,30\n8,-1,0,20\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "cltv",
+        "fit",
+        "--model",
+        "bgnbd",
+        "--summary",
+        summary.to_str().unwrap(),
+        "--output",
+        "-",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("line 3") && e.contains("customer 8"), "{e}");
+}
