@@ -190,6 +190,7 @@ impl Xyz {
     /// [`Error::MissingUnitCost`] / [`Error::InvalidUnitCost`] for margins; [`Error::Empty`] for
     /// an empty log.
     pub fn classify(&self, log: &TransactionLog) -> Result<XyzTable> {
+        self.period.require_calendar("XYZ classes")?;
         let thresholds = XyzThresholds::new(self.thresholds.x, self.thresholds.y)?;
         let rows = row_values(log, self.by, self.metric, &self.unit_costs)?;
         let ordinals: Vec<i64> = (0..log.len())

@@ -171,6 +171,7 @@ impl TryFrom<Period> for TimeUnit {
 
     fn try_from(p: Period) -> Result<Self> {
         match (p.unit(), p.multiplier()) {
+            (PeriodUnit::Hour, 1) => Ok(Self::Hour),
             (PeriodUnit::Day, 1) => Ok(Self::Day),
             (PeriodUnit::Day, 7) | (PeriodUnit::Week, 1) => Ok(Self::Week),
             (PeriodUnit::Month, 1) => Ok(Self::Month),

@@ -235,6 +235,7 @@ struct Acc {
 /// ```
 pub fn cohorts(log: &TransactionLog, options: &CohortOptions) -> Result<CohortTable> {
     let period = options.period;
+    period.require_calendar("cohorts")?;
     if period.multiplier() != 1 {
         return Err(Error::UnsupportedMultiplier { period });
     }

@@ -39,7 +39,7 @@ The load report (rows read, loaded, excluded by reason) is printed on stderr.")]
 pub struct SummaryArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Period: D, W (Monday-Sunday weeks) or M, optionally with a multiplier such as 7D.
+    /// Period: H (hours), D, W (Monday-Sunday weeks) or M, optionally with a multiplier such as 7D.
     #[arg(long, value_name = "FREQ", default_value = "D")]
     freq: String,
     /// Divide elapsed times by this (lifetimes' freq_multiplier): --freq D --freq-multiplier 7 gives weeks.

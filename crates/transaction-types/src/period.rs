@@ -10,6 +10,9 @@ use crate::error::{DataError, Result};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum PeriodUnit {
+    /// Clock hours (lifetimes' `freq='H'`); only the customer summaries count in hours (other
+    /// tables treat an hour period as the day's first hour).
+    Hour,
     /// Calendar days.
     Day,
     /// Weeks running Monday to Sunday (pandas `W` = `W-SUN`).
@@ -91,14 +94,51 @@ impl Period {
         unit_ordinal(self.unit, days_from_epoch(date))
     }
 
-    /// [`Period::unit_ordinal`] from a day number (days since 1970-01-01).
+    /// [`Period::unit_ordinal`] from a day number (days since 1970-01-01); for hours, the day's
+    /// first hour.
     pub fn unit_ordinal_of_day(&self, day: i64) -> i64 {
         unit_ordinal(self.unit, day)
+    }
+
+    /// Refuses an hour period where only calendar periods make sense (time series, cohorts, XYZ
+    /// classes): hours are for customer summaries.
+    ///
+    /// # Errors
+    /// [`DataError::InvalidPeriod`] for an hour period.
+    pub fn require_calendar(&self, what: &str) -> Result<()> {
+        if self.unit == PeriodUnit::Hour {
+            return Err(DataError::InvalidPeriod {
+                value: format!(
+                    "{self} ({what} take days, weeks or months; hours are for customer summaries)"
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// The ordinal of the unit holding a timestamp (seconds since 1970-01-01 00:00): hours since
+    /// the epoch for hours, else as [`Period::unit_ordinal_of_day`] of its day.
+    pub fn unit_ordinal_of_timestamp(&self, seconds: i64) -> i64 {
+        match self.unit {
+            PeriodUnit::Hour => seconds.div_euclid(3_600),
+            _ => unit_ordinal(self.unit, seconds.div_euclid(86_400)),
+        }
+    }
+
+    /// The ordinal of the last unit of an observation that ends with the day `date` (inclusive):
+    /// its last hour for hours (lifetimes reads a date as its midnight; here the whole day
+    /// counts, as for days), else [`Period::unit_ordinal`].
+    pub fn end_ordinal(&self, date: NaiveDate) -> i64 {
+        match self.unit {
+            PeriodUnit::Hour => (days_from_epoch(date) + 1) * 24 - 1,
+            _ => self.unit_ordinal(date),
+        }
     }
 
     /// The first day (days since 1970-01-01) of the unit with ordinal `ordinal`.
     pub fn unit_start_day(&self, ordinal: i64) -> i64 {
         match self.unit {
+            PeriodUnit::Hour => ordinal.div_euclid(24),
             PeriodUnit::Day => ordinal,
             PeriodUnit::Week => ordinal * 7 - 3,
             PeriodUnit::Month => {
@@ -142,6 +182,7 @@ impl Period {
 
 fn unit_letter(unit: PeriodUnit) -> &'static str {
     match unit {
+        PeriodUnit::Hour => "H",
         PeriodUnit::Day => "D",
         PeriodUnit::Week => "W",
         PeriodUnit::Month => "M",
@@ -150,6 +191,7 @@ fn unit_letter(unit: PeriodUnit) -> &'static str {
 
 fn unit_ordinal(unit: PeriodUnit, day: i64) -> i64 {
     match unit {
+        PeriodUnit::Hour => day * 24,
         PeriodUnit::Day => day,
         // 1970-01-01 is a Thursday; the Monday-based week containing it starts on day -3.
         PeriodUnit::Week => (day + 3).div_euclid(7),
@@ -206,6 +248,7 @@ impl FromStr for Period {
             num.parse::<u32>().map_err(|_| bad())?
         };
         let unit = match letter.to_ascii_uppercase().as_str() {
+            "H" | "HOUR" | "HOURS" => PeriodUnit::Hour,
             "D" | "DAY" | "DAYS" => PeriodUnit::Day,
             "W" | "WEEK" | "WEEKS" => PeriodUnit::Week,
             "M" | "MONTH" | "MONTHS" => PeriodUnit::Month,

@@ -32,7 +32,7 @@ use crate::error::{DataError, Result};
 use crate::id::Id;
 use crate::load::RowSink;
 use crate::log::{RawRow, TransactionLog};
-use crate::period::{Period, days_from_epoch};
+use crate::period::{Period, date_from_days, days_from_epoch};
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
@@ -256,8 +256,7 @@ fn end_date(log: &TransactionLog, end: Option<NaiveDate>) -> Result<NaiveDate> {
 pub fn summarize(log: &TransactionLog, options: &SummaryOptions) -> Result<SummaryTable> {
     let end = end_date(log, options.observation_end)?;
     let period = options.period;
-    let end_day = days_from_epoch(end);
-    let end_ordinal = period.unit_ordinal_of_day(end_day);
+    let end_ordinal = period.end_ordinal(end);
     let ts = log.timestamps();
     let amounts = log.amounts();
     let rows: Vec<CustomerSummary> = (0..log.customer_ids().len())
@@ -266,7 +265,7 @@ pub fn summarize(log: &TransactionLog, options: &SummaryOptions) -> Result<Summa
         .filter_map(|c| {
             let mut acc: Option<Acc> = None;
             for r in log.customer_rows(c) {
-                let ordinal = period.unit_ordinal_of_day(ts[r].div_euclid(SECONDS_PER_DAY));
+                let ordinal = period.unit_ordinal_of_timestamp(ts[r]);
                 if ordinal > end_ordinal {
                     break;
                 }
@@ -368,7 +367,7 @@ impl SummaryAccumulator {
         Self {
             period,
             end: observation_end,
-            end_ordinal: period.unit_ordinal(observation_end),
+            end_ordinal: period.end_ordinal(observation_end),
             include_first: false,
             customers: HashMap::new(),
             rows_after_end: 0,
@@ -388,11 +387,11 @@ impl SummaryAccumulator {
 
     /// Adds one transaction.
     pub fn push(&mut self, customer: Id, date: NaiveDate, amount: f64) {
-        self.push_day(customer, days_from_epoch(date), amount);
+        self.push_timestamp(customer, days_from_epoch(date) * SECONDS_PER_DAY, amount);
     }
 
-    fn push_day(&mut self, customer: Id, day: i64, amount: f64) {
-        let ordinal = self.period.unit_ordinal_of_day(day);
+    fn push_timestamp(&mut self, customer: Id, seconds: i64, amount: f64) {
+        let ordinal = self.period.unit_ordinal_of_timestamp(seconds);
         if ordinal > self.end_ordinal {
             self.rows_after_end += 1;
             return;
@@ -464,11 +463,7 @@ impl SummaryAccumulator {
 
 impl RowSink for SummaryAccumulator {
     fn accept(&mut self, row: RawRow) {
-        self.push_day(
-            row.customer,
-            row.timestamp.div_euclid(SECONDS_PER_DAY),
-            row.amount,
-        );
+        self.push_timestamp(row.customer, row.timestamp, row.amount);
     }
 }
 
@@ -542,9 +537,9 @@ impl CalibrationHoldout {
                 ),
             });
         }
-        let cal_ordinal = period.unit_ordinal_of_day(cal_day);
+        let cal_ordinal = period.end_ordinal(date_from_days(cal_day));
         let duration_holdout =
-            period.ordinal_span(cal_ordinal, period.unit_ordinal_of_day(obs_day));
+            period.ordinal_span(cal_ordinal, period.end_ordinal(date_from_days(obs_day)));
         let rows: Vec<CalibrationHoldoutRow> = (0..log.customer_ids().len())
             .into_par_iter()
             .with_min_len(256)
@@ -553,7 +548,7 @@ impl CalibrationHoldout {
                 let (mut units, mut last_unit, mut n, mut sum) = (0u64, i64::MIN, 0u64, 0.0);
                 for r in log.customer_rows(c) {
                     let day = ts[r].div_euclid(SECONDS_PER_DAY);
-                    let ordinal = period.unit_ordinal_of_day(day);
+                    let ordinal = period.unit_ordinal_of_timestamp(ts[r]);
                     if day <= cal_day {
                         match acc.as_mut() {
                             Some(a) => a.push(ordinal, amounts[r]),

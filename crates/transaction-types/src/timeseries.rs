@@ -93,6 +93,7 @@ impl TimeSeries {
         measure: Measure,
         item: Option<&Id>,
     ) -> Result<Self> {
+        period.require_calendar("time series")?;
         let item_index = match item {
             None => None,
             Some(id) => {
