@@ -9,6 +9,7 @@ use crate::error::{DataError, Result};
 /// The calendar unit of a [`Period`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum PeriodUnit {
     /// Clock hours (lifetimes' `freq='H'`); only the customer summaries count in hours (other
     /// tables treat an hour period as the day's first hour).

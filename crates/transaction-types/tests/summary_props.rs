@@ -27,6 +27,8 @@ fn naive(
                 d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday()))
             }
             PeriodUnit::Month => NaiveDate::from_ymd_opt(d.year(), d.month(), 1).unwrap(),
+            // The strategy draws days, weeks and months only.
+            _ => d,
         }
     };
     let units_between = |a: NaiveDate, b: NaiveDate| -> f64 {
@@ -37,6 +39,7 @@ fn naive(
             PeriodUnit::Month => {
                 f64::from((b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32)
             }
+            _ => (b - a).num_days() as f64 * 24.0,
         }
     };
     let end_start = start_of(end);
