@@ -35,6 +35,19 @@ pub enum Error {
         /// The name that was given.
         name: String,
     },
+    /// The table would hold more cells (cohorts x periods) than [`crate::cohort::MAX_CELLS`]:
+    /// daily cohorts over centuries of data.
+    #[error(
+        "{cohorts} cohorts x {periods} periods is more than {limit} cells: use a longer period (--period W or M) or a later first date"
+    )]
+    TooManyCells {
+        /// Cohorts.
+        cohorts: usize,
+        /// Periods.
+        periods: usize,
+        /// The largest table built.
+        limit: usize,
+    },
     /// Writing a table failed.
     #[error("cannot write the cohort table: {0}")]
     Io(#[from] std::io::Error),

@@ -17,8 +17,11 @@ pub enum Error {
         /// Number of columns.
         cols: usize,
     },
-    /// A value of the data matrix is NaN or infinite.
-    #[error("value at row {row}, column {col} is not finite ({value}); drop or impute it first")]
+    /// A value of the data matrix is NaN, infinite, or so large (beyond [`MAX_MAGNITUDE`]) that
+    /// squared distances overflow.
+    #[error(
+        "value at row {row}, column {col} is not finite or too large ({value}); drop, impute or scale it first"
+    )]
     NonFinite {
         /// Row of the value.
         row: usize,
@@ -116,7 +119,11 @@ pub enum Error {
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Checks that a matrix is non-empty and finite.
+/// The largest magnitude of a data value: squared distances between such values, summed over
+/// columns and rows, stay finite.
+pub const MAX_MAGNITUDE: f64 = 1e100;
+
+/// Checks that a matrix is non-empty, finite and within [`MAX_MAGNITUDE`].
 pub(crate) fn check_matrix(data: ndarray::ArrayView2<'_, f64>) -> Result<()> {
     let (rows, cols) = data.dim();
     if rows == 0 || cols == 0 {
@@ -124,7 +131,7 @@ pub(crate) fn check_matrix(data: ndarray::ArrayView2<'_, f64>) -> Result<()> {
     }
     for (row, r) in data.outer_iter().enumerate() {
         for (col, &value) in r.iter().enumerate() {
-            if !value.is_finite() {
+            if !(value.is_finite() && value.abs() <= MAX_MAGNITUDE) {
                 return Err(Error::NonFinite { row, col, value });
             }
         }

@@ -445,3 +445,20 @@ fn profiles_and_labels() {
         Err(Error::LengthMismatch { .. })
     ));
 }
+
+/// Values of ±1e308 used to give inertia `inf` and null centroids (issue 17): refused now.
+#[test]
+fn kmeans_refuses_values_whose_distances_overflow() {
+    let x = ndarray::array![[1e308, 0.0], [-1e308, 1.0], [0.0, 2.0], [1.0, 3.0]];
+    let e = custalyze_segment::KMeans::params(2)
+        .seed(1)
+        .fit(x.view())
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            custalyze_segment::Error::NonFinite { row: 0, col: 0, .. }
+        ),
+        "{e}"
+    );
+}
