@@ -118,7 +118,6 @@ fn bad_requests_fail_with_one_line() {
         ],
         vec!["--column", "nope", "--horizon", "12", "--holdout", "12"],
         vec!["--horizon", "24", "--holdout", "12"],
-        vec!["--models", "arima", "--horizon", "0", "--holdout", "12"],
     ] {
         let mut full = vec!["forecast", "compare", "--input", AIRLINE, "--output", out];
         full.extend(args);
@@ -126,6 +125,23 @@ fn bad_requests_fail_with_one_line() {
         assert_eq!(o.status.code(), Some(1), "{full:?}");
         assert_eq!(stderr(&o).trim().lines().count(), 1, "{}", stderr(&o));
     }
+    // A horizon outside 1..=10000 is a usage error (exit 2) naming the range.
+    let o = run(&[
+        "forecast",
+        "compare",
+        "--input",
+        AIRLINE,
+        "--output",
+        out,
+        "--models",
+        "arima",
+        "--horizon",
+        "0",
+        "--holdout",
+        "12",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("10000"), "{}", stderr(&o));
     let o = run(&[
         "forecast",
         "lstm",
