@@ -35,7 +35,7 @@ pub enum Error {
         /// The name that was given.
         name: String,
     },
-    /// The table would hold more cells (cohorts x periods) than [`crate::cohort::MAX_CELLS`]:
+    /// The table would hold more cells (cohorts x periods) than the limit (20 million):
     /// daily cohorts over centuries of data.
     #[error(
         "{cohorts} cohorts x {periods} periods is more than {limit} cells: use a longer period (--period W or M) or a later first date"
