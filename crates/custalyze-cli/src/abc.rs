@@ -1,7 +1,7 @@
 //! `custalyze abc`: ABC (and XYZ) classes of products or customers.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use crate::output::writer;
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -47,15 +47,6 @@ pub struct AbcArgs {
     /// Output CSV ("-" for standard output).
     #[arg(long, value_name = "OUT.csv")]
     output: PathBuf,
-}
-
-fn writer(path: &PathBuf) -> Result<Box<dyn Write>, CliError> {
-    if path.as_os_str() == "-" {
-        return Ok(Box::new(BufWriter::new(std::io::stdout().lock())));
-    }
-    let f = File::create(path)
-        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
-    Ok(Box::new(BufWriter::new(f)))
 }
 
 /// Runs the command.

@@ -1,8 +1,8 @@
 //! `custalyze churn`: churn probabilities, risk bands and revenue at risk, with an out-of-time
 //! evaluation printed as JSON.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use crate::output::writer;
+use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -68,13 +68,7 @@ pub fn run(args: &ChurnArgs) -> Result<(), CliError> {
         );
     let study = run_study(&loaded.log, &options)?;
     let to_stdout = args.output.as_os_str() == "-";
-    let mut out: Box<dyn Write> = if to_stdout {
-        Box::new(BufWriter::new(std::io::stdout().lock()))
-    } else {
-        let f = File::create(&args.output)
-            .map_err(|e| CliError(format!("cannot write {}: {e}", args.output.display())))?;
-        Box::new(BufWriter::new(f))
-    };
+    let mut out = writer(&args.output)?;
     writeln!(
         out,
         "customer_id,churn_probability,risk_band,revenue_at_risk"

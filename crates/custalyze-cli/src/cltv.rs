@@ -1,7 +1,8 @@
 //! `custalyze cltv fit` and `custalyze cltv predict`.
 
+use crate::output::writer;
 use std::fs::File;
-use std::io::{BufReader, BufWriter};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
@@ -128,16 +129,6 @@ fn unit_flag(flag: Option<&str>) -> Result<Option<TimeUnit>, CliError> {
             .ok_or_else(|| CliError(format!("--time-unit must be H, D, W or M, got {f:?}")))
     })
     .transpose()
-}
-
-/// Where the output goes: a file, or standard output for "-".
-fn output(path: &Path) -> Result<Box<dyn std::io::Write>, CliError> {
-    if path.as_os_str() == "-" {
-        return Ok(Box::new(BufWriter::new(std::io::stdout().lock())));
-    }
-    let f = File::create(path)
-        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
-    Ok(Box::new(BufWriter::new(f)))
 }
 
 /// Runs a `cltv` subcommand.
@@ -361,7 +352,7 @@ fn fit(args: &FitArgs) -> Result<(), CliError> {
     if args.model != "gamma-gamma" && args.model != "bgbb" {
         out["time_unit"] = json!(unit.map(unit_name));
     }
-    serde_json::to_writer_pretty(output(&args.output)?, &out)?;
+    serde_json::to_writer_pretty(writer(&args.output)?, &out)?;
     eprintln!(
         "{} fit: log-likelihood {:.4}, written to {}",
         args.model,
@@ -515,7 +506,7 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
         monthly_discount_rate: args.discount_rate,
         unit,
     };
-    let mut w = csv::Writer::from_writer(output(&args.output)?);
+    let mut w = csv::Writer::from_writer(writer(&args.output)?);
     let mut header = vec!["customer_id", "expected_purchases", "p_alive", "p_purchase"];
     if spend.is_some() {
         header.extend(["expected_avg_spend", "clv"]);
@@ -566,7 +557,7 @@ fn predict_pmf(args: &PredictArgs, kind: &str, p: &[f64], n: u32) -> Result<(), 
         )));
     }
     let model = BgNbdParams::new(p[0], p[1], p[2], p[3])?;
-    let mut w = csv::Writer::from_writer(output(&args.output)?);
+    let mut w = csv::Writer::from_writer(writer(&args.output)?);
     w.write_record(["n", "probability"])?;
     for k in 0..=n {
         w.write_record([
@@ -590,7 +581,7 @@ fn predict_bgbb(args: &PredictArgs, s: &SummaryCsv, p: BgBbParams) -> Result<(),
         )));
     }
     let m = args.horizon as u32;
-    let mut w = csv::Writer::from_writer(output(&args.output)?);
+    let mut w = csv::Writer::from_writer(writer(&args.output)?);
     w.write_record(["customer_id", "expected_purchases", "p_alive", "p_purchase"])?;
     for i in 0..x.len() {
         w.write_record([

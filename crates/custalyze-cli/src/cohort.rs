@@ -1,8 +1,7 @@
 //! `custalyze cohort`: acquisition cohort matrices.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use crate::output::writer;
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::Args;
@@ -50,15 +49,6 @@ pub struct CohortArgs {
     /// Output CSV ("-" for standard output).
     #[arg(long, value_name = "OUT.csv")]
     output: PathBuf,
-}
-
-fn writer(path: &Path) -> Result<Box<dyn Write>, CliError> {
-    if path.as_os_str() == "-" {
-        return Ok(Box::new(BufWriter::new(std::io::stdout().lock())));
-    }
-    let f = File::create(path)
-        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
-    Ok(Box::new(BufWriter::new(f)))
 }
 
 /// Runs the command.

@@ -11,6 +11,7 @@ mod forecast;
 mod forecast_ml;
 mod generate;
 mod input;
+mod output;
 mod progress;
 mod recommend;
 mod report;

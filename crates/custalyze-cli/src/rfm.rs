@@ -1,7 +1,7 @@
 //! `custalyze rfm`: RFM scores and segments of every customer at a date.
 
+use crate::output::writer;
 use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -56,15 +56,6 @@ pub struct RfmArgs {
     /// Output CSV ("-" for standard output).
     #[arg(long, value_name = "OUT.csv")]
     output: PathBuf,
-}
-
-fn writer(path: &PathBuf) -> Result<Box<dyn Write>, CliError> {
-    if path.as_os_str() == "-" {
-        return Ok(Box::new(BufWriter::new(std::io::stdout().lock())));
-    }
-    let f = File::create(path)
-        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
-    Ok(Box::new(BufWriter::new(f)))
 }
 
 /// Runs the command.

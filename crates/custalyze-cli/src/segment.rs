@@ -1,6 +1,7 @@
 //! `custalyze segment`: hierarchical clustering and K-Means of a feature matrix, and the whole
 //! path from a transaction log to labelled customers with segment profiles.
 
+use crate::output::writer;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -8,8 +9,8 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use custalyze_segment::{
-    CustomerFeatures, Hierarchical, KMeans, Method, Scaling, SegmentModel, SvgOptions,
-    silhouette_score, silhouette_score_sampled,
+    CustomerFeatures, Hierarchical, KMeans, Method, Scaling, SegmentModel, silhouette_score,
+    silhouette_score_sampled,
 };
 use custalyze_transaction_types::Id;
 use custalyze_transaction_types::summary::fmt_f64;
@@ -172,15 +173,6 @@ pub struct CustomersArgs {
     model_out: Option<PathBuf>,
 }
 
-fn writer(path: &Path) -> Result<Box<dyn Write>, CliError> {
-    if path.as_os_str() == "-" {
-        return Ok(Box::new(BufWriter::new(std::io::stdout().lock())));
-    }
-    let f = File::create(path)
-        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
-    Ok(Box::new(BufWriter::new(f)))
-}
-
 /// A numeric matrix read from CSV: row ids, column names, values.
 struct Matrix {
     ids: Vec<String>,
@@ -301,11 +293,14 @@ fn hierarchical(args: &HierarchicalArgs) -> Result<(), CliError> {
         w.flush()?;
     }
     if let Some(path) = &args.svg {
-        let svg = z.to_svg(&SvgOptions {
-            color_clusters: args.clusters,
-            title: Some(format!("{method} linkage")),
-            ..SvgOptions::default()
-        })?;
+        let svg = crate::report::svg::dendrogram(
+            &z,
+            &crate::report::svg::DendrogramOptions {
+                color_clusters: args.clusters,
+                title: Some(format!("{method} linkage")),
+                ..Default::default()
+            },
+        )?;
         std::fs::write(path, svg)
             .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
     }

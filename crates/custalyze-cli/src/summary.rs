@@ -1,7 +1,8 @@
 //! `custalyze summary`.
 
+use crate::output::writer;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -159,15 +160,6 @@ fn period(args: &SummaryArgs) -> Result<Period, CliError> {
             args.freq
         ))),
     }
-}
-
-fn writer(path: &PathBuf) -> Result<Box<dyn Write>, CliError> {
-    if path.as_os_str() == "-" {
-        return Ok(Box::new(BufWriter::new(std::io::stdout().lock())));
-    }
-    let f = File::create(path)
-        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
-    Ok(Box::new(BufWriter::new(f)))
 }
 
 /// The sidecar of a summary CSV: `OUT.csv.meta.json`.

@@ -13,7 +13,8 @@
 //!   median linkage in SciPy's linkage-matrix convention ([`Dendrogram`]), with MST, the
 //!   nearest-neighbour chain and the generic algorithm; [`linkage_naive`] is the `O(n³)`
 //!   reference. [`Dendrogram::cut_k`], [`Dendrogram::cut_height`],
-//!   [`Dendrogram::cophenetic_correlation`], and [`dendrogram_svg`] for reports.
+//!   [`Dendrogram::cophenetic_correlation`] and [`Dendrogram::leaf_order`] (the report layer
+//!   draws the dendrogram).
 //! - [`profile_segments`] / [`SegmentModel`]: sizes, means, medians, revenue shares and a
 //!   plain-language label per segment; the whole path from features to labelled customers.
 //!
@@ -27,7 +28,7 @@ pub mod kmeans;
 pub mod linkage;
 pub mod profile;
 
-pub use dendrogram::{Dendrogram, Merge, SvgOptions, dendrogram_svg};
+pub use dendrogram::{Dendrogram, Merge};
 pub use error::{Error, Result};
 pub use features::{CustomerFeatures, FittedScaler, Scaling};
 pub use kmeans::{

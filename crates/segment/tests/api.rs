@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use custalyze_segment::features::{FREQUENCY, IPT_MEAN, IPT_STD, MONETARY, RECENCY, TENURE};
 use custalyze_segment::{
     CustomerFeatures, Dendrogram, Error, FittedScaler, Hierarchical, KMeans, Merge, Method,
-    Scaling, SvgOptions, dendrogram_svg, k_curve, linkage, linkage_condensed, profile_segments,
-    silhouette_score, silhouette_score_sampled,
+    Scaling, k_curve, linkage, linkage_condensed, profile_segments, silhouette_score,
+    silhouette_score_sampled,
 };
 use custalyze_transaction_types::Id;
 use custalyze_transaction_types::load::{LoadOptions, Schema, load_reader};
@@ -260,63 +260,6 @@ fn csv_output_reads_back() {
         let f: Vec<&str> = line.split(',').collect();
         assert_eq!(f[2].parse::<f64>().unwrap(), m.distance);
     }
-}
-
-#[test]
-fn svg_options_are_checked_and_truncation_works() {
-    let z = linkage(blobs().view(), Method::Ward).unwrap();
-    let labels: Vec<String> = (0..8).map(|i| format!("c<{i}>")).collect();
-    let svg = dendrogram_svg(
-        &z,
-        &SvgOptions {
-            labels: Some(labels),
-            max_leaves: None,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    assert_eq!(svg.matches("<path").count(), 7);
-    assert!(svg.contains("c&lt;3&gt;"));
-    let svg = dendrogram_svg(
-        &z,
-        &SvgOptions {
-            max_leaves: Some(3),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    assert_eq!(svg.matches("<path").count(), 2);
-    assert!(svg.contains("(3)") && svg.contains("(2)"));
-    assert!(matches!(
-        dendrogram_svg(
-            &z,
-            &SvgOptions {
-                labels: Some(vec!["a".into()]),
-                ..Default::default()
-            }
-        ),
-        Err(Error::LengthMismatch { .. })
-    ));
-    assert!(matches!(
-        dendrogram_svg(
-            &z,
-            &SvgOptions {
-                width: 10,
-                ..Default::default()
-            }
-        ),
-        Err(Error::InvalidParameter { .. })
-    ));
-    assert!(matches!(
-        dendrogram_svg(
-            &z,
-            &SvgOptions {
-                max_leaves: Some(1),
-                ..Default::default()
-            }
-        ),
-        Err(Error::InvalidParameter { .. })
-    ));
 }
 
 fn small_log() -> custalyze_transaction_types::TransactionLog {

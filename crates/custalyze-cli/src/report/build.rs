@@ -4,7 +4,6 @@
 use custalyze_analysis::clv::ClvAnalysis;
 use custalyze_analysis::playbook::{method, strategy, tier_name};
 use custalyze_analysis::{Analysis, StageError};
-use custalyze_segment::SvgOptions;
 use custalyze_transaction_types::load::LoadReport;
 
 use super::html::{Headline, PageHeader, Section, Table};
@@ -707,17 +706,20 @@ fn segments_section(a: &Analysis) -> Section {
             .collect(),
     };
     let svg = s.dendrogram.as_ref().and_then(|d| {
-        d.to_svg(&SvgOptions {
-            width: 800,
-            height: 360,
-            max_leaves: Some(48),
-            color_clusters: Some(s.k),
-            title: Some(format!(
-                "Ward linkage of {} (standardised features)",
-                sample(s.dendrogram_customers, s.customers)
-            )),
-            ..SvgOptions::default()
-        })
+        svg::dendrogram(
+            d,
+            &svg::DendrogramOptions {
+                width: 800,
+                height: 360,
+                max_leaves: Some(48),
+                color_clusters: Some(s.k),
+                title: Some(format!(
+                    "Ward linkage of {} (standardised features)",
+                    sample(s.dendrogram_customers, s.customers)
+                )),
+                ..svg::DendrogramOptions::default()
+            },
+        )
         .ok()
         .map(|svg| {
             svg.replacen(
