@@ -232,6 +232,7 @@ fn format_tick(v: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
     use custalyze_segment::{Method, linkage};
 
