@@ -17,11 +17,11 @@ use custalyze_forecast::compare::ForecasterModel;
 use custalyze_forecast::compare::{
     ComparableModel, CompareParams, Comparison, SeasonalNaiveBaseline, compare,
 };
-use custalyze_forecast::evaluate::StrategyMetrics;
-#[cfg(feature = "lstm")]
-use custalyze_forecast::evaluate::{mase_scale, strategy_metrics};
 use custalyze_forecast::features::{CalendarSpec, FeatureSpec, Frequency, Preprocess};
 use custalyze_forecast::learner::Ridge;
+use custalyze_forecast::metrics::Accuracy;
+#[cfg(feature = "lstm")]
+use custalyze_forecast::metrics::{accuracy, mase_scale};
 use custalyze_forecast::strategy::{Strategy, StrategyParams};
 use custalyze_forecast::transform::BoxCoxForecaster;
 use serde_json::{Value, json};
@@ -349,7 +349,7 @@ fn unknown_model(name: &str) -> CliError {
     ))
 }
 
-fn metrics_json(m: &StrategyMetrics) -> Value {
+fn metrics_json(m: &Accuracy) -> Value {
     json!({"mae": m.mae, "rmse": m.rmse, "smape": m.smape, "mase": m.mase})
 }
 
@@ -449,7 +449,7 @@ pub fn run_lstm(args: &LstmArgs) -> Result<(), CliError> {
             let steps = args.horizon.min(y.len() - n_train);
             let actual = &y[n_train..n_train + steps];
             let scale = mase_scale(&y[..n_train], args.model.season.max(1))?;
-            let m = strategy_metrics(actual, &fc.mean[..steps], scale)?;
+            let m = accuracy(actual, &fc.mean[..steps], scale)?;
             out["holdout"] = json!({"actual": actual, "metrics": metrics_json(&m)});
         }
         write_json(&args.output, &out)

@@ -27,8 +27,8 @@
 
 use std::time::Instant;
 
-use crate::evaluate::{StrategyMetrics, mase_scale, strategy_metrics};
 use crate::learner::Learner;
+use crate::metrics::{Accuracy, accuracy, mase_scale};
 use crate::strategy::StrategyParams;
 use crate::{Error, Forecaster, Result};
 
@@ -174,9 +174,9 @@ pub struct ModelComparison {
     /// Forecast per origin.
     pub forecasts: Vec<OriginForecast>,
     /// Metrics over all origins and steps (absent when the model failed).
-    pub overall: Option<StrategyMetrics>,
+    pub overall: Option<Accuracy>,
     /// Metrics per step `h = 1..H` over the origins.
-    pub by_horizon: Vec<StrategyMetrics>,
+    pub by_horizon: Vec<Accuracy>,
     /// The error message when the model failed at some origin.
     pub error: Option<String>,
     /// Wall-clock seconds spent fitting and forecasting (all origins).
@@ -269,10 +269,10 @@ pub fn compare(
                 .map(|h| {
                     let a: Vec<f64> = forecasts.iter().map(|f| f.actual[h]).collect();
                     let p: Vec<f64> = forecasts.iter().map(|f| f.mean[h]).collect();
-                    strategy_metrics(&a, &p, scale)
+                    accuracy(&a, &p, scale)
                 })
                 .collect::<Result<Vec<_>>>()?;
-            (Some(strategy_metrics(&all_a, &all_f, scale)?), by_h)
+            (Some(accuracy(&all_a, &all_f, scale)?), by_h)
         } else {
             (None, Vec::new())
         };

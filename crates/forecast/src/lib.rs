@@ -6,7 +6,6 @@ pub mod baselines;
 pub mod compare;
 pub mod diagnostics;
 pub mod error;
-pub mod evaluate;
 pub mod features;
 pub mod forecaster;
 pub mod learner;
