@@ -7,7 +7,7 @@
 //! each model on the data before each origin (rolling origin, Tashman 2000, "Out-of-sample tests of
 //! forecasting accuracy", *IJF* 16(4)). It reports MAE / RMSE / sMAPE / MASE per model, overall
 //! and per horizon step; MASE is scaled by the in-sample seasonal naive MAE of the data before the
-//! first origin (see [`crate::evaluate`]).
+//! first origin (see [`crate::metrics::mase_scale`]).
 //!
 //! # Examples
 //! ```

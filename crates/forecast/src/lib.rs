@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod arima;
 pub mod backtest;
@@ -10,6 +11,7 @@ pub mod features;
 pub mod forecaster;
 pub mod learner;
 #[cfg(feature = "lstm")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lstm")))]
 pub mod lstm;
 pub mod metrics;
 mod optim;

@@ -14,6 +14,7 @@ pub enum Error {
     Rfm(#[from] custalyze_rfm::Error),
     /// An error from the association-rules crate (FP-Growth parameters or mining).
     #[cfg(feature = "assoc-rules")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "assoc-rules")))]
     #[error("association rules: {0}")]
     AssocRules(#[from] custalyze_assoc_rules::Error),
     /// The customer is not in the data.

@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 //!
 //! ## What is here
 //! - [`Interactions`]: the binary customer-item matrix (CSR) from baskets.

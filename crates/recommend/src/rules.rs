@@ -208,9 +208,11 @@ pub fn pair_rules(
 
 /// Longest itemset (antecedent plus consequent) [`fp_growth_rules`] mines.
 #[cfg(feature = "assoc-rules")]
+#[cfg_attr(docsrs, doc(cfg(feature = "assoc-rules")))]
 pub const FP_GROWTH_MAX_LEN: usize = 3;
 
 #[cfg(feature = "assoc-rules")]
+#[cfg_attr(docsrs, doc(cfg(feature = "assoc-rules")))]
 impl AssociationRule {
     /// Converts one rule of `custalyze-assoc-rules`, mapping its interned item indices back to
     /// names with `items` (the `items` table of its `RuleSet` / `FrequentItemsets`).
@@ -263,6 +265,7 @@ impl AssociationRule {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[cfg(feature = "assoc-rules")]
+#[cfg_attr(docsrs, doc(cfg(feature = "assoc-rules")))]
 pub fn from_rule_set(set: &custalyze_assoc_rules::RuleSet) -> Result<Vec<AssociationRule>> {
     set.rules
         .iter()
@@ -285,6 +288,7 @@ pub fn from_rule_set(set: &custalyze_assoc_rules::RuleSet) -> Result<Vec<Associa
 /// [`Error::Empty`] for no baskets; [`Error::AssocRules`] for a support outside `(0, 1]` or a NaN
 /// confidence.
 #[cfg(feature = "assoc-rules")]
+#[cfg_attr(docsrs, doc(cfg(feature = "assoc-rules")))]
 pub fn fp_growth_rules(
     baskets: &custalyze_transaction_types::Baskets,
     min_support: f64,
