@@ -5,7 +5,6 @@ use crate::output::writer;
 use std::io::Write;
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
 use clap::Args;
 use custalyze_churn::{ChurnOptions, ForestParams, run_study};
 
@@ -51,12 +50,7 @@ pub struct ChurnArgs {
 
 /// Runs the command.
 pub fn run(args: &ChurnArgs) -> Result<(), CliError> {
-    let end = NaiveDate::parse_from_str(args.calibration_end.trim(), "%Y-%m-%d").map_err(|e| {
-        CliError(format!(
-            "--calibration-end {:?} is not a date in the form YYYY-MM-DD ({e})",
-            args.calibration_end
-        ))
-    })?;
+    let end = crate::input::parse_date("--calibration-end", &args.calibration_end)?;
     let loaded = args.input.load()?;
     eprintln!("{}", loaded.report);
     let options = ChurnOptions::new(end)

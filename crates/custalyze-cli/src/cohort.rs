@@ -3,7 +3,6 @@
 use crate::output::writer;
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
 use clap::Args;
 use custalyze_cohort::{CohortOptions, IndexBase, Metric, cohorts};
 use custalyze_transaction_types::Period;
@@ -67,11 +66,7 @@ pub fn run(args: &CohortArgs) -> Result<(), CliError> {
         options = options.index_base(IndexBase::One);
     }
     if let Some(end) = &args.end {
-        let end = NaiveDate::parse_from_str(end.trim(), "%Y-%m-%d").map_err(|e| {
-            CliError(format!(
-                "--end {end:?} is not a date in the form YYYY-MM-DD ({e})"
-            ))
-        })?;
+        let end = crate::input::parse_date("--end", end)?;
         options = options.observation_end(end);
         end_date = Some(end);
     }

@@ -229,7 +229,7 @@ fn transform(y: &[f64], lambda: Option<f64>) -> Result<Vec<f64>, CliError> {
 /// Seasonal period from the shape of the date column.
 fn infer_period(dates: &[String]) -> usize {
     let Some(first) = dates.first() else { return 1 };
-    let parse = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let parse = crate::input::parse_series_date;
     if first.len() == 7 && first.as_bytes().get(4) == Some(&b'-') {
         if first.contains('Q') { 4 } else { 12 }
     } else if let (Some(a), Some(b)) = (parse(first), dates.get(1).and_then(|s| parse(s))) {

@@ -10,7 +10,6 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
 use clap::Args;
 use custalyze_forecast::arima::{Arima, ArimaForecaster, AutoArima, AutoArimaForecaster};
 use custalyze_forecast::compare::ForecasterModel;
@@ -160,13 +159,6 @@ struct Series {
     column: String,
 }
 
-fn parse_date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .or_else(|| NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").ok())
-}
-
 fn read_series(args: &SeriesArgs) -> Result<Series, CliError> {
     let path = &args.input;
     let mut rdr = csv::Reader::from_path(path)
@@ -206,7 +198,7 @@ fn read_series(args: &SeriesArgs) -> Result<Series, CliError> {
             ))
         })?;
         values.push(v);
-        dates.push(rec.get(0).and_then(parse_date));
+        dates.push(rec.get(0).and_then(crate::input::parse_series_date));
     }
     let calendar = match (
         dates.first().copied().flatten(),

@@ -170,3 +170,25 @@ pub fn rows_on_or_after(
     let day = custalyze_transaction_types::period::days_from_epoch(date);
     (0..log.len()).filter(|&r| log.day(r) >= day).count()
 }
+
+/// Parses the YYYY-MM-DD value of option `flag` (surrounding spaces ignored): the one date parser
+/// of every command's date options.
+///
+/// # Errors
+/// [`CliError`] naming the option and the expected form.
+pub fn parse_date(flag: &str, s: &str) -> Result<chrono::NaiveDate, CliError> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|e| {
+        CliError(format!(
+            "{flag} {s:?} is not a date in the form YYYY-MM-DD ({e})"
+        ))
+    })
+}
+
+/// The date of a series row: `YYYY-MM-DD`, or `YYYY-MM` for the first day of that month; `None`
+/// for anything else (the series then has no calendar).
+pub fn parse_series_date(s: &str) -> Option<chrono::NaiveDate> {
+    let s = s.trim();
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .or_else(|| chrono::NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").ok())
+}

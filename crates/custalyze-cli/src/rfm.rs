@@ -4,7 +4,6 @@ use crate::output::writer;
 use std::fs::File;
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
 use clap::Args;
 use custalyze_rfm::{FrequencyRule, RfmOptions, RfmTable, Scoring, SegmentMap};
 
@@ -60,12 +59,7 @@ pub struct RfmArgs {
 
 /// Runs the command.
 pub fn run(args: &RfmArgs) -> Result<(), CliError> {
-    let as_of = NaiveDate::parse_from_str(args.as_of.trim(), "%Y-%m-%d").map_err(|e| {
-        CliError(format!(
-            "--as-of {:?} is not a date in the form YYYY-MM-DD ({e})",
-            args.as_of
-        ))
-    })?;
+    let as_of = crate::input::parse_date("--as-of", &args.as_of)?;
     let map = match (&args.segments, args.map.as_str()) {
         (Some(path), _) => {
             let f = File::open(path)

@@ -6,7 +6,6 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use custalyze_segment::{
     CustomerFeatures, Hierarchical, KMeans, Method, Scaling, SegmentModel, silhouette_score,
@@ -377,12 +376,7 @@ fn add_extra_columns(features: &mut CustomerFeatures, path: &Path) -> Result<(),
 }
 
 fn customers(args: &CustomersArgs) -> Result<(), CliError> {
-    let as_of = NaiveDate::parse_from_str(args.as_of.trim(), "%Y-%m-%d").map_err(|e| {
-        CliError(format!(
-            "--as-of {:?} is not a date in the form YYYY-MM-DD ({e})",
-            args.as_of
-        ))
-    })?;
+    let as_of = crate::input::parse_date("--as-of", &args.as_of)?;
     let scaling = match args.scaling.as_str() {
         "robust" => Scaling::Robust,
         "none" => Scaling::None,

@@ -133,21 +133,13 @@ fn run_customer_table(args: &SummaryArgs, period: Period) -> Result<(), CliError
     let end = args
         .end
         .as_deref()
-        .map(|s| parse_date(s, "--end"))
+        .map(|s| crate::input::parse_date("--end", s))
         .transpose()?;
     let summary = table.summarize(period, end)?;
     summary.write_csv(writer(&args.output)?)?;
     write_meta(&args.output, period, Some(summary.observation_end), None)?;
     eprintln!("{report}");
     Ok(())
-}
-
-fn parse_date(s: &str, what: &str) -> Result<NaiveDate, CliError> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|e| {
-        CliError(format!(
-            "{what} {s:?} is not a date in the form YYYY-MM-DD ({e})"
-        ))
-    })
 }
 
 fn period(args: &SummaryArgs) -> Result<Period, CliError> {
@@ -222,7 +214,7 @@ pub fn run(args: &SummaryArgs) -> Result<(), CliError> {
     let end = args
         .end
         .as_deref()
-        .map(|s| parse_date(s, "--end"))
+        .map(|s| crate::input::parse_date("--end", s))
         .transpose()?;
     let out = writer(&args.output)?;
     let report = if args.streaming {
@@ -246,7 +238,7 @@ pub fn run(args: &SummaryArgs) -> Result<(), CliError> {
         let loaded = args.input.load()?;
         let log = &loaded.log;
         if let Some(cal) = &args.calibration_end {
-            let cal = parse_date(cal, "--calibration-end")?;
+            let cal = crate::input::parse_date("--calibration-end", cal)?;
             let end = match end.or_else(|| log.last_date()) {
                 Some(e) => e,
                 None => return Err(CliError("the log is empty".into())),

@@ -16,7 +16,6 @@ pub mod svg;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use chrono::NaiveDate;
 use clap::Args;
 use custalyze_analysis::{Analysis, AnalysisOptions, Stage};
 use custalyze_rfm::FrequencyRule;
@@ -65,14 +64,7 @@ pub struct ReportArgs {
     out: PathBuf,
 }
 
-/// Parses a YYYY-MM-DD option.
-pub fn parse_date(flag: &str, s: &str) -> Result<NaiveDate, CliError> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|e| {
-        CliError(format!(
-            "{flag} {s:?} is not a date in the form YYYY-MM-DD ({e})"
-        ))
-    })
-}
+pub use crate::input::parse_date;
 
 /// The options these arguments describe.
 pub fn options(
