@@ -163,23 +163,26 @@ impl FrequentItemsets {
     ///
     /// # Errors
     /// [`Error::Write`] when writing fails.
-    pub fn write_csv<W: Write>(&self, mut w: W) -> Result<()> {
+    pub fn write_csv<W: Write>(&self, w: W) -> Result<()> {
         let mut rows: Vec<(usize, String, u64)> = self
             .itemsets
             .par_iter()
             .map(|s| (s.items.len(), join_names(&self.items, &s.items), s.count))
             .collect();
         rows.par_sort_unstable();
-        writeln!(w, "n_items,itemset,count,support").map_err(Error::Write)?;
+        let mut w = csv::Writer::from_writer(w);
+        let err = |e: csv::Error| Error::Write(e.into());
+        w.write_record(["n_items", "itemset", "count", "support"])
+            .map_err(err)?;
         let n = self.n_transactions as f64;
         for (len, key, count) in rows {
-            writeln!(
-                w,
-                "{len},{},{count},{}",
-                csv_field(&key),
-                fmt_f64(count as f64 / n)
-            )
-            .map_err(Error::Write)?;
+            w.write_record([
+                len.to_string(),
+                key,
+                count.to_string(),
+                fmt_f64(count as f64 / n),
+            ])
+            .map_err(err)?;
         }
         w.flush().map_err(Error::Write)
     }
@@ -197,13 +200,4 @@ pub fn join_names(table: &[String], items: &[u32]) -> String {
     let mut n = names(table, items);
     n.sort_unstable();
     n.join("|")
-}
-
-/// Quotes a CSV field when it needs it.
-pub(crate) fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\"")).into()
-    } else {
-        s.into()
-    }
 }

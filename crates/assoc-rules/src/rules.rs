@@ -8,7 +8,7 @@ use custalyze_transaction_types::summary::fmt_f64;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::itemsets::{FrequentItemsets, csv_field, join_names, names};
+use crate::itemsets::{FrequentItemsets, join_names, names};
 
 /// The longest itemset whose rules are enumerated (`2^len - 2` antecedents each).
 pub const MAX_RULE_ITEMSET_LEN: usize = 31;
@@ -424,7 +424,7 @@ impl RuleSet {
     ///
     /// # Errors
     /// [`Error::Write`] when writing fails.
-    pub fn write_csv<W: Write>(&self, mut w: W) -> Result<()> {
+    pub fn write_csv<W: Write>(&self, w: W) -> Result<()> {
         let mut rows: Vec<(String, String, &RuleMetrics)> = self
             .rules
             .par_iter()
@@ -437,12 +437,24 @@ impl RuleSet {
             })
             .collect();
         rows.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-        writeln!(
-            w,
-            "antecedents,consequents,antecedent_support,consequent_support,support,confidence,\
-             lift,leverage,conviction,zhangs_metric,jaccard,certainty,kulczynski"
-        )
-        .map_err(Error::Write)?;
+        let mut w = csv::Writer::from_writer(w);
+        let err = |e: csv::Error| Error::Write(e.into());
+        w.write_record([
+            "antecedents",
+            "consequents",
+            "antecedent_support",
+            "consequent_support",
+            "support",
+            "confidence",
+            "lift",
+            "leverage",
+            "conviction",
+            "zhangs_metric",
+            "jaccard",
+            "certainty",
+            "kulczynski",
+        ])
+        .map_err(err)?;
         for (a, c, m) in rows {
             let vals = [
                 m.antecedent_support,
@@ -457,11 +469,9 @@ impl RuleSet {
                 m.certainty,
                 m.kulczynski,
             ];
-            write!(w, "{},{}", csv_field(&a), csv_field(&c)).map_err(Error::Write)?;
-            for v in vals {
-                write!(w, ",{}", fmt_f64(v)).map_err(Error::Write)?;
-            }
-            writeln!(w).map_err(Error::Write)?;
+            let mut record = vec![a, c];
+            record.extend(vals.into_iter().map(fmt_f64));
+            w.write_record(&record).map_err(err)?;
         }
         w.flush().map_err(Error::Write)
     }

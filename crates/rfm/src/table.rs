@@ -269,35 +269,34 @@ impl RfmTable {
     ///
     /// # Errors
     /// [`Error::Io`] when writing fails.
-    pub fn write_csv<W: Write>(&self, mut out: W, map: &SegmentMap) -> Result<()> {
-        writeln!(
-            out,
-            "customer_id,recency,frequency,monetary,r_score,f_score,m_score,segment"
-        )?;
+    pub fn write_csv<W: Write>(&self, out: W, map: &SegmentMap) -> Result<()> {
+        let mut w = csv::Writer::from_writer(out);
+        let err = |e: csv::Error| Error::Io(e.into());
+        w.write_record([
+            "customer_id",
+            "recency",
+            "frequency",
+            "monetary",
+            "r_score",
+            "f_score",
+            "m_score",
+            "segment",
+        ])
+        .map_err(err)?;
         for r in &self.rows {
-            writeln!(
-                out,
-                "{},{},{},{},{},{},{},{}",
-                csv_field(&r.customer.to_string()),
-                r.recency,
-                r.frequency,
-                r.monetary,
-                r.r_score,
-                r.f_score,
-                r.m_score,
-                csv_field(r.segment(map))
-            )?;
+            w.write_record([
+                r.customer.to_string(),
+                r.recency.to_string(),
+                r.frequency.to_string(),
+                r.monetary.to_string(),
+                r.r_score.to_string(),
+                r.f_score.to_string(),
+                r.m_score.to_string(),
+                r.segment(map).to_string(),
+            ])
+            .map_err(err)?;
         }
-        out.flush()?;
+        w.flush()?;
         Ok(())
-    }
-}
-
-/// Quotes a CSV field when it needs it.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }
