@@ -45,8 +45,8 @@ pub struct ModelArgs {
     #[arg(long, value_name = "M", default_value_t = 12)]
     pub season: usize,
     /// Target transform: auto (log when every value is > 0), log or none.
-    #[arg(long, value_name = "T", default_value = "auto", value_parser = ["auto", "log", "none"])]
-    pub transform: String,
+    #[arg(long, value_name = "T", value_enum, default_value_t = TransformArg::Auto)]
+    pub transform: TransformArg,
     /// Also take a first difference after the seasonal one.
     #[arg(long)]
     pub difference: bool,
@@ -226,12 +226,23 @@ fn read_series(args: &SeriesArgs) -> Result<Series, CliError> {
     })
 }
 
+/// `--transform` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TransformArg {
+    /// Log when every value is positive.
+    Auto,
+    /// Always log.
+    Log,
+    /// No transform.
+    None,
+}
+
 impl ModelArgs {
     fn preprocess(&self, y: &[f64]) -> Result<Preprocess, CliError> {
-        let log = match self.transform.as_str() {
-            "log" => true,
-            "none" => false,
-            _ => y.iter().all(|v| *v > 0.0),
+        let log = match self.transform {
+            TransformArg::Log => true,
+            TransformArg::None => false,
+            TransformArg::Auto => y.iter().all(|v| *v > 0.0),
         };
         Ok(Preprocess {
             log,

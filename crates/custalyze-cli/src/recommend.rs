@@ -31,9 +31,23 @@ pub struct RecommendArgs {
     #[arg(long, value_name = "K", default_value_t = 10)]
     k: usize,
     /// Method.
-    #[arg(long, value_name = "METHOD", default_value = "hybrid",
-          value_parser = ["hybrid", "cf", "content", "rules", "popularity"])]
-    method: String,
+    #[arg(long, value_name = "METHOD", value_enum, default_value_t = MethodArg::Hybrid)]
+    method: MethodArg,
+}
+
+/// `--method` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum MethodArg {
+    /// The RFM-segment hybrid.
+    Hybrid,
+    /// Item-based collaborative filtering.
+    Cf,
+    /// TF-IDF content similarity.
+    Content,
+    /// Association rules.
+    Rules,
+    /// Most popular items.
+    Popularity,
 }
 
 /// Runs the command.
@@ -62,19 +76,20 @@ pub fn run(args: &RecommendArgs) -> Result<(), CliError> {
         .collect();
     history.sort_unstable();
     history.dedup();
-    let method = match args.method.as_str() {
-        "cf" => Method::Cf,
-        "content" => Method::Content,
-        "rules" => Method::Rules,
-        "popularity" => Method::Popularity,
-        _ => Method::Hybrid,
+    let method = match args.method {
+        MethodArg::Hybrid => Method::Hybrid,
+        MethodArg::Cf => Method::Cf,
+        MethodArg::Content => Method::Content,
+        MethodArg::Rules => Method::Rules,
+        MethodArg::Popularity => Method::Popularity,
     };
     let recs = models.recommend(method, &history, segment, args.k)?;
     eprintln!(
         "customer {customer}: engagement tier {}, {} items bought, method {}",
         custalyze_analysis::playbook::tier_name(segment),
         history.len(),
-        args.method
+        clap::ValueEnum::to_possible_value(&args.method)
+            .map_or_else(String::new, |v| v.get_name().to_string())
     );
     println!("rank,item_id,description,score");
     for (rank, r) in recs.iter().enumerate() {

@@ -36,8 +36,8 @@ pub struct RfmArgs {
     #[arg(long, value_name = "MAP", default_value = "default", value_parser = ["default", "rfm-package"])]
     map: String,
     /// What counts as a purchase: rows (every transaction line) or orders (distinct orders).
-    #[arg(long, value_name = "RULE", default_value = "rows", value_parser = ["rows", "orders"])]
-    frequency: String,
+    #[arg(long, value_name = "RULE", value_enum, default_value_t = FrequencyArg::Rows)]
+    frequency: FrequencyArg,
     /// Number of score bins (1 to 9); the segment maps are written for 5.
     #[arg(long, value_name = "N", default_value_t = 5)]
     bins: usize,
@@ -55,6 +55,15 @@ pub struct RfmArgs {
     /// Output CSV ("-" for standard output).
     #[arg(long, value_name = "OUT.csv")]
     output: PathBuf,
+}
+
+/// `--frequency` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum FrequencyArg {
+    /// Every transaction line counts.
+    Rows,
+    /// Distinct orders count.
+    Orders,
 }
 
 /// Runs the command.
@@ -75,9 +84,9 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
     } else {
         Scoring::RankFirst
     };
-    let rule = match args.frequency.as_str() {
-        "orders" => FrequencyRule::Orders,
-        _ => FrequencyRule::Rows,
+    let rule = match args.frequency {
+        FrequencyArg::Rows => FrequencyRule::Rows,
+        FrequencyArg::Orders => FrequencyRule::Orders,
     };
     let options = RfmOptions::new(as_of)
         .frequency_rule(rule)

@@ -57,8 +57,8 @@ pub struct RulesArgs {
     #[arg(long, value_name = "T", requires = "metric")]
     min_threshold: Option<f64>,
     /// Itemsets written: all frequent, closed or maximal (rules always use all).
-    #[arg(long, value_name = "KIND", default_value = "all", value_parser = ["all", "closed", "maximal"])]
-    kind: String,
+    #[arg(long, value_name = "KIND", value_enum, default_value_t = KindArg::All)]
+    kind: KindArg,
     /// Output CSV of the itemsets.
     #[arg(long, value_name = "ITEMSETS.csv")]
     itemsets_out: PathBuf,
@@ -89,6 +89,17 @@ fn create(path: &Path) -> Result<BufWriter<File>, CliError> {
         .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))
 }
 
+/// `--kind` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum KindArg {
+    /// Every frequent itemset.
+    All,
+    /// Closed itemsets.
+    Closed,
+    /// Maximal itemsets.
+    Maximal,
+}
+
 /// Runs the command.
 pub fn run(args: &RulesArgs) -> Result<(), CliError> {
     let tx = match &args.baskets {
@@ -115,10 +126,10 @@ pub fn run(args: &RulesArgs) -> Result<(), CliError> {
     let rule_params = rule_params.check()?;
     let itemsets = params.fit(&tx)?;
     let rules = rule_params.fit(&itemsets)?;
-    let written = match args.kind.as_str() {
-        "closed" => itemsets.closed(),
-        "maximal" => itemsets.maximal(),
-        _ => itemsets,
+    let written = match args.kind {
+        KindArg::All => itemsets,
+        KindArg::Closed => itemsets.closed(),
+        KindArg::Maximal => itemsets.maximal(),
     };
     written.write_csv(create(&args.itemsets_out)?)?;
     if let Some(path) = &args.rules_out {

@@ -153,8 +153,8 @@ pub struct CustomersArgs {
     )]
     log1p: Vec<String>,
     /// Standardisation: zscore, robust or none.
-    #[arg(long, value_name = "RULE", default_value = "zscore", value_parser = ["zscore", "robust", "none"])]
-    scaling: String,
+    #[arg(long, value_name = "RULE", value_enum, default_value_t = ScalingArg::Zscore)]
+    scaling: ScalingArg,
     /// Random seed.
     #[arg(long, value_name = "S", default_value_t = 0)]
     seed: u64,
@@ -375,12 +375,23 @@ fn add_extra_columns(features: &mut CustomerFeatures, path: &Path) -> Result<(),
     Ok(())
 }
 
+/// `--scaling` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ScalingArg {
+    /// Z-scores (mean 0, standard deviation 1).
+    Zscore,
+    /// Median and interquartile range.
+    Robust,
+    /// No scaling.
+    None,
+}
+
 fn customers(args: &CustomersArgs) -> Result<(), CliError> {
     let as_of = crate::input::parse_date("--as-of", &args.as_of)?;
-    let scaling = match args.scaling.as_str() {
-        "robust" => Scaling::Robust,
-        "none" => Scaling::None,
-        _ => Scaling::ZScore,
+    let scaling = match args.scaling {
+        ScalingArg::Zscore => Scaling::ZScore,
+        ScalingArg::Robust => Scaling::Robust,
+        ScalingArg::None => Scaling::None,
     };
     let loaded = args.input.load()?;
     eprintln!("{}", loaded.report);
