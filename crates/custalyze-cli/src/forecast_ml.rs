@@ -482,8 +482,8 @@ pub fn run_compare(args: &CompareArgs) -> Result<(), CliError> {
         let learner = m.name.split('-').next().unwrap_or("");
         let mut entry = json!({
             "name": m.name,
-            "forecast": {"mean": m.forecasts.first().map(|f| f.mean.clone()).unwrap_or_default()},
-            "forecasts": m.forecasts.iter().map(|f| json!({"origin": f.origin, "mean": f.mean})).collect::<Vec<_>>(),
+            "forecast": {"mean": m.forecasts.first().map(|f| f.predicted.clone()).unwrap_or_default()},
+            "forecasts": m.forecasts.iter().map(|f| json!({"origin": f.origin, "mean": f.predicted})).collect::<Vec<_>>(),
             "metrics": m.overall.as_ref().map(metrics_json),
             "metrics_by_horizon": m.by_horizon.iter().map(metrics_json).collect::<Vec<_>>(),
             "seconds": m.seconds,

@@ -96,18 +96,12 @@ impl Backtest {
                 got: y.len(),
             });
         }
-        let mut folds = Vec::new();
-        let mut origin = self.initial;
-        while origin + self.horizon <= y.len() {
-            model.fit(&y[..origin])?;
-            let fc = model.forecast(self.horizon, &[])?;
-            folds.push(Fold {
-                origin,
-                predicted: fc.mean,
-                actual: y[origin..origin + self.horizon].to_vec(),
-            });
-            origin += self.step;
-        }
+        let origins = (self.initial..=y.len() - self.horizon).step_by(self.step);
+        let folds = rolling_origin(y, origins, self.horizon, |train| {
+            model.fit(train)?;
+            Ok(model.forecast(self.horizon, &[])?.mean)
+        })
+        .map_err(|(_, e)| e)?;
         let actual: Vec<f64> = folds.iter().flat_map(|f| f.actual.clone()).collect();
         let predicted: Vec<f64> = folds.iter().flat_map(|f| f.predicted.clone()).collect();
         let mases: Vec<f64> = folds
@@ -129,4 +123,38 @@ impl Backtest {
             folds,
         })
     }
+}
+
+/// The rolling-origin loop shared by [`Backtest::run`] and [`crate::compare::compare`]: for each
+/// origin `o`, `fit_forecast(&y[..o])` must return `horizon` finite point forecasts of
+/// `y[o..o + horizon]`. Stops at the first failing origin and returns it with the error.
+pub(crate) fn rolling_origin<F>(
+    y: &[f64],
+    origins: impl IntoIterator<Item = usize>,
+    horizon: usize,
+    mut fit_forecast: F,
+) -> std::result::Result<Vec<Fold>, (usize, Error)>
+where
+    F: FnMut(&[f64]) -> Result<Vec<f64>>,
+{
+    let mut folds = Vec::new();
+    for origin in origins {
+        let predicted = fit_forecast(&y[..origin]).map_err(|e| (origin, e))?;
+        if predicted.len() != horizon || predicted.iter().any(|v| !v.is_finite()) {
+            let finite = predicted.iter().filter(|v| v.is_finite()).count();
+            return Err((
+                origin,
+                Error::InvalidSeries(format!(
+                    "{} forecasts returned, {finite} finite, {horizon} expected",
+                    predicted.len()
+                )),
+            ));
+        }
+        folds.push(Fold {
+            origin,
+            predicted,
+            actual: y[origin..origin + horizon].to_vec(),
+        });
+    }
+    Ok(folds)
 }

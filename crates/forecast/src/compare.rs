@@ -27,6 +27,7 @@
 
 use std::time::Instant;
 
+use crate::backtest::{Fold, rolling_origin};
 use crate::learner::Learner;
 use crate::metrics::{Accuracy, accuracy, mase_scale};
 use crate::strategy::StrategyParams;
@@ -153,18 +154,6 @@ impl CompareParams {
     }
 }
 
-/// One origin's forecast.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct OriginForecast {
-    /// Number of points before the origin (the forecast starts at this index).
-    pub origin: usize,
-    /// Point forecasts.
-    pub mean: Vec<f64>,
-    /// The held-out values.
-    pub actual: Vec<f64>,
-}
-
 /// One model's results.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -172,7 +161,7 @@ pub struct ModelComparison {
     /// Model name.
     pub name: String,
     /// Forecast per origin.
-    pub forecasts: Vec<OriginForecast>,
+    pub forecasts: Vec<Fold>,
     /// Metrics over all origins and steps (absent when the model failed).
     pub overall: Option<Accuracy>,
     /// Metrics per step `h = 1..H` over the origins.
@@ -237,38 +226,20 @@ pub fn compare(
     let mut out = Vec::with_capacity(models.len());
     for model in models {
         let start = Instant::now();
-        let mut forecasts = Vec::with_capacity(origins.len());
-        let mut error = None;
-        for &o in &origins {
-            match model.fit_forecast(&y[..o], horizon) {
-                Ok(mean) if mean.len() == horizon && mean.iter().all(|v| v.is_finite()) => {
-                    forecasts.push(OriginForecast {
-                        origin: o,
-                        mean,
-                        actual: y[o..o + horizon].to_vec(),
-                    });
-                }
-                Ok(mean) => {
-                    error = Some(format!(
-                        "origin {o}: {} forecasts returned, {} finite, {horizon} expected",
-                        mean.len(),
-                        mean.iter().filter(|v| v.is_finite()).count()
-                    ));
-                    break;
-                }
-                Err(e) => {
-                    error = Some(format!("origin {o}: {e}"));
-                    break;
-                }
-            }
-        }
+        let (forecasts, error) =
+            match rolling_origin(y, origins.iter().copied(), horizon, |train| {
+                model.fit_forecast(train, horizon)
+            }) {
+                Ok(folds) => (folds, None),
+                Err((o, e)) => (Vec::new(), Some(format!("origin {o}: {e}"))),
+            };
         let (overall, by_horizon) = if error.is_none() {
             let all_a: Vec<f64> = forecasts.iter().flat_map(|f| f.actual.clone()).collect();
-            let all_f: Vec<f64> = forecasts.iter().flat_map(|f| f.mean.clone()).collect();
+            let all_f: Vec<f64> = forecasts.iter().flat_map(|f| f.predicted.clone()).collect();
             let by_h = (0..horizon)
                 .map(|h| {
                     let a: Vec<f64> = forecasts.iter().map(|f| f.actual[h]).collect();
-                    let p: Vec<f64> = forecasts.iter().map(|f| f.mean[h]).collect();
+                    let p: Vec<f64> = forecasts.iter().map(|f| f.predicted[h]).collect();
                     accuracy(&a, &p, scale)
                 })
                 .collect::<Result<Vec<_>>>()?;
