@@ -613,45 +613,13 @@ fn standard_errors_from_information(info: Vec<Vec<f64>>) -> Option<Vec<f64>> {
     let info: Vec<Vec<f64>> = (0..n)
         .map(|i| (0..n).map(|j| 0.5 * (info[i][j] + info[j][i])).collect())
         .collect();
-    let inv = invert(info)?;
+    let flat: Vec<f64> = info.into_iter().flatten().collect();
+    let inv = custalyze_transaction_types::linalg::invert(&flat, n)?;
     let se: Vec<f64> = (0..n)
-        .map(|i| inv[i][i])
+        .map(|i| inv[i * n + i])
         .map(|v| if v > 0.0 { v.sqrt() } else { f64::NAN })
         .collect();
     se.iter().all(|s| s.is_finite()).then_some(se)
-}
-
-/// Inverse of a small square matrix (Gauss-Jordan, partial pivoting); `None` when singular.
-pub(crate) fn invert(mut a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
-    let n = a.len();
-    let mut inv: Vec<Vec<f64>> = (0..n)
-        .map(|i| (0..n).map(|j| f64::from(u8::from(i == j))).collect())
-        .collect();
-    for c in 0..n {
-        let p = (c..n).max_by(|&x, &y| a[x][c].abs().total_cmp(&a[y][c].abs()))?;
-        if a[p][c].is_nan() || a[p][c].abs() <= 1e-300 {
-            return None;
-        }
-        a.swap(c, p);
-        inv.swap(c, p);
-        let d = a[c][c];
-        for j in 0..n {
-            a[c][j] /= d;
-            inv[c][j] /= d;
-        }
-        for r in 0..n {
-            if r != c {
-                let f = a[r][c];
-                if f != 0.0 {
-                    for j in 0..n {
-                        a[r][j] -= f * a[c][j];
-                        inv[r][j] -= f * inv[c][j];
-                    }
-                }
-            }
-        }
-    }
-    Some(inv)
 }
 
 /// Checks a model's hand-written derivatives at `points`: value and gradient equal the

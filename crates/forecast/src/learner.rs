@@ -233,7 +233,7 @@ impl FittedLearner for FittedRidge {
 ///
 /// # Errors
 /// [`Error::Numerical`] when `a` is not positive definite.
-pub fn cholesky(a: &[f64], p: usize) -> Result<Vec<f64>> {
+pub(crate) fn cholesky(a: &[f64], p: usize) -> Result<Vec<f64>> {
     let mut l = vec![0.0; p * p];
     for i in 0..p {
         for j in 0..=i {
@@ -255,7 +255,7 @@ pub fn cholesky(a: &[f64], p: usize) -> Result<Vec<f64>> {
 }
 
 /// Solves `L L' x = b` given the factor from [`cholesky`].
-pub fn cholesky_solve(l: &[f64], p: usize, b: &[f64]) -> Vec<f64> {
+pub(crate) fn cholesky_solve(l: &[f64], p: usize, b: &[f64]) -> Vec<f64> {
     let mut y = vec![0.0; p];
     for i in 0..p {
         let s: f64 = (0..i).map(|m| l[i * p + m] * y[m]).sum();

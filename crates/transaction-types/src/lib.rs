@@ -4,6 +4,7 @@ pub mod basket;
 pub mod customer_table;
 pub mod error;
 pub mod id;
+pub mod linalg;
 pub mod load;
 pub mod log;
 pub mod period;

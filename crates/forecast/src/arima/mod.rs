@@ -615,7 +615,7 @@ fn opg_std_errors(
             }
         }
     }
-    match invert(&opg, k) {
+    match custalyze_transaction_types::linalg::invert(&opg, k) {
         Some(inv) => (0..k)
             .map(|i| {
                 let v = inv[i * k + i];
@@ -624,44 +624,6 @@ fn opg_std_errors(
             .collect(),
         None => nan,
     }
-}
-
-/// Inverse of a small square matrix by Gauss-Jordan elimination with partial pivoting.
-pub(crate) fn invert(m: &[f64], k: usize) -> Option<Vec<f64>> {
-    let mut a = m.to_vec();
-    let mut inv = vec![0.0; k * k];
-    for i in 0..k {
-        inv[i * k + i] = 1.0;
-    }
-    for c in 0..k {
-        let piv = (c..k).max_by(|&x, &y| a[x * k + c].abs().total_cmp(&a[y * k + c].abs()))?;
-        if a[piv * k + c].abs() < 1e-300 {
-            return None;
-        }
-        if piv != c {
-            for j in 0..k {
-                a.swap(piv * k + j, c * k + j);
-                inv.swap(piv * k + j, c * k + j);
-            }
-        }
-        let d = a[c * k + c];
-        for j in 0..k {
-            a[c * k + j] /= d;
-            inv[c * k + j] /= d;
-        }
-        for r in 0..k {
-            if r != c {
-                let f = a[r * k + c];
-                if f != 0.0 {
-                    for j in 0..k {
-                        a[r * k + j] -= f * a[c * k + j];
-                        inv[r * k + j] -= f * inv[c * k + j];
-                    }
-                }
-            }
-        }
-    }
-    Some(inv)
 }
 
 /// A fitted ARIMA model: estimates, fit statistics and the state needed to forecast.

@@ -348,7 +348,7 @@ fn ols(y: &[f64], cols: &[Vec<f64>]) -> Option<(Vec<f64>, Vec<f64>, f64)> {
             xtx[b * k + a] = v;
         }
     }
-    let inv = super::invert(&xtx, k)?;
+    let inv = custalyze_transaction_types::linalg::invert(&xtx, k)?;
     let beta: Vec<f64> = (0..k)
         .map(|a| (0..k).map(|b| inv[a * k + b] * xty[b]).sum())
         .collect();
