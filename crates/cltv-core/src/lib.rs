@@ -6,9 +6,9 @@ pub mod data;
 pub mod error;
 pub mod optim;
 pub mod pareto_nbd;
-pub mod real;
+pub(crate) mod real;
 pub mod scoring;
-pub mod special;
+pub(crate) mod special;
 
 pub use bgbb::{BgBb, BgBbData, BgBbParams, FittedBgBb};
 pub use bgnbd::{BgNbd, BgNbdParams, FittedBgNbd};

@@ -1,5 +1,6 @@
 //! Maximum-likelihood fitting shared by the models: L-BFGS (argmin) on log-parameters with exact
-//! gradients from [`Dual`] numbers, a Nelder-Mead fallback, and standard errors from the Hessian.
+//! gradients from dual numbers (forward-mode automatic differentiation), a Nelder-Mead fallback,
+//! and standard errors from the Hessian.
 
 use argmin::core::{CostFunction, Executor, Gradient, State};
 use argmin::solver::linesearch::MoreThuenteLineSearch;

@@ -16,10 +16,10 @@
 //!            - 2F1(r+s+x, r+x; r+s+x+1; (β-α)/(β+T))   / (β+T)^(r+s+x)
 //! ```
 //!
-//! Everything is evaluated in log space: `ln A0` is a log-difference ([`Real::log_sub_exp`]) of two
-//! log-hypergeometric terms ([`ln_hyp2f1`]), so the likelihood, P(alive) and the expectations stay
-//! finite for any frequency (lifetimes, which exponentiates `2F1` first, returns NaN at frequencies
-//! in the hundreds).
+//! Everything is evaluated in log space: `ln A0` is a log-difference (`log_sub_exp`) of two
+//! log-hypergeometric terms (Gauss series summed in log space), so the likelihood, P(alive) and
+//! the expectations stay finite for any frequency (lifetimes, which exponentiates `2F1` first,
+//! returns NaN at frequencies in the hundreds).
 
 use rayon::prelude::*;
 

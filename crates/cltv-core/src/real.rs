@@ -37,10 +37,6 @@ pub trait Real:
     fn ln_1p(self) -> Self;
     /// `ln Γ(x)`.
     fn ln_gamma(self) -> Self;
-    /// `self` to a real power.
-    fn powr(self, p: Self) -> Self {
-        (self.ln() * p).exp()
-    }
     /// `ln B(a, b)`.
     fn ln_beta(a: Self, b: Self) -> Self {
         a.ln_gamma() + b.ln_gamma() - (a + b).ln_gamma()
@@ -87,9 +83,6 @@ impl Real for f64 {
     }
     fn ln_gamma(self) -> Self {
         ln_gamma(self)
-    }
-    fn powr(self, p: Self) -> Self {
-        self.powf(p)
     }
 }
 

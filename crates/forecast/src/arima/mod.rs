@@ -42,7 +42,7 @@ pub(crate) mod kalman;
 pub(crate) mod params;
 pub(crate) mod unitroot;
 
-pub use auto::{AutoArima, AutoArimaForecaster, CandidateModel};
+pub use auto::{AutoArima, AutoArimaForecaster, CandidateModel, InformationCriterion};
 pub use unitroot::{
     LagSelection, OcsbTest, SeasonalTest, kpss_statistic, ndiffs, nsdiffs, nsdiffs_with,
     ocsb_critical_value, ocsb_test, seasonal_strength,
