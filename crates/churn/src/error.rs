@@ -15,7 +15,7 @@ pub enum Error {
     Clv(#[from] custalyze_cltv_core::Error),
     /// A decision tree fit in linfa-trees failed.
     #[error("decision tree: {0}")]
-    Tree(String),
+    Tree(#[source] linfa::Error),
     /// No customer has a transaction on or before the snapshot date.
     #[error("no customer has a transaction on or before {snapshot}")]
     NoCustomers {

@@ -295,7 +295,7 @@ impl ForestParams {
             .min_weight_leaf(leaf)
             .min_weight_split(2.0 * leaf)
             .fit(&dataset)
-            .map_err(|e| Error::Tree(e.to_string()))?;
+            .map_err(Error::Tree)?;
         let mut grown = Grown {
             nodes: Vec::new(),
             importance: vec![0.0; x.ncols()],

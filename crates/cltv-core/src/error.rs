@@ -179,12 +179,12 @@ pub enum Error {
     },
     /// The optimisation library failed.
     #[error("optimiser error: {0}")]
-    Optimizer(String),
+    Optimizer(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl From<argmin::core::Error> for Error {
     fn from(e: argmin::core::Error) -> Self {
-        Error::Optimizer(e.to_string())
+        Error::Optimizer(e.into())
     }
 }
 

@@ -24,7 +24,7 @@ pub enum Error {
     Numerical(String),
     /// The neural-network backend (candle) failed while training the LSTM.
     #[error("LSTM backend error: {0}")]
-    Backend(String),
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The series is empty.
     #[error("the series is empty: at least one observation is needed")]
     EmptySeries,

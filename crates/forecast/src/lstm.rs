@@ -35,7 +35,7 @@ use crate::learner::{Dataset, FittedLearner, Learner};
 use crate::{Error, Result};
 
 fn backend(e: candle_core::Error) -> Error {
-    Error::Backend(e.to_string())
+    Error::Backend(Box::new(e))
 }
 
 /// Floating-point precision of the candle training.
