@@ -48,6 +48,7 @@ impl RiskBand {
 /// [`ForestParams::decision_tree`], decision threshold 0.5, bands high ≥ 0.7, medium ≥ 0.4.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ChurnOptions {
     /// Calibration end `c` (inclusive): the evaluation snapshot.
     pub calibration_end: NaiveDate,

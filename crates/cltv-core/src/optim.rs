@@ -99,6 +99,7 @@ pub enum PenalizerConvention {
 /// How to fit.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct FitOptions {
     /// L2 penalty coefficient (default 0), in the sense of [`FitOptions::penalizer_convention`].
     pub penalizer: f64,
@@ -178,6 +179,7 @@ impl FitOptions {
 /// What a fit found.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct FitReport {
     /// Total log-likelihood at the estimate (unpenalised).
     pub log_likelihood: f64,

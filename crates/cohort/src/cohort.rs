@@ -83,6 +83,7 @@ impl FromStr for Metric {
 /// Defaults: observation end = the last transaction date of the log, [`IndexBase::Zero`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct CohortOptions {
     /// Cohort and activity period: [`Period::DAY`], [`Period::WEEK`] (Monday to Sunday) or
     /// [`Period::MONTH`]. Multipliers other than 1 are rejected by [`cohorts`].

@@ -108,6 +108,7 @@ pub enum Method {
 /// defaults: support 0.001, confidence 0.1).
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct RecommendOptions {
     /// Item CF parameters.
     pub cf: ItemCfParams,

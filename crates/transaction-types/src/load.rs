@@ -112,6 +112,7 @@ pub enum ZeroAmounts {
 /// assert!(opts.drop_duplicates);
 /// ```
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct LoadOptions {
     /// The file layout.
     pub schema: Schema,
@@ -269,6 +270,7 @@ pub struct ExclusionCount {
 /// What a load did: rows read, loaded and excluded (by reason), and what the log holds.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct LoadReport {
     /// The file or stream name.
     pub source: String,

@@ -54,6 +54,7 @@ pub struct CustomerSummary {
 
 /// Options of [`summarize`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SummaryOptions {
     /// The period unit and multiplier (lifetimes' `freq` and `freq_multiplier`).
     pub period: Period,
