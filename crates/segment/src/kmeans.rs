@@ -43,19 +43,19 @@ const PARALLEL_SEEDINGS_MAX: usize = 1 << 18;
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct KMeansParams {
     /// Number of clusters (at least 1, at most the number of observations).
-    pub k: usize,
+    pub(crate) k: usize,
     /// Number of k-means++ seedings; the fit with the lowest inertia is kept.
-    pub n_init: usize,
+    pub(crate) n_init: usize,
     /// Maximum number of Lloyd iterations per seeding.
-    pub max_iter: usize,
+    pub(crate) max_iter: usize,
     /// Relative tolerance: stop when the summed squared centroid shift is at most `tol` times the
     /// mean of the feature variances.
-    pub tol: f64,
+    pub(crate) tol: f64,
     /// Seed of the random number generator (ChaCha8).
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// Initial centroids (`k x features`) instead of k-means++; then one run is made whatever
     /// `n_init` says (scikit-learn's `init=array`).
-    pub init: Option<Array2<f64>>,
+    pub(crate) init: Option<Array2<f64>>,
 }
 
 /// K-Means clustering: `KMeans::params(4).seed(42).fit(data.view())?` returns a [`FittedKMeans`].
