@@ -21,7 +21,7 @@ use custalyze_transaction_types::{Baskets, Id, TransactionLog};
 use crate::content::ContentModel;
 use crate::error::{Error, Result};
 use crate::interactions::Interactions;
-use crate::item_cf::{ItemCf, ItemCfParams};
+use crate::item_cf::{FittedItemCf, ItemCfParams};
 use crate::popularity::Popularity;
 use crate::recommender::{Recommendation, Recommender, check_history, top_k};
 use crate::rules::RuleBased;
@@ -133,7 +133,7 @@ impl Default for RecommendOptions {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Recommenders {
     /// Item CF.
-    pub cf: ItemCf,
+    pub cf: FittedItemCf,
     /// TF-IDF content (`None` when there are no descriptions).
     pub content: Option<ContentModel>,
     /// Rules (`None` when none is given or mined).

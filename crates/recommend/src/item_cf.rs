@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::interactions::Interactions;
 use crate::recommender::Recommender;
 
-/// Parameters of [`ItemCf`]: `neighbours` (default 50, ≥ 1) and `shrinkage` λ (default 10,
+/// Parameters of [`FittedItemCf`]: `neighbours` (default 50, ≥ 1) and `shrinkage` λ (default 10,
 /// finite and ≥ 0).
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -72,7 +72,7 @@ impl ItemCfParams {
     /// assert_eq!(recs[0].item, 1);
     /// # Ok::<(), custalyze_recommend::Error>(())
     /// ```
-    pub fn fit(&self, data: &Interactions) -> Result<ItemCf> {
+    pub fn fit(&self, data: &Interactions) -> Result<FittedItemCf> {
         if self.neighbours == 0 {
             return Err(Error::InvalidParameter {
                 name: "neighbours",
@@ -133,7 +133,7 @@ impl ItemCfParams {
                 },
             )
             .collect();
-        Ok(ItemCf {
+        Ok(FittedItemCf {
             params: *self,
             neighbours,
         })
@@ -143,14 +143,14 @@ impl ItemCfParams {
 /// A fitted item-based CF model: the top neighbours of every item. Serialisable.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct ItemCf {
+pub struct FittedItemCf {
     /// The parameters.
     pub params: ItemCfParams,
     /// Per item, `(neighbour, similarity)` by decreasing similarity.
     pub neighbours: Vec<Vec<(u32, f64)>>,
 }
 
-impl Recommender for ItemCf {
+impl Recommender for FittedItemCf {
     fn n_items(&self) -> usize {
         self.neighbours.len()
     }
