@@ -162,8 +162,8 @@ impl BgBbData {
 /// BG/BB parameters: transaction probability Beta(α, β) and dropout probability Beta(γ, δ).
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "BgBbParamsUnchecked"))]
-pub struct BgBbParams {
+#[cfg_attr(feature = "serde", serde(try_from = "BgBbParametersUnchecked"))]
+pub struct BgBbParameters {
     /// Transaction-probability Beta parameter α.
     pub alpha: f64,
     /// Transaction-probability Beta parameter β.
@@ -174,11 +174,11 @@ pub struct BgBbParams {
     pub delta: f64,
 }
 
-/// [`BgBbParams`] as read from JSON, before [`BgBbParams::new`] validates it (a saved model with a
+/// [`BgBbParameters`] as read from JSON, before [`BgBbParameters::new`] validates it (a saved model with a
 /// negative or non-finite parameter is refused on load).
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
-struct BgBbParamsUnchecked {
+struct BgBbParametersUnchecked {
     alpha: f64,
     beta: f64,
     gamma: f64,
@@ -186,15 +186,15 @@ struct BgBbParamsUnchecked {
 }
 
 #[cfg(feature = "serde")]
-impl TryFrom<BgBbParamsUnchecked> for BgBbParams {
+impl TryFrom<BgBbParametersUnchecked> for BgBbParameters {
     type Error = Error;
 
-    fn try_from(raw: BgBbParamsUnchecked) -> Result<Self> {
-        BgBbParams::new(raw.alpha, raw.beta, raw.gamma, raw.delta)
+    fn try_from(raw: BgBbParametersUnchecked) -> Result<Self> {
+        BgBbParameters::new(raw.alpha, raw.beta, raw.gamma, raw.delta)
     }
 }
 
-impl BgBbParams {
+impl BgBbParameters {
     /// Validated parameters.
     ///
     /// # Errors
@@ -392,16 +392,16 @@ pub struct BgBb {
     /// Fitting options.
     pub options: FitOptions,
     /// Starting values (default all 1; see [`BgBb::fit`]).
-    pub init: Option<BgBbParams>,
+    pub init: Option<BgBbParameters>,
 }
 
 /// A fitted BG/BB model: the parameters and how they were found. Serialisable, so a service can
-/// load one and answer per-customer requests with [`BgBbParams`]' methods.
+/// load one and answer per-customer requests with [`BgBbParameters`]' methods.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FittedBgBb {
     /// The estimates.
-    pub params: BgBbParams,
+    pub params: BgBbParameters,
     /// Log-likelihood, standard errors (order α, β, γ, δ) and optimiser details.
     pub report: FitReport,
 }
@@ -413,7 +413,8 @@ impl LogLikelihood<4> for Problem<'_> {
     fn log_likelihood<T: Real + Send + Sync>(&self, p: &[T; 4]) -> T {
         let d = self.0;
         weighted_sum(d.len(), |i| {
-            BgBbParams::ln_likelihood(p, d.frequency[i], d.recency[i], d.periods[i]) * d.weight[i]
+            BgBbParameters::ln_likelihood(p, d.frequency[i], d.recency[i], d.periods[i])
+                * d.weight[i]
         })
     }
     fn total_weight(&self) -> f64 {
@@ -421,7 +422,7 @@ impl LogLikelihood<4> for Problem<'_> {
     }
 }
 
-crate::optim::fitter_builder!(BgBb, BgBbParams);
+crate::optim::fitter_builder!(BgBb, BgBbParameters);
 
 impl BgBb {
     /// Maximum-likelihood fit on (compressed) patterns. Default start: α = β = γ = δ = 1.
@@ -437,7 +438,7 @@ impl BgBb {
             });
         }
         let data = data.compress();
-        let init = self.init.unwrap_or(BgBbParams {
+        let init = self.init.unwrap_or(BgBbParameters {
             alpha: 1.0,
             beta: 1.0,
             gamma: 1.0,
@@ -445,7 +446,7 @@ impl BgBb {
         });
         let (p, report) = fit(&Problem(&data), init.as_array(), &self.options)?;
         Ok(FittedBgBb {
-            params: BgBbParams {
+            params: BgBbParameters {
                 alpha: p[0],
                 beta: p[1],
                 gamma: p[2],
@@ -463,10 +464,10 @@ mod tests {
 
     #[test]
     fn rejects_bad_parameters() {
-        assert!(BgBbParams::new(0.0, 1.0, 1.0, 1.0).is_err());
-        assert!(BgBbParams::new(1.0, f64::NAN, 1.0, 1.0).is_err());
-        assert!(BgBbParams::new(1.0, 1.0, -1.0, 1.0).is_err());
-        assert!(BgBbParams::new(1.0, 1.0, 1.0, f64::INFINITY).is_err());
+        assert!(BgBbParameters::new(0.0, 1.0, 1.0, 1.0).is_err());
+        assert!(BgBbParameters::new(1.0, f64::NAN, 1.0, 1.0).is_err());
+        assert!(BgBbParameters::new(1.0, 1.0, -1.0, 1.0).is_err());
+        assert!(BgBbParameters::new(1.0, 1.0, 1.0, f64::INFINITY).is_err());
     }
 
     #[test]
@@ -523,7 +524,7 @@ mod tests {
     fn pattern_probabilities_sum_to_one() {
         // Over all patterns (x, t_x) with n opportunities, the likelihood weighted by the number of
         // sequences with that pattern, C(t_x - 1, x - 1), sums to 1.
-        let p = BgBbParams::new(1.2, 0.75, 0.66, 2.8).unwrap();
+        let p = BgBbParameters::new(1.2, 0.75, 0.66, 2.8).unwrap();
         let n = 6u32;
         let lg = <f64 as Real>::ln_gamma;
         let choose = |a: f64, b: f64| (lg(a + 1.0) - lg(b + 1.0) - lg(a - b + 1.0)).exp();
@@ -541,8 +542,8 @@ mod tests {
 
     #[test]
     fn gamma_one_needs_no_special_case() {
-        let at = BgBbParams::new(1.2, 0.75, 1.0, 2.8).unwrap();
-        let near = BgBbParams::new(1.2, 0.75, 1.0 + 1e-8, 2.8).unwrap();
+        let at = BgBbParameters::new(1.2, 0.75, 1.0, 2.8).unwrap();
+        let near = BgBbParameters::new(1.2, 0.75, 1.0 + 1e-8, 2.8).unwrap();
         let (a, b) = (
             at.expected_purchases(5, 3.0, 5.0, 6.0),
             near.expected_purchases(5, 3.0, 5.0, 6.0),

@@ -22,8 +22,8 @@ use crate::special::{ln_hyp2f1, trigamma};
 /// BG/NBD parameters: purchase-rate heterogeneity Gamma(r, α) and dropout Beta(a, b).
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "BgNbdParamsUnchecked"))]
-pub struct BgNbdParams {
+#[cfg_attr(feature = "serde", serde(try_from = "BgNbdParametersUnchecked"))]
+pub struct BgNbdParameters {
     /// Shape of the purchase-rate distribution.
     pub r: f64,
     /// Scale (in periods) of the purchase-rate distribution.
@@ -34,11 +34,11 @@ pub struct BgNbdParams {
     pub b: f64,
 }
 
-/// [`BgNbdParams`] as read from JSON, before [`BgNbdParams::new`] validates it (a saved model with a
+/// [`BgNbdParameters`] as read from JSON, before [`BgNbdParameters::new`] validates it (a saved model with a
 /// negative or non-finite parameter is refused on load).
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
-struct BgNbdParamsUnchecked {
+struct BgNbdParametersUnchecked {
     r: f64,
     alpha: f64,
     a: f64,
@@ -46,15 +46,15 @@ struct BgNbdParamsUnchecked {
 }
 
 #[cfg(feature = "serde")]
-impl TryFrom<BgNbdParamsUnchecked> for BgNbdParams {
+impl TryFrom<BgNbdParametersUnchecked> for BgNbdParameters {
     type Error = Error;
 
-    fn try_from(raw: BgNbdParamsUnchecked) -> Result<Self> {
-        BgNbdParams::new(raw.r, raw.alpha, raw.a, raw.b)
+    fn try_from(raw: BgNbdParametersUnchecked) -> Result<Self> {
+        BgNbdParameters::new(raw.r, raw.alpha, raw.a, raw.b)
     }
 }
 
-impl BgNbdParams {
+impl BgNbdParameters {
     /// Validated parameters.
     ///
     /// # Errors
@@ -140,7 +140,7 @@ impl BgNbdParams {
     /// P(Y(t) > 0 | x, t_x, T) = P(alive | x, t_x, T) · [1 - ((α+T)/(α+T+t))^(r+x)]
     /// ```
     ///
-    /// Unlike [`BgNbdParams::p_alive`], which is 1 for every one-time buyer, this ranks customers
+    /// Unlike [`BgNbdParameters::p_alive`], which is 1 for every one-time buyer, this ranks customers
     /// by how likely they are to buy in the horizon (one-time buyers with a long silence have a
     /// small posterior rate). `t <= 0` gives 0.
     pub fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
@@ -162,7 +162,7 @@ impl BgNbdParams {
     /// P(alive at T+t) = P(alive at T) · E_p[(1 + z p)^-(r+x)]
     ///                 = P(alive at T) · (1+z)^-(r+x) · 2F1(r+x, b+x; a+b+x; z/(1+z))
     /// ```
-    /// (Euler's integral and Pfaff's transformation). `t = 0` gives [`BgNbdParams::p_alive`].
+    /// (Euler's integral and Pfaff's transformation). `t = 0` gives [`BgNbdParameters::p_alive`].
     pub fn p_alive_at(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
         let now = self.p_alive(x, t_x, big_t);
         if t <= 0.0 {
@@ -257,16 +257,16 @@ pub struct BgNbd {
     /// Fitting options.
     pub options: FitOptions,
     /// Starting values (default r = 1, α = mean T / 4 ... see [`BgNbd::fit`]).
-    pub init: Option<BgNbdParams>,
+    pub init: Option<BgNbdParameters>,
 }
 
 /// A fitted BG/NBD model: the parameters and how they were found. Serialisable, so a service can
-/// load one and answer per-customer requests with [`BgNbdParams`]' methods.
+/// load one and answer per-customer requests with [`BgNbdParameters`]' methods.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FittedBgNbd {
     /// The estimates.
-    pub params: BgNbdParams,
+    pub params: BgNbdParameters,
     /// Log-likelihood, standard errors (order r, α, a, b) and optimiser details.
     pub report: FitReport,
     /// The time unit of the data it was fitted on (`None` when the data did not say);
@@ -528,7 +528,7 @@ impl LogLikelihood<4> for Problem<'_> {
     }
 }
 
-crate::optim::fitter_builder!(BgNbd, BgNbdParams);
+crate::optim::fitter_builder!(BgNbd, BgNbdParameters);
 
 impl BgNbd {
     /// Maximum-likelihood fit on (compressed) data. Default start: r = 1, α = max(T)/10, a = 1,
@@ -554,7 +554,7 @@ impl BgNbd {
             });
         }
         let data = data.compress();
-        let init = self.init.unwrap_or(BgNbdParams {
+        let init = self.init.unwrap_or(BgNbdParameters {
             r: 1.0,
             alpha: (data.max_t() / 10.0).max(1e-3),
             a: 1.0,
@@ -570,7 +570,7 @@ impl BgNbd {
             pen_w,
         )?;
         Ok(FittedBgNbd {
-            params: BgNbdParams {
+            params: BgNbdParameters {
                 r: p[0],
                 alpha: p[1],
                 a: p[2],
@@ -609,7 +609,7 @@ mod tests {
     #[test]
     fn expectations_stay_finite_when_a_plus_b_is_below_one() -> Result<()> {
         // a + b - 1 < 0: the hypergeometric parameter c is negative (proptest found NaN here).
-        let p = BgNbdParams::new(0.05, 0.5, 0.1, 0.1)?;
+        let p = BgNbdParameters::new(0.05, 0.5, 0.1, 0.1)?;
         let mut last = 0.0;
         for t in [0.5, 1.0, 10.0, 52.375, 200.0] {
             let e = p.expected_purchases(t, 0.0, 0.0, 1.0);

@@ -10,16 +10,16 @@
 //!
 //! with `E[Y(t) | ·]` the conditional expected purchases of any [`PurchaseModel`] (BG/NBD,
 //! MBG/NBD) and `spend` the expected value per purchase, usually the Gamma-Gamma conditional
-//! expectation ([`GammaGammaParams::customer_lifetime_value`] does both steps).
+//! expectation ([`GammaGammaParameters::customer_lifetime_value`] does both steps).
 
 use custalyze_transaction_types::{Id, Period, PeriodUnit, SummaryTable};
 use rayon::prelude::*;
 
-use crate::bgnbd::{BgNbdParams, FittedBgNbd};
+use crate::bgnbd::{BgNbdParameters, FittedBgNbd};
 use crate::data::history_problem;
 use crate::error::{Error, InputProblem, Result};
-use crate::gamma_gamma::GammaGammaParams;
-use crate::mbgnbd::{FittedMbgNbd, MbgNbdParams};
+use crate::gamma_gamma::GammaGammaParameters;
+use crate::mbgnbd::{FittedMbgNbd, MbgNbdParameters};
 
 /// A model of the purchase process that predicts a customer's future purchases from her history:
 /// `x` repeat purchases, the last at `t_x`, observed for `T` (`big_t`), all in model periods.
@@ -38,15 +38,15 @@ pub trait PurchaseModel {
     }
 }
 
-impl PurchaseModel for BgNbdParams {
+impl PurchaseModel for BgNbdParameters {
     fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        BgNbdParams::probability_of_a_purchase(self, t, x, t_x, big_t)
+        BgNbdParameters::probability_of_a_purchase(self, t, x, t_x, big_t)
     }
     fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        BgNbdParams::expected_purchases(self, t, x, t_x, big_t)
+        BgNbdParameters::expected_purchases(self, t, x, t_x, big_t)
     }
     fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64 {
-        BgNbdParams::p_alive(self, x, t_x, big_t)
+        BgNbdParameters::p_alive(self, x, t_x, big_t)
     }
 }
 
@@ -65,15 +65,15 @@ impl PurchaseModel for FittedBgNbd {
     }
 }
 
-impl PurchaseModel for MbgNbdParams {
+impl PurchaseModel for MbgNbdParameters {
     fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        MbgNbdParams::probability_of_a_purchase(self, t, x, t_x, big_t)
+        MbgNbdParameters::probability_of_a_purchase(self, t, x, t_x, big_t)
     }
     fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        MbgNbdParams::expected_purchases(self, t, x, t_x, big_t)
+        MbgNbdParameters::expected_purchases(self, t, x, t_x, big_t)
     }
     fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64 {
-        MbgNbdParams::p_alive(self, x, t_x, big_t)
+        MbgNbdParameters::p_alive(self, x, t_x, big_t)
     }
 }
 
@@ -92,15 +92,15 @@ impl PurchaseModel for FittedMbgNbd {
     }
 }
 
-impl PurchaseModel for crate::pareto_nbd::ParetoNbdParams {
+impl PurchaseModel for crate::pareto_nbd::ParetoNbdParameters {
     fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        crate::pareto_nbd::ParetoNbdParams::probability_of_a_purchase(self, t, x, t_x, big_t)
+        crate::pareto_nbd::ParetoNbdParameters::probability_of_a_purchase(self, t, x, t_x, big_t)
     }
     fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        crate::pareto_nbd::ParetoNbdParams::expected_purchases(self, t, x, t_x, big_t)
+        crate::pareto_nbd::ParetoNbdParameters::expected_purchases(self, t, x, t_x, big_t)
     }
     fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64 {
-        crate::pareto_nbd::ParetoNbdParams::p_alive(self, x, t_x, big_t)
+        crate::pareto_nbd::ParetoNbdParameters::p_alive(self, x, t_x, big_t)
     }
 }
 
@@ -277,9 +277,9 @@ fn clv_unchecked<M: PurchaseModel + ?Sized>(
 ///
 /// # Examples
 /// ```
-/// use custalyze_cltv_core::{BgNbdParams, ClvOptions, TimeUnit, customer_lifetime_value};
+/// use custalyze_cltv_core::{BgNbdParameters, ClvOptions, TimeUnit, customer_lifetime_value};
 /// # fn main() -> custalyze_cltv_core::Result<()> {
-/// let model = BgNbdParams::new(0.243, 4.414, 0.793, 2.426)?;
+/// let model = BgNbdParameters::new(0.243, 4.414, 0.793, 2.426)?;
 /// let options = ClvOptions { unit: TimeUnit::Week, ..ClvOptions::default() };
 /// let clv = customer_lifetime_value(&model, 2.0, 30.43, 38.86, 24.66, &options)?;
 /// assert!(clv > 0.0);
@@ -336,9 +336,9 @@ pub fn customer_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
         .collect())
 }
 
-impl GammaGammaParams {
+impl GammaGammaParameters {
     /// CLV with the expected spend per purchase from this Gamma-Gamma model,
-    /// [`GammaGammaParams::conditional_expected_average_profit`]`(x, m)`, and the purchases from
+    /// [`GammaGammaParameters::conditional_expected_average_profit`]`(x, m)`, and the purchases from
     /// `model`: lifetimes' `GammaGammaFitter.customer_lifetime_value`. `m` is the customer's mean
     /// repeat-purchase value (ignored for `x = 0`).
     ///
@@ -413,7 +413,7 @@ pub struct CustomerClv {
 /// [`Error::InvalidParameter`] for bad options or a spend model without a finite mean (`q <= 1`).
 pub fn table_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
     model: &M,
-    spend: &GammaGammaParams,
+    spend: &GammaGammaParameters,
     table: &SummaryTable,
     options: &ClvOptions,
 ) -> Result<Vec<CustomerClv>> {
@@ -475,8 +475,8 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn model() -> BgNbdParams {
-        BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap()
+    fn model() -> BgNbdParameters {
+        BgNbdParameters::new(0.243, 4.414, 0.793, 2.426).unwrap()
     }
 
     #[test]
@@ -531,12 +531,12 @@ mod tests {
 
     #[test]
     fn gamma_gamma_clv_rejects_bad_spend() {
-        let g = GammaGammaParams::new(6.25, 3.74, 15.44).unwrap();
+        let g = GammaGammaParameters::new(6.25, 3.74, 15.44).unwrap();
         assert!(matches!(
             g.customer_lifetime_value(&model(), 1.0, 1.0, 2.0, -3.0, &ClvOptions::default()),
             Err(Error::InvalidInput { .. })
         ));
-        let g = GammaGammaParams::new(0.1, 0.5, 15.44).unwrap();
+        let g = GammaGammaParameters::new(0.1, 0.5, 15.44).unwrap();
         assert!(matches!(
             g.customer_lifetime_value(&model(), 1.0, 1.0, 2.0, 3.0, &ClvOptions::default()),
             Err(Error::InvalidInput { .. })

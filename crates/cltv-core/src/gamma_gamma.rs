@@ -92,7 +92,7 @@ impl SpendData {
     /// The spend data of a summary table: repeat buyers with a positive mean repeat spend.
     /// Customers without a repeat purchase and repeat buyers whose repeat purchases are worth 0 or
     /// less are left out and counted in the returned [`SpendExclusions`] (give them the
-    /// population mean spend, [`GammaGammaParams::mean_spend`]).
+    /// population mean spend, [`GammaGammaParameters::mean_spend`]).
     ///
     /// # Errors
     /// [`Error::InvalidCustomer`] naming a customer with a non-finite or negative frequency or a
@@ -277,8 +277,8 @@ pub struct SpendExclusions {
 /// Gamma-Gamma parameters: transaction values `Gamma(p, ν)` with `ν ~ Gamma(q, v)`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "GammaGammaParamsUnchecked"))]
-pub struct GammaGammaParams {
+#[cfg_attr(feature = "serde", serde(try_from = "GammaGammaParametersUnchecked"))]
+pub struct GammaGammaParameters {
     /// Shape of a customer's transaction-value distribution.
     pub p: f64,
     /// Shape of the distribution of the transaction-value rate ν across customers.
@@ -287,26 +287,26 @@ pub struct GammaGammaParams {
     pub v: f64,
 }
 
-/// [`GammaGammaParams`] as read from JSON, before [`GammaGammaParams::new`] validates it (a saved model with a
+/// [`GammaGammaParameters`] as read from JSON, before [`GammaGammaParameters::new`] validates it (a saved model with a
 /// negative or non-finite parameter is refused on load).
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
-struct GammaGammaParamsUnchecked {
+struct GammaGammaParametersUnchecked {
     p: f64,
     q: f64,
     v: f64,
 }
 
 #[cfg(feature = "serde")]
-impl TryFrom<GammaGammaParamsUnchecked> for GammaGammaParams {
+impl TryFrom<GammaGammaParametersUnchecked> for GammaGammaParameters {
     type Error = Error;
 
-    fn try_from(raw: GammaGammaParamsUnchecked) -> Result<Self> {
-        GammaGammaParams::new(raw.p, raw.q, raw.v)
+    fn try_from(raw: GammaGammaParametersUnchecked) -> Result<Self> {
+        GammaGammaParameters::new(raw.p, raw.q, raw.v)
     }
 }
 
-impl GammaGammaParams {
+impl GammaGammaParameters {
     /// Validated parameters.
     ///
     /// # Errors
@@ -358,7 +358,7 @@ impl GammaGammaParams {
     /// ```
     ///
     /// computed in the second form, which is also right for `q <= 1` as long as `p x + q > 1`. For
-    /// `x = 0` it is the population mean [`GammaGammaParams::mean_spend`] whatever `m`; where the
+    /// `x = 0` it is the population mean [`GammaGammaParameters::mean_spend`] whatever `m`; where the
     /// posterior mean does not exist (`p x + q <= 1`) it is infinite.
     pub fn conditional_expected_average_profit(&self, x: f64, m: f64) -> f64 {
         let denominator = self.p * x + self.q - 1.0;
@@ -376,7 +376,7 @@ pub struct GammaGamma {
     /// Fitting options.
     pub options: FitOptions,
     /// Starting values (default: see [`GammaGamma::fit`]).
-    pub init: Option<GammaGammaParams>,
+    pub init: Option<GammaGammaParameters>,
 }
 
 /// A fitted Gamma-Gamma model: the parameters and how they were found. Serialisable.
@@ -384,7 +384,7 @@ pub struct GammaGamma {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FittedGammaGamma {
     /// The estimates.
-    pub params: GammaGammaParams,
+    pub params: GammaGammaParameters,
     /// Log-likelihood, standard errors (order p, q, v) and optimiser details.
     pub report: FitReport,
 }
@@ -512,7 +512,7 @@ impl LogLikelihood<3> for Problem<'_> {
     }
 }
 
-crate::optim::fitter_builder!(GammaGamma, GammaGammaParams);
+crate::optim::fitter_builder!(GammaGamma, GammaGammaParameters);
 
 impl GammaGamma {
     /// Maximum-likelihood fit on (compressed) data. Default start: p = 1, q = 2, v = the weighted
@@ -529,7 +529,7 @@ impl GammaGamma {
             });
         }
         let data = data.compress();
-        let init = self.init.unwrap_or(GammaGammaParams {
+        let init = self.init.unwrap_or(GammaGammaParameters {
             p: 1.0,
             q: 2.0,
             v: data.mean_spend().max(1e-3),
@@ -540,7 +540,7 @@ impl GammaGamma {
             &self.options,
         )?;
         Ok(FittedGammaGamma {
-            params: GammaGammaParams {
+            params: GammaGammaParameters {
                 p: p[0],
                 q: p[1],
                 v: p[2],
@@ -570,10 +570,10 @@ mod tests {
 
     #[test]
     fn rejects_bad_parameters() {
-        assert!(GammaGammaParams::new(1.0, 2.0, 3.0).is_ok());
+        assert!(GammaGammaParameters::new(1.0, 2.0, 3.0).is_ok());
         for (p, q, v) in [(0.0, 2.0, 3.0), (1.0, -2.0, 3.0), (1.0, 2.0, f64::NAN)] {
             assert!(matches!(
-                GammaGammaParams::new(p, q, v),
+                GammaGammaParameters::new(p, q, v),
                 Err(Error::InvalidParameter { .. })
             ));
         }
@@ -656,7 +656,7 @@ mod tests {
 
     #[test]
     fn conditional_expectation_forms_agree() {
-        let g = GammaGammaParams::new(6.25, 3.74, 15.44).unwrap();
+        let g = GammaGammaParameters::new(6.25, 3.74, 15.44).unwrap();
         let (x, m) = (3.0, 20.0);
         let w = g.p * x / (g.p * x + g.q - 1.0);
         let lifetimes = (1.0 - w) * g.mean_spend() + w * m;
@@ -677,14 +677,14 @@ mod tests {
             Dual::<3>::var(p[1], 1),
             Dual::<3>::var(p[2], 2),
         ];
-        let g = GammaGammaParams::ln_likelihood_generic(&dual, x, m);
+        let g = GammaGammaParameters::ln_likelihood_generic(&dual, x, m);
         for k in 0..3 {
             let h = 1e-6;
             let (mut up, mut down) = (p, p);
             up[k] += h;
             down[k] -= h;
-            let fd = (GammaGammaParams::ln_likelihood_generic(&up, x, m)
-                - GammaGammaParams::ln_likelihood_generic(&down, x, m))
+            let fd = (GammaGammaParameters::ln_likelihood_generic(&up, x, m)
+                - GammaGammaParameters::ln_likelihood_generic(&down, x, m))
                 / (2.0 * h);
             assert!((g.d[k] - fd).abs() < 1e-6, "{k}: {} vs {fd}", g.d[k]);
         }

@@ -10,19 +10,21 @@ pub(crate) mod real;
 pub mod scoring;
 pub(crate) mod special;
 
-pub use bgbb::{BgBb, BgBbData, BgBbParams, FittedBgBb};
-pub use bgnbd::{BgNbd, BgNbdParams, FittedBgNbd};
+pub use bgbb::{BgBb, BgBbData, BgBbParameters, FittedBgBb};
+pub use bgnbd::{BgNbd, BgNbdParameters, FittedBgNbd};
 pub use data::{Customer, RfmData};
 pub use error::{Error, InputProblem, Result};
 pub use optim::{FitOptions, FitReport, PenalizerConvention};
-pub use pareto_nbd::{FittedParetoNbd, ParetoNbd, ParetoNbdParams};
+pub use pareto_nbd::{FittedParetoNbd, ParetoNbd, ParetoNbdParameters};
 pub mod clv;
 pub mod gamma_gamma;
 pub mod mbgnbd;
 pub use clv::{
     ClvOptions, PurchaseModel, TimeUnit, customer_lifetime_value, customer_lifetime_values,
 };
-pub use gamma_gamma::{FittedGammaGamma, GammaGamma, GammaGammaParams, SpendData, SpendExclusions};
-pub use mbgnbd::{FittedMbgNbd, MbgNbd, MbgNbdParams};
+pub use gamma_gamma::{
+    FittedGammaGamma, GammaGamma, GammaGammaParameters, SpendData, SpendExclusions,
+};
+pub use mbgnbd::{FittedMbgNbd, MbgNbd, MbgNbdParameters};
 pub mod evaluation;
 pub use evaluation::{HoldoutBucket, HoldoutComparison, compare_holdout};

@@ -25,8 +25,8 @@ use crate::special::ln_hyp2f1;
 /// MBG/NBD parameters: purchase-rate heterogeneity Gamma(r, α) and dropout Beta(a, b).
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "MbgNbdParamsUnchecked"))]
-pub struct MbgNbdParams {
+#[cfg_attr(feature = "serde", serde(try_from = "MbgNbdParametersUnchecked"))]
+pub struct MbgNbdParameters {
     /// Shape of the purchase-rate distribution.
     pub r: f64,
     /// Scale (in periods) of the purchase-rate distribution.
@@ -37,11 +37,11 @@ pub struct MbgNbdParams {
     pub b: f64,
 }
 
-/// [`MbgNbdParams`] as read from JSON, before [`MbgNbdParams::new`] validates it (a saved model with a
+/// [`MbgNbdParameters`] as read from JSON, before [`MbgNbdParameters::new`] validates it (a saved model with a
 /// negative or non-finite parameter is refused on load).
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
-struct MbgNbdParamsUnchecked {
+struct MbgNbdParametersUnchecked {
     r: f64,
     alpha: f64,
     a: f64,
@@ -49,15 +49,15 @@ struct MbgNbdParamsUnchecked {
 }
 
 #[cfg(feature = "serde")]
-impl TryFrom<MbgNbdParamsUnchecked> for MbgNbdParams {
+impl TryFrom<MbgNbdParametersUnchecked> for MbgNbdParameters {
     type Error = Error;
 
-    fn try_from(raw: MbgNbdParamsUnchecked) -> Result<Self> {
-        MbgNbdParams::new(raw.r, raw.alpha, raw.a, raw.b)
+    fn try_from(raw: MbgNbdParametersUnchecked) -> Result<Self> {
+        MbgNbdParameters::new(raw.r, raw.alpha, raw.a, raw.b)
     }
 }
 
-impl MbgNbdParams {
+impl MbgNbdParameters {
     /// Validated parameters.
     ///
     /// # Errors
@@ -152,16 +152,16 @@ pub struct MbgNbd {
     /// Fitting options.
     pub options: FitOptions,
     /// Starting values (default: see [`MbgNbd::fit`]).
-    pub init: Option<MbgNbdParams>,
+    pub init: Option<MbgNbdParameters>,
 }
 
 /// A fitted MBG/NBD model: the parameters and how they were found. Serialisable, so a service can
-/// load one and answer per-customer requests with [`MbgNbdParams`]' methods.
+/// load one and answer per-customer requests with [`MbgNbdParameters`]' methods.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FittedMbgNbd {
     /// The estimates.
-    pub params: MbgNbdParams,
+    pub params: MbgNbdParameters,
     /// Log-likelihood, standard errors (order r, α, a, b) and optimiser details.
     pub report: FitReport,
     /// The time unit of the data it was fitted on (`None` when the data did not say);
@@ -177,7 +177,7 @@ impl LogLikelihood<4> for Problem<'_> {
     fn log_likelihood<T: Real + Send + Sync>(&self, p: &[T; 4]) -> T {
         let d = self.0;
         weighted_sum(d.len(), |i| {
-            MbgNbdParams::ln_likelihood(p, d.x[i], d.t_x[i], d.t[i]) * d.weight[i]
+            MbgNbdParameters::ln_likelihood(p, d.x[i], d.t_x[i], d.t[i]) * d.weight[i]
         })
     }
     fn total_weight(&self) -> f64 {
@@ -185,7 +185,7 @@ impl LogLikelihood<4> for Problem<'_> {
     }
 }
 
-crate::optim::fitter_builder!(MbgNbd, MbgNbdParams);
+crate::optim::fitter_builder!(MbgNbd, MbgNbdParameters);
 
 impl MbgNbd {
     /// Maximum-likelihood fit on (compressed) data. Default start: r = 1, α = max(T)/10, a = 1,
@@ -211,7 +211,7 @@ impl MbgNbd {
             });
         }
         let data = data.compress();
-        let init = self.init.unwrap_or(MbgNbdParams {
+        let init = self.init.unwrap_or(MbgNbdParameters {
             r: 1.0,
             alpha: (data.max_t() / 10.0).max(1e-3),
             a: 1.0,
@@ -227,7 +227,7 @@ impl MbgNbd {
             pen_w,
         )?;
         Ok(FittedMbgNbd {
-            params: MbgNbdParams {
+            params: MbgNbdParameters {
                 r: p[0],
                 alpha: p[1],
                 a: p[2],
@@ -246,10 +246,10 @@ mod tests {
 
     #[test]
     fn rejects_bad_parameters() {
-        assert!(MbgNbdParams::new(0.5, 6.0, 0.9, 1.6).is_ok());
+        assert!(MbgNbdParameters::new(0.5, 6.0, 0.9, 1.6).is_ok());
         for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
             assert!(matches!(
-                MbgNbdParams::new(0.5, bad, 0.9, 1.6),
+                MbgNbdParameters::new(0.5, bad, 0.9, 1.6),
                 Err(Error::InvalidParameter { name: "alpha", .. })
             ));
         }
@@ -266,14 +266,14 @@ mod tests {
 
     #[test]
     fn one_time_buyers_may_be_dead() {
-        let p = MbgNbdParams::new(0.52, 6.18, 0.89, 1.61).unwrap();
+        let p = MbgNbdParameters::new(0.52, 6.18, 0.89, 1.61).unwrap();
         let alive = p.p_alive(0.0, 0.0, 38.86);
         assert!(alive > 0.0 && alive < 1.0, "{alive}");
     }
 
     #[test]
     fn stays_finite_at_frequency_1000() {
-        let p = MbgNbdParams::new(0.52, 6.18, 0.89, 1.61).unwrap();
+        let p = MbgNbdParameters::new(0.52, 6.18, 0.89, 1.61).unwrap();
         let a = p.p_alive(1000.0, 50.0, 52.0);
         assert!((0.0..=1.0).contains(&a), "{a}");
         let e = p.expected_purchases(52.0, 1000.0, 50.0, 52.0);
@@ -286,14 +286,14 @@ mod tests {
         let (x, tx, t) = (3.0, 20.0, 35.0);
         let p = [0.52, 6.18, 0.89, 1.61];
         let dual: [Dual<4>; 4] = std::array::from_fn(|k| Dual::var(p[k], k));
-        let g = MbgNbdParams::ln_likelihood(&dual, x, tx, t);
+        let g = MbgNbdParameters::ln_likelihood(&dual, x, tx, t);
         for k in 0..4 {
             let h = 1e-6;
             let (mut up, mut down) = (p, p);
             up[k] += h;
             down[k] -= h;
-            let fd = (MbgNbdParams::ln_likelihood(&up, x, tx, t)
-                - MbgNbdParams::ln_likelihood(&down, x, tx, t))
+            let fd = (MbgNbdParameters::ln_likelihood(&up, x, tx, t)
+                - MbgNbdParameters::ln_likelihood(&down, x, tx, t))
                 / (2.0 * h);
             assert!((g.d[k] - fd).abs() < 1e-6, "{k}: {} vs {fd}", g.d[k]);
         }

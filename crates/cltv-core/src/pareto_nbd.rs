@@ -33,8 +33,8 @@ use crate::special::{Hyp2f1Series, ln_hyp2f1};
 /// Gamma(s, β).
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "ParetoNbdParamsUnchecked"))]
-pub struct ParetoNbdParams {
+#[cfg_attr(feature = "serde", serde(try_from = "ParetoNbdParametersUnchecked"))]
+pub struct ParetoNbdParameters {
     /// Shape of the purchase-rate distribution.
     pub r: f64,
     /// Scale (in periods) of the purchase-rate distribution.
@@ -45,11 +45,11 @@ pub struct ParetoNbdParams {
     pub beta: f64,
 }
 
-/// [`ParetoNbdParams`] as read from JSON, before [`ParetoNbdParams::new`] validates it (a saved model with a
+/// [`ParetoNbdParameters`] as read from JSON, before [`ParetoNbdParameters::new`] validates it (a saved model with a
 /// negative or non-finite parameter is refused on load).
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
-struct ParetoNbdParamsUnchecked {
+struct ParetoNbdParametersUnchecked {
     r: f64,
     alpha: f64,
     s: f64,
@@ -57,15 +57,15 @@ struct ParetoNbdParamsUnchecked {
 }
 
 #[cfg(feature = "serde")]
-impl TryFrom<ParetoNbdParamsUnchecked> for ParetoNbdParams {
+impl TryFrom<ParetoNbdParametersUnchecked> for ParetoNbdParameters {
     type Error = Error;
 
-    fn try_from(raw: ParetoNbdParamsUnchecked) -> Result<Self> {
-        ParetoNbdParams::new(raw.r, raw.alpha, raw.s, raw.beta)
+    fn try_from(raw: ParetoNbdParametersUnchecked) -> Result<Self> {
+        ParetoNbdParameters::new(raw.r, raw.alpha, raw.s, raw.beta)
     }
 }
 
-impl ParetoNbdParams {
+impl ParetoNbdParameters {
     /// Validated parameters.
     ///
     /// # Errors
@@ -228,16 +228,16 @@ pub struct ParetoNbd {
     pub options: FitOptions,
     /// Starting values (default r = 1, α = max T / 10, s = 1, β = max T / 10; see
     /// [`ParetoNbd::fit`]).
-    pub init: Option<ParetoNbdParams>,
+    pub init: Option<ParetoNbdParameters>,
 }
 
 /// A fitted Pareto/NBD model: the parameters and how they were found. Serialisable, so a service
-/// can load one and answer per-customer requests with [`ParetoNbdParams`]' methods.
+/// can load one and answer per-customer requests with [`ParetoNbdParameters`]' methods.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FittedParetoNbd {
     /// The estimates.
-    pub params: ParetoNbdParams,
+    pub params: ParetoNbdParameters,
     /// Log-likelihood, standard errors (order r, α, s, β) and optimiser details.
     pub report: FitReport,
     /// The time unit of the data it was fitted on (`None` when the data did not say);
@@ -341,7 +341,7 @@ struct PerFrequency<T> {
 impl LogLikelihood<4> for Problem<'_> {
     const NAME: &'static str = "Pareto/NBD";
     fn log_likelihood<T: Real + Send + Sync>(&self, p: &[T; 4]) -> T {
-        // The terms of `ParetoNbdParams::ln_likelihood`, regrouped.
+        // The terms of `ParetoNbdParameters::ln_likelihood`, regrouped.
         let [r, alpha, s, beta] = *p;
         let d = self.data;
         let mut ll = (r * alpha.ln() + s * beta.ln() - r.ln_gamma()) * self.total;
@@ -418,7 +418,7 @@ impl LogLikelihood<4> for Problem<'_> {
     }
 }
 
-crate::optim::fitter_builder!(ParetoNbd, ParetoNbdParams);
+crate::optim::fitter_builder!(ParetoNbd, ParetoNbdParameters);
 
 impl ParetoNbd {
     /// Maximum-likelihood fit on (compressed) data. Default start: r = 1, α = max(T)/10, s = 1,
@@ -446,7 +446,7 @@ impl ParetoNbd {
         let rows = data.len();
         let data = data.compress();
         let scale = (data.max_t() / 10.0).max(1e-3);
-        let init = self.init.unwrap_or(ParetoNbdParams {
+        let init = self.init.unwrap_or(ParetoNbdParameters {
             r: 1.0,
             alpha: scale,
             s: 1.0,
@@ -462,7 +462,7 @@ impl ParetoNbd {
         let (p, report) =
             fit_penalised(&Problem::new(&data), init.as_array(), &self.options, pen_w)?;
         Ok(FittedParetoNbd {
-            params: ParetoNbdParams {
+            params: ParetoNbdParameters {
                 r: p[0],
                 alpha: p[1],
                 s: p[2],
@@ -481,18 +481,18 @@ mod tests {
 
     #[test]
     fn rejects_bad_parameters() {
-        assert!(ParetoNbdParams::new(0.0, 1.0, 1.0, 1.0).is_err());
-        assert!(ParetoNbdParams::new(1.0, f64::NAN, 1.0, 1.0).is_err());
-        assert!(ParetoNbdParams::new(1.0, 1.0, -1.0, 1.0).is_err());
-        assert!(ParetoNbdParams::new(1.0, 1.0, 1.0, f64::INFINITY).is_err());
-        assert!(ParetoNbdParams::new(0.5, 10.0, 0.6, 11.0).is_ok());
+        assert!(ParetoNbdParameters::new(0.0, 1.0, 1.0, 1.0).is_err());
+        assert!(ParetoNbdParameters::new(1.0, f64::NAN, 1.0, 1.0).is_err());
+        assert!(ParetoNbdParameters::new(1.0, 1.0, -1.0, 1.0).is_err());
+        assert!(ParetoNbdParameters::new(1.0, 1.0, 1.0, f64::INFINITY).is_err());
+        assert!(ParetoNbdParameters::new(0.5, 10.0, 0.6, 11.0).is_ok());
     }
 
     #[test]
     fn alpha_and_beta_forms_agree_where_they_meet() {
         // Just either side of α = β the two forms of A0 are used; the likelihood is continuous.
-        let below = ParetoNbdParams::new(0.55, 10.0 - 1e-9, 0.61, 10.0).unwrap();
-        let above = ParetoNbdParams::new(0.55, 10.0 + 1e-9, 0.61, 10.0).unwrap();
+        let below = ParetoNbdParameters::new(0.55, 10.0 - 1e-9, 0.61, 10.0).unwrap();
+        let above = ParetoNbdParameters::new(0.55, 10.0 + 1e-9, 0.61, 10.0).unwrap();
         for (x, tx, t) in [(0.0, 0.0, 30.0), (3.0, 20.0, 38.0), (40.0, 30.0, 39.0)] {
             let (l, h) = (
                 below.log_likelihood(x, tx, t),
@@ -509,14 +509,14 @@ mod tests {
         let p = [0.8, 4.0, 0.7, 4.0];
         for (x, tx, t) in [(0.0, 0.0, 30.0), (3.0, 20.0, 38.0), (12.0, 30.0, 39.0)] {
             let dual: [Dual<4>; 4] = std::array::from_fn(|k| Dual::var(p[k], k));
-            let g = ParetoNbdParams::ln_likelihood(&dual, x, tx, t);
+            let g = ParetoNbdParameters::ln_likelihood(&dual, x, tx, t);
             for k in 0..4 {
                 let h = 1e-6 * p[k];
                 let (mut up, mut down) = (p, p);
                 up[k] += h;
                 down[k] -= h;
-                let fd = (ParetoNbdParams::ln_likelihood(&up, x, tx, t)
-                    - ParetoNbdParams::ln_likelihood(&down, x, tx, t))
+                let fd = (ParetoNbdParameters::ln_likelihood(&up, x, tx, t)
+                    - ParetoNbdParameters::ln_likelihood(&down, x, tx, t))
                     / (2.0 * h);
                 assert!(
                     (g.d[k] - fd).abs() < 1e-6 * fd.abs().max(1.0),
@@ -529,8 +529,8 @@ mod tests {
 
     #[test]
     fn s_equal_one_is_the_limit() {
-        let at = ParetoNbdParams::new(0.55, 10.0, 1.0, 12.0).unwrap();
-        let near = ParetoNbdParams::new(0.55, 10.0, 1.0 + 1e-7, 12.0).unwrap();
+        let at = ParetoNbdParameters::new(0.55, 10.0, 1.0, 12.0).unwrap();
+        let near = ParetoNbdParameters::new(0.55, 10.0, 1.0 + 1e-7, 12.0).unwrap();
         let (a, b) = (
             at.expected_purchases_new(52.0),
             near.expected_purchases_new(52.0),
@@ -545,7 +545,7 @@ mod tests {
 
     #[test]
     fn recency_equal_to_age_has_no_dropout_term() {
-        let p = ParetoNbdParams::new(0.55, 10.0, 0.61, 12.0).unwrap();
+        let p = ParetoNbdParameters::new(0.55, 10.0, 0.61, 12.0).unwrap();
         assert!((p.p_alive(3.0, 39.0, 39.0) - 1.0).abs() < 1e-15);
         assert!(p.log_likelihood(3.0, 39.0, 39.0).is_finite());
     }

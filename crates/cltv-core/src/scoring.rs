@@ -8,8 +8,8 @@
 use crate::bgnbd::FittedBgNbd;
 use crate::data::{Customer, check_horizon};
 use crate::error::{Error, Result};
-use crate::mbgnbd::{FittedMbgNbd, MbgNbdParams};
-use crate::pareto_nbd::{FittedParetoNbd, ParetoNbdParams};
+use crate::mbgnbd::{FittedMbgNbd, MbgNbdParameters};
+use crate::pareto_nbd::{FittedParetoNbd, ParetoNbdParameters};
 
 /// `P(Y(t) > 0 | alive)` for an alive customer whose purchase rate is `Gamma(shape, rate)` and who
 /// never drops out before a purchase (BG/NBD, MBG/NBD): `1 - (rate / (rate + t))^shape`.
@@ -17,7 +17,7 @@ pub(crate) fn gamma_any_purchase(shape: f64, rate: f64, t: f64) -> f64 {
     -(shape * (rate.ln() - (rate + t).ln())).exp_m1()
 }
 
-impl MbgNbdParams {
+impl MbgNbdParameters {
     /// Probability of at least one purchase in `(T, T + t]` for history `(x, t_x, T)`:
     /// `P(alive) · [1 - ((α+T)/(α+T+t))^(r+x)]` (the MBG/NBD, like the BG/NBD, tosses the
     /// dropout coin only right after a purchase, and the posterior rate of an alive customer is
@@ -30,10 +30,10 @@ impl MbgNbdParams {
     }
 }
 
-/// Intervals of the composite Simpson rule in [`ParetoNbdParams::probability_of_a_purchase`].
+/// Intervals of the composite Simpson rule in [`ParetoNbdParameters::probability_of_a_purchase`].
 const SIMPSON_INTERVALS: usize = 1_000;
 
-impl ParetoNbdParams {
+impl ParetoNbdParameters {
     /// Probability of at least one purchase in `(T, T + t]` for history `(x, t_x, T)`.
     ///
     /// Given alive at `T`, the rates are independent, `λ ~ Gamma(r+x, α+T)` and
@@ -152,7 +152,7 @@ checked_predictions!(FittedMbgNbd, "MBG/NBD");
 checked_predictions!(FittedParetoNbd, "Pareto/NBD");
 
 impl FittedBgNbd {
-    /// Probability that the customer is still alive at `T + t` ([`crate::BgNbdParams::p_alive_at`]).
+    /// Probability that the customer is still alive at `T + t` ([`crate::BgNbdParameters::p_alive_at`]).
     ///
     /// # Errors
     /// As [`FittedBgNbd::expected_purchases`].

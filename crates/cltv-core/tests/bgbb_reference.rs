@@ -5,7 +5,7 @@
 mod common;
 use common::{fixture, rel};
 
-use custalyze_cltv_core::{BgBb, BgBbData, BgBbParams};
+use custalyze_cltv_core::{BgBb, BgBbData, BgBbParameters};
 use serde_json::Value;
 
 fn donations() -> BgBbData {
@@ -22,9 +22,9 @@ fn donations() -> BgBbData {
     BgBbData::new(&f, &r, &n, Some(&w)).unwrap()
 }
 
-fn params(v: &Value) -> BgBbParams {
+fn params(v: &Value) -> BgBbParameters {
     let g = |k: &str| v[k].as_f64().unwrap();
-    BgBbParams::new(g("alpha"), g("beta"), g("gamma"), g("delta")).unwrap()
+    BgBbParameters::new(g("alpha"), g("beta"), g("gamma"), g("delta")).unwrap()
 }
 
 #[test]

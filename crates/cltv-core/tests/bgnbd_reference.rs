@@ -4,7 +4,7 @@
 mod common;
 use common::{fixture, rel};
 
-use custalyze_cltv_core::{BgNbd, BgNbdParams, RfmData};
+use custalyze_cltv_core::{BgNbd, BgNbdParameters, RfmData};
 use serde_json::Value;
 
 fn cdnow() -> RfmData {
@@ -70,7 +70,7 @@ fn predictions_match_lifetimes_given_its_parameters() {
     let reference: Value = serde_json::from_str(&fixture("bgnbd_cdnow.json")).unwrap();
     let lf = &reference["lifetimes_fit"];
     let g = |k: &str| lf[k].as_f64().unwrap();
-    let p = BgNbdParams::new(g("r"), g("alpha"), g("a"), g("b")).unwrap();
+    let p = BgNbdParameters::new(g("r"), g("alpha"), g("a"), g("b")).unwrap();
     for (t, want) in reference["unconditional_expected_purchases"]
         .as_object()
         .unwrap()
@@ -113,7 +113,7 @@ fn predictions_match_lifetimes_given_its_parameters() {
 
 #[test]
 fn stays_finite_at_frequency_1000() {
-    let p = BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap();
+    let p = BgNbdParameters::new(0.243, 4.414, 0.793, 2.426).unwrap();
     let a = p.p_alive(1000.0, 50.0, 52.0);
     assert!((0.0..=1.0).contains(&a), "{a}");
     let e = p.expected_purchases(52.0, 1000.0, 50.0, 52.0);

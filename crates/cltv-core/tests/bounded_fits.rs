@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use custalyze_cltv_core::{
-    BgBbData, BgNbd, Error, InputProblem, MbgNbd, ParetoNbd, ParetoNbdParams, RfmData,
+    BgBbData, BgNbd, Error, InputProblem, MbgNbd, ParetoNbd, ParetoNbdParameters, RfmData,
 };
 
 #[test]
@@ -59,7 +59,7 @@ fn magnitudes_no_model_can_take_are_refused() {
 fn pareto_purchase_probability_stays_below_expected_purchases() {
     // A case a property test found: a tiny beta makes the integrand a narrow spike that the first
     // quadrature missed (P 9.2e-5 against E 5.5e-5); P(Y > 0) <= E[Y] always.
-    let p = ParetoNbdParams::new(0.05, 23.711710640917197, 4.812936984284122, 0.1).unwrap();
+    let p = ParetoNbdParameters::new(0.05, 23.711710640917197, 4.812936984284122, 0.1).unwrap();
     let t = 151.78796191085667;
     let e = p.expected_purchases(t, 0.0, 0.0, 0.0);
     let q = p.probability_of_a_purchase(t, 0.0, 0.0, 0.0);
@@ -73,7 +73,7 @@ fn pareto_purchase_probability_stays_below_expected_purchases() {
 #[test]
 fn expected_purchases_at_extreme_ages_match_high_precision_values() {
     // mpmath at 60 digits (tests/fixtures/oracle/bgnbd_extreme.py), CDNOW's published estimates.
-    let p = custalyze_cltv_core::BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap();
+    let p = custalyze_cltv_core::BgNbdParameters::new(0.243, 4.414, 0.793, 2.426).unwrap();
     for (t, x, tx, big_t, want, tol) in [
         (52.0, 100_000.0, 1e7 - 1.0, 1e7, 0.519995797008504, 2e-4),
         (52.0, 1_000.0, 1e6, 1e6, 0.0519701825060151, 1e-6),

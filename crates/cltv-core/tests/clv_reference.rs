@@ -6,7 +6,7 @@ mod common;
 use common::{fixture, rel};
 
 use custalyze_cltv_core::{
-    BgNbdParams, ClvOptions, GammaGammaParams, MbgNbdParams, PurchaseModel, TimeUnit,
+    BgNbdParameters, ClvOptions, GammaGammaParameters, MbgNbdParameters, PurchaseModel, TimeUnit,
     customer_lifetime_value, customer_lifetime_values,
 };
 use proptest::prelude::*;
@@ -18,8 +18,9 @@ fn twelve_month_clv_matches_lifetimes() {
     let gg = &reference["lifetimes_fit"];
     let bg = &reference["bgnbd_params_used"];
     let g = |v: &Value, k: &str| v[k].as_f64().unwrap();
-    let spend_model = GammaGammaParams::new(g(gg, "p"), g(gg, "q"), g(gg, "v")).unwrap();
-    let purchases = BgNbdParams::new(g(bg, "r"), g(bg, "alpha"), g(bg, "a"), g(bg, "b")).unwrap();
+    let spend_model = GammaGammaParameters::new(g(gg, "p"), g(gg, "q"), g(gg, "v")).unwrap();
+    let purchases =
+        BgNbdParameters::new(g(bg, "r"), g(bg, "alpha"), g(bg, "a"), g(bg, "b")).unwrap();
     let options = ClvOptions {
         months: 12,
         monthly_discount_rate: 0.01,
@@ -72,8 +73,8 @@ fn model_and_customer() -> impl Strategy<Value = ([f64; 4], f64, f64, f64)> {
 
 fn both(p: [f64; 4]) -> [Box<dyn PurchaseModel>; 2] {
     [
-        Box::new(BgNbdParams::new(p[0], p[1], p[2], p[3]).unwrap()),
-        Box::new(MbgNbdParams::new(p[0], p[1], p[2], p[3]).unwrap()),
+        Box::new(BgNbdParameters::new(p[0], p[1], p[2], p[3]).unwrap()),
+        Box::new(MbgNbdParameters::new(p[0], p[1], p[2], p[3]).unwrap()),
     ]
 }
 

@@ -5,7 +5,7 @@
 mod common;
 use common::{fixture, rel};
 
-use custalyze_cltv_core::{GammaGamma, GammaGammaParams, SpendData};
+use custalyze_cltv_core::{GammaGamma, GammaGammaParameters, SpendData};
 use serde_json::Value;
 
 /// All CDNOW customers: (x, zbar).
@@ -74,7 +74,7 @@ fn predictions_match_lifetimes_given_its_parameters() {
     let reference: Value = serde_json::from_str(&fixture("gammagamma_cdnow.json")).unwrap();
     let lf = &reference["lifetimes_fit"];
     let g = |k: &str| lf[k].as_f64().unwrap();
-    let params = GammaGammaParams::new(g("p"), g("q"), g("v")).unwrap();
+    let params = GammaGammaParameters::new(g("p"), g("q"), g("v")).unwrap();
     let mean = reference["population_mean_spend_E[Z]"].as_f64().unwrap();
     assert!(rel(params.mean_spend(), mean) < 1e-12);
     for c in reference["customers"].as_array().unwrap() {

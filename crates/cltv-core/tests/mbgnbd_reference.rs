@@ -7,7 +7,7 @@ use common::{fixture, rel};
 
 use std::collections::HashMap;
 
-use custalyze_cltv_core::{MbgNbd, MbgNbdParams, RfmData};
+use custalyze_cltv_core::{MbgNbd, MbgNbdParameters, RfmData};
 use serde_json::Value;
 
 /// CDNOW rows and (x, t_x, T) by customer ID.
@@ -52,7 +52,7 @@ fn predictions_match_lifetimes_given_its_parameters() {
     let reference: Value = serde_json::from_str(&fixture("mbgnbd_cdnow.json")).unwrap();
     let lf = &reference["lifetimes_fit"];
     let g = |k: &str| lf[k].as_f64().unwrap();
-    let p = MbgNbdParams::new(g("r"), g("alpha"), g("a"), g("b")).unwrap();
+    let p = MbgNbdParameters::new(g("r"), g("alpha"), g("a"), g("b")).unwrap();
     for (t, want) in reference["unconditional_expected_purchases"]
         .as_object()
         .unwrap()

@@ -5,7 +5,7 @@
 mod common;
 use common::{fixture, rel};
 
-use custalyze_cltv_core::{ParetoNbd, ParetoNbdParams, RfmData};
+use custalyze_cltv_core::{ParetoNbd, ParetoNbdParameters, RfmData};
 use serde_json::Value;
 
 /// `(ID, x, t_x, T)` rows of the CDNOW calibration summary.
@@ -26,9 +26,9 @@ fn cdnow() -> RfmData {
     RfmData::new(&col(1), &col(2), &col(3), None).unwrap()
 }
 
-fn params(v: &Value) -> ParetoNbdParams {
+fn params(v: &Value) -> ParetoNbdParameters {
     let g = |k: &str| v[k].as_f64().unwrap();
-    ParetoNbdParams::new(g("r"), g("alpha"), g("s"), g("beta")).unwrap()
+    ParetoNbdParameters::new(g("r"), g("alpha"), g("s"), g("beta")).unwrap()
 }
 
 #[test]
@@ -110,7 +110,7 @@ fn predictions_match_lifetimes_given_its_parameters() {
 fn unconditional_expectation_is_the_population_average() {
     // E[X(t)] of a new customer equals the conditional expectation of a customer with no history
     // observed for an instant (x = 0, t_x = 0, T -> 0).
-    let p = ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669).unwrap();
+    let p = ParetoNbdParameters::new(0.553, 10.578, 0.606, 11.669).unwrap();
     for t in [1.0, 10.0, 52.0] {
         let new = p.expected_purchases_new(t);
         let cond = p.expected_purchases(t, 0.0, 0.0, 1e-12);
@@ -124,7 +124,7 @@ fn stays_finite_at_frequency_1000() {
     // Both forms of A0: the fitted α < β, and a variant with α > β.
     for p in [
         params(&reference["lifetimes_fit"]),
-        ParetoNbdParams::new(0.553, 15.0, 0.606, 11.669).unwrap(),
+        ParetoNbdParameters::new(0.553, 15.0, 0.606, 11.669).unwrap(),
     ] {
         for (tx, t) in [(38.0, 39.0), (20.0, 39.0), (1.0, 39.0)] {
             let a = p.p_alive(1000.0, tx, t);

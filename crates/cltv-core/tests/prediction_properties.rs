@@ -3,7 +3,7 @@
 //! and the checked predictions of fitted models agree with the unchecked ones.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use custalyze_cltv_core::{BgNbdParams, MbgNbdParams, ParetoNbdParams, PurchaseModel};
+use custalyze_cltv_core::{BgNbdParameters, MbgNbdParameters, ParetoNbdParameters, PurchaseModel};
 use proptest::prelude::*;
 
 /// Parameters and a valid history `(x, t_x, T)` with `T` from 0.
@@ -24,9 +24,9 @@ fn params_and_history() -> impl Strategy<Value = ([f64; 4], f64, f64, f64, f64)>
 
 fn models(p: [f64; 4]) -> [Box<dyn PurchaseModel>; 3] {
     [
-        Box::new(BgNbdParams::new(p[0], p[1], p[2], p[3]).unwrap()),
-        Box::new(MbgNbdParams::new(p[0], p[1], p[2], p[3]).unwrap()),
-        Box::new(ParetoNbdParams::new(p[0], p[1], p[2], p[3]).unwrap()),
+        Box::new(BgNbdParameters::new(p[0], p[1], p[2], p[3]).unwrap()),
+        Box::new(MbgNbdParameters::new(p[0], p[1], p[2], p[3]).unwrap()),
+        Box::new(ParetoNbdParameters::new(p[0], p[1], p[2], p[3]).unwrap()),
     ]
 }
 

@@ -1,15 +1,15 @@
-//! `BgNbdParams::probability_of_a_purchase` against a simulation of the BG/NBD process: customers
+//! `BgNbdParameters::probability_of_a_purchase` against a simulation of the BG/NBD process: customers
 //! drawn with known parameters, their history in `(0, T]` summarised, and the share who buy in
 //! `(T, T + t]` compared with the mean predicted probability, overall and per frequency group.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use custalyze_cltv_core::{BgNbdParams, MbgNbdParams, ParetoNbdParams};
+use custalyze_cltv_core::{BgNbdParameters, MbgNbdParameters, ParetoNbdParameters};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution, Exp, Gamma};
 
 /// One simulated customer: `(x, t_x, bought in (T, T + t])`.
-fn simulate(p: &BgNbdParams, big_t: f64, t: f64, rng: &mut ChaCha8Rng) -> (f64, f64, bool) {
+fn simulate(p: &BgNbdParameters, big_t: f64, t: f64, rng: &mut ChaCha8Rng) -> (f64, f64, bool) {
     let lambda = Gamma::new(p.r, 1.0 / p.alpha).unwrap().sample(rng);
     let drop = Beta::new(p.a, p.b).unwrap().sample(rng);
     let gap = Exp::new(lambda).unwrap();
@@ -34,7 +34,7 @@ fn simulate(p: &BgNbdParams, big_t: f64, t: f64, rng: &mut ChaCha8Rng) -> (f64, 
 #[test]
 fn predicted_buyers_match_a_simulation_of_the_model() {
     // CDNOW's published weekly estimates (Fader, Hardie & Lee 2005).
-    let p = BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap();
+    let p = BgNbdParameters::new(0.243, 4.414, 0.793, 2.426).unwrap();
     let (big_t, t) = (39.0, 26.0);
     let mut rng = ChaCha8Rng::seed_from_u64(17);
     let n = 40_000;
@@ -72,7 +72,7 @@ fn predicted_buyers_match_a_simulation_of_the_model() {
 
 #[test]
 fn the_probability_is_bounded_by_p_alive_and_grows_with_the_horizon() {
-    let p = BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap();
+    let p = BgNbdParameters::new(0.243, 4.414, 0.793, 2.426).unwrap();
     for &(x, t_x, big_t) in &[(0.0, 0.0, 30.0), (2.0, 10.0, 38.0), (7.0, 37.0, 38.0)] {
         let alive = p.p_alive(x, t_x, big_t);
         let mut last = 0.0;
@@ -97,7 +97,12 @@ fn the_probability_is_bounded_by_p_alive_and_grows_with_the_horizon() {
 
 /// One MBG/NBD customer: like the BG/NBD, but the dropout coin is also tossed right after the
 /// first purchase (time 0).
-fn simulate_mbg(p: &MbgNbdParams, big_t: f64, t: f64, rng: &mut ChaCha8Rng) -> (f64, f64, bool) {
+fn simulate_mbg(
+    p: &MbgNbdParameters,
+    big_t: f64,
+    t: f64,
+    rng: &mut ChaCha8Rng,
+) -> (f64, f64, bool) {
     let lambda = Gamma::new(p.r, 1.0 / p.alpha).unwrap().sample(rng);
     let drop = Beta::new(p.a, p.b).unwrap().sample(rng);
     if rng.random::<f64>() < drop {
@@ -123,7 +128,7 @@ fn simulate_mbg(p: &MbgNbdParams, big_t: f64, t: f64, rng: &mut ChaCha8Rng) -> (
 
 /// One Pareto/NBD customer: purchases at rate λ until an exponential lifetime of rate μ ends.
 fn simulate_pareto(
-    p: &ParetoNbdParams,
+    p: &ParetoNbdParameters,
     big_t: f64,
     t: f64,
     rng: &mut ChaCha8Rng,
@@ -182,7 +187,7 @@ fn check_groups(name: &str, draws: &[(f64, f64, bool, f64)]) {
 fn mbgnbd_and_pareto_nbd_purchase_probabilities_match_simulations() {
     let (big_t, t) = (39.0, 26.0);
     let mut rng = ChaCha8Rng::seed_from_u64(23);
-    let m = MbgNbdParams::new(0.525, 6.183, 0.891, 1.614).unwrap();
+    let m = MbgNbdParameters::new(0.525, 6.183, 0.891, 1.614).unwrap();
     let draws: Vec<(f64, f64, bool, f64)> = (0..40_000)
         .map(|_| {
             let (x, t_x, bought) = simulate_mbg(&m, big_t, t, &mut rng);
@@ -196,7 +201,7 @@ fn mbgnbd_and_pareto_nbd_purchase_probabilities_match_simulations() {
         .collect();
     check_groups("MBG/NBD", &draws);
     // CDNOW's published Pareto/NBD estimates (Fader, Hardie & Lee 2005).
-    let p = ParetoNbdParams::new(0.553, 10.578, 0.606, 11.669).unwrap();
+    let p = ParetoNbdParameters::new(0.553, 10.578, 0.606, 11.669).unwrap();
     let draws: Vec<(f64, f64, bool, f64)> = (0..40_000)
         .map(|_| {
             let (x, t_x, bought) = simulate_pareto(&p, big_t, t, &mut rng);
@@ -212,7 +217,12 @@ fn mbgnbd_and_pareto_nbd_purchase_probabilities_match_simulations() {
 }
 
 /// A BG/NBD customer observed to `T` and whether she is still alive at `T + t`.
-fn simulate_alive(p: &BgNbdParams, big_t: f64, t: f64, rng: &mut ChaCha8Rng) -> (f64, f64, bool) {
+fn simulate_alive(
+    p: &BgNbdParameters,
+    big_t: f64,
+    t: f64,
+    rng: &mut ChaCha8Rng,
+) -> (f64, f64, bool) {
     let lambda = Gamma::new(p.r, 1.0 / p.alpha).unwrap().sample(rng);
     let drop = Beta::new(p.a, p.b).unwrap().sample(rng);
     let gap = Exp::new(lambda).unwrap();
@@ -234,7 +244,7 @@ fn simulate_alive(p: &BgNbdParams, big_t: f64, t: f64, rng: &mut ChaCha8Rng) -> 
 
 #[test]
 fn p_alive_in_the_future_matches_a_simulation() {
-    let p = BgNbdParams::new(0.243, 4.414, 0.793, 2.426).unwrap();
+    let p = BgNbdParameters::new(0.243, 4.414, 0.793, 2.426).unwrap();
     let (big_t, t) = (39.0, 52.0);
     let mut rng = ChaCha8Rng::seed_from_u64(31);
     let draws: Vec<(f64, f64, bool, f64)> = (0..40_000)
@@ -255,8 +265,8 @@ fn p_alive_in_the_future_matches_a_simulation() {
 #[test]
 fn bgbb_expected_transactions_of_a_new_customer_is_the_mean_of_its_distribution() {
     for params in [
-        custalyze_cltv_core::BgBbParams::new(1.204, 0.750, 0.657, 2.783).unwrap(),
-        custalyze_cltv_core::BgBbParams::new(0.5, 2.0, 1.0, 3.0).unwrap(),
+        custalyze_cltv_core::BgBbParameters::new(1.204, 0.750, 0.657, 2.783).unwrap(),
+        custalyze_cltv_core::BgBbParameters::new(0.5, 2.0, 1.0, 3.0).unwrap(),
     ] {
         for n in [1u32, 6, 10, 25] {
             let mean: f64 = (0..=n)
@@ -275,7 +285,7 @@ fn bgbb_expected_transactions_of_a_new_customer_is_the_mean_of_its_distribution(
 /// probability θ; alive, she transacts with probability p. Returns `(x, t_x)` over the first `n`
 /// and whether she transacted in the next `m`.
 fn simulate_bgbb(
-    q: &custalyze_cltv_core::BgBbParams,
+    q: &custalyze_cltv_core::BgBbParameters,
     n: u32,
     m: u32,
     rng: &mut ChaCha8Rng,
@@ -302,7 +312,7 @@ fn simulate_bgbb(
 #[test]
 fn bgbb_transaction_probability_matches_a_simulation() {
     // The donations fit of Fader, Hardie & Shang (2010).
-    let q = custalyze_cltv_core::BgBbParams::new(1.204, 0.750, 0.657, 2.783).unwrap();
+    let q = custalyze_cltv_core::BgBbParameters::new(1.204, 0.750, 0.657, 2.783).unwrap();
     let (n, m) = (6u32, 5u32);
     let mut rng = ChaCha8Rng::seed_from_u64(41);
     let draws: Vec<(f64, f64, bool, f64)> = (0..40_000)

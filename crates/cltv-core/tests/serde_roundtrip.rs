@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use custalyze_cltv_core::{
-    ClvOptions, FitReport, FittedGammaGamma, FittedMbgNbd, GammaGamma, GammaGammaParams, MbgNbd,
-    MbgNbdParams, RfmData, SpendData, TimeUnit,
+    ClvOptions, FitReport, FittedGammaGamma, FittedMbgNbd, GammaGamma, GammaGammaParameters,
+    MbgNbd, MbgNbdParameters, RfmData, SpendData, TimeUnit,
 };
 
 /// CDNOW columns x, t_x, T, zbar.
@@ -54,7 +54,7 @@ fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(v: &T) -> T {
 
 #[test]
 fn gamma_gamma_round_trips() {
-    let p = GammaGammaParams::new(6.25, 3.74, 15.44).unwrap();
+    let p = GammaGammaParameters::new(6.25, 3.74, 15.44).unwrap();
     assert_eq!(round_trip(&p), p);
     let (x, _, _, m) = cdnow();
     let (data, _) = SpendData::from_customers(&x, &m, None).unwrap();
@@ -71,7 +71,7 @@ fn gamma_gamma_round_trips() {
 
 #[test]
 fn mbgnbd_round_trips() {
-    let p = MbgNbdParams::new(0.52, 6.18, 0.89, 1.61).unwrap();
+    let p = MbgNbdParameters::new(0.52, 6.18, 0.89, 1.61).unwrap();
     assert_eq!(round_trip(&p), p);
     let (x, tx, t, _) = cdnow();
     let data = RfmData::new(&x, &tx, &t, None).unwrap();

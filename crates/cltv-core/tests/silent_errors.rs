@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 use custalyze_cltv_core::clv::table_lifetime_values;
 use custalyze_cltv_core::{
-    BgNbd, BgNbdParams, ClvOptions, Customer, Error, GammaGammaParams, InputProblem, ParetoNbd,
-    RfmData, SpendData, TimeUnit, customer_lifetime_value,
+    BgNbd, BgNbdParameters, ClvOptions, Customer, Error, GammaGammaParameters, InputProblem,
+    ParetoNbd, RfmData, SpendData, TimeUnit, customer_lifetime_value,
 };
 use custalyze_transaction_types::{CustomerSummary, Id, Period, PeriodUnit, SummaryTable};
 
@@ -131,11 +131,11 @@ fn scoring_checks_its_input() {
 fn loading_a_model_validates_its_parameters() {
     // Before: r = -1 loaded and scored.
     let bad = r#"{"r": -1.0, "alpha": 4.4, "a": 0.79, "b": 2.4}"#;
-    assert!(serde_json::from_str::<BgNbdParams>(bad).is_err());
+    assert!(serde_json::from_str::<BgNbdParameters>(bad).is_err());
     let good = r#"{"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}"#;
-    assert!(serde_json::from_str::<BgNbdParams>(good).is_ok());
+    assert!(serde_json::from_str::<BgNbdParameters>(good).is_ok());
     assert!(
-        serde_json::from_str::<GammaGammaParams>(r#"{"p": 6.2, "q": 0.0, "v": 15.4}"#).is_err()
+        serde_json::from_str::<GammaGammaParameters>(r#"{"p": 6.2, "q": 0.0, "v": 15.4}"#).is_err()
     );
     let fitted = r#"{"params": {"r": 0.2, "alpha": -4.0, "a": 0.8, "b": 2.4},
         "report": {"log_likelihood": 0.0, "standard_errors": null, "n_customers": 1.0, "n_params": 4,
@@ -171,7 +171,7 @@ fn clv_of_a_whole_table_is_keyed_by_customer() {
     let fitted = BgNbd::new()
         .fit(&RfmData::from_summary(&table).unwrap())
         .unwrap();
-    let gg = GammaGammaParams::new(6.25, 3.74, 15.44).unwrap();
+    let gg = GammaGammaParameters::new(6.25, 3.74, 15.44).unwrap();
     let weekly = ClvOptions {
         unit: TimeUnit::Week,
         ..ClvOptions::default()

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use custalyze_cltv_core::clv::{ClvOptions, PurchaseModel, TimeUnit};
 use custalyze_cltv_core::{
-    BgBb, BgBbData, BgBbParams, BgNbd, BgNbdParams, FitReport, GammaGamma, GammaGammaParams,
-    MbgNbd, MbgNbdParams, ParetoNbd, ParetoNbdParams, RfmData, SpendData,
+    BgBb, BgBbData, BgBbParameters, BgNbd, BgNbdParameters, FitReport, GammaGamma,
+    GammaGammaParameters, MbgNbd, MbgNbdParameters, ParetoNbd, ParetoNbdParameters, RfmData,
+    SpendData,
 };
 use custalyze_transaction_types::summary::fmt_f64;
 use serde_json::{Value, json};
@@ -473,10 +474,10 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
         summary_unit.map(|u| (u, summary_path)),
     )?;
     let model: Box<dyn PurchaseModel + Sync> = match kind.as_str() {
-        "bgnbd" => Box::new(BgNbdParams::new(p[0], p[1], p[2], p[3])?),
-        "mbgnbd" => Box::new(MbgNbdParams::new(p[0], p[1], p[2], p[3])?),
-        "pareto-nbd" => Box::new(ParetoNbdParams::new(p[0], p[1], p[2], p[3])?),
-        "bgbb" => return predict_bgbb(args, &s, BgBbParams::new(p[0], p[1], p[2], p[3])?),
+        "bgnbd" => Box::new(BgNbdParameters::new(p[0], p[1], p[2], p[3])?),
+        "mbgnbd" => Box::new(MbgNbdParameters::new(p[0], p[1], p[2], p[3])?),
+        "pareto-nbd" => Box::new(ParetoNbdParameters::new(p[0], p[1], p[2], p[3])?),
+        "bgbb" => return predict_bgbb(args, &s, BgBbParameters::new(p[0], p[1], p[2], p[3])?),
         _ => {
             return Err(CliError(format!(
                 "{}: a {kind} model predicts spend; pass it as --spend-model",
@@ -496,7 +497,7 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
                 )));
             }
             Some((
-                GammaGammaParams::new(g[0], g[1], g[2])?,
+                GammaGammaParameters::new(g[0], g[1], g[2])?,
                 s.column(&["monetary_value_cal", "monetary_value", "zbar"])?,
             ))
         }
@@ -556,7 +557,7 @@ fn predict_pmf(args: &PredictArgs, kind: &str, p: &[f64], n: u32) -> Result<(), 
             "--pmf is available for bgnbd models, not {kind}"
         )));
     }
-    let model = BgNbdParams::new(p[0], p[1], p[2], p[3])?;
+    let model = BgNbdParameters::new(p[0], p[1], p[2], p[3])?;
     let mut w = csv::Writer::from_writer(writer(&args.output)?);
     w.write_record(["n", "probability"])?;
     for k in 0..=n {
@@ -569,7 +570,7 @@ fn predict_pmf(args: &PredictArgs, kind: &str, p: &[f64], n: u32) -> Result<(), 
     Ok(())
 }
 
-fn predict_bgbb(args: &PredictArgs, s: &SummaryCsv, p: BgBbParams) -> Result<(), CliError> {
+fn predict_bgbb(args: &PredictArgs, s: &SummaryCsv, p: BgBbParameters) -> Result<(), CliError> {
     let x = s.column(&["frequency"])?;
     let tx = s.column(&["recency"])?;
     let n = s.column(&["n_periods", "periods"])?;

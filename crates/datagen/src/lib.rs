@@ -14,7 +14,7 @@ pub use error::{Error, Result};
 pub use generate::{FIRST_INVOICE, generate};
 pub use log::{GeneratedLog, HEADER, RetailRow, RowKind, params_path};
 pub use params::{
-    BgNbdParams, GammaGammaParams, GeneratorConfig, MAX_CUSTOMERS, MAX_MONTHS,
+    BgNbdParameters, GammaGammaParameters, GeneratorConfig, MAX_CUSTOMERS, MAX_MONTHS,
     MAX_PURCHASES_PER_CUSTOMER,
 };
 pub use record::{BadRowCounts, BadRowKind, CustomerTruth, GenerationRecord, PopulationParams};
