@@ -30,7 +30,7 @@ mod tree;
 pub use error::{Error, Result};
 pub use fpgrowth::{FpGrowth, FpGrowthParams, ItemsetKind, MinSupport, ValidFpGrowthParams};
 pub use itemsets::{FrequentItemsets, Itemset};
-pub use recommend::{Ranking, Recommendation};
+pub use recommend::{Ranking, RuleRecommendation};
 pub use rules::{AssociationRules, Metric, Rule, RuleMetrics, RuleParams, RuleSet};
 pub use synthetic::QuestGenerator;
 pub use transactions::{Transactions, TransactionsBuilder};

@@ -38,7 +38,7 @@ impl Ranking {
 /// A recommended item and the rules that produced it.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Recommendation {
+pub struct RuleRecommendation {
     /// The item index.
     pub item: u32,
     /// Its name.
@@ -82,7 +82,7 @@ impl RuleSet {
         basket: &[u32],
         k: usize,
         ranking: Ranking,
-    ) -> Result<Vec<Recommendation>> {
+    ) -> Result<Vec<RuleRecommendation>> {
         if let Ranking::Blend { lift_weight } = ranking
             && !(0.0..=1.0).contains(&lift_weight)
         {
@@ -111,13 +111,13 @@ impl RuleSet {
                 }
             }
         }
-        let mut recs: Vec<Recommendation> = best
+        let mut recs: Vec<RuleRecommendation> = best
             .into_iter()
             .map(|(item, mut fired)| {
                 fired.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
                 let (score, top) = fired[0];
                 let m = &self.rules[top].metrics;
-                Recommendation {
+                RuleRecommendation {
                     item,
                     name: self.items[item as usize].clone(),
                     score,
@@ -142,7 +142,7 @@ impl RuleSet {
         basket: &[S],
         k: usize,
         ranking: Ranking,
-    ) -> Result<Vec<Recommendation>> {
+    ) -> Result<Vec<RuleRecommendation>> {
         let index: HashMap<&str, u32> = self
             .items
             .iter()

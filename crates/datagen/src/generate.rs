@@ -9,7 +9,7 @@ use crate::catalogue::Catalogue;
 use crate::error::Result;
 use crate::log::{GeneratedLog, RetailRow, RowKind};
 use crate::params::GeneratorConfig;
-use crate::record::{BadRowCounts, BadRowKind, GenerationRecord, PopulationParams};
+use crate::record::{BadRowCounts, BadRowKind, GenerationRecord, PopulationTruth};
 use crate::seasonality::{Calendar, cumulative, draw_cumulative};
 use crate::simulate::{Population, simulate_customer};
 
@@ -241,7 +241,7 @@ pub fn generate(config: &GeneratorConfig) -> Result<GeneratedLog> {
     let record = GenerationRecord {
         generator: format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
         config: config.clone(),
-        population: PopulationParams {
+        population: PopulationTruth {
             r: config.bgnbd.r,
             alpha: config.bgnbd.alpha,
             a: config.bgnbd.a,

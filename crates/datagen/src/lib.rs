@@ -14,8 +14,8 @@ pub use error::{Error, Result};
 pub use generate::{FIRST_INVOICE, generate};
 pub use log::{GeneratedLog, HEADER, RetailRow, RowKind, params_path};
 pub use params::{
-    BgNbdParameters, GammaGammaParameters, GeneratorConfig, MAX_CUSTOMERS, MAX_MONTHS,
+    BgNbdTruth, GammaGammaTruth, GeneratorConfig, MAX_CUSTOMERS, MAX_MONTHS,
     MAX_PURCHASES_PER_CUSTOMER,
 };
-pub use record::{BadRowCounts, BadRowKind, CustomerTruth, GenerationRecord, PopulationParams};
+pub use record::{BadRowCounts, BadRowKind, CustomerTruth, GenerationRecord, PopulationTruth};
 pub use seasonality::Seasonality;

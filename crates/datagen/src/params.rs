@@ -35,14 +35,14 @@ pub const MAX_PURCHASES_PER_CUSTOMER: usize = 5_000;
 ///
 /// # Examples
 /// ```
-/// use custalyze_datagen::BgNbdParameters;
-/// let p = BgNbdParameters::default();
+/// use custalyze_datagen::BgNbdTruth;
+/// let p = BgNbdTruth::default();
 /// assert!((p.mean_purchase_rate() - 0.1875).abs() < 1e-12); // a purchase every ~5 weeks
 /// assert!(p.validate().is_ok());
-/// assert!(BgNbdParameters::new(0.0, 4.0, 0.8, 2.4).validate().is_err());
+/// assert!(BgNbdTruth::new(0.0, 4.0, 0.8, 2.4).validate().is_err());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct BgNbdParameters {
+pub struct BgNbdTruth {
     /// Shape `r` of the Gamma distribution of purchase rates.
     pub r: f64,
     /// Rate `α` of the Gamma distribution of purchase rates, in weeks.
@@ -53,7 +53,7 @@ pub struct BgNbdParameters {
     pub b: f64,
 }
 
-impl BgNbdParameters {
+impl BgNbdTruth {
     /// The estimates for the CDNOW data in weeks (Fader, Hardie & Lee 2005, table 1):
     /// `r = 0.243, α = 4.414, a = 0.793, b = 2.426`. About half of such customers never buy again.
     pub const CDNOW: Self = Self {
@@ -63,7 +63,7 @@ impl BgNbdParameters {
         b: 2.426,
     };
 
-    /// Parameters from their four values (unchecked; see [`BgNbdParameters::validate`]).
+    /// Parameters from their four values (unchecked; see [`BgNbdTruth::validate`]).
     pub fn new(r: f64, alpha: f64, a: f64, b: f64) -> Self {
         Self { r, alpha, a, b }
     }
@@ -90,7 +90,7 @@ impl BgNbdParameters {
     }
 }
 
-impl Default for BgNbdParameters {
+impl Default for BgNbdTruth {
     /// A livelier population than CDNOW's: `r = 0.75, α = 4.0` (a mean rate of 0.1875 purchases a
     /// week, one every ~5 weeks) and `a = 0.8, b = 2.4` (a mean dropout probability of 0.25), so
     /// most customers buy again and the log has enough repeat purchases for every analysis.
@@ -120,14 +120,14 @@ impl Default for BgNbdParameters {
 ///
 /// # Examples
 /// ```
-/// use custalyze_datagen::GammaGammaParameters;
-/// let cdnow = GammaGammaParameters::CDNOW;
+/// use custalyze_datagen::GammaGammaTruth;
+/// let cdnow = GammaGammaTruth::CDNOW;
 /// assert!((cdnow.mean_order_value().unwrap_or(0.0) - 35.22).abs() < 0.01);
-/// let retail = GammaGammaParameters::default(); // γ doubled: orders of ~70 currency units
+/// let retail = GammaGammaTruth::default(); // γ doubled: orders of ~70 currency units
 /// assert!((retail.mean_order_value().unwrap_or(0.0) - 70.44).abs() < 0.01);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct GammaGammaParameters {
+pub struct GammaGammaTruth {
     /// Shape `p` of an order's value given the customer.
     pub p: f64,
     /// Shape `q` of the Gamma distribution of spend scales.
@@ -136,7 +136,7 @@ pub struct GammaGammaParameters {
     pub gamma: f64,
 }
 
-impl GammaGammaParameters {
+impl GammaGammaTruth {
     /// The estimates for the CDNOW data in dollars (Fader & Hardie 2013): `p = 6.25, q = 3.74,
     /// γ = 15.44`, a mean order value of $35.22.
     pub const CDNOW: Self = Self {
@@ -145,7 +145,7 @@ impl GammaGammaParameters {
         gamma: 15.44,
     };
 
-    /// Parameters from their three values (unchecked; see [`GammaGammaParameters::validate`]).
+    /// Parameters from their three values (unchecked; see [`GammaGammaTruth::validate`]).
     pub fn new(p: f64, q: f64, gamma: f64) -> Self {
         Self { p, q, gamma }
     }
@@ -166,7 +166,7 @@ impl GammaGammaParameters {
     }
 }
 
-impl Default for GammaGammaParameters {
+impl Default for GammaGammaTruth {
     /// CDNOW's `p = 6.25, q = 3.74` with `γ = 30.88` (CDNOW's 15.44 doubled), so that the mean
     /// order is ~70.4 currency units: a few items of a gift-ware catalogue priced ~3 each, in
     /// several units.
@@ -199,8 +199,8 @@ impl Default for GammaGammaParameters {
 /// | `lines_per_order` | 4.5 | mean number of distinct items in an order |
 /// | `price_median` | 3.0 | median unit price (log-normal, times a category factor) |
 /// | `price_sigma` | 0.6 | log-scale spread of unit prices |
-/// | `bgnbd` | [`BgNbdParameters::default`] | purchase and dropout process |
-/// | `spend` | [`GammaGammaParameters::default`] | order values |
+/// | `bgnbd` | [`BgNbdTruth::default`] | purchase and dropout process |
+/// | `spend` | [`GammaGammaTruth::default`] | order values |
 /// | `seasonality` | [`Seasonality::default`] | weekday, month and hour-of-day weights |
 /// | `home_country_share` | 0.9 | customers in the United Kingdom |
 /// | `cancellation_rate` | 0.02 | share of orders followed by a cancellation invoice |
@@ -244,9 +244,9 @@ pub struct GeneratorConfig {
     /// Log-scale standard deviation of unit prices (`>= 0`).
     pub price_sigma: f64,
     /// The BG/NBD population parameters.
-    pub bgnbd: BgNbdParameters,
+    pub bgnbd: BgNbdTruth,
     /// The Gamma-Gamma population parameters.
-    pub spend: GammaGammaParameters,
+    pub spend: GammaGammaTruth,
     /// Weekday, month and time-of-day weights.
     pub seasonality: Seasonality,
     /// Share of customers in the United Kingdom, in `[0, 1]`; the rest are spread over other
@@ -274,8 +274,8 @@ impl Default for GeneratorConfig {
             lines_per_order: 4.5,
             price_median: 3.0,
             price_sigma: 0.6,
-            bgnbd: BgNbdParameters::default(),
-            spend: GammaGammaParameters::default(),
+            bgnbd: BgNbdTruth::default(),
+            spend: GammaGammaTruth::default(),
             seasonality: Seasonality::default(),
             home_country_share: 0.9,
             cancellation_rate: 0.02,
@@ -324,9 +324,9 @@ impl GeneratorConfig {
         /// Sets the log-scale spread of unit prices.
         price_sigma: f64;
         /// Sets the BG/NBD population parameters.
-        bgnbd: BgNbdParameters;
+        bgnbd: BgNbdTruth;
         /// Sets the Gamma-Gamma population parameters.
-        spend: GammaGammaParameters;
+        spend: GammaGammaTruth;
         /// Sets the seasonality.
         seasonality: Seasonality;
         /// Sets the share of customers in the United Kingdom.
@@ -489,8 +489,8 @@ mod tests {
     #[test]
     fn defaults_validate() {
         base().validate().unwrap();
-        BgNbdParameters::CDNOW.validate().unwrap();
-        GammaGammaParameters::CDNOW.validate().unwrap();
+        BgNbdTruth::CDNOW.validate().unwrap();
+        GammaGammaTruth::CDNOW.validate().unwrap();
     }
 
     #[test]
@@ -576,24 +576,24 @@ mod tests {
 
     #[test]
     fn bgnbd_parameters_must_be_positive_and_finite() {
-        let p = BgNbdParameters::default();
+        let p = BgNbdTruth::default();
         assert_eq!(
-            rejected(base().bgnbd(BgNbdParameters { r: 0.0, ..p })),
+            rejected(base().bgnbd(BgNbdTruth { r: 0.0, ..p })),
             "bgnbd.r"
         );
         assert_eq!(
-            rejected(base().bgnbd(BgNbdParameters {
+            rejected(base().bgnbd(BgNbdTruth {
                 alpha: f64::NAN,
                 ..p
             })),
             "bgnbd.alpha"
         );
         assert_eq!(
-            rejected(base().bgnbd(BgNbdParameters { a: -1.0, ..p })),
+            rejected(base().bgnbd(BgNbdTruth { a: -1.0, ..p })),
             "bgnbd.a"
         );
         assert_eq!(
-            rejected(base().bgnbd(BgNbdParameters {
+            rejected(base().bgnbd(BgNbdTruth {
                 b: f64::INFINITY,
                 ..p
             })),
@@ -603,23 +603,20 @@ mod tests {
 
     #[test]
     fn gamma_gamma_parameters_must_be_positive_and_finite() {
-        let p = GammaGammaParameters::default();
+        let p = GammaGammaTruth::default();
         assert_eq!(
-            rejected(base().spend(GammaGammaParameters { p: 0.0, ..p })),
+            rejected(base().spend(GammaGammaTruth { p: 0.0, ..p })),
             "spend.p"
         );
         assert_eq!(
-            rejected(base().spend(GammaGammaParameters { q: f64::NAN, ..p })),
+            rejected(base().spend(GammaGammaTruth { q: f64::NAN, ..p })),
             "spend.q"
         );
         assert_eq!(
-            rejected(base().spend(GammaGammaParameters { gamma: -2.0, ..p })),
+            rejected(base().spend(GammaGammaTruth { gamma: -2.0, ..p })),
             "spend.gamma"
         );
-        assert_eq!(
-            GammaGammaParameters { q: 1.0, ..p }.mean_order_value(),
-            None
-        );
+        assert_eq!(GammaGammaTruth { q: 1.0, ..p }.mean_order_value(), None);
     }
 
     #[test]

@@ -115,7 +115,7 @@ impl BadRowCounts {
 
 /// The population parameters, flat, as the fitting crates name them.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PopulationParams {
+pub struct PopulationTruth {
     /// BG/NBD `r`.
     pub r: f64,
     /// BG/NBD `α` (weeks).
@@ -152,7 +152,7 @@ pub struct GenerationRecord {
     /// The configuration used.
     pub config: GeneratorConfig,
     /// The population parameters.
-    pub population: PopulationParams,
+    pub population: PopulationTruth,
     /// First day of the span.
     pub start: NaiveDate,
     /// The day after the span.

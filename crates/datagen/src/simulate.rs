@@ -329,7 +329,7 @@ mod tests {
         for seasonality in [Seasonality::none(), Seasonality::default()] {
             // r large and α = r / 0.5: λ ≈ 0.5 a week for everyone; b huge: p ≈ 0.
             let config = GeneratorConfig::default()
-                .bgnbd(crate::BgNbdParameters::new(1e4, 2e4, 1e-3, 1e6))
+                .bgnbd(crate::BgNbdTruth::new(1e4, 2e4, 1e-3, 1e6))
                 .acquisition_fraction(1e-3)
                 .seasonality(seasonality);
             let f = fixture(config);
@@ -361,7 +361,7 @@ mod tests {
     fn dropout_follows_the_geometric_law() {
         // λ high (≈ 5 a week) so that nobody reaches the end alive unless p is tiny; p ≈ 0.25.
         let config =
-            GeneratorConfig::default().bgnbd(crate::BgNbdParameters::new(1e4, 2e3, 2.5e3, 7.5e3));
+            GeneratorConfig::default().bgnbd(crate::BgNbdTruth::new(1e4, 2e3, 2.5e3, 7.5e3));
         let f = fixture(config);
         let mut rng = ChaCha8Rng::seed_from_u64(11);
         let n = 2000;

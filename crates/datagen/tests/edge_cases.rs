@@ -2,8 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use custalyze_datagen::{
-    BgNbdParameters, GammaGammaParameters, GeneratorConfig, MAX_PURCHASES_PER_CUSTOMER, RowKind,
-    Seasonality, generate,
+    BgNbdTruth, GammaGammaTruth, GeneratorConfig, MAX_PURCHASES_PER_CUSTOMER, RowKind, Seasonality,
+    generate,
 };
 use custalyze_transaction_types::load::{LoadOptions, Schema, load_reader};
 
@@ -67,8 +67,8 @@ fn every_order_holds_a_bundle_when_the_rate_is_one() {
 fn cdnow_parameters_and_no_seasonality() {
     let config = GeneratorConfig::default()
         .customers(300)
-        .bgnbd(BgNbdParameters::CDNOW)
-        .spend(GammaGammaParameters::CDNOW)
+        .bgnbd(BgNbdTruth::CDNOW)
+        .spend(GammaGammaTruth::CDNOW)
         .seasonality(Seasonality::none());
     let log = loads(&config);
     // CDNOW: about half the customers never buy again within ~1.5 years.
@@ -82,7 +82,7 @@ fn extreme_purchase_rates_are_capped() {
     let config = GeneratorConfig::default()
         .customers(3)
         .months(3)
-        .bgnbd(BgNbdParameters::new(1e4, 10.0, 1e-3, 1e3))
+        .bgnbd(BgNbdTruth::new(1e4, 10.0, 1e-3, 1e3))
         .cancellation_rate(0.0)
         .bad_row_rate(0.0);
     let log = generate(&config).unwrap();
@@ -99,7 +99,7 @@ fn huge_spend_scales_stay_finite() {
     // Tiny q: some ν are vanishingly small, so order values hit the cap instead of infinity.
     let config = GeneratorConfig::default()
         .customers(50)
-        .spend(GammaGammaParameters::new(6.25, 0.05, 30.0));
+        .spend(GammaGammaTruth::new(6.25, 0.05, 30.0));
     let log = loads(&config);
     assert!(log.record.revenue.is_finite());
     assert!(
