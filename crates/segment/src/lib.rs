@@ -24,17 +24,17 @@
 pub mod dendrogram;
 pub mod error;
 pub mod features;
+pub mod kcurve;
 pub mod kmeans;
 pub mod linkage;
 pub mod profile;
+pub mod silhouette;
 
 pub use dendrogram::{Dendrogram, Merge};
 pub use error::{Error, Result};
 pub use features::{CustomerFeatures, FittedScaler, Scaling};
-pub use kmeans::{
-    FittedKMeans, KCurve, KCurvePoint, KMeans, KMeansParams, k_curve, silhouette_samples,
-    silhouette_score, silhouette_score_sampled,
-};
+pub use kcurve::{KCurve, KCurvePoint, k_curve};
+pub use kmeans::{FittedKMeans, KMeans, KMeansParams};
 pub use linkage::{
     Algorithm, Hierarchical, HierarchicalParams, Method, linkage, linkage_condensed, linkage_naive,
     pdist,
@@ -42,6 +42,7 @@ pub use linkage::{
 pub use profile::{
     FeatureSummary, SegmentModel, SegmentProfile, Segmentation, profile_segments, suggest_label,
 };
+pub use silhouette::{silhouette_samples, silhouette_score, silhouette_score_sampled};
 
 #[cfg(test)]
 mod tests {
