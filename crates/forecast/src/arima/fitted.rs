@@ -1,0 +1,227 @@
+//! The fitted model: estimates, standard errors, fit statistics, forecasts with intervals,
+//! residuals; and [`ArimaForecaster`], the model behind the [`Forecaster`] trait.
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+
+/// A fitted ARIMA model: estimates, fit statistics and the state needed to forecast.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FittedArima {
+    pub(super) spec: Arima,
+    pub(super) coefficients: Vec<f64>,
+    pub(super) std_errors: Vec<f64>,
+    /// Innovation variance σ² (maximum likelihood estimate, divisor `n` of the differenced
+    /// series).
+    pub sigma2: f64,
+    /// Exact log-likelihood at the estimates (the CSS one for [`FitMethod::Css`]).
+    pub log_likelihood: f64,
+    /// Akaike information criterion.
+    pub aic: f64,
+    /// AIC corrected for small samples (the criterion auto-ARIMA minimises).
+    pub aicc: f64,
+    /// Bayesian information criterion.
+    pub bic: f64,
+    /// Length of the input series.
+    pub nobs: usize,
+    /// Observations in the likelihood: `nobs - d - sD`.
+    pub nobs_effective: usize,
+    pub(super) residuals: Vec<f64>,
+    pub(super) state: Vec<f64>,
+    pub(super) covariance: Vec<f64>,
+    pub(super) tail: Vec<f64>,
+    pub(super) converged: bool,
+}
+
+impl FittedArima {
+    /// The specification that was fitted.
+    pub fn spec(&self) -> &Arima {
+        &self.spec
+    }
+
+    fn coefs(&self) -> Coefs {
+        Coefs::from_vec(&self.spec, &self.coefficients)
+    }
+
+    /// Non-seasonal AR coefficients `φ₁..φₚ`.
+    pub fn ar(&self) -> Vec<f64> {
+        self.coefs().ar
+    }
+
+    /// Non-seasonal MA coefficients `θ₁..θ_q`.
+    pub fn ma(&self) -> Vec<f64> {
+        self.coefs().ma
+    }
+
+    /// Seasonal AR coefficients `Φ₁..Φ_P`.
+    pub fn seasonal_ar(&self) -> Vec<f64> {
+        self.coefs().sar
+    }
+
+    /// Seasonal MA coefficients `Θ₁..Θ_Q`.
+    pub fn seasonal_ma(&self) -> Vec<f64> {
+        self.coefs().sma
+    }
+
+    /// The constant `μ` (mean of the differenced series), if the model has one.
+    pub fn constant(&self) -> Option<f64> {
+        self.spec.constant.then(|| self.coefs().mu)
+    }
+
+    /// Parameter names as statsmodels writes them: `const`, `ar.L1`, `ma.L1`, `ar.S.L12`,
+    /// `ma.S.L12`, …, `sigma2`.
+    pub fn param_names(&self) -> Vec<String> {
+        let s = self.spec.s();
+        let mut names = Vec::new();
+        if self.spec.constant {
+            names.push("const".to_string());
+        }
+        names.extend((1..=self.spec.p).map(|i| format!("ar.L{i}")));
+        names.extend((1..=self.spec.q).map(|i| format!("ma.L{i}")));
+        names.extend((1..=self.spec.sp).map(|i| format!("ar.S.L{}", i * s)));
+        names.extend((1..=self.spec.sq).map(|i| format!("ma.S.L{}", i * s)));
+        names.push("sigma2".to_string());
+        names
+    }
+
+    /// `(name, value)` of every parameter, σ² last.
+    pub fn params(&self) -> Vec<(String, f64)> {
+        let mut v = self.coefficients.clone();
+        v.push(self.sigma2);
+        self.param_names().into_iter().zip(v).collect()
+    }
+
+    /// `(name, standard error)` of every parameter (OPG estimate; NaN where it cannot be
+    /// computed, e.g. at the boundary of the stationary region).
+    pub fn std_errors(&self) -> Vec<(String, f64)> {
+        let se = if self.std_errors.is_empty() {
+            vec![f64::NAN; self.coefficients.len() + 1]
+        } else {
+            self.std_errors.clone()
+        };
+        self.param_names().into_iter().zip(se).collect()
+    }
+
+    /// One-step-ahead innovations `v_t` of the differenced series (length `nobs_effective`).
+    pub fn residuals(&self) -> &[f64] {
+        &self.residuals
+    }
+
+    /// Whether the optimiser met its convergence test (rather than the iteration cap).
+    pub fn converged(&self) -> bool {
+        self.converged
+    }
+
+    /// Forecasts `horizon` steps ahead with Gaussian prediction intervals at `levels` (percent).
+    ///
+    /// The filtered state of the ARMA part is augmented with the last `d + sD` observations and
+    /// propagated through the integrated model, so the standard errors include the uncertainty
+    /// of the state at the end of the sample (as statsmodels' `get_forecast`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a zero horizon or a level outside (0, 100).
+    pub fn forecast(&self, horizon: usize, levels: &[f64]) -> Result<Forecast> {
+        check_horizon(horizon)?;
+        check_levels(levels)?;
+        let coefs = self.coefs();
+        let ss = coefs.state_space(&self.spec);
+        let r = ss.r;
+        let dpoly = params::differencing_poly(self.spec.d, self.spec.sd, self.spec.s());
+        let m = dpoly.len() - 1;
+        let nn = r + m;
+        // Transition G, constant g, noise loading h of the augmented state [α; y_t..y_{t-m+1}].
+        let mut g = vec![0.0; nn * nn];
+        for i in 0..r {
+            g[i * nn] = ss.phi[i];
+            if i + 1 < r {
+                g[i * nn + i + 1] = 1.0;
+            }
+        }
+        let mut hvec = vec![0.0; nn];
+        hvec[..r].copy_from_slice(&ss.rvec);
+        if m > 0 {
+            // y_{t+1} = μ + (Tα)_0 - Σ c_k y_{t+1-k}
+            g[r * nn] = ss.phi[0];
+            if r > 1 {
+                g[r * nn + 1] = 1.0;
+            }
+            for k in 1..=m {
+                g[r * nn + r + k - 1] = -dpoly[k];
+            }
+            for i in 1..m {
+                g[(r + i) * nn + r + i - 1] = 1.0;
+            }
+            hvec[r] = ss.rvec[0];
+        }
+        let mut x = vec![0.0; nn];
+        x[..r].copy_from_slice(&self.state);
+        // tail holds y oldest first; the augmented state wants y_t first.
+        for (i, v) in self.tail.iter().rev().enumerate() {
+            x[r + i] = *v;
+        }
+        let mut p = vec![0.0; nn * nn];
+        for i in 0..r {
+            for j in 0..r {
+                p[i * nn + j] = self.covariance[i * r + j];
+            }
+        }
+        let obs = if m > 0 { r } else { 0 };
+        let mut mean = Vec::with_capacity(horizon);
+        let mut se = Vec::with_capacity(horizon);
+        let mut gp = vec![0.0; nn * nn];
+        let mut pn = vec![0.0; nn * nn];
+        let mut xn = vec![0.0; nn];
+        for _ in 0..horizon {
+            for i in 0..nn {
+                xn[i] = (0..nn).map(|j| g[i * nn + j] * x[j]).sum();
+            }
+            if m > 0 {
+                xn[r] += coefs.mu;
+            }
+            std::mem::swap(&mut x, &mut xn);
+            kalman::matmul(&g, &p, &mut gp, nn);
+            kalman::matmul_bt(&gp, &g, &mut pn, nn);
+            for i in 0..nn {
+                for j in 0..nn {
+                    pn[i * nn + j] += hvec[i] * hvec[j];
+                }
+            }
+            std::mem::swap(&mut p, &mut pn);
+            let point = if m > 0 { x[obs] } else { coefs.mu + x[0] };
+            mean.push(point);
+            se.push((self.sigma2 * p[obs * nn + obs]).max(0.0).sqrt());
+        }
+        Forecast::gaussian(mean, &se, levels)
+    }
+}
+
+/// [`Arima`] behind the [`Forecaster`] trait.
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ArimaForecaster {
+    /// The model to fit.
+    pub spec: Arima,
+    /// The fit, after [`Forecaster::fit`].
+    pub fitted: Option<FittedArima>,
+}
+
+impl ArimaForecaster {
+    /// A forecaster for `spec`.
+    pub fn new(spec: Arima) -> Self {
+        ArimaForecaster { spec, fitted: None }
+    }
+}
+
+impl Forecaster for ArimaForecaster {
+    fn fit(&mut self, y: &[f64]) -> Result<()> {
+        self.fitted = Some(self.spec.fit(y)?);
+        Ok(())
+    }
+
+    fn forecast(&self, horizon: usize, levels: &[f64]) -> Result<Forecast> {
+        self.fitted
+            .as_ref()
+            .ok_or(Error::NotFitted)?
+            .forecast(horizon, levels)
+    }
+}
