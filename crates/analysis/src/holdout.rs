@@ -12,9 +12,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use custalyze_cltv_core::clv::ClvOptions;
 use custalyze_cltv_core::{HoldoutComparison, compare_holdout};
 use custalyze_transaction_types::period::days_from_epoch;
-use custalyze_transaction_types::{
-    CalibrationHoldout, CustomerSummary, Period, SummaryTable, TransactionLog,
-};
+use custalyze_transaction_types::{CalibrationHoldout, Period, TransactionLog};
 
 use crate::clv::fit_clv;
 use crate::error::{Error, Result};
@@ -81,21 +79,7 @@ pub fn holdout_check(
         .ok_or_else(|| Error::NotEnoughData("calibration end out of range".into()))?;
     let split = CalibrationHoldout::split(log, Period::WEEK, calibration_end, observation_end)?;
     let holdout_weeks = (observation_end - calibration_end).num_days() as f64 / 7.0;
-    let summary = SummaryTable {
-        period: Period::WEEK,
-        observation_end: calibration_end,
-        rows: split
-            .rows
-            .iter()
-            .map(|r| CustomerSummary {
-                customer: r.customer.clone(),
-                frequency: r.frequency_cal,
-                recency: r.recency_cal,
-                t: r.t_cal,
-                monetary_value: r.monetary_value_cal,
-            })
-            .collect(),
-    };
+    let summary = split.calibration();
     let fit = fit_clv(
         &summary,
         holdout_weeks,
