@@ -14,7 +14,9 @@
 
 use chrono::NaiveDate;
 use custalyze_cltv_core::clv::{ClvOptions, TimeUnit, customer_lifetime_values};
-use custalyze_cltv_core::{BgNbd, FittedBgNbd, FittedGammaGamma, GammaGamma, RfmData, SpendData};
+use custalyze_cltv_core::{
+    BgNbd, Customer, FittedBgNbd, FittedGammaGamma, GammaGamma, RfmData, SpendData,
+};
 use custalyze_transaction_types::{Id, Period, SummaryOptions, SummaryTable, TransactionLog};
 use rayon::prelude::*;
 
@@ -201,19 +203,29 @@ pub fn fit_clv(
         model: "BG/NBD fit",
         source,
     })?;
-    let p = bgnbd.params;
     let mut customers: Vec<CustomerValue> = (0..x.len())
         .into_par_iter()
-        .map(|i| CustomerValue {
-            p_alive: p.p_alive(x[i], tx[i], t[i]),
-            p_purchase: p.probability_of_a_purchase(horizon_weeks, x[i], tx[i], t[i]),
-            expected_purchases: p.expected_purchases(horizon_weeks, x[i], tx[i], t[i]),
-            expected_spend: None,
-            expected_revenue: None,
-            clv: None,
-            tier: None,
+        .map(|i| {
+            let history = Customer {
+                x: x[i],
+                t_x: tx[i],
+                t: t[i],
+            };
+            Ok(CustomerValue {
+                p_alive: bgnbd.p_alive(&history)?,
+                p_purchase: bgnbd.probability_of_a_purchase(horizon_weeks, &history)?,
+                expected_purchases: bgnbd.expected_purchases(horizon_weeks, &history)?,
+                expected_spend: None,
+                expected_revenue: None,
+                clv: None,
+                tier: None,
+            })
         })
-        .collect();
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|source| Error::Clv {
+            model: "BG/NBD scores",
+            source,
+        })?;
     let spend = fit_spend(summary);
     let mut tiers = Vec::new();
     if let Ok(s) = &spend {

@@ -31,7 +31,7 @@
 
 use chrono::{Days, NaiveDate};
 use custalyze_cltv_core::clv::{ClvOptions, TimeUnit, customer_lifetime_values};
-use custalyze_cltv_core::{BgNbd, GammaGamma, RfmData, SpendData};
+use custalyze_cltv_core::{BgNbd, Customer, GammaGamma, RfmData, SpendData};
 use custalyze_transaction_types::period::days_from_epoch;
 use custalyze_transaction_types::{Id, TransactionLog};
 use ndarray::Array2;
@@ -246,6 +246,11 @@ impl ChurnFrame {
             } else {
                 0.0
             };
+            let history = Customer {
+                x: x[i],
+                t_x: t_x[i],
+                t: big_t[i],
+            };
             let row = [
                 recency,
                 k,
@@ -261,8 +266,8 @@ impl ChurnFrame {
                 },
                 days.iter().filter(|d| d.0 > s - h).count() as f64,
                 trend,
-                p.p_alive(x[i], t_x[i], big_t[i]),
-                p.expected_purchases(h as f64, x[i], t_x[i], big_t[i]),
+                bgnbd.p_alive(&history)?,
+                bgnbd.expected_purchases(h as f64, &history)?,
             ];
             for (j, v) in row.into_iter().enumerate() {
                 features[(i, j)] = if v.is_finite() { v } else { 0.0 };

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use custalyze_cltv_core::clv::{ClvOptions, TimeUnit};
-use custalyze_cltv_core::{BgNbd, GammaGamma, MbgNbd, ParetoNbd, RfmData, SpendData};
+use custalyze_cltv_core::{BgNbd, Customer, GammaGamma, MbgNbd, ParetoNbd, RfmData, SpendData};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = concat!(
@@ -70,17 +70,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     println!("\ncustomer  x   t_x     T  P(alive)  E[52w]  E[spend]  CLV(12m)");
     for i in [0usize, 1, 2, 17, 156, 1900] {
+        let customer = Customer::new(x[i], t_x[i], t[i])?;
         let clv = gg
             .params
-            .customer_lifetime_value(&p, x[i], t_x[i], t[i], m[i], &options)?;
+            .customer_lifetime_value(&p, &customer, m[i], &options)?;
         println!(
             "{:>8} {:>2} {:>5.2} {:>5.2} {:>9.4} {:>7.4} {:>9.2} {:>9.2}",
             i + 1,
             x[i],
             t_x[i],
             t[i],
-            p.p_alive(x[i], t_x[i], t[i]),
-            p.expected_purchases(52.0, x[i], t_x[i], t[i]),
+            p.p_alive(&customer)?,
+            p.expected_purchases(52.0, &customer)?,
             gg.params.conditional_expected_average_profit(x[i], m[i]),
             clv
         );

@@ -11,6 +11,68 @@
 //!     + Σ_{i=0}^{n-t_x-1} B(α+x, β+t_x-x+i)/B(α,β) · B(γ+1, δ+t_x+i)/B(γ,δ)
 //! ```
 //! evaluated in log space with log-sum-exp.
+//!
+//! ## Predictions
+//!
+//! Each takes a checked [`BgBbCustomer`] (`x` transactions in `n` opportunities, the last at
+//! `t_x`) on [`BgBbParameters`] and on [`FittedBgBb`], and returns `Result`.
+//!
+//! ### `p_alive`
+//!
+//! P(alive at opportunity `n + m`) of a customer with pattern `(x, t_x, n)` (equation A10 of
+//! the paper; lifetimes' `conditional_probability_alive(m, x, t_x, n)`):
+//!
+//! ```text
+//! P(alive at n+m | x, t_x, n) = B(α+x, β+n-x)/B(α,β) · B(γ, δ+n+m)/B(γ,δ) / L(α,β,γ,δ | x, t_x, n)
+//! ```
+//! `m = 1` is the chance of being alive at the next opportunity.
+//!
+//! ### `expected_purchases`
+//!
+//! Expected transactions in the next `m` opportunities `(n, n+m]` of a customer with pattern
+//! `(x, t_x, n)` (equation 13 of the paper; lifetimes'
+//! `conditional_expected_number_of_purchases_up_to_time(m, x, t_x, n)`), computed as
+//!
+//! ```text
+//! E[X(n, n+m) | x, t_x, n] = Σ_{k=1}^{m} (α+x)/(α+β+n) · P(alive at n+k | x, t_x, n)
+//! ```
+//! which equals the paper's closed form `1/L · B(α+x+1, β+n-x)/B(α,β) · δ/(γ-1) ·
+//! Γ(γ+δ)/Γ(1+δ) · [Γ(1+δ+n)/Γ(γ+δ+n) - Γ(1+δ+n+m)/Γ(γ+δ+n+m)]` and needs no special case at
+//! `γ = 1`, where the closed form is 0/0.
+//!
+//! ### `probability_of_a_transaction`
+//!
+//! Probability of at least one transaction in the next `m` opportunities `(n, n+m]` for
+//! pattern `(x, t_x, n)`. Given alive at `n`, the posterior is `p ~ Beta(α+x, β+n-x)` and
+//! `θ ~ Beta(γ, δ+n)`, and the customer makes no transaction if she dies before opportunity
+//! `n+j+1` having passed `j` opportunities without buying, or survives all `m` without buying:
+//!
+//! ```text
+//! P(none | alive) = Σ_{j<m} B(γ+1, δ+n+j)/B(γ, δ+n) · B(α+x, β+n-x+j)/B(α+x, β+n-x)
+//!                 + B(γ, δ+n+m)/B(γ, δ+n) · B(α+x, β+n-x+m)/B(α+x, β+n-x)
+//! P(at least one) = P(alive at n) · (1 - P(none | alive))
+//! ```
+//!
+//! ### `expected_transactions_new`
+//!
+//! Expected transactions of a new customer in the first `n` opportunities, `E[X(n)]`
+//! (equation 8 of Fader, Hardie & Shang 2010):
+//!
+//! ```text
+//! E[X(n)] = α/(α+β) · δ/(γ-1) · [1 - Γ(γ+δ)/Γ(γ+δ+n) · Γ(1+δ+n)/Γ(1+δ)]
+//! ```
+//! (at `γ = 1` the limit, summed term by term: `Σ_{i=1..n} P(alive at i) α/(α+β)`).
+//!
+//! ### `probability_of_transactions`
+//!
+//! Probability that a new customer makes exactly `x` transactions in the first `n`
+//! opportunities (equation 7 of the paper):
+//!
+//! ```text
+//! P(X(n) = x) = C(n, x) B(α+x, β+n-x)/B(α,β) · B(γ, δ+n)/B(γ,δ)
+//!             + Σ_{i=x}^{n-1} C(i, x) B(α+x, β+i-x)/B(α,β) · B(γ+1, δ+i)/B(γ,δ)
+//! ```
+//! Zero for `x > n`.
 
 use std::collections::HashMap;
 
@@ -71,17 +133,8 @@ impl BgBbData {
             let (x, tx, np) = (frequency[i], recency[i], periods[i]);
             let w = weights.map_or(1.0, |w| w[i]);
             let bad = |problem| Err(Error::InvalidInput { row: i, problem });
-            for (field, value) in [("frequency", x), ("recency", tx), ("periods", np)] {
-                if !(value.is_finite() && value >= 0.0 && value.fract() == 0.0) {
-                    return bad(InputProblem::NotACount { field, value });
-                }
-                if value > MAX_OPPORTUNITIES {
-                    return bad(InputProblem::TooLarge {
-                        field,
-                        value,
-                        limit: MAX_OPPORTUNITIES,
-                    });
-                }
+            if let Some(problem) = count_problem(x, tx, np) {
+                return bad(problem);
             }
             if !w.is_finite() {
                 return bad(InputProblem::NonFinite {
@@ -95,20 +148,8 @@ impl BgBbData {
                     value: w,
                 });
             }
-            if tx > np {
-                return bad(InputProblem::RecencyAfterAge {
-                    recency: tx,
-                    age: np,
-                });
-            }
-            if x > tx {
-                return bad(InputProblem::FrequencyAboveRecency {
-                    frequency: x,
-                    recency: tx,
-                });
-            }
-            if x == 0.0 && tx > 0.0 {
-                return bad(InputProblem::RecencyWithoutRepeat { recency: tx });
+            if let Some(problem) = order_problem(x, tx, np) {
+                return bad(problem);
             }
         }
         Ok(Self {
@@ -245,7 +286,7 @@ impl BgBbParameters {
     }
 
     /// The log-likelihood of one pattern `(x, t_x, n)` at these parameters.
-    pub fn log_likelihood(&self, x: f64, t_x: f64, n: f64) -> f64 {
+    pub(crate) fn log_likelihood_of(&self, x: f64, t_x: f64, n: f64) -> f64 {
         Self::ln_likelihood(&self.as_array(), x, t_x, n)
     }
 
@@ -255,7 +296,7 @@ impl BgBbParameters {
         let lb = <f64 as Real>::ln_beta;
         lb(self.alpha + x, self.beta + n - x)
             - lb(self.alpha, self.beta)
-            - self.log_likelihood(x, t_x, n)
+            - self.log_likelihood_of(x, t_x, n)
             - lb(self.gamma, self.delta)
     }
 
@@ -266,7 +307,7 @@ impl BgBbParameters {
     /// P(alive at n+m | x, t_x, n) = B(α+x, β+n-x)/B(α,β) · B(γ, δ+n+m)/B(γ,δ) / L(α,β,γ,δ | x, t_x, n)
     /// ```
     /// `m = 1` is the chance of being alive at the next opportunity.
-    pub fn p_alive(&self, m: u32, x: f64, t_x: f64, n: f64) -> f64 {
+    pub(crate) fn p_alive_of(&self, m: u32, x: f64, t_x: f64, n: f64) -> f64 {
         let ln = self.ln_alive_core(x, t_x, n)
             + <f64 as Real>::ln_beta(self.gamma, self.delta + n + f64::from(m));
         ln.exp().min(1.0)
@@ -282,7 +323,7 @@ impl BgBbParameters {
     /// which equals the paper's closed form `1/L · B(α+x+1, β+n-x)/B(α,β) · δ/(γ-1) ·
     /// Γ(γ+δ)/Γ(1+δ) · [Γ(1+δ+n)/Γ(γ+δ+n) - Γ(1+δ+n+m)/Γ(γ+δ+n+m)]` and needs no special case at
     /// `γ = 1`, where the closed form is 0/0.
-    pub fn expected_purchases(&self, m: u32, x: f64, t_x: f64, n: f64) -> f64 {
+    pub(crate) fn expected_purchases_of(&self, m: u32, x: f64, t_x: f64, n: f64) -> f64 {
         if m == 0 {
             return 0.0;
         }
@@ -306,7 +347,7 @@ impl BgBbParameters {
     ///                 + B(γ, δ+n+m)/B(γ, δ+n) · B(α+x, β+n-x+m)/B(α+x, β+n-x)
     /// P(at least one) = P(alive at n) · (1 - P(none | alive))
     /// ```
-    pub fn probability_of_a_transaction(&self, m: u32, x: f64, t_x: f64, n: f64) -> f64 {
+    pub(crate) fn probability_of_a_transaction_of(&self, m: u32, x: f64, t_x: f64, n: f64) -> f64 {
         if m == 0 {
             return 0.0;
         }
@@ -327,7 +368,7 @@ impl BgBbParameters {
         let mf = f64::from(m);
         let survive = lb(g, d + mf) - ln_t0 + lb(a, b + mf) - ln_p0;
         ln_none = <f64 as Real>::log_add_exp(ln_none, survive);
-        (self.p_alive(0, x, t_x, n) * -ln_none.exp_m1()).clamp(0.0, 1.0)
+        (self.p_alive_of(0, x, t_x, n) * -ln_none.exp_m1()).clamp(0.0, 1.0)
     }
 
     /// Expected transactions of a new customer in the first `n` opportunities, `E[X(n)]`
@@ -337,7 +378,7 @@ impl BgBbParameters {
     /// E[X(n)] = α/(α+β) · δ/(γ-1) · [1 - Γ(γ+δ)/Γ(γ+δ+n) · Γ(1+δ+n)/Γ(1+δ)]
     /// ```
     /// (at `γ = 1` the limit, summed term by term: `Σ_{i=1..n} P(alive at i) α/(α+β)`).
-    pub fn expected_transactions_new(&self, n: u32) -> f64 {
+    pub(crate) fn expected_transactions_new_of(&self, n: u32) -> f64 {
         let (a, b, g, d) = (self.alpha, self.beta, self.gamma, self.delta);
         let nf = f64::from(n);
         let lg = <f64 as Real>::ln_gamma;
@@ -361,7 +402,7 @@ impl BgBbParameters {
     ///             + Σ_{i=x}^{n-1} C(i, x) B(α+x, β+i-x)/B(α,β) · B(γ+1, δ+i)/B(γ,δ)
     /// ```
     /// Zero for `x > n`.
-    pub fn probability_of_transactions(&self, x: u32, n: u32) -> f64 {
+    pub(crate) fn probability_of_transactions_of(&self, x: u32, n: u32) -> f64 {
         if x > n {
             return 0.0;
         }
@@ -379,6 +420,180 @@ impl BgBbParameters {
             acc = <f64 as Real>::log_add_exp(acc, term);
         }
         (acc + base).exp()
+    }
+}
+
+impl BgBbParameters {
+    /// One pattern's log-likelihood at these parameters (equation 5, in the module docs).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a pattern the model cannot take ([`BgBbCustomer::check`]).
+    pub fn log_likelihood(&self, customer: &BgBbCustomer) -> Result<f64> {
+        customer.check()?;
+        Ok(self.log_likelihood_of(customer.x, customer.t_x, customer.n))
+    }
+
+    /// P(alive at opportunity `n + m`) (equation A10; [module docs](self#p_alive)); `m = 1` is
+    /// the chance of being alive at the next opportunity.
+    ///
+    /// # Errors
+    /// As [`BgBbCustomer::check`].
+    pub fn p_alive(&self, m: u32, customer: &BgBbCustomer) -> Result<f64> {
+        customer.check()?;
+        Ok(self.p_alive_of(m, customer.x, customer.t_x, customer.n))
+    }
+
+    /// Expected transactions in the next `m` opportunities `(n, n+m]` (equation 13;
+    /// [module docs](self#expected_purchases)).
+    ///
+    /// # Errors
+    /// As [`BgBbCustomer::check`].
+    pub fn expected_purchases(&self, m: u32, customer: &BgBbCustomer) -> Result<f64> {
+        customer.check()?;
+        Ok(self.expected_purchases_of(m, customer.x, customer.t_x, customer.n))
+    }
+
+    /// Probability of at least one transaction in the next `m` opportunities
+    /// ([module docs](self#probability_of_a_transaction)).
+    ///
+    /// # Errors
+    /// As [`BgBbCustomer::check`].
+    pub fn probability_of_a_transaction(&self, m: u32, customer: &BgBbCustomer) -> Result<f64> {
+        customer.check()?;
+        Ok(self.probability_of_a_transaction_of(m, customer.x, customer.t_x, customer.n))
+    }
+
+    /// Expected transactions of a new customer in the first `n` opportunities, `E[X(n)]`
+    /// (equation 8; [module docs](self#expected_transactions_new)).
+    pub fn expected_transactions_new(&self, n: u32) -> f64 {
+        self.expected_transactions_new_of(n)
+    }
+
+    /// Probability that a new customer makes exactly `x` transactions in the first `n`
+    /// opportunities (equation 7; [module docs](self#probability_of_transactions)).
+    pub fn probability_of_transactions(&self, x: u32, n: u32) -> f64 {
+        self.probability_of_transactions_of(x, n)
+    }
+}
+
+impl FittedBgBb {
+    /// [`BgBbParameters::p_alive`] at the estimates.
+    ///
+    /// # Errors
+    /// As [`BgBbCustomer::check`].
+    pub fn p_alive(&self, m: u32, customer: &BgBbCustomer) -> Result<f64> {
+        self.params.p_alive(m, customer)
+    }
+
+    /// [`BgBbParameters::expected_purchases`] at the estimates.
+    ///
+    /// # Errors
+    /// As [`BgBbCustomer::check`].
+    pub fn expected_purchases(&self, m: u32, customer: &BgBbCustomer) -> Result<f64> {
+        self.params.expected_purchases(m, customer)
+    }
+
+    /// [`BgBbParameters::probability_of_a_transaction`] at the estimates.
+    ///
+    /// # Errors
+    /// As [`BgBbCustomer::check`].
+    pub fn probability_of_a_transaction(&self, m: u32, customer: &BgBbCustomer) -> Result<f64> {
+        self.params.probability_of_a_transaction(m, customer)
+    }
+
+    /// [`BgBbParameters::expected_transactions_new`] at the estimates.
+    pub fn expected_transactions_new(&self, n: u32) -> f64 {
+        self.params.expected_transactions_new(n)
+    }
+
+    /// [`BgBbParameters::probability_of_transactions`] at the estimates.
+    pub fn probability_of_transactions(&self, x: u32, n: u32) -> f64 {
+        self.params.probability_of_transactions(x, n)
+    }
+}
+
+/// The problem, if any, of the counts of one BG/BB pattern `(x, t_x, n)`: each a finite
+/// non-negative integer of at most [`MAX_OPPORTUNITIES`].
+fn count_problem(x: f64, t_x: f64, n: f64) -> Option<InputProblem> {
+    for (field, value) in [("frequency", x), ("recency", t_x), ("periods", n)] {
+        if !(value.is_finite() && value >= 0.0 && value.fract() == 0.0) {
+            return Some(InputProblem::NotACount { field, value });
+        }
+        if value > MAX_OPPORTUNITIES {
+            return Some(InputProblem::TooLarge {
+                field,
+                value,
+                limit: MAX_OPPORTUNITIES,
+            });
+        }
+    }
+    None
+}
+
+/// The problem, if any, of the order of one pattern: `t_x <= n`, `x <= t_x`, and `t_x = 0` when
+/// `x = 0`.
+fn order_problem(x: f64, t_x: f64, n: f64) -> Option<InputProblem> {
+    if t_x > n {
+        return Some(InputProblem::RecencyAfterAge {
+            recency: t_x,
+            age: n,
+        });
+    }
+    if x > t_x {
+        return Some(InputProblem::FrequencyAboveRecency {
+            frequency: x,
+            recency: t_x,
+        });
+    }
+    if x == 0.0 && t_x > 0.0 {
+        return Some(InputProblem::RecencyWithoutRepeat { recency: t_x });
+    }
+    None
+}
+
+/// One customer's pattern for the discrete-time BG/BB: `x` transactions in `n` opportunities
+/// after the first, the last at opportunity `t_x` (0 without repeat transactions). Built by
+/// [`BgBbCustomer::new`], which rejects what the model cannot take.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct BgBbCustomer {
+    /// Transactions (`frequency`).
+    pub x: f64,
+    /// Opportunity of the last transaction (`recency`).
+    pub t_x: f64,
+    /// Opportunities observed (`periods`).
+    pub n: f64,
+}
+
+impl BgBbCustomer {
+    /// A validated pattern.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] (row 0) for a value that is not a finite non-negative integer (or
+    /// above [`MAX_OPPORTUNITIES`]), `t_x > n`, `x > t_x`, or `t_x > 0` with `x = 0`.
+    ///
+    /// # Examples
+    /// ```
+    /// use custalyze_cltv_core::BgBbCustomer;
+    /// assert!(BgBbCustomer::new(3.0, 5.0, 6.0).is_ok());
+    /// assert!(BgBbCustomer::new(3.0, 7.0, 6.0).is_err()); // last transaction after n
+    /// assert!(BgBbCustomer::new(1.5, 5.0, 6.0).is_err()); // not a count
+    /// ```
+    pub fn new(x: f64, t_x: f64, n: f64) -> Result<Self> {
+        let c = Self { x, t_x, n };
+        c.check()?;
+        Ok(c)
+    }
+
+    /// Checks the fields (they are public, so a pattern may have been built by hand).
+    ///
+    /// # Errors
+    /// As [`BgBbCustomer::new`].
+    pub fn check(&self) -> Result<()> {
+        match count_problem(self.x, self.t_x, self.n).or(order_problem(self.x, self.t_x, self.n)) {
+            Some(problem) => Err(Error::InvalidInput { row: 0, problem }),
+            None => Ok(()),
+        }
     }
 }
 
@@ -528,15 +743,17 @@ mod tests {
         let n = 6u32;
         let lg = <f64 as Real>::ln_gamma;
         let choose = |a: f64, b: f64| (lg(a + 1.0) - lg(b + 1.0) - lg(a - b + 1.0)).exp();
-        let mut total = p.log_likelihood(0.0, 0.0, f64::from(n)).exp();
+        let mut total = p.log_likelihood_of(0.0, 0.0, f64::from(n)).exp();
         for tx in 1..=n {
             for x in 1..=tx {
                 let (x, tx) = (f64::from(x), f64::from(tx));
-                total += choose(tx - 1.0, x - 1.0) * p.log_likelihood(x, tx, f64::from(n)).exp();
+                total += choose(tx - 1.0, x - 1.0) * p.log_likelihood_of(x, tx, f64::from(n)).exp();
             }
         }
         assert!((total - 1.0).abs() < 1e-12, "{total}");
-        let by_count: f64 = (0..=n).map(|x| p.probability_of_transactions(x, n)).sum();
+        let by_count: f64 = (0..=n)
+            .map(|x| p.probability_of_transactions_of(x, n))
+            .sum();
         assert!((by_count - 1.0).abs() < 1e-12, "{by_count}");
     }
 
@@ -545,8 +762,8 @@ mod tests {
         let at = BgBbParameters::new(1.2, 0.75, 1.0, 2.8).unwrap();
         let near = BgBbParameters::new(1.2, 0.75, 1.0 + 1e-8, 2.8).unwrap();
         let (a, b) = (
-            at.expected_purchases(5, 3.0, 5.0, 6.0),
-            near.expected_purchases(5, 3.0, 5.0, 6.0),
+            at.expected_purchases_of(5, 3.0, 5.0, 6.0),
+            near.expected_purchases_of(5, 3.0, 5.0, 6.0),
         );
         assert!(a.is_finite() && (a - b).abs() < 1e-7 * a, "{a} vs {b}");
     }

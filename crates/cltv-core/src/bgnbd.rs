@@ -10,6 +10,68 @@
 //!     + 1{x>0} · B(a+1, b+x-1)/B(a, b) · Γ(r+x)/Γ(r) · α^r / (α+t_x)^(r+x)
 //! ```
 //! (equation 6 of the paper), evaluated in log space with log-sum-exp.
+//!
+//! ## Predictions
+//!
+//! Each takes a checked [`Customer`](crate::Customer) (`x` repeat purchases, the last at `t_x`,
+//! observed for `T`) on the parameters type and on the fitted model, and returns `Result`.
+//!
+//! ### `p_alive`
+//!
+//! P(alive) of a customer with history `(x, t_x, T)`:
+//! `1 / (1 + 1{x>0} · a/(b+x-1) · ((α+T)/(α+t_x))^(r+x))`, computed in log space so it stays in
+//! [0, 1] and finite for any frequency.
+//!
+//! ### `expected_purchases`
+//!
+//! Expected purchases in `(T, T + t]` of a customer with history `(x, t_x, T)` (equation 10):
+//!
+//! ```text
+//! E[Y(t) | x, t_x, T] = (a+b+x-1)/(a-1) · [1 - ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x-1; t/(α+T+t))]
+//!                       / (1 + 1{x>0} · a/(b+x-1) · ((α+T)/(α+t_x))^(r+x))
+//! ```
+//! For `a < 1` both factors are negative and the product is the (positive) expectation.
+//!
+//! ### `probability_of_a_purchase`
+//!
+//! Probability that a customer with history `(x, t_x, T)` makes at least one purchase in
+//! `(T, T + t]`: `1 - P(Y(t) = 0 | x, t_x, T)`.
+//!
+//! A customer who has dropped out buys nothing; one who is alive at `T` has the posterior
+//! purchase rate `λ | x, T ~ Gamma(r + x, α + T)` (the likelihood of an alive customer is
+//! `λ^x e^{-λT} (1-p)^x`), and in the BG/NBD the dropout coin is tossed only after a purchase,
+//! so an alive customer makes no purchase in `(T, T + t]` with probability `E[e^{-λt}]`:
+//!
+//! ```text
+//! P(Y(t) > 0 | x, t_x, T) = P(alive | x, t_x, T) · [1 - ((α+T)/(α+T+t))^(r+x)]
+//! ```
+//!
+//! Unlike [`BgNbdParameters::p_alive`], which is 1 for every one-time buyer, this ranks customers
+//! by how likely they are to buy in the horizon (one-time buyers with a long silence have a
+//! small posterior rate). `t <= 0` gives 0.
+//!
+//! ### `p_alive_at`
+//!
+//! Probability that a customer with history `(x, t_x, T)` is still alive at `T + t`.
+//!
+//! Given alive at `T`, the posterior is `λ ~ Gamma(r+x, α+T)` and `p ~ Beta(a, b+x)`, and each
+//! purchase in `(T, T+t]` (Poisson, rate `λ`) is followed by a dropout with probability `p`,
+//! so dropouts come at rate `λ p` and `P(no dropout) = E[e^{-λ p t}]`. With `z = t/(α+T)`:
+//!
+//! ```text
+//! P(alive at T+t) = P(alive at T) · E_p[(1 + z p)^-(r+x)]
+//!                 = P(alive at T) · (1+z)^-(r+x) · 2F1(r+x, b+x; a+b+x; z/(1+z))
+//! ```
+//! (Euler's integral and Pfaff's transformation). `t = 0` gives [`BgNbdParameters::p_alive`].
+//!
+//! ### `expected_purchases_new`
+//!
+//! Expected purchases in `(0, t]` of a newly acquired customer (equation 9):
+//! `E[X(t)] = (a+b-1)/(a-1) · [1 - (α/(α+t))^r · 2F1(r, b; a+b-1; t/(α+t))]`.
+//!
+//! ### `probability_of_purchases`
+//!
+//! Probability that a new customer makes exactly `n` purchases in `(0, t]` (equation 8).
 
 use crate::data::{
     CHEAP_CHUNK, RfmData, chunked_fold, distinct, grouped_fold, weighted_sum_chunked,
@@ -73,7 +135,7 @@ impl BgNbdParameters {
     }
 
     /// One customer's log-likelihood `ln L(r, α, a, b | x, t_x, T)` (equation 6 of the paper).
-    pub fn log_likelihood(&self, x: f64, t_x: f64, t: f64) -> f64 {
+    pub(crate) fn log_likelihood_of(&self, x: f64, t_x: f64, t: f64) -> f64 {
         Self::ln_likelihood(&[self.r, self.alpha, self.a, self.b], x, t_x, t)
     }
 
@@ -94,7 +156,7 @@ impl BgNbdParameters {
     /// P(alive) of a customer with history `(x, t_x, T)`:
     /// `1 / (1 + 1{x>0} · a/(b+x-1) · ((α+T)/(α+t_x))^(r+x))`, computed in log space so it stays in
     /// [0, 1] and finite for any frequency.
-    pub fn p_alive(&self, x: f64, t_x: f64, t: f64) -> f64 {
+    pub(crate) fn p_alive_of(&self, x: f64, t_x: f64, t: f64) -> f64 {
         if x == 0.0 {
             return 1.0;
         }
@@ -115,7 +177,7 @@ impl BgNbdParameters {
     ///                       / (1 + 1{x>0} · a/(b+x-1) · ((α+T)/(α+t_x))^(r+x))
     /// ```
     /// For `a < 1` both factors are negative and the product is the (positive) expectation.
-    pub fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+    pub(crate) fn expected_purchases_of(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
         if t <= 0.0 {
             return 0.0;
         }
@@ -125,7 +187,7 @@ impl BgNbdParameters {
         let ln_ratio = (r + x) * ((alpha + big_t).ln() - (alpha + big_t + t).ln());
         let bracket = one_minus_scaled_hyp2f1(ln_ratio, r + x, b + x, a + b + x - 1.0, z);
         let num = (a + b + x - 1.0) / (a - 1.0) * bracket;
-        num * self.p_alive(x, t_x, big_t)
+        num * self.p_alive_of(x, t_x, big_t)
     }
 
     /// Probability that a customer with history `(x, t_x, T)` makes at least one purchase in
@@ -143,13 +205,13 @@ impl BgNbdParameters {
     /// Unlike [`BgNbdParameters::p_alive`], which is 1 for every one-time buyer, this ranks customers
     /// by how likely they are to buy in the horizon (one-time buyers with a long silence have a
     /// small posterior rate). `t <= 0` gives 0.
-    pub fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+    pub(crate) fn probability_of_a_purchase_of(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
         if t <= 0.0 {
             return 0.0;
         }
         let ln_none_if_alive =
             (self.r + x) * ((self.alpha + big_t).ln() - (self.alpha + big_t + t).ln());
-        self.p_alive(x, t_x, big_t) * -ln_none_if_alive.exp_m1()
+        self.p_alive_of(x, t_x, big_t) * -ln_none_if_alive.exp_m1()
     }
 
     /// Probability that a customer with history `(x, t_x, T)` is still alive at `T + t`.
@@ -163,8 +225,8 @@ impl BgNbdParameters {
     ///                 = P(alive at T) · (1+z)^-(r+x) · 2F1(r+x, b+x; a+b+x; z/(1+z))
     /// ```
     /// (Euler's integral and Pfaff's transformation). `t = 0` gives [`BgNbdParameters::p_alive`].
-    pub fn p_alive_at(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        let now = self.p_alive(x, t_x, big_t);
+    pub(crate) fn p_alive_at_of(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+        let now = self.p_alive_of(x, t_x, big_t);
         if t <= 0.0 {
             return now;
         }
@@ -177,7 +239,7 @@ impl BgNbdParameters {
 
     /// Expected purchases in `(0, t]` of a newly acquired customer (equation 9):
     /// `E[X(t)] = (a+b-1)/(a-1) · [1 - (α/(α+t))^r · 2F1(r, b; a+b-1; t/(α+t))]`.
-    pub fn expected_purchases_new(&self, t: f64) -> f64 {
+    pub(crate) fn expected_purchases_new_of(&self, t: f64) -> f64 {
         if t <= 0.0 {
             return 0.0;
         }
@@ -194,7 +256,7 @@ impl BgNbdParameters {
     }
 
     /// Probability that a new customer makes exactly `n` purchases in `(0, t]` (equation 8).
-    pub fn probability_of_purchases(&self, t: f64, n: u32) -> f64 {
+    pub(crate) fn probability_of_purchases_of(&self, t: f64, n: u32) -> f64 {
         let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
         let nf = f64::from(n);
         let ln_beta = |p: f64, q: f64| <f64 as Real>::ln_beta(p, q);
@@ -612,16 +674,16 @@ mod tests {
         let p = BgNbdParameters::new(0.05, 0.5, 0.1, 0.1)?;
         let mut last = 0.0;
         for t in [0.5, 1.0, 10.0, 52.375, 200.0] {
-            let e = p.expected_purchases(t, 0.0, 0.0, 1.0);
+            let e = p.expected_purchases_of(t, 0.0, 0.0, 1.0);
             assert!(e.is_finite() && e >= last, "{t}: {e} after {last}");
             last = e;
         }
         // E[X(t)] of a new customer equals Σ n P(X(t) = n).
         let t = 10.0;
         let by_sum: f64 = (1..1500)
-            .map(|n| f64::from(n) * p.probability_of_purchases(t, n))
+            .map(|n| f64::from(n) * p.probability_of_purchases_of(t, n))
             .sum();
-        let e = p.expected_purchases_new(t);
+        let e = p.expected_purchases_new(t)?;
         assert!((e - by_sum).abs() < 1e-6 * e, "{e} vs {by_sum}");
         Ok(())
     }

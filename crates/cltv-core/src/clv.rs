@@ -15,107 +15,35 @@
 use custalyze_transaction_types::{Id, Period, PeriodUnit, SummaryTable};
 use rayon::prelude::*;
 
-use crate::bgnbd::{BgNbdParameters, FittedBgNbd};
-use crate::data::history_problem;
+use crate::data::{Customer, history_problem};
 use crate::error::{Error, InputProblem, Result};
 use crate::gamma_gamma::GammaGammaParameters;
-use crate::mbgnbd::{FittedMbgNbd, MbgNbdParameters};
 
-/// A model of the purchase process that predicts a customer's future purchases from her history:
-/// `x` repeat purchases, the last at `t_x`, observed for `T` (`big_t`), all in model periods.
+/// A model of the purchase process that predicts a customer's future purchases from her history
+/// (a checked [`Customer`]: `x` repeat purchases, the last at `t_x`, observed for `T`, all in
+/// model periods). Implemented by the fitted BG/NBD, MBG/NBD and Pareto/NBD models and by their
+/// parameter types (for parameters from a paper or a saved fit); CLV is computed for any of them.
 pub trait PurchaseModel {
     /// Expected purchases in `(T, T + t]` given the history.
-    fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64;
+    ///
+    /// # Errors
+    /// As [`Customer::check`]; [`Error::InvalidParameter`] for a negative or non-finite horizon.
+    fn expected_purchases(&self, t: f64, customer: &Customer) -> Result<f64>;
     /// Probability that the customer is still alive at `T`.
-    fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64;
+    ///
+    /// # Errors
+    /// As [`Customer::check`].
+    fn p_alive(&self, customer: &Customer) -> Result<f64>;
     /// Probability of at least one purchase in `(T, T + t]` given the history,
     /// `1 - P(Y(t) = 0 | x, t_x, T)`.
-    fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64;
+    ///
+    /// # Errors
+    /// As [`PurchaseModel::expected_purchases`].
+    fn probability_of_a_purchase(&self, t: f64, customer: &Customer) -> Result<f64>;
     /// The time unit of `t`, `t_x` and `T`, when the model knows it (fitted models fitted on
     /// data with a unit); CLV refuses options in another unit.
     fn time_unit(&self) -> Option<TimeUnit> {
         None
-    }
-}
-
-impl PurchaseModel for BgNbdParameters {
-    fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        BgNbdParameters::probability_of_a_purchase(self, t, x, t_x, big_t)
-    }
-    fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        BgNbdParameters::expected_purchases(self, t, x, t_x, big_t)
-    }
-    fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64 {
-        BgNbdParameters::p_alive(self, x, t_x, big_t)
-    }
-}
-
-impl PurchaseModel for FittedBgNbd {
-    fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        self.params.probability_of_a_purchase(t, x, t_x, big_t)
-    }
-    fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        self.params.expected_purchases(t, x, t_x, big_t)
-    }
-    fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64 {
-        self.params.p_alive(x, t_x, big_t)
-    }
-    fn time_unit(&self) -> Option<TimeUnit> {
-        self.unit
-    }
-}
-
-impl PurchaseModel for MbgNbdParameters {
-    fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        MbgNbdParameters::probability_of_a_purchase(self, t, x, t_x, big_t)
-    }
-    fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        MbgNbdParameters::expected_purchases(self, t, x, t_x, big_t)
-    }
-    fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64 {
-        MbgNbdParameters::p_alive(self, x, t_x, big_t)
-    }
-}
-
-impl PurchaseModel for FittedMbgNbd {
-    fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        self.params.probability_of_a_purchase(t, x, t_x, big_t)
-    }
-    fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        self.params.expected_purchases(t, x, t_x, big_t)
-    }
-    fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64 {
-        self.params.p_alive(x, t_x, big_t)
-    }
-    fn time_unit(&self) -> Option<TimeUnit> {
-        self.unit
-    }
-}
-
-impl PurchaseModel for crate::pareto_nbd::ParetoNbdParameters {
-    fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        crate::pareto_nbd::ParetoNbdParameters::probability_of_a_purchase(self, t, x, t_x, big_t)
-    }
-    fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        crate::pareto_nbd::ParetoNbdParameters::expected_purchases(self, t, x, t_x, big_t)
-    }
-    fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64 {
-        crate::pareto_nbd::ParetoNbdParameters::p_alive(self, x, t_x, big_t)
-    }
-}
-
-impl PurchaseModel for crate::pareto_nbd::FittedParetoNbd {
-    fn probability_of_a_purchase(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        self.params.probability_of_a_purchase(t, x, t_x, big_t)
-    }
-    fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
-        self.params.expected_purchases(t, x, t_x, big_t)
-    }
-    fn p_alive(&self, x: f64, t_x: f64, big_t: f64) -> f64 {
-        self.params.p_alive(x, t_x, big_t)
-    }
-    fn time_unit(&self) -> Option<TimeUnit> {
-        self.unit
     }
 }
 
@@ -246,58 +174,56 @@ fn check_unit<M: PurchaseModel + ?Sized>(model: &M, options: &ClvOptions) -> Res
     }
 }
 
-/// The discounted sum without checks. The arithmetic follows lifetimes step by step (the time
-/// points are `i · f` and `i · f - f`, the exponent `(i · f) / f`), so results agree to rounding.
-fn clv_unchecked<M: PurchaseModel + ?Sized>(
+/// The discounted sum for checked options. The arithmetic follows lifetimes step by step (the
+/// time points are `i · f` and `i · f - f`, the exponent `(i · f) / f`), so results agree to
+/// rounding.
+fn discounted_clv<M: PurchaseModel + ?Sized>(
     model: &M,
-    x: f64,
-    t_x: f64,
-    big_t: f64,
+    customer: &Customer,
     spend: f64,
     options: &ClvOptions,
-) -> f64 {
+) -> Result<f64> {
     let factor = options.unit.periods_per_month();
     let growth = 1.0 + options.monthly_discount_rate;
     let mut clv = 0.0;
     for i in 1..=options.months {
         let t = f64::from(i) * factor;
-        let purchases = model.expected_purchases(t, x, t_x, big_t)
-            - model.expected_purchases(t - factor, x, t_x, big_t);
+        let purchases = model.expected_purchases(t, customer)?
+            - model.expected_purchases(t - factor, customer)?;
         clv += spend * purchases / growth.powf(t / factor);
     }
-    clv
+    Ok(clv)
 }
 
-/// CLV of one customer with history `(x, t_x, T)` and expected spend per purchase `spend`
+/// CLV of one customer and expected spend per purchase `spend`
 /// (see the [module docs](self) for the formula).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] for bad options ([`ClvOptions::check`]); [`Error::InvalidInput`]
-/// (row 0) for a non-finite value, a negative `x` or `t_x`, `T <= 0` or `t_x > T`.
+/// (row 0) for a history no model can take ([`Customer::check`]) or a non-finite spend.
 ///
 /// # Examples
 /// ```
-/// use custalyze_cltv_core::{BgNbdParameters, ClvOptions, TimeUnit, customer_lifetime_value};
+/// use custalyze_cltv_core::{BgNbdParameters, ClvOptions, Customer, TimeUnit, customer_lifetime_value};
 /// # fn main() -> custalyze_cltv_core::Result<()> {
 /// let model = BgNbdParameters::new(0.243, 4.414, 0.793, 2.426)?;
 /// let options = ClvOptions { unit: TimeUnit::Week, ..ClvOptions::default() };
-/// let clv = customer_lifetime_value(&model, 2.0, 30.43, 38.86, 24.66, &options)?;
+/// let customer = Customer::new(2.0, 30.43, 38.86)?;
+/// let clv = customer_lifetime_value(&model, &customer, 24.66, &options)?;
 /// assert!(clv > 0.0);
 /// # Ok(())
 /// # }
 /// ```
 pub fn customer_lifetime_value<M: PurchaseModel + ?Sized>(
     model: &M,
-    x: f64,
-    t_x: f64,
-    big_t: f64,
+    customer: &Customer,
     spend: f64,
     options: &ClvOptions,
 ) -> Result<f64> {
     options.check()?;
     check_unit(model, options)?;
-    check_customer(0, x, t_x, big_t, spend)?;
-    Ok(clv_unchecked(model, x, t_x, big_t, spend, options))
+    check_customer(0, customer.x, customer.t_x, customer.t, spend)?;
+    discounted_clv(model, customer, spend, options)
 }
 
 /// CLV of many customers (columns of equal length), in parallel; the result is in input order and
@@ -330,15 +256,23 @@ pub fn customer_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
     for i in 0..n {
         check_customer(i, x[i], t_x[i], big_t[i], spend[i])?;
     }
-    Ok((0..n)
+    (0..n)
         .into_par_iter()
-        .map(|i| clv_unchecked(model, x[i], t_x[i], big_t[i], spend[i], options))
-        .collect())
+        .map(|i| {
+            let customer = Customer {
+                x: x[i],
+                t_x: t_x[i],
+                t: big_t[i],
+            };
+            discounted_clv(model, &customer, spend[i], options)
+        })
+        .collect()
 }
 
 impl GammaGammaParameters {
     /// CLV with the expected spend per purchase from this Gamma-Gamma model,
-    /// [`GammaGammaParameters::conditional_expected_average_profit`]`(x, m)`, and the purchases from
+    /// [`GammaGammaParameters::conditional_expected_average_profit`]`(x, m)` with `x` the customer's
+    /// repeat purchases, and the purchases from
     /// `model`: lifetimes' `GammaGammaFitter.customer_lifetime_value`. `m` is the customer's mean
     /// repeat-purchase value (ignored for `x = 0`).
     ///
@@ -348,9 +282,7 @@ impl GammaGammaParameters {
     pub fn customer_lifetime_value<M: PurchaseModel + ?Sized>(
         &self,
         model: &M,
-        x: f64,
-        t_x: f64,
-        big_t: f64,
+        customer: &Customer,
         m: f64,
         options: &ClvOptions,
     ) -> Result<f64> {
@@ -374,10 +306,8 @@ impl GammaGammaParameters {
         }
         customer_lifetime_value(
             model,
-            x,
-            t_x,
-            big_t,
-            self.conditional_expected_average_profit(x, m),
+            customer,
+            self.conditional_expected_average_profit(customer.x, m),
             options,
         )
     }
@@ -449,31 +379,36 @@ pub fn table_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
         }
     }
     let horizon = f64::from(options.months) * options.unit.periods_per_month();
-    Ok(table
+    table
         .rows
         .par_iter()
         .map(|r| {
-            let (x, t_x, t) = (r.frequency, r.recency, r.t);
-            let per_purchase = if x > 0.0 && r.monetary_value > 0.0 {
-                spend.conditional_expected_average_profit(x, r.monetary_value)
+            let history = Customer {
+                x: r.frequency,
+                t_x: r.recency,
+                t: r.t,
+            };
+            let per_purchase = if history.x > 0.0 && r.monetary_value > 0.0 {
+                spend.conditional_expected_average_profit(history.x, r.monetary_value)
             } else {
                 mean
             };
-            CustomerClv {
+            Ok(CustomerClv {
                 customer: r.customer.clone(),
-                p_alive: model.p_alive(x, t_x, t),
-                expected_purchases: model.expected_purchases(horizon, x, t_x, t),
+                p_alive: model.p_alive(&history)?,
+                expected_purchases: model.expected_purchases(horizon, &history)?,
                 expected_spend: per_purchase,
-                clv: clv_unchecked(model, x, t_x, t, per_purchase, options),
-            }
+                clv: discounted_clv(model, &history, per_purchase, options)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::bgnbd::BgNbdParameters;
 
     fn model() -> BgNbdParameters {
         BgNbdParameters::new(0.243, 4.414, 0.793, 2.426).unwrap()
@@ -487,7 +422,16 @@ mod tests {
                 ..ClvOptions::default()
             };
             assert!(matches!(
-                customer_lifetime_value(&model(), 1.0, 1.0, 2.0, 10.0, &options),
+                customer_lifetime_value(
+                    &model(),
+                    &Customer {
+                        x: 1.0,
+                        t_x: 1.0,
+                        t: 2.0
+                    },
+                    10.0,
+                    &options
+                ),
                 Err(Error::InvalidParameter { .. })
             ));
         }
@@ -503,7 +447,7 @@ mod tests {
             (1.0, 1.0, 2.0, f64::NAN),
         ] {
             assert!(matches!(
-                customer_lifetime_value(&model(), x, tx, t, s, &o),
+                customer_lifetime_value(&model(), &Customer { x, t_x: tx, t }, s, &o),
                 Err(Error::InvalidInput { row: 0, .. })
             ));
         }
@@ -533,12 +477,30 @@ mod tests {
     fn gamma_gamma_clv_rejects_bad_spend() {
         let g = GammaGammaParameters::new(6.25, 3.74, 15.44).unwrap();
         assert!(matches!(
-            g.customer_lifetime_value(&model(), 1.0, 1.0, 2.0, -3.0, &ClvOptions::default()),
+            g.customer_lifetime_value(
+                &model(),
+                &Customer {
+                    x: 1.0,
+                    t_x: 1.0,
+                    t: 2.0
+                },
+                -3.0,
+                &ClvOptions::default()
+            ),
             Err(Error::InvalidInput { .. })
         ));
         let g = GammaGammaParameters::new(0.1, 0.5, 15.44).unwrap();
         assert!(matches!(
-            g.customer_lifetime_value(&model(), 1.0, 1.0, 2.0, 3.0, &ClvOptions::default()),
+            g.customer_lifetime_value(
+                &model(),
+                &Customer {
+                    x: 1.0,
+                    t_x: 1.0,
+                    t: 2.0
+                },
+                3.0,
+                &ClvOptions::default()
+            ),
             Err(Error::InvalidInput { .. })
         ));
     }
@@ -557,7 +519,17 @@ mod tests {
         );
         let batch = customer_lifetime_values(&model(), &x, &tx, &t, &s, &o).unwrap();
         for i in 0..3 {
-            let one = customer_lifetime_value(&model(), x[i], tx[i], t[i], s[i], &o).unwrap();
+            let one = customer_lifetime_value(
+                &model(),
+                &Customer {
+                    x: x[i],
+                    t_x: tx[i],
+                    t: t[i],
+                },
+                s[i],
+                &o,
+            )
+            .unwrap();
             assert_eq!(batch[i].to_bits(), one.to_bits());
         }
     }
@@ -569,7 +541,17 @@ mod tests {
             ..ClvOptions::default()
         };
         assert_eq!(
-            customer_lifetime_value(&model(), 2.0, 30.0, 38.0, 20.0, &o).unwrap(),
+            customer_lifetime_value(
+                &model(),
+                &Customer {
+                    x: 2.0,
+                    t_x: 30.0,
+                    t: 38.0
+                },
+                20.0,
+                &o
+            )
+            .unwrap(),
             0.0
         );
     }

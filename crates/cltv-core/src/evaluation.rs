@@ -5,6 +5,7 @@
 use custalyze_transaction_types::CalibrationHoldout;
 
 use crate::clv::PurchaseModel;
+use crate::data::Customer;
 use crate::error::{Error, Result};
 
 /// Customers with one calibration frequency (the last bucket: that frequency or more).
@@ -38,7 +39,8 @@ pub struct HoldoutComparison {
 /// collects higher frequencies).
 ///
 /// # Errors
-/// [`Error::EmptyInput`] for a split without customers.
+/// [`Error::EmptyInput`] for a split without customers; [`Error::InvalidInput`] for a calibration
+/// history no model can take; [`Error::InvalidParameter`] for a negative holdout duration.
 pub fn compare_holdout<M: PurchaseModel + ?Sized>(
     model: &M,
     split: &CalibrationHoldout,
@@ -60,8 +62,12 @@ pub fn compare_holdout<M: PurchaseModel + ?Sized>(
         .collect();
     let (mut total_actual, mut total_predicted) = (0.0, 0.0);
     for r in &split.rows {
-        let predicted =
-            model.expected_purchases(r.duration_holdout, r.frequency_cal, r.recency_cal, r.t_cal);
+        let history = Customer {
+            x: r.frequency_cal,
+            t_x: r.recency_cal,
+            t: r.t_cal,
+        };
+        let predicted = model.expected_purchases(r.duration_holdout, &history)?;
         let b = (r.frequency_cal.max(0.0) as usize).min(k - 1);
         buckets[b].customers += 1;
         buckets[b].actual += r.frequency_holdout;

@@ -10,7 +10,7 @@ pub(crate) mod real;
 pub mod scoring;
 pub(crate) mod special;
 
-pub use bgbb::{BgBb, BgBbData, BgBbParameters, FittedBgBb};
+pub use bgbb::{BgBb, BgBbCustomer, BgBbData, BgBbParameters, FittedBgBb};
 pub use bgnbd::{BgNbd, BgNbdParameters, FittedBgNbd};
 pub use data::{Customer, RfmData};
 pub use error::{Error, InputProblem, Result};

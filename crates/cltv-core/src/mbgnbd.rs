@@ -15,6 +15,33 @@
 //!
 //! evaluated in log space with log-sum-exp. Unlike BG/NBD, a customer without repeat purchases is
 //! not certainly alive.
+//!
+//! ## Predictions
+//!
+//! Each takes a checked [`Customer`](crate::Customer) (`x` repeat purchases, the last at `t_x`,
+//! observed for `T`) on the parameters type and on the fitted model, and returns `Result`.
+//!
+//! ### `p_alive`
+//!
+//! P(alive) of a customer with history `(x, t_x, T)` (Batislam et al., appendix A, eq. 5):
+//! `1 / (1 + a/(b+x) · ((α+T)/(α+t_x))^(r+x))`, computed in log space so it stays in [0, 1]
+//! and finite for any frequency. Below 1 also for `x = 0`.
+//!
+//! ### `expected_purchases`
+//!
+//! Expected purchases in `(T, T + t]` of a customer with history `(x, t_x, T)` (Wagner & Hoppe
+//! 2008; lifetimes' `conditional_expected_number_of_purchases_up_to_time`):
+//!
+//! ```text
+//! E[Y(t) | x, t_x, T] = (a+b+x)/(a-1) · [1 - ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x+1; a+b+x; t/(α+T+t))]
+//!                       / (1 + a/(b+x) · ((α+T)/(α+t_x))^(r+x))
+//! ```
+//! For `a < 1` both factors are negative and the product is the (positive) expectation.
+//!
+//! ### `expected_purchases_new`
+//!
+//! Expected purchases in `(0, t]` of a newly acquired customer:
+//! `E[X(t)] = b/(a-1) · [1 - (α/(α+t))^r · 2F1(r, b+1; a+b; t/(α+t))]`.
 
 use crate::data::{RfmData, weighted_sum};
 use crate::error::{Error, Result};
@@ -75,6 +102,11 @@ impl MbgNbdParameters {
         Ok(Self { r, alpha, a, b })
     }
 
+    /// One customer's log-likelihood at these parameters.
+    pub(crate) fn log_likelihood_of(&self, x: f64, t_x: f64, t: f64) -> f64 {
+        Self::ln_likelihood(&[self.r, self.alpha, self.a, self.b], x, t_x, t)
+    }
+
     /// One customer's log-likelihood (generic for exact gradients).
     pub(crate) fn ln_likelihood<T: Real>(p: &[T; 4], x: f64, t_x: f64, t: f64) -> T {
         let [r, alpha, a, b] = *p;
@@ -90,7 +122,7 @@ impl MbgNbdParameters {
     /// P(alive) of a customer with history `(x, t_x, T)` (Batislam et al., appendix A, eq. 5):
     /// `1 / (1 + a/(b+x) · ((α+T)/(α+t_x))^(r+x))`, computed in log space so it stays in [0, 1]
     /// and finite for any frequency. Below 1 also for `x = 0`.
-    pub fn p_alive(&self, x: f64, t_x: f64, t: f64) -> f64 {
+    pub(crate) fn p_alive_of(&self, x: f64, t_x: f64, t: f64) -> f64 {
         let ln_odds = self.a.ln() - (self.b + x).ln()
             + (self.r + x) * ((self.alpha + t).ln() - (self.alpha + t_x).ln());
         // 1 / (1 + e^d) without overflow.
@@ -109,7 +141,7 @@ impl MbgNbdParameters {
     ///                       / (1 + a/(b+x) · ((α+T)/(α+t_x))^(r+x))
     /// ```
     /// For `a < 1` both factors are negative and the product is the (positive) expectation.
-    pub fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+    pub(crate) fn expected_purchases_of(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
         if t <= 0.0 {
             return 0.0;
         }
@@ -119,12 +151,12 @@ impl MbgNbdParameters {
         let ln_h = ln_hyp2f1(r + x, b + x + 1.0, a + b + x, z);
         let ln_inner = (r + x) * ((alpha + big_t).ln() - (alpha + big_t + t).ln()) + ln_h;
         let bracket = -ln_inner.exp_m1();
-        (a + b + x) / (a - 1.0) * bracket * self.p_alive(x, t_x, big_t)
+        (a + b + x) / (a - 1.0) * bracket * self.p_alive_of(x, t_x, big_t)
     }
 
     /// Expected purchases in `(0, t]` of a newly acquired customer:
     /// `E[X(t)] = b/(a-1) · [1 - (α/(α+t))^r · 2F1(r, b+1; a+b; t/(α+t))]`.
-    pub fn expected_purchases_new(&self, t: f64) -> f64 {
+    pub(crate) fn expected_purchases_new_of(&self, t: f64) -> f64 {
         if t <= 0.0 {
             return 0.0;
         }
@@ -267,16 +299,16 @@ mod tests {
     #[test]
     fn one_time_buyers_may_be_dead() {
         let p = MbgNbdParameters::new(0.52, 6.18, 0.89, 1.61).unwrap();
-        let alive = p.p_alive(0.0, 0.0, 38.86);
+        let alive = p.p_alive_of(0.0, 0.0, 38.86);
         assert!(alive > 0.0 && alive < 1.0, "{alive}");
     }
 
     #[test]
     fn stays_finite_at_frequency_1000() {
         let p = MbgNbdParameters::new(0.52, 6.18, 0.89, 1.61).unwrap();
-        let a = p.p_alive(1000.0, 50.0, 52.0);
+        let a = p.p_alive_of(1000.0, 50.0, 52.0);
         assert!((0.0..=1.0).contains(&a), "{a}");
-        let e = p.expected_purchases(52.0, 1000.0, 50.0, 52.0);
+        let e = p.expected_purchases_of(52.0, 1000.0, 50.0, 52.0);
         assert!(e.is_finite() && e > 0.0, "{e}");
     }
 

@@ -20,6 +20,36 @@
 //! log-hypergeometric terms (Gauss series summed in log space), so the likelihood, P(alive) and
 //! the expectations stay finite for any frequency (lifetimes, which exponentiates `2F1` first,
 //! returns NaN at frequencies in the hundreds).
+//!
+//! ## Predictions
+//!
+//! Each takes a checked [`Customer`](crate::Customer) (`x` repeat purchases, the last at `t_x`,
+//! observed for `T`) on the parameters type and on the fitted model, and returns `Result`.
+//!
+//! ### `p_alive`
+//!
+//! P(alive at `T`) of a customer with history `(x, t_x, T)` (equation 21 of the note):
+//!
+//! ```text
+//! P(alive) = 1 / (1 + s/(r+s+x) · (α+T)^(r+x) (β+T)^s · A0)
+//! ```
+//! computed as a logistic function of the log-odds, so it stays in [0, 1] and finite for any
+//! frequency.
+//!
+//! ### `expected_purchases`
+//!
+//! Expected purchases in `(T, T + t]` of a customer with history `(x, t_x, T)` (equation 22 of
+//! the note):
+//!
+//! ```text
+//! E[Y(t) | x, t_x, T] = P(alive) · (r+x)(β+T) / ((α+T)(s-1)) · [1 - ((β+T)/(β+T+t))^(s-1)]
+//! ```
+//! At `s = 1` the bracket over `s - 1` is its limit `ln((β+T+t)/(β+T))`.
+//!
+//! ### `expected_purchases_new`
+//!
+//! Expected purchases in `(0, t]` of a newly acquired customer (equation 17 of the note):
+//! `E[X(t)] = r β / (α (s-1)) · [1 - (β/(β+t))^(s-1)]` (at `s = 1`: `r β/α · ln((β+t)/β)`).
 
 use rayon::prelude::*;
 
@@ -126,7 +156,7 @@ impl ParetoNbdParameters {
     }
 
     /// The log-likelihood of one customer with history `(x, t_x, T)` at these parameters.
-    pub fn log_likelihood(&self, x: f64, t_x: f64, t: f64) -> f64 {
+    pub(crate) fn log_likelihood_of(&self, x: f64, t_x: f64, t: f64) -> f64 {
         Self::ln_likelihood(&self.as_array(), x, t_x, t)
     }
 
@@ -137,7 +167,7 @@ impl ParetoNbdParameters {
     /// ```
     /// computed as a logistic function of the log-odds, so it stays in [0, 1] and finite for any
     /// frequency.
-    pub fn p_alive(&self, x: f64, t_x: f64, t: f64) -> f64 {
+    pub(crate) fn p_alive_of(&self, x: f64, t_x: f64, t: f64) -> f64 {
         let (survive, died) = Self::ln_terms(&self.as_array(), x, t_x, t);
         let ln_odds = died - survive;
         if ln_odds.is_nan() {
@@ -158,18 +188,18 @@ impl ParetoNbdParameters {
     /// E[Y(t) | x, t_x, T] = P(alive) · (r+x)(β+T) / ((α+T)(s-1)) · [1 - ((β+T)/(β+T+t))^(s-1)]
     /// ```
     /// At `s = 1` the bracket over `s - 1` is its limit `ln((β+T+t)/(β+T))`.
-    pub fn expected_purchases(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+    pub(crate) fn expected_purchases_of(&self, t: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
         if t <= 0.0 {
             return 0.0;
         }
         let (r, alpha, s, beta) = (self.r, self.alpha, self.s, self.beta);
         let rate = (r + x) / (alpha + big_t);
-        self.p_alive(x, t_x, big_t) * rate * lifetime_factor(s, beta + big_t, t)
+        self.p_alive_of(x, t_x, big_t) * rate * lifetime_factor(s, beta + big_t, t)
     }
 
     /// Expected purchases in `(0, t]` of a newly acquired customer (equation 17 of the note):
     /// `E[X(t)] = r β / (α (s-1)) · [1 - (β/(β+t))^(s-1)]` (at `s = 1`: `r β/α · ln((β+t)/β)`).
-    pub fn expected_purchases_new(&self, t: f64) -> f64 {
+    pub(crate) fn expected_purchases_new_of(&self, t: f64) -> f64 {
         if t <= 0.0 {
             return 0.0;
         }
@@ -495,8 +525,8 @@ mod tests {
         let above = ParetoNbdParameters::new(0.55, 10.0 + 1e-9, 0.61, 10.0).unwrap();
         for (x, tx, t) in [(0.0, 0.0, 30.0), (3.0, 20.0, 38.0), (40.0, 30.0, 39.0)] {
             let (l, h) = (
-                below.log_likelihood(x, tx, t),
-                above.log_likelihood(x, tx, t),
+                below.log_likelihood_of(x, tx, t),
+                above.log_likelihood_of(x, tx, t),
             );
             assert!((l - h).abs() < 1e-8, "{x} {tx} {t}: {l} vs {h}");
         }
@@ -532,13 +562,13 @@ mod tests {
         let at = ParetoNbdParameters::new(0.55, 10.0, 1.0, 12.0).unwrap();
         let near = ParetoNbdParameters::new(0.55, 10.0, 1.0 + 1e-7, 12.0).unwrap();
         let (a, b) = (
-            at.expected_purchases_new(52.0),
-            near.expected_purchases_new(52.0),
+            at.expected_purchases_new_of(52.0),
+            near.expected_purchases_new_of(52.0),
         );
         assert!((a - b).abs() < 1e-6 * a, "{a} vs {b}");
         let (a, b) = (
-            at.expected_purchases(52.0, 2.0, 30.0, 39.0),
-            near.expected_purchases(52.0, 2.0, 30.0, 39.0),
+            at.expected_purchases_of(52.0, 2.0, 30.0, 39.0),
+            near.expected_purchases_of(52.0, 2.0, 30.0, 39.0),
         );
         assert!((a - b).abs() < 1e-6 * a, "{a} vs {b}");
     }
@@ -546,7 +576,7 @@ mod tests {
     #[test]
     fn recency_equal_to_age_has_no_dropout_term() {
         let p = ParetoNbdParameters::new(0.55, 10.0, 0.61, 12.0).unwrap();
-        assert!((p.p_alive(3.0, 39.0, 39.0) - 1.0).abs() < 1e-15);
-        assert!(p.log_likelihood(3.0, 39.0, 39.0).is_finite());
+        assert!((p.p_alive_of(3.0, 39.0, 39.0) - 1.0).abs() < 1e-15);
+        assert!(p.log_likelihood_of(3.0, 39.0, 39.0).is_finite());
     }
 }

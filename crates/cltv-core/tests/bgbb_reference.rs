@@ -5,7 +5,7 @@
 mod common;
 use common::{fixture, rel};
 
-use custalyze_cltv_core::{BgBb, BgBbData, BgBbParameters};
+use custalyze_cltv_core::{BgBb, BgBbCustomer, BgBbData, BgBbParameters};
 use serde_json::Value;
 
 fn donations() -> BgBbData {
@@ -63,7 +63,13 @@ fn log_likelihood_matches_lifetimes_at_its_parameters() {
     let p = params(&reference["lifetimes_fit"]);
     let d = donations();
     let ll: f64 = (0..d.len())
-        .map(|i| d.weight[i] * p.log_likelihood(d.frequency[i], d.recency[i], d.periods[i]))
+        .map(|i| {
+            d.weight[i]
+                * p.log_likelihood(
+                    &BgBbCustomer::new(d.frequency[i], d.recency[i], d.periods[i]).unwrap(),
+                )
+                .unwrap()
+        })
         .sum();
     let want = reference["lifetimes_fit"]["log_likelihood"]
         .as_f64()
@@ -79,10 +85,11 @@ fn predictions_match_lifetimes_given_its_parameters() {
     for row in reference["patterns"].as_array().unwrap() {
         let f = |k: &str| row[k].as_f64().unwrap();
         let (x, tx, n) = (f("frequency"), f("recency"), f("periods"));
-        let got = p.expected_purchases(5, x, tx, n);
+        let customer = BgBbCustomer::new(x, tx, n).unwrap();
+        let got = p.expected_purchases(5, &customer).unwrap();
         let want = f("expected_purchases_next_5");
         assert!(rel(got, want) < 1e-6, "E[next 5] {row}: {got} vs {want}");
-        let got = p.p_alive(1, x, tx, n);
+        let got = p.p_alive(1, &customer).unwrap();
         let want = f("p_alive_next_period");
         assert!(rel(got, want) < 1e-6, "P(alive) {row}: {got} vs {want}");
     }

@@ -4,6 +4,7 @@
 mod common;
 use common::{fixture, rel};
 
+use custalyze_cltv_core::Customer;
 use custalyze_cltv_core::{BgNbd, BgNbdParameters, RfmData};
 use serde_json::Value;
 
@@ -40,7 +41,14 @@ fn fit_matches_polished_mle_and_published_values() {
     // The grouped likelihood used by the fit equals the plain per-customer sum.
     let data = cdnow();
     let naive: f64 = (0..data.len())
-        .map(|i| p.log_likelihood(data.x[i], data.t_x[i], data.t[i]))
+        .map(|i| {
+            p.log_likelihood(&Customer {
+                x: data.x[i],
+                t_x: data.t_x[i],
+                t: data.t[i],
+            })
+            .unwrap()
+        })
         .sum();
     assert!(
         (naive - fitted.report.log_likelihood).abs() < 1e-8,
@@ -75,7 +83,7 @@ fn predictions_match_lifetimes_given_its_parameters() {
         .as_object()
         .unwrap()
     {
-        let got = p.expected_purchases_new(t.parse().unwrap());
+        let got = p.expected_purchases_new(t.parse().unwrap()).unwrap();
         assert!(
             rel(got, want.as_f64().unwrap()) < 1e-9,
             "E[X({t})]: {got} vs {want}"
@@ -85,7 +93,9 @@ fn predictions_match_lifetimes_given_its_parameters() {
         .as_object()
         .unwrap()
     {
-        let got = p.probability_of_purchases(52.0, n.parse().unwrap());
+        let got = p
+            .probability_of_purchases(52.0, n.parse().unwrap())
+            .unwrap();
         assert!(
             rel(got, want.as_f64().unwrap()) < 1e-9,
             "P(X(52)={n}): {got} vs {want}"
@@ -94,13 +104,21 @@ fn predictions_match_lifetimes_given_its_parameters() {
     for c in reference["customers"].as_array().unwrap() {
         let f = |k: &str| c[k].as_f64().unwrap();
         let (x, tx, t) = (f("frequency"), f("recency"), f("T"));
-        assert!(rel(p.p_alive(x, tx, t), f("p_alive")) < 1e-9, "{c}");
+        assert!(
+            rel(
+                p.p_alive(&Customer { x, t_x: tx, t }).unwrap(),
+                f("p_alive")
+            ) < 1e-9,
+            "{c}"
+        );
         for (h, key) in [
             (1.0, "expected_purchases_1w"),
             (10.0, "expected_purchases_10w"),
             (52.0, "expected_purchases_52w"),
         ] {
-            let got = p.expected_purchases(h, x, tx, t);
+            let got = p
+                .expected_purchases(h, &Customer { x, t_x: tx, t })
+                .unwrap();
             assert!(
                 rel(got, f(key)) < 1e-9,
                 "{key} id {}: {got} vs {}",
@@ -114,8 +132,23 @@ fn predictions_match_lifetimes_given_its_parameters() {
 #[test]
 fn stays_finite_at_frequency_1000() {
     let p = BgNbdParameters::new(0.243, 4.414, 0.793, 2.426).unwrap();
-    let a = p.p_alive(1000.0, 50.0, 52.0);
+    let a = p
+        .p_alive(&Customer {
+            x: 1000.0,
+            t_x: 50.0,
+            t: 52.0,
+        })
+        .unwrap();
     assert!((0.0..=1.0).contains(&a), "{a}");
-    let e = p.expected_purchases(52.0, 1000.0, 50.0, 52.0);
+    let e = p
+        .expected_purchases(
+            52.0,
+            &Customer {
+                x: 1000.0,
+                t_x: 50.0,
+                t: 52.0,
+            },
+        )
+        .unwrap();
     assert!(e.is_finite() && e > 0.0, "{e}");
 }

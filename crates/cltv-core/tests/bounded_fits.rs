@@ -2,6 +2,7 @@
 //! remedy; magnitudes no model can take are refused up front.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use custalyze_cltv_core::Customer;
 use custalyze_cltv_core::{
     BgBbData, BgNbd, Error, InputProblem, MbgNbd, ParetoNbd, ParetoNbdParameters, RfmData,
 };
@@ -61,8 +62,26 @@ fn pareto_purchase_probability_stays_below_expected_purchases() {
     // quadrature missed (P 9.2e-5 against E 5.5e-5); P(Y > 0) <= E[Y] always.
     let p = ParetoNbdParameters::new(0.05, 23.711710640917197, 4.812936984284122, 0.1).unwrap();
     let t = 151.78796191085667;
-    let e = p.expected_purchases(t, 0.0, 0.0, 0.0);
-    let q = p.probability_of_a_purchase(t, 0.0, 0.0, 0.0);
+    let e = p
+        .expected_purchases(
+            t,
+            &Customer {
+                x: 0.0,
+                t_x: 0.0,
+                t: 0.0,
+            },
+        )
+        .unwrap();
+    let q = p
+        .probability_of_a_purchase(
+            t,
+            &Customer {
+                x: 0.0,
+                t_x: 0.0,
+                t: 0.0,
+            },
+        )
+        .unwrap();
     assert!(q <= e * (1.0 + 1e-9), "{q} vs {e}");
     assert!(
         q > 0.95 * e,
@@ -79,12 +98,32 @@ fn expected_purchases_at_extreme_ages_match_high_precision_values() {
         (52.0, 1_000.0, 1e6, 1e6, 0.0519701825060151, 1e-6),
         (26.0, 50.0, 1e5, 2e5, 3.18220988789389e-16, 1e-6),
     ] {
-        let got = p.expected_purchases(t, x, tx, big_t);
+        let got = p
+            .expected_purchases(
+                t,
+                &Customer {
+                    x,
+                    t_x: tx,
+                    t: big_t,
+                },
+            )
+            .unwrap();
         assert!(
             ((got - want) / want).abs() < tol,
             "x {x} T {big_t}: {got} vs {want}"
         );
     }
     // A customer silent for half of a 1e7-week life: essentially gone (mpmath: 5.8e-30099).
-    assert!(p.expected_purchases(52.0, 100_000.0, 5e6, 1e7) < 1e-300);
+    assert!(
+        p.expected_purchases(
+            52.0,
+            &Customer {
+                x: 100_000.0,
+                t_x: 5e6,
+                t: 1e7
+            }
+        )
+        .unwrap()
+            < 1e-300
+    );
 }

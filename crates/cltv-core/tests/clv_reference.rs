@@ -5,6 +5,7 @@
 mod common;
 use common::{fixture, rel};
 
+use custalyze_cltv_core::Customer;
 use custalyze_cltv_core::{
     BgNbdParameters, ClvOptions, GammaGammaParameters, MbgNbdParameters, PurchaseModel, TimeUnit,
     customer_lifetime_value, customer_lifetime_values,
@@ -41,7 +42,16 @@ fn twelve_month_clv_matches_lifetimes() {
     for (i, c) in customers.iter().enumerate() {
         let want = g(c, "clv_12m_monthly_discount_0.01");
         let got = spend_model
-            .customer_lifetime_value(&purchases, x[i], tx[i], t[i], m[i], &options)
+            .customer_lifetime_value(
+                &purchases,
+                &Customer {
+                    x: x[i],
+                    t_x: tx[i],
+                    t: t[i],
+                },
+                m[i],
+                &options,
+            )
             .unwrap();
         assert_eq!(got.to_bits(), batch[i].to_bits());
         // 1e-9 relative: the same sum in the same order with the same time points; measured
@@ -84,7 +94,7 @@ proptest! {
     #[test]
     fn p_alive_is_a_probability((p, x, tx, t) in model_and_customer()) {
         for m in both(p) {
-            let a = m.p_alive(x, tx, t);
+            let a = m.p_alive(&Customer { x, t_x: tx, t }).unwrap();
             prop_assert!((0.0..=1.0).contains(&a), "{a}");
         }
     }
@@ -96,8 +106,8 @@ proptest! {
         dh in 0.0f64..60.0,
     ) {
         for m in both(p) {
-            let e1 = m.expected_purchases(h1, x, tx, t);
-            let e2 = m.expected_purchases(h1 + dh, x, tx, t);
+            let e1 = m.expected_purchases(h1, &Customer { x, t_x: tx, t }).unwrap();
+            let e2 = m.expected_purchases(h1 + dh, &Customer { x, t_x: tx, t }).unwrap();
             prop_assert!(e1.is_finite() && e1 >= 0.0, "{e1}");
             // Rounding of the hypergeometric series only.
             prop_assert!(e2 >= e1 - 1e-10 * e1.max(1.0), "{e2} < {e1}");
@@ -114,7 +124,7 @@ proptest! {
         for m in both(p) {
             let at = |d: f64| {
                 let o = ClvOptions { months: 12, monthly_discount_rate: d, unit: TimeUnit::Week };
-                customer_lifetime_value(m.as_ref(), x, tx, t, spend, &o).unwrap()
+                customer_lifetime_value(m.as_ref(), &Customer { x, t_x: tx, t }, spend, &o).unwrap()
             };
             let (c1, c2) = (at(d1), at(d1 + dd));
             prop_assert!(c1 >= 0.0 || c1.abs() < 1e-10, "{c1}");

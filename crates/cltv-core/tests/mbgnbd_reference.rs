@@ -7,6 +7,7 @@ use common::{fixture, rel};
 
 use std::collections::HashMap;
 
+use custalyze_cltv_core::Customer;
 use custalyze_cltv_core::{MbgNbd, MbgNbdParameters, RfmData};
 use serde_json::Value;
 
@@ -57,7 +58,7 @@ fn predictions_match_lifetimes_given_its_parameters() {
         .as_object()
         .unwrap()
     {
-        let got = p.expected_purchases_new(t.parse().unwrap());
+        let got = p.expected_purchases_new(t.parse().unwrap()).unwrap();
         // 1e-9 relative: the same formula, evaluated with a different 2F1.
         assert!(
             rel(got, want.as_f64().unwrap()) < 1e-9,
@@ -69,10 +70,13 @@ fn predictions_match_lifetimes_given_its_parameters() {
         let f = |k: &str| c[k].as_f64().unwrap();
         let (x, tx, t) = by_id[&c["id"].as_u64().unwrap()];
         assert!(
-            rel(p.p_alive(x, tx, t), f("p_alive")) < 1e-9,
+            rel(
+                p.p_alive(&Customer { x, t_x: tx, t }).unwrap(),
+                f("p_alive")
+            ) < 1e-9,
             "p_alive id {}: {} vs {}",
             c["id"],
-            p.p_alive(x, tx, t),
+            p.p_alive(&Customer { x, t_x: tx, t }).unwrap(),
             f("p_alive")
         );
         for (h, key) in [
@@ -80,7 +84,9 @@ fn predictions_match_lifetimes_given_its_parameters() {
             (10.0, "expected_purchases_10w"),
             (52.0, "expected_purchases_52w"),
         ] {
-            let got = p.expected_purchases(h, x, tx, t);
+            let got = p
+                .expected_purchases(h, &Customer { x, t_x: tx, t })
+                .unwrap();
             assert!(
                 rel(got, f(key)) < 1e-9,
                 "{key} id {}: {got} vs {}",

@@ -5,6 +5,7 @@
 mod common;
 use common::{fixture, rel};
 
+use custalyze_cltv_core::Customer;
 use custalyze_cltv_core::{ParetoNbd, ParetoNbdParameters, RfmData};
 use serde_json::Value;
 
@@ -38,7 +39,14 @@ fn log_likelihood_matches_lifetimes_at_its_parameters() {
     for key in ["lifetimes_fit", "polished_mle"] {
         let p = params(&reference[key]);
         let ll: f64 = (0..data.len())
-            .map(|i| p.log_likelihood(data.x[i], data.t_x[i], data.t[i]))
+            .map(|i| {
+                p.log_likelihood(&Customer {
+                    x: data.x[i],
+                    t_x: data.t_x[i],
+                    t: data.t[i],
+                })
+                .unwrap()
+            })
             .sum();
         let want = reference[key]["log_likelihood"].as_f64().unwrap();
         // Same formula, same parameters: agreement to rounding (1e-9 relative).
@@ -85,7 +93,7 @@ fn predictions_match_lifetimes_given_its_parameters() {
         let row = rows.iter().find(|r| r[0] == id).unwrap();
         let (x, tx, t) = (row[1], row[2], row[3]);
         // Tolerance 1e-6 relative (the brief's); the same closed forms agree far closer.
-        let got = p.p_alive(x, tx, t);
+        let got = p.p_alive(&Customer { x, t_x: tx, t }).unwrap();
         assert!(
             rel(got, f("p_alive")) < 1e-6,
             "p_alive id {id}: {got} vs {}",
@@ -96,7 +104,9 @@ fn predictions_match_lifetimes_given_its_parameters() {
             (10.0, "expected_purchases_10w"),
             (52.0, "expected_purchases_52w"),
         ] {
-            let got = p.expected_purchases(h, x, tx, t);
+            let got = p
+                .expected_purchases(h, &Customer { x, t_x: tx, t })
+                .unwrap();
             assert!(
                 rel(got, f(key)) < 1e-6,
                 "{key} id {id}: {got} vs {}",
@@ -112,8 +122,17 @@ fn unconditional_expectation_is_the_population_average() {
     // observed for an instant (x = 0, t_x = 0, T -> 0).
     let p = ParetoNbdParameters::new(0.553, 10.578, 0.606, 11.669).unwrap();
     for t in [1.0, 10.0, 52.0] {
-        let new = p.expected_purchases_new(t);
-        let cond = p.expected_purchases(t, 0.0, 0.0, 1e-12);
+        let new = p.expected_purchases_new(t).unwrap();
+        let cond = p
+            .expected_purchases(
+                t,
+                &Customer {
+                    x: 0.0,
+                    t_x: 0.0,
+                    t: 1e-12,
+                },
+            )
+            .unwrap();
         assert!(rel(cond, new) < 1e-9, "t={t}: {cond} vs {new}");
     }
 }
@@ -127,16 +146,53 @@ fn stays_finite_at_frequency_1000() {
         ParetoNbdParameters::new(0.553, 15.0, 0.606, 11.669).unwrap(),
     ] {
         for (tx, t) in [(38.0, 39.0), (20.0, 39.0), (1.0, 39.0)] {
-            let a = p.p_alive(1000.0, tx, t);
+            let a = p
+                .p_alive(&Customer {
+                    x: 1000.0,
+                    t_x: tx,
+                    t,
+                })
+                .unwrap();
             assert!((0.0..=1.0).contains(&a), "{p:?} {tx}: {a}");
-            let ll = p.log_likelihood(1000.0, tx, t);
+            let ll = p
+                .log_likelihood(&Customer {
+                    x: 1000.0,
+                    t_x: tx,
+                    t,
+                })
+                .unwrap();
             assert!(ll.is_finite(), "{p:?} {tx}: {ll}");
-            let e = p.expected_purchases(52.0, 1000.0, tx, t);
+            let e = p
+                .expected_purchases(
+                    52.0,
+                    &Customer {
+                        x: 1000.0,
+                        t_x: tx,
+                        t,
+                    },
+                )
+                .unwrap();
             assert!(e.is_finite() && e >= 0.0, "{p:?} {tx}: {e}");
         }
         // A very recent heavy buyer is almost surely alive; one silent for 38 weeks is not.
-        assert!(p.p_alive(1000.0, 38.9, 39.0) > 0.5);
-        assert!(p.p_alive(1000.0, 1.0, 39.0) < 1e-6);
+        assert!(
+            p.p_alive(&Customer {
+                x: 1000.0,
+                t_x: 38.9,
+                t: 39.0
+            })
+            .unwrap()
+                > 0.5
+        );
+        assert!(
+            p.p_alive(&Customer {
+                x: 1000.0,
+                t_x: 1.0,
+                t: 39.0
+            })
+            .unwrap()
+                < 1e-6
+        );
     }
 }
 

@@ -3,6 +3,7 @@
 //! and the checked predictions of fitted models agree with the unchecked ones.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use custalyze_cltv_core::Customer;
 use custalyze_cltv_core::{BgNbdParameters, MbgNbdParameters, ParetoNbdParameters, PurchaseModel};
 use proptest::prelude::*;
 
@@ -36,12 +37,12 @@ proptest! {
     #[test]
     fn predictions_are_finite_and_in_range((p, x, t_x, t, h) in params_and_history()) {
         for (k, m) in models(p).iter().enumerate() {
-            let alive = m.p_alive(x, t_x, t);
+            let alive = m.p_alive(&Customer { x, t_x, t }).unwrap();
             prop_assert!((0.0..=1.0).contains(&alive), "model {k}: P(alive) {alive}");
-            let buy = m.probability_of_a_purchase(h, x, t_x, t);
+            let buy = m.probability_of_a_purchase(h, &Customer { x, t_x, t }).unwrap();
             prop_assert!(buy.is_finite() && buy >= 0.0 && buy <= alive + 1e-9,
                 "model {k}: P(purchase) {buy}, P(alive) {alive}");
-            let e = m.expected_purchases(h, x, t_x, t);
+            let e = m.expected_purchases(h, &Customer { x, t_x, t }).unwrap();
             prop_assert!(e.is_finite() && e >= -1e-9, "model {k}: E {e}");
             // At least one purchase is needed for a positive expectation: E >= P(purchase) up to
             // rounding of the series.

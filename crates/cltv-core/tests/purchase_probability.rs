@@ -3,6 +3,7 @@
 //! `(T, T + t]` compared with the mean predicted probability, overall and per frequency group.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use custalyze_cltv_core::Customer;
 use custalyze_cltv_core::{BgNbdParameters, MbgNbdParameters, ParetoNbdParameters};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -42,7 +43,9 @@ fn predicted_buyers_match_a_simulation_of_the_model() {
     let mut groups = [(0.0f64, 0.0f64, 0.0f64); 3];
     for _ in 0..n {
         let (x, t_x, bought) = simulate(&p, big_t, t, &mut rng);
-        let prob = p.probability_of_a_purchase(t, x, t_x, big_t);
+        let prob = p
+            .probability_of_a_purchase(t, &Customer { x, t_x, t: big_t })
+            .unwrap();
         assert!((0.0..=1.0).contains(&prob));
         let g = if x == 0.0 {
             0
@@ -74,10 +77,12 @@ fn predicted_buyers_match_a_simulation_of_the_model() {
 fn the_probability_is_bounded_by_p_alive_and_grows_with_the_horizon() {
     let p = BgNbdParameters::new(0.243, 4.414, 0.793, 2.426).unwrap();
     for &(x, t_x, big_t) in &[(0.0, 0.0, 30.0), (2.0, 10.0, 38.0), (7.0, 37.0, 38.0)] {
-        let alive = p.p_alive(x, t_x, big_t);
+        let alive = p.p_alive(&Customer { x, t_x, t: big_t }).unwrap();
         let mut last = 0.0;
         for t in [0.0, 1.0, 5.0, 26.0, 52.0, 1e4, 1e14] {
-            let q = p.probability_of_a_purchase(t, x, t_x, big_t);
+            let q = p
+                .probability_of_a_purchase(t, &Customer { x, t_x, t: big_t })
+                .unwrap();
             assert!(
                 q >= last && q <= alive + 1e-15,
                 "t {t}: {q} after {last}, P(alive) {alive}"
@@ -90,8 +95,26 @@ fn the_probability_is_bounded_by_p_alive_and_grows_with_the_horizon() {
         );
     }
     // One-time buyers all have P(alive) = 1, but a long silence lowers the chance of buying.
-    let recent = p.probability_of_a_purchase(26.0, 0.0, 0.0, 2.0);
-    let silent = p.probability_of_a_purchase(26.0, 0.0, 0.0, 70.0);
+    let recent = p
+        .probability_of_a_purchase(
+            26.0,
+            &Customer {
+                x: 0.0,
+                t_x: 0.0,
+                t: 2.0,
+            },
+        )
+        .unwrap();
+    let silent = p
+        .probability_of_a_purchase(
+            26.0,
+            &Customer {
+                x: 0.0,
+                t_x: 0.0,
+                t: 70.0,
+            },
+        )
+        .unwrap();
     assert!(recent > silent + 0.1, "{recent} vs {silent}");
 }
 
@@ -195,7 +218,8 @@ fn mbgnbd_and_pareto_nbd_purchase_probabilities_match_simulations() {
                 x,
                 t_x,
                 bought,
-                m.probability_of_a_purchase(t, x, t_x, big_t),
+                m.probability_of_a_purchase(t, &Customer { x, t_x, t: big_t })
+                    .unwrap(),
             )
         })
         .collect();
@@ -209,7 +233,8 @@ fn mbgnbd_and_pareto_nbd_purchase_probabilities_match_simulations() {
                 x,
                 t_x,
                 bought,
-                p.probability_of_a_purchase(t, x, t_x, big_t),
+                p.probability_of_a_purchase(t, &Customer { x, t_x, t: big_t })
+                    .unwrap(),
             )
         })
         .collect();
@@ -250,15 +275,28 @@ fn p_alive_in_the_future_matches_a_simulation() {
     let draws: Vec<(f64, f64, bool, f64)> = (0..40_000)
         .map(|_| {
             let (x, t_x, alive) = simulate_alive(&p, big_t, t, &mut rng);
-            let q = p.p_alive_at(t, x, t_x, big_t);
-            assert!(q <= p.p_alive(x, t_x, big_t) + 1e-12);
+            let q = p.p_alive_at(t, &Customer { x, t_x, t: big_t }).unwrap();
+            assert!(q <= p.p_alive(&Customer { x, t_x, t: big_t }).unwrap() + 1e-12);
             (x, t_x, alive, q)
         })
         .collect();
     check_groups("P(alive at T+t)", &draws);
     assert_eq!(
-        p.p_alive_at(0.0, 2.0, 30.0, 39.0),
-        p.p_alive(2.0, 30.0, 39.0)
+        p.p_alive_at(
+            0.0,
+            &Customer {
+                x: 2.0,
+                t_x: 30.0,
+                t: 39.0
+            }
+        )
+        .unwrap(),
+        p.p_alive(&Customer {
+            x: 2.0,
+            t_x: 30.0,
+            t: 39.0
+        })
+        .unwrap()
     );
 }
 
@@ -318,7 +356,8 @@ fn bgbb_transaction_probability_matches_a_simulation() {
     let draws: Vec<(f64, f64, bool, f64)> = (0..40_000)
         .map(|_| {
             let (x, t_x, bought) = simulate_bgbb(&q, n, m, &mut rng);
-            let prob = q.probability_of_a_transaction(m, x, t_x, f64::from(n));
+            let customer = custalyze_cltv_core::BgBbCustomer::new(x, t_x, f64::from(n)).unwrap();
+            let prob = q.probability_of_a_transaction(m, &customer).unwrap();
             (x, t_x, bought, prob)
         })
         .collect();

@@ -60,7 +60,17 @@ fn a_weekly_model_refuses_daily_clv_options() {
     let fitted = BgNbd::new().fit(&data).unwrap();
     assert_eq!(fitted.unit, Some(TimeUnit::Week));
     let daily = ClvOptions::default();
-    let e = customer_lifetime_value(&fitted, 2.0, 10.0, 30.0, 20.0, &daily).unwrap_err();
+    let e = customer_lifetime_value(
+        &fitted,
+        &Customer {
+            x: 2.0,
+            t_x: 10.0,
+            t: 30.0,
+        },
+        20.0,
+        &daily,
+    )
+    .unwrap_err();
     assert!(
         matches!(
             e,
@@ -75,7 +85,20 @@ fn a_weekly_model_refuses_daily_clv_options() {
         unit: TimeUnit::Week,
         ..ClvOptions::default()
     };
-    assert!(customer_lifetime_value(&fitted, 2.0, 10.0, 30.0, 20.0, &weekly).unwrap() > 0.0);
+    assert!(
+        customer_lifetime_value(
+            &fitted,
+            &Customer {
+                x: 2.0,
+                t_x: 10.0,
+                t: 30.0
+            },
+            20.0,
+            &weekly
+        )
+        .unwrap()
+            > 0.0
+    );
     // The unit survives the model's JSON.
     let back: custalyze_cltv_core::FittedBgNbd =
         serde_json::from_str(&serde_json::to_string(&fitted).unwrap()).unwrap();
@@ -182,9 +205,11 @@ fn clv_of_a_whole_table_is_keyed_by_customer() {
         assert_eq!(r.customer, s.customer);
         let one = customer_lifetime_value(
             &fitted,
-            s.frequency,
-            s.recency,
-            s.t,
+            &Customer {
+                x: s.frequency,
+                t_x: s.recency,
+                t: s.t,
+            },
             r.expected_spend,
             &weekly,
         )

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use custalyze_cltv_core::clv::{ClvOptions, PurchaseModel, TimeUnit};
 use custalyze_cltv_core::{
-    BgBb, BgBbData, BgBbParameters, BgNbd, BgNbdParameters, FitReport, GammaGamma,
-    GammaGammaParameters, MbgNbd, MbgNbdParameters, ParetoNbd, ParetoNbdParameters, RfmData,
-    SpendData,
+    BgBb, BgBbCustomer, BgBbData, BgBbParameters, BgNbd, BgNbdParameters, Customer, FitReport,
+    GammaGamma, GammaGammaParameters, MbgNbd, MbgNbdParameters, ParetoNbd, ParetoNbdParameters,
+    RfmData, SpendData,
 };
 use custalyze_transaction_types::summary::fmt_f64;
 use serde_json::{Value, json};
@@ -514,17 +514,22 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
     }
     w.write_record(&header)?;
     for i in 0..data.len() {
-        let (x, tx, t) = (data.x[i], data.t_x[i], data.t[i]);
+        let history = Customer {
+            x: data.x[i],
+            t_x: data.t_x[i],
+            t: data.t[i],
+        };
+        let x = history.x;
         let mut rec = vec![
             s.ids[i].clone(),
-            fmt_f64(model.expected_purchases(args.horizon, x, tx, t)),
-            fmt_f64(model.p_alive(x, tx, t)),
-            fmt_f64(model.probability_of_a_purchase(args.horizon, x, tx, t)),
+            fmt_f64(model.expected_purchases(args.horizon, &history)?),
+            fmt_f64(model.p_alive(&history)?),
+            fmt_f64(model.probability_of_a_purchase(args.horizon, &history)?),
         ];
         if let Some((gg, m)) = &spend {
             let mi = if x > 0.0 { m[i] } else { 0.0 };
             let spend_i = gg.conditional_expected_average_profit(x, mi);
-            let clv = gg.customer_lifetime_value(model.as_ref(), x, tx, t, mi, &clv_options)?;
+            let clv = gg.customer_lifetime_value(model.as_ref(), &history, mi, &clv_options)?;
             rec.extend([fmt_f64(spend_i), fmt_f64(clv)]);
         }
         // Never write a non-finite number: extreme (valid) parameters can overflow a prediction.
@@ -563,7 +568,7 @@ fn predict_pmf(args: &PredictArgs, kind: &str, p: &[f64], n: u32) -> Result<(), 
     for k in 0..=n {
         w.write_record([
             k.to_string(),
-            fmt_f64(model.probability_of_purchases(args.horizon, k)),
+            fmt_f64(model.probability_of_purchases(args.horizon, k)?),
         ])?;
     }
     w.flush()?;
@@ -574,7 +579,6 @@ fn predict_bgbb(args: &PredictArgs, s: &SummaryCsv, p: BgBbParameters) -> Result
     let x = s.column(&["frequency"])?;
     let tx = s.column(&["recency"])?;
     let n = s.column(&["n_periods", "periods"])?;
-    BgBbData::new(&x, &tx, &n, None)?;
     if args.horizon.fract() != 0.0 || args.horizon > f64::from(u32::MAX) {
         return Err(CliError(format!(
             "bgbb --horizon is a whole number of opportunities, got {}",
@@ -585,11 +589,14 @@ fn predict_bgbb(args: &PredictArgs, s: &SummaryCsv, p: BgBbParameters) -> Result
     let mut w = csv::Writer::from_writer(writer(&args.output)?);
     w.write_record(["customer_id", "expected_purchases", "p_alive", "p_purchase"])?;
     for i in 0..x.len() {
+        // Checked per customer: the error names the row.
+        let customer = BgBbCustomer::new(x[i], tx[i], n[i])
+            .map_err(|e| CliError(format!("row {} (customer {}): {e}", i + 1, s.ids[i])))?;
         w.write_record([
             s.ids[i].clone(),
-            fmt_f64(p.expected_purchases(m, x[i], tx[i], n[i])),
-            fmt_f64(p.p_alive(1, x[i], tx[i], n[i])),
-            fmt_f64(p.probability_of_a_transaction(m, x[i], tx[i], n[i])),
+            fmt_f64(p.expected_purchases(m, &customer)?),
+            fmt_f64(p.p_alive(1, &customer)?),
+            fmt_f64(p.probability_of_a_transaction(m, &customer)?),
         ])?;
     }
     w.flush()?;
