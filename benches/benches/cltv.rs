@@ -57,15 +57,19 @@ fn bench_fits(c: &mut Criterion) {
     let (spend, _) = SpendData::from_customers(&data.x, &m, None).unwrap();
     let mut g = c.benchmark_group("bgnbd_fit");
     g.sample_size(20);
-    g.bench_function(label, |b| b.iter(|| BgNbd::new().fit(&data).unwrap()));
+    g.bench_function(label, |b| b.iter(|| BgNbd::params().fit(&data).unwrap()));
     g.finish();
     let mut g = c.benchmark_group("gammagamma_fit");
     g.sample_size(20);
-    g.bench_function(label, |b| b.iter(|| GammaGamma::new().fit(&spend).unwrap()));
+    g.bench_function(label, |b| {
+        b.iter(|| GammaGamma::params().fit(&spend).unwrap())
+    });
     g.finish();
     let mut g = c.benchmark_group("paretonbd_fit");
     g.sample_size(10);
-    g.bench_function(label, |b| b.iter(|| ParetoNbd::new().fit(&data).unwrap()));
+    g.bench_function(label, |b| {
+        b.iter(|| ParetoNbd::params().fit(&data).unwrap())
+    });
     g.finish();
 }
 

@@ -40,7 +40,7 @@ fn airline() -> Vec<f64> {
 fn retail_smape(series: &[(Vec<f64>, Vec<f64>)]) -> f64 {
     let mut total = 0.0;
     for (train, test) in series {
-        let fc = AutoArima::new(12)
+        let fc = AutoArima::params(12)
             .fit(train)
             .unwrap()
             .forecast(12, &[])
@@ -56,7 +56,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("arima");
     g.bench_function("airline_fit", |b| {
         b.iter(|| {
-            Arima::new(0, 1, 1)
+            Arima::params(0, 1, 1)
                 .seasonal(0, 1, 1, 12)
                 .fit(&logy)
                 .unwrap()
@@ -88,7 +88,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("auto_arima");
     g.sample_size(10);
     g.bench_function("airline_raw", |b| {
-        b.iter(|| AutoArima::new(12).fit(&y).unwrap())
+        b.iter(|| AutoArima::params(12).fit(&y).unwrap())
     });
     // Criterion repeats the first 10 series only (one pass over all 100 is timed above).
     let first10 = &split[..split.len().min(10)];

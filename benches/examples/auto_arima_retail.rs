@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let n = s.values.len();
         let (train, test) = s.values.split_at(n - 12);
         let t = std::time::Instant::now();
-        let (fit, trace) = AutoArima::new(12).fit_with_trace(train)?;
+        let (fit, trace) = AutoArima::params(12).fit_with_trace(train)?;
         let fc = fit.forecast(12, &[])?;
         let e = smape(test, &fc.mean)?;
         total_smape += e;

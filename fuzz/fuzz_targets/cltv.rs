@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(data) = RfmData::new(&x, &tx, &t, None) else {
         return;
     };
-    if let Ok(f) = BgNbd::new().fit(&data) {
+    if let Ok(f) = BgNbd::params().fit(&data) {
         for &(x, tx, t) in &rows {
             let c = Customer::new(x, tx, t).expect("validated by RfmData");
             let a = f.p_alive(&c).expect("valid customer");
@@ -43,5 +43,5 @@ fuzz_target!(|data: &[u8]| {
             assert!((0.0..=1.0).contains(&a) && e.is_finite() && e >= 0.0);
         }
     }
-    let _ = ParetoNbd::new().fit(&data);
+    let _ = ParetoNbd::params().fit(&data);
 });

@@ -199,7 +199,7 @@ pub fn fit_clv(
         ..*clv_options
     };
     let (x, tx, t) = (&data.x, &data.t_x, &data.t);
-    let bgnbd = BgNbd::new().fit(&data).map_err(|source| Error::Clv {
+    let bgnbd = BgNbd::params().fit(&data).map_err(|source| Error::Clv {
         model: "BG/NBD fit",
         source,
     })?;
@@ -279,10 +279,12 @@ fn fit_spend(summary: &SummaryTable) -> Outcome<SpendModel> {
             data.len()
         ))));
     }
-    let fit = GammaGamma::new().fit(&data).map_err(|source| Error::Clv {
-        model: "Gamma-Gamma fit",
-        source,
-    })?;
+    let fit = GammaGamma::params()
+        .fit(&data)
+        .map_err(|source| Error::Clv {
+            model: "Gamma-Gamma fit",
+            source,
+        })?;
     let population_mean_spend = fit.params.mean_spend();
     if !(population_mean_spend.is_finite() && population_mean_spend > 0.0) {
         return Err(StageError::from(Error::NotEnoughData(format!(

@@ -96,9 +96,9 @@ enum LogScale {
 impl LogScale {
     fn new(name: &str, period: usize) -> Self {
         match name {
-            "auto-ARIMA" => {
-                LogScale::Arima(Box::new(AutoArimaForecaster::new(AutoArima::new(period))))
-            }
+            "auto-ARIMA" => LogScale::Arima(Box::new(AutoArimaForecaster::new(AutoArima::params(
+                period,
+            )))),
             "drift" => LogScale::Other(Box::new(Drift::default())),
             "exponential smoothing" => {
                 LogScale::Other(Box::new(SimpleExponentialSmoothing::new(None)))

@@ -181,7 +181,7 @@ impl ChurnFrame {
                 0.0
             });
         }
-        let bgnbd = BgNbd::new().fit(&RfmData::new(&x, &t_x, &big_t, None)?)?;
+        let bgnbd = BgNbd::params().fit(&RfmData::new(&x, &t_x, &big_t, None)?)?;
         let p = &bgnbd.params;
         // Gamma-Gamma on repeat buyers with positive mean spend; customers without one (or when
         // the fit fails) are valued at their own mean spend per purchase day.
@@ -192,7 +192,7 @@ impl ChurnFrame {
             let gx: Vec<f64> = gg_rows.iter().map(|&i| x[i]).collect();
             let gm: Vec<f64> = gg_rows.iter().map(|&i| m[i]).collect();
             SpendData::new(&gx, &gm, None)
-                .and_then(|d| GammaGamma::new().fit(&d))
+                .and_then(|d| GammaGamma::params().fit(&d))
                 .ok()
         };
         let spend: Vec<f64> = (0..n)

@@ -29,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let start = std::time::Instant::now();
-    let bgnbd = BgNbd::new().fit(&data)?;
+    let bgnbd = BgNbd::params().fit(&data)?;
     let p = bgnbd.params;
     println!(
         "BG/NBD     r={:.4} alpha={:.4} a={:.4} b={:.4} LL={:.4} ({:?})",
@@ -40,20 +40,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         bgnbd.report.log_likelihood,
         start.elapsed()
     );
-    let pareto = ParetoNbd::new().fit(&data)?;
+    let pareto = ParetoNbd::params().fit(&data)?;
     let q = pareto.params;
     println!(
         "Pareto/NBD r={:.4} alpha={:.4} s={:.4} beta={:.4} LL={:.4}",
         q.r, q.alpha, q.s, q.beta, pareto.report.log_likelihood
     );
-    let mbg = MbgNbd::new().fit(&data)?;
+    let mbg = MbgNbd::params().fit(&data)?;
     let g = mbg.params;
     println!(
         "MBG/NBD    r={:.4} alpha={:.4} a={:.4} b={:.4} LL={:.4}",
         g.r, g.alpha, g.a, g.b, mbg.report.log_likelihood
     );
     let (spend, dropped) = SpendData::from_customers(&x, &m, None)?;
-    let gg = GammaGamma::new().fit(&spend)?;
+    let gg = GammaGamma::params().fit(&spend)?;
     println!(
         "Gamma-Gamma p={:.4} q={:.4} v={:.4} LL={:.4} ({} repeat buyers, {dropped} left out)",
         gg.params.p,

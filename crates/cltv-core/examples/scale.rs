@@ -78,7 +78,7 @@ fn main() {
     let simulated = start.elapsed();
 
     let t0 = Instant::now();
-    let fitted = BgNbd::new().fit(&data).unwrap();
+    let fitted = BgNbd::params().fit(&data).unwrap();
     let fit_time = t0.elapsed();
 
     let t1 = Instant::now();

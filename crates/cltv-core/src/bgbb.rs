@@ -78,7 +78,7 @@ use std::collections::HashMap;
 
 use crate::data::weighted_sum;
 use crate::error::{Error, InputProblem, Result};
-use crate::optim::{FitOptions, FitReport, LogLikelihood, fit};
+use crate::optim::{FitReport, LogLikelihood, fit};
 use crate::real::Real;
 
 /// Discrete-time repeat-transaction data for the BG/BB model: per row (pattern) the frequency `x`
@@ -601,14 +601,16 @@ impl BgBbCustomer {
 /// opportunity after the last transaction, so the bound keeps a fit's work bounded.
 pub const MAX_OPPORTUNITIES: f64 = 100_000.0;
 
-/// The BG/BB fitter. `BgBb::new().fit(&data)?` returns a [`FittedBgBb`].
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct BgBb {
-    /// Fitting options.
-    pub options: FitOptions,
-    /// Starting values (default all 1; see [`BgBb::fit`]).
-    pub init: Option<BgBbParameters>,
-}
+crate::optim::estimator!(
+    BgBb,
+    BgBbParams,
+    ValidBgBbParams,
+    BgBbParameters,
+    BgBbData,
+    FittedBgBb,
+    "BG/BB",
+    "α = β = γ = δ = 1"
+);
 
 /// A fitted BG/BB model: the parameters and how they were found. Serialisable, so a service can
 /// load one and answer per-customer requests with [`BgBbParameters`]' methods.
@@ -637,9 +639,7 @@ impl LogLikelihood<4> for Problem<'_> {
     }
 }
 
-crate::optim::fitter_builder!(BgBb, BgBbParameters);
-
-impl BgBb {
+impl ValidBgBbParams {
     /// Maximum-likelihood fit on (compressed) patterns. Default start: α = β = γ = δ = 1.
     ///
     /// # Errors

@@ -77,7 +77,7 @@ use crate::data::{
     CHEAP_CHUNK, RfmData, chunked_fold, distinct, grouped_fold, weighted_sum_chunked,
 };
 use crate::error::{Error, Result};
-use crate::optim::{FitOptions, FitReport, LogLikelihood, fit_penalised};
+use crate::optim::{FitReport, LogLikelihood, fit_penalised};
 use crate::real::{Dual, Real};
 use crate::special::{ln_hyp2f1, trigamma};
 
@@ -313,14 +313,16 @@ fn away_from_one(a: f64) -> f64 {
     }
 }
 
-/// The BG/NBD fitter. `BgNbd::new().fit(&data)?` returns a [`FittedBgNbd`].
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct BgNbd {
-    /// Fitting options.
-    pub options: FitOptions,
-    /// Starting values (default r = 1, α = mean T / 4 ... see [`BgNbd::fit`]).
-    pub init: Option<BgNbdParameters>,
-}
+crate::optim::estimator!(
+    BgNbd,
+    BgNbdParams,
+    ValidBgNbdParams,
+    BgNbdParameters,
+    RfmData,
+    FittedBgNbd,
+    "BG/NBD",
+    "r = 1, α = max T / 10, a = 1, b = 1"
+);
 
 /// A fitted BG/NBD model: the parameters and how they were found. Serialisable, so a service can
 /// load one and answer per-customer requests with [`BgNbdParameters`]' methods.
@@ -590,9 +592,7 @@ impl LogLikelihood<4> for Problem<'_> {
     }
 }
 
-crate::optim::fitter_builder!(BgNbd, BgNbdParameters);
-
-impl BgNbd {
+impl ValidBgNbdParams {
     /// Maximum-likelihood fit on (compressed) data. Default start: r = 1, α = max(T)/10, a = 1,
     /// b = 1.
     ///

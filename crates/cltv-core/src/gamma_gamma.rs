@@ -21,7 +21,7 @@ use custalyze_transaction_types::{Id, SummaryTable};
 
 use crate::data::{CHEAP_CHUNK, chunked_fold, weighted_sum_chunked};
 use crate::error::{Error, InputProblem, Result};
-use crate::optim::{FitOptions, FitReport, LogLikelihood, fit};
+use crate::optim::{FitReport, LogLikelihood, fit};
 use crate::real::{Dual, Real};
 use crate::special::trigamma;
 
@@ -370,14 +370,16 @@ impl GammaGammaParameters {
     }
 }
 
-/// The Gamma-Gamma fitter. `GammaGamma::new().fit(&spend)?` returns a [`FittedGammaGamma`].
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct GammaGamma {
-    /// Fitting options.
-    pub options: FitOptions,
-    /// Starting values (default: see [`GammaGamma::fit`]).
-    pub init: Option<GammaGammaParameters>,
-}
+crate::optim::estimator!(
+    GammaGamma,
+    GammaGammaParams,
+    ValidGammaGammaParams,
+    GammaGammaParameters,
+    SpendData,
+    FittedGammaGamma,
+    "Gamma-Gamma",
+    "see [`ValidGammaGammaParams::fit`]"
+);
 
 /// A fitted Gamma-Gamma model: the parameters and how they were found. Serialisable.
 #[derive(Clone, Debug, PartialEq)]
@@ -512,9 +514,7 @@ impl LogLikelihood<3> for Problem<'_> {
     }
 }
 
-crate::optim::fitter_builder!(GammaGamma, GammaGammaParameters);
-
-impl GammaGamma {
+impl ValidGammaGammaParams {
     /// Maximum-likelihood fit on (compressed) data. Default start: p = 1, q = 2, v = the weighted
     /// mean of `m` (so the starting population mean spend is the sample's).
     ///
@@ -649,7 +649,7 @@ mod tests {
     fn fit_rejects_zero_weight() {
         let d = SpendData::new(&[1.0], &[5.0], Some(&[0.0])).unwrap();
         assert!(matches!(
-            GammaGamma::new().fit(&d),
+            GammaGamma::params().fit(&d),
             Err(Error::EmptyInput { .. })
         ));
     }

@@ -10,12 +10,16 @@ pub(crate) mod real;
 pub mod scoring;
 pub(crate) mod special;
 
-pub use bgbb::{BgBb, BgBbCustomer, BgBbData, BgBbParameters, FittedBgBb};
-pub use bgnbd::{BgNbd, BgNbdParameters, FittedBgNbd};
+pub use bgbb::{
+    BgBb, BgBbCustomer, BgBbData, BgBbParameters, BgBbParams, FittedBgBb, ValidBgBbParams,
+};
+pub use bgnbd::{BgNbd, BgNbdParameters, BgNbdParams, FittedBgNbd, ValidBgNbdParams};
 pub use data::{Customer, RfmData};
 pub use error::{Error, InputProblem, Result};
 pub use optim::{FitOptions, FitReport, PenalizerConvention};
-pub use pareto_nbd::{FittedParetoNbd, ParetoNbd, ParetoNbdParameters};
+pub use pareto_nbd::{
+    FittedParetoNbd, ParetoNbd, ParetoNbdParameters, ParetoNbdParams, ValidParetoNbdParams,
+};
 pub mod clv;
 pub mod gamma_gamma;
 pub mod mbgnbd;
@@ -23,8 +27,9 @@ pub use clv::{
     ClvOptions, PurchaseModel, TimeUnit, customer_lifetime_value, customer_lifetime_values,
 };
 pub use gamma_gamma::{
-    FittedGammaGamma, GammaGamma, GammaGammaParameters, SpendData, SpendExclusions,
+    FittedGammaGamma, GammaGamma, GammaGammaParameters, GammaGammaParams, SpendData,
+    SpendExclusions, ValidGammaGammaParams,
 };
-pub use mbgnbd::{FittedMbgNbd, MbgNbd, MbgNbdParameters};
+pub use mbgnbd::{FittedMbgNbd, MbgNbd, MbgNbdParameters, MbgNbdParams, ValidMbgNbdParams};
 pub mod evaluation;
 pub use evaluation::{HoldoutBucket, HoldoutComparison, compare_holdout};

@@ -45,7 +45,7 @@
 
 use crate::data::{RfmData, weighted_sum};
 use crate::error::{Error, Result};
-use crate::optim::{FitOptions, FitReport, LogLikelihood, fit_penalised};
+use crate::optim::{FitReport, LogLikelihood, fit_penalised};
 use crate::real::Real;
 use crate::special::ln_hyp2f1;
 
@@ -178,14 +178,16 @@ fn away_from_one(a: f64) -> f64 {
     }
 }
 
-/// The MBG/NBD fitter. `MbgNbd::new().fit(&data)?` returns a [`FittedMbgNbd`].
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct MbgNbd {
-    /// Fitting options.
-    pub options: FitOptions,
-    /// Starting values (default: see [`MbgNbd::fit`]).
-    pub init: Option<MbgNbdParameters>,
-}
+crate::optim::estimator!(
+    MbgNbd,
+    MbgNbdParams,
+    ValidMbgNbdParams,
+    MbgNbdParameters,
+    RfmData,
+    FittedMbgNbd,
+    "MBG/NBD",
+    "see [`ValidMbgNbdParams::fit`]"
+);
 
 /// A fitted MBG/NBD model: the parameters and how they were found. Serialisable, so a service can
 /// load one and answer per-customer requests with [`MbgNbdParameters`]' methods.
@@ -217,9 +219,7 @@ impl LogLikelihood<4> for Problem<'_> {
     }
 }
 
-crate::optim::fitter_builder!(MbgNbd, MbgNbdParameters);
-
-impl MbgNbd {
+impl ValidMbgNbdParams {
     /// Maximum-likelihood fit on (compressed) data. Default start: r = 1, α = max(T)/10, a = 1,
     /// b = 1.
     ///
@@ -291,7 +291,7 @@ mod tests {
     fn fit_rejects_zero_weight() {
         let d = RfmData::new(&[1.0], &[2.0], &[3.0], Some(&[0.0])).unwrap();
         assert!(matches!(
-            MbgNbd::new().fit(&d),
+            MbgNbd::params().fit(&d),
             Err(Error::EmptyInput { .. })
         ));
     }

@@ -49,31 +49,119 @@ pub(crate) fn dual_value_and_gradient<L: LogLikelihood<N> + ?Sized, const N: usi
     (ll.v, ll.d)
 }
 
-/// The builder methods every fitter shares: `new`, `penalizer` and `init`, for a fitter struct
-/// with the fields `options: FitOptions` and `init: Option<Params>`.
-macro_rules! fitter_builder {
-    ($fitter:ty, $params:ty) => {
-        impl $fitter {
-            /// A fitter with default options.
-            pub fn new() -> Self {
-                Self::default()
-            }
+/// The estimator family of a cltv-core model, in the shape of every custalyze estimator:
+/// `Model::params()` -> consuming setters -> `check()` -> `Valid*Params` -> `fit(&data)` ->
+/// `Fitted*`. Defines the unit struct `$model`, the builder `$params`, the checked `$valid`, and
+/// `$params::fit` (check, then fit); the model file writes `$valid::fit`.
+macro_rules! estimator {
+    ($model:ident, $params:ident, $valid:ident, $parameters:ty, $data:ty, $fitted:ty, $name:literal, $start:literal) => {
+        #[doc = concat!("The ", $name, " model. [`", stringify!($model), "::params`] starts a fit:")]
+        #[doc = concat!("`", stringify!($model), "::params().fit(&data)?` returns a [`", stringify!($fitted), "`].")]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+        pub struct $model;
 
-            /// Sets the L2 penalizer (lifetimes' `penalizer_coef`).
+        impl $model {
+            /// The settings with their defaults (see the builder for the table).
+            pub fn params() -> $params {
+                $params::default()
+            }
+        }
+
+        #[doc = concat!("Settings of a ", $name, " fit, unchecked; [`", stringify!($params), "::check`] validates them.")]
+        ///
+        /// | Setting | Default | Meaning |
+        /// |---|---|---|
+        /// | `penalizer` | 0 | L2 penalty coefficient ([`crate::FitOptions::penalizer`]) |
+        /// | `penalizer_convention` | `Lifetimes` | what the penalty applies to ([`crate::PenalizerConvention`]) |
+        /// | `max_iters` | 1000 | L-BFGS iterations |
+        /// | `gradient_tolerance` | 1e-6 | largest absolute gradient at convergence |
+        #[doc = concat!("| `init` | ", $start, " | starting values |")]
+        #[derive(Clone, Copy, Debug, Default, PartialEq)]
+        pub struct $params {
+            options: $crate::optim::FitOptions,
+            init: Option<$parameters>,
+        }
+
+        #[doc = concat!("Checked settings of a ", $name, " fit, from [`", stringify!($params), "::check`].")]
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub struct $valid {
+            options: $crate::optim::FitOptions,
+            init: Option<$parameters>,
+        }
+
+        impl $params {
+            /// Sets the L2 penalizer (lifetimes' `penalizer_coef` by default).
             pub fn penalizer(mut self, c: f64) -> Self {
                 self.options.penalizer = c;
                 self
             }
 
+            /// Sets what the penalizer applies to.
+            pub fn penalizer_convention(mut self, convention: $crate::PenalizerConvention) -> Self {
+                self.options.penalizer_convention = convention;
+                self
+            }
+
+            /// Sets the most L-BFGS iterations.
+            pub fn max_iters(mut self, n: u64) -> Self {
+                self.options.max_iters = n;
+                self
+            }
+
+            /// Sets the convergence tolerance on the largest absolute gradient.
+            pub fn gradient_tolerance(mut self, tolerance: f64) -> Self {
+                self.options.gradient_tolerance = tolerance;
+                self
+            }
+
+            /// Replaces all fitting options at once.
+            pub fn options(mut self, options: $crate::optim::FitOptions) -> Self {
+                self.options = options;
+                self
+            }
+
             /// Sets starting values.
-            pub fn init(mut self, p: $params) -> Self {
+            pub fn init(mut self, p: $parameters) -> Self {
                 self.init = Some(p);
                 self
+            }
+
+            /// Validates the settings.
+            ///
+            /// # Errors
+            /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for a negative or
+            /// non-finite penalizer, a tolerance that is not finite and positive, or no iterations.
+            pub fn check(&self) -> Result<$valid> {
+                self.options.check()?;
+                Ok($valid {
+                    options: self.options,
+                    init: self.init,
+                })
+            }
+
+            #[doc = concat!("Checks the settings, then fits: [`", stringify!($valid), "::fit`].")]
+            ///
+            /// # Errors
+            #[doc = concat!("As [`", stringify!($params), "::check`] and [`", stringify!($valid), "::fit`].")]
+            pub fn fit(&self, data: &$data) -> Result<$fitted> {
+                self.check()?.fit(data)
+            }
+        }
+
+        impl $valid {
+            /// The fitting options.
+            pub fn options(&self) -> &$crate::optim::FitOptions {
+                &self.options
+            }
+
+            /// The starting values, when set.
+            pub fn init(&self) -> Option<&$parameters> {
+                self.init.as_ref()
             }
         }
     };
 }
-pub(crate) use fitter_builder;
+pub(crate) use estimator;
 
 /// What [`FitOptions::penalizer`] multiplies.
 ///
@@ -153,11 +241,8 @@ impl FitOptions {
         }
     }
 
-    /// Checks the options.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] for a negative or non-finite penalizer or tolerance.
-    pub fn check(&self) -> Result<()> {
+    /// Checks the options (the builders' `check` calls this).
+    pub(crate) fn check(&self) -> Result<()> {
         if !(self.penalizer.is_finite() && self.penalizer >= 0.0) {
             return Err(Error::InvalidParameter {
                 name: "penalizer",
@@ -170,6 +255,13 @@ impl FitOptions {
                 name: "gradient_tolerance",
                 value: self.gradient_tolerance,
                 reason: "must be finite and > 0",
+            });
+        }
+        if self.max_iters == 0 {
+            return Err(Error::InvalidParameter {
+                name: "max_iters",
+                value: 0.0,
+                reason: "must be at least 1",
             });
         }
         Ok(())

@@ -55,7 +55,7 @@ use rayon::prelude::*;
 
 use crate::data::{RfmData, distinct, weighted_sum};
 use crate::error::{Error, Result};
-use crate::optim::{FitOptions, FitReport, LogLikelihood, fit_penalised};
+use crate::optim::{FitReport, LogLikelihood, fit_penalised};
 use crate::real::Real;
 use crate::special::{Hyp2f1Series, ln_hyp2f1};
 
@@ -251,15 +251,16 @@ fn lifetime_factor(s: f64, b: f64, t: f64) -> f64 {
     }
 }
 
-/// The Pareto/NBD fitter. `ParetoNbd::new().fit(&data)?` returns a [`FittedParetoNbd`].
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct ParetoNbd {
-    /// Fitting options.
-    pub options: FitOptions,
-    /// Starting values (default r = 1, α = max T / 10, s = 1, β = max T / 10; see
-    /// [`ParetoNbd::fit`]).
-    pub init: Option<ParetoNbdParameters>,
-}
+crate::optim::estimator!(
+    ParetoNbd,
+    ParetoNbdParams,
+    ValidParetoNbdParams,
+    ParetoNbdParameters,
+    RfmData,
+    FittedParetoNbd,
+    "Pareto/NBD",
+    "r = 1, α = max T / 10, s = 1, β = max T / 10"
+);
 
 /// A fitted Pareto/NBD model: the parameters and how they were found. Serialisable, so a service
 /// can load one and answer per-customer requests with [`ParetoNbdParameters`]' methods.
@@ -448,9 +449,7 @@ impl LogLikelihood<4> for Problem<'_> {
     }
 }
 
-crate::optim::fitter_builder!(ParetoNbd, ParetoNbdParameters);
-
-impl ParetoNbd {
+impl ValidParetoNbdParams {
     /// Maximum-likelihood fit on (compressed) data. Default start: r = 1, α = max(T)/10, s = 1,
     /// β = max(T)/10.
     ///

@@ -30,7 +30,7 @@ fn params(v: &Value) -> BgBbParameters {
 #[test]
 fn fit_matches_polished_mle_and_published_values() {
     let reference: Value = serde_json::from_str(&fixture("bgbb_donations.json")).unwrap();
-    let fitted = BgBb::new().fit(&donations()).unwrap();
+    let fitted = BgBb::params().fit(&donations()).unwrap();
     let p = fitted.params;
     let mle = &reference["polished_mle"];
     let published = &reference["published"];
@@ -107,5 +107,5 @@ fn predictions_match_lifetimes_given_its_parameters() {
 
 #[test]
 fn fit_rejects_empty_data() {
-    assert!(BgBb::new().fit(&BgBbData::default()).is_err());
+    assert!(BgBb::params().fit(&BgBbData::default()).is_err());
 }

@@ -23,7 +23,7 @@ fn cdnow() -> RfmData {
 #[test]
 fn fit_matches_polished_mle_and_published_values() {
     let reference: Value = serde_json::from_str(&fixture("bgnbd_cdnow.json")).unwrap();
-    let fitted = BgNbd::new().fit(&cdnow()).unwrap();
+    let fitted = BgNbd::params().fit(&cdnow()).unwrap();
     let p = fitted.params;
     let mle = &reference["polished_mle"];
     for (name, got) in [("r", p.r), ("alpha", p.alpha), ("a", p.a), ("b", p.b)] {

@@ -11,7 +11,7 @@ use custalyze_cltv_core::{
 fn pareto_nbd_on_one_degenerate_row_fails_fast_with_a_remedy() {
     // Before: 533 s. x = 44 purchases all at t_x = 0, observed for T = 30.
     let data = RfmData::new(&[44.0], &[0.0], &[30.0], None).unwrap();
-    let e = ParetoNbd::new().fit(&data).unwrap_err();
+    let e = ParetoNbd::params().fit(&data).unwrap_err();
     assert!(matches!(e, Error::NotConverged { .. }), "{e}");
     assert!(e.to_string().contains("penalizer"), "{e}");
 }
@@ -23,9 +23,9 @@ fn no_repeat_purchase_is_refused_not_fitted_to_nonsense() {
     let t: Vec<f64> = (0..50).map(|k| 10.0 + f64::from(k)).collect();
     let data = RfmData::new(&x, &x, &t, None).unwrap();
     for e in [
-        BgNbd::new().fit(&data).unwrap_err(),
-        MbgNbd::new().fit(&data).unwrap_err(),
-        ParetoNbd::new().fit(&data).unwrap_err(),
+        BgNbd::params().fit(&data).unwrap_err(),
+        MbgNbd::params().fit(&data).unwrap_err(),
+        ParetoNbd::params().fit(&data).unwrap_err(),
     ] {
         assert!(matches!(e, Error::EmptyInput { .. }), "{e}");
         assert!(e.to_string().contains("repeat purchase"), "{e}");

@@ -98,7 +98,7 @@ fn the_flo_recipe_runs_on_customer_level_input() {
     assert!(changed > 0);
     let analysis = end.checked_add_days(Days::new(2)).unwrap();
     let summary = table.summarize(weekly, Some(analysis)).unwrap();
-    let bgnbd = BgNbd::new()
+    let bgnbd = BgNbd::params()
         .penalizer(0.001)
         .fit(&RfmData::from_summary(&summary).unwrap())
         .unwrap();
@@ -113,13 +113,13 @@ fn the_flo_recipe_runs_on_customer_level_input() {
     // The notebooks' GammaGammaFitter(penalizer_coef=0.01): with spend in the hundreds the
     // penalty on v² pulls q below 1, where the mean spend is infinite; that is a typed error
     // here, not an infinite CLV. The recipe goes on unpenalised.
-    let shrunk = GammaGamma::new().penalizer(0.01).fit(&spend).unwrap();
+    let shrunk = GammaGamma::params().penalizer(0.01).fit(&spend).unwrap();
     assert!(shrunk.params.q <= 1.0);
     assert!(matches!(
         table_lifetime_values(&bgnbd, &shrunk.params, &summary, &six_months),
         Err(custalyze_cltv_core::Error::InvalidParameter { name: "q", .. })
     ));
-    let gg = GammaGamma::new().fit(&spend).unwrap();
+    let gg = GammaGamma::params().fit(&spend).unwrap();
     let values = table_lifetime_values(&bgnbd, &gg.params, &summary, &six_months).unwrap();
     let clv: Vec<f64> = values.iter().map(|v| v.clv).collect();
     let groups = qcut(&clv, 4).unwrap();

@@ -30,7 +30,7 @@ fn fit_matches_polished_mle_and_published_values() {
         reference["n_customers"].as_u64().unwrap()
     );
     assert_eq!(dropped, 2357 - 946);
-    let fitted = GammaGamma::new().fit(&data).unwrap();
+    let fitted = GammaGamma::params().fit(&data).unwrap();
     let p = fitted.params;
     // The rearranged likelihood used by the fit equals the plain per-customer sum.
     let naive: f64 = (0..data.len())

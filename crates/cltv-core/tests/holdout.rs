@@ -21,7 +21,7 @@ fn bgnbd_predicts_cdnow_holdout_purchases() {
         d(1998, 6, 30),
     )
     .unwrap();
-    let fitted = BgNbd::new()
+    let fitted = BgNbd::params()
         .fit(&RfmData::from_summary(&split.calibration()).unwrap())
         .unwrap();
     let cmp = compare_holdout(&fitted.params, &split, 7).unwrap();

@@ -29,7 +29,7 @@ fn cdnow() -> (RfmData, HashMap<u64, (f64, f64, f64)>) {
 #[test]
 fn fit_matches_polished_mle() {
     let reference: Value = serde_json::from_str(&fixture("mbgnbd_cdnow.json")).unwrap();
-    let fitted = MbgNbd::new().fit(&cdnow().0).unwrap();
+    let fitted = MbgNbd::params().fit(&cdnow().0).unwrap();
     let p = fitted.params;
     let mle = &reference["polished_mle"];
     for (name, got) in [("r", p.r), ("alpha", p.alpha), ("a", p.a), ("b", p.b)] {

@@ -57,7 +57,7 @@ fn log_likelihood_matches_lifetimes_at_its_parameters() {
 #[test]
 fn fit_matches_polished_mle_and_published_values() {
     let reference: Value = serde_json::from_str(&fixture("paretonbd_cdnow.json")).unwrap();
-    let fitted = ParetoNbd::new().fit(&cdnow()).unwrap();
+    let fitted = ParetoNbd::params().fit(&cdnow()).unwrap();
     let p = fitted.params;
     let mle = &reference["polished_mle"];
     let published = &reference["published"];
@@ -198,5 +198,5 @@ fn stays_finite_at_frequency_1000() {
 
 #[test]
 fn fit_rejects_empty_data() {
-    assert!(ParetoNbd::new().fit(&RfmData::default()).is_err());
+    assert!(ParetoNbd::params().fit(&RfmData::default()).is_err());
 }

@@ -44,7 +44,7 @@ fn time_models_penalise_as_lifetimes() {
     let pen = r["penalizer_coef"].as_f64().unwrap();
     let (x, tx, t, _) = cdnow();
     let data = RfmData::new(&x, &tx, &t, None).unwrap();
-    let f = BgNbd::new().penalizer(pen).fit(&data).unwrap();
+    let f = BgNbd::params().penalizer(pen).fit(&data).unwrap();
     let p = f.params;
     close(
         "bgnbd_penalized",
@@ -52,7 +52,7 @@ fn time_models_penalise_as_lifetimes() {
         &[p.r, p.alpha, p.a, p.b],
         &r,
     );
-    let f = MbgNbd::new().penalizer(pen).fit(&data).unwrap();
+    let f = MbgNbd::params().penalizer(pen).fit(&data).unwrap();
     let p = f.params;
     close(
         "mbgnbd_penalized",
@@ -60,7 +60,7 @@ fn time_models_penalise_as_lifetimes() {
         &[p.r, p.alpha, p.a, p.b],
         &r,
     );
-    let f = ParetoNbd::new().penalizer(pen).fit(&data).unwrap();
+    let f = ParetoNbd::params().penalizer(pen).fit(&data).unwrap();
     let p = f.params;
     close(
         "paretonbd_penalized",
@@ -76,10 +76,13 @@ fn the_natural_convention_penalises_the_reported_parameters() {
     // penalises alpha itself, so it shrinks alpha much more.
     let (x, tx, t, _) = cdnow();
     let data = RfmData::new(&x, &tx, &t, None).unwrap();
-    let lifetimes = BgNbd::new().penalizer(0.1).fit(&data).unwrap().params;
-    let mut natural = BgNbd::new().penalizer(0.1);
-    natural.options.penalizer_convention = PenalizerConvention::Natural;
-    let natural = natural.fit(&data).unwrap().params;
+    let lifetimes = BgNbd::params().penalizer(0.1).fit(&data).unwrap().params;
+    let natural = BgNbd::params()
+        .penalizer(0.1)
+        .penalizer_convention(PenalizerConvention::Natural)
+        .fit(&data)
+        .unwrap()
+        .params;
     assert!(
         natural.alpha < 0.5 * lifetimes.alpha,
         "{natural:?} vs {lifetimes:?}"
@@ -92,7 +95,11 @@ fn gamma_gamma_penalty_and_weights_match_lifetimes() {
     let pen = r["penalizer_coef"].as_f64().unwrap();
     let (x, _, _, m) = cdnow();
     let (spend, _) = SpendData::from_customers(&x, &m, None).unwrap();
-    let p = GammaGamma::new().penalizer(pen).fit(&spend).unwrap().params;
+    let p = GammaGamma::params()
+        .penalizer(pen)
+        .fit(&spend)
+        .unwrap()
+        .params;
     close(
         "gammagamma_penalized",
         &["p", "q", "v"],
@@ -102,7 +109,7 @@ fn gamma_gamma_penalty_and_weights_match_lifetimes() {
     let rows = r["gammagamma_weighted"]["rows"].as_array().unwrap();
     let col = |k: usize| -> Vec<f64> { rows.iter().map(|v| v[k].as_f64().unwrap()).collect() };
     let weighted = SpendData::new(&col(0), &col(1), Some(&col(2))).unwrap();
-    let p = GammaGamma::new().fit(&weighted).unwrap().params;
+    let p = GammaGamma::params().fit(&weighted).unwrap().params;
     close(
         "gammagamma_weighted",
         &["p", "q", "v"],
@@ -127,7 +134,7 @@ fn bgbb_penalty_matches_lifetimes() {
         }
     }
     let data = BgBbData::new(&cols[0], &cols[1], &cols[2], Some(&cols[3])).unwrap();
-    let p = BgBb::new().penalizer(pen).fit(&data).unwrap().params;
+    let p = BgBb::params().penalizer(pen).fit(&data).unwrap().params;
     close(
         "bgbb_penalized",
         &["alpha", "beta", "gamma", "delta"],

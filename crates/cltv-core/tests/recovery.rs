@@ -33,7 +33,7 @@ fn bgnbd_and_gamma_gamma_recover_the_simulated_parameters() {
         &SummaryOptions::new(period).observation_end(end),
     )
     .unwrap();
-    let fitted = BgNbd::new()
+    let fitted = BgNbd::params()
         .fit(&RfmData::from_summary(&table).unwrap())
         .unwrap();
     let p = fitted.params;
@@ -59,7 +59,7 @@ fn bgnbd_and_gamma_gamma_recover_the_simulated_parameters() {
     let x: Vec<f64> = table.rows.iter().map(|r| r.frequency).collect();
     let m: Vec<f64> = table.rows.iter().map(|r| r.monetary_value).collect();
     let (spend, _) = SpendData::from_customers(&x, &m, None).unwrap();
-    let gg = GammaGamma::new().fit(&spend).unwrap().params;
+    let gg = GammaGamma::params().fit(&spend).unwrap().params;
     // Order values are realised from whole item quantities, so compare the population mean spend.
     let true_mean = truth.p * truth.gamma / (truth.q - 1.0);
     assert!(

@@ -59,7 +59,7 @@ fn gamma_gamma_round_trips() {
     let (x, _, _, m) = cdnow();
     let (data, _) = SpendData::from_customers(&x, &m, None).unwrap();
     assert_eq!(round_trip(&data), data);
-    let fitted = GammaGamma::new().fit(&data).unwrap();
+    let fitted = GammaGamma::params().fit(&data).unwrap();
     let back: FittedGammaGamma = round_trip(&fitted);
     let (p, q) = (back.params, fitted.params);
     assert!(
@@ -75,7 +75,7 @@ fn mbgnbd_round_trips() {
     assert_eq!(round_trip(&p), p);
     let (x, tx, t, _) = cdnow();
     let data = RfmData::new(&x, &tx, &t, None).unwrap();
-    let fitted = MbgNbd::new().fit(&data).unwrap();
+    let fitted = MbgNbd::params().fit(&data).unwrap();
     let back: FittedMbgNbd = round_trip(&fitted);
     let (p, q) = (back.params, fitted.params);
     assert!(

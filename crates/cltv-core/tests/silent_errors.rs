@@ -57,7 +57,7 @@ fn a_weekly_model_refuses_daily_clv_options() {
     let table = weekly_table();
     let data = RfmData::from_summary(&table).unwrap();
     assert_eq!(data.unit, Some(TimeUnit::Week));
-    let fitted = BgNbd::new().fit(&data).unwrap();
+    let fitted = BgNbd::params().fit(&data).unwrap();
     assert_eq!(fitted.unit, Some(TimeUnit::Week));
     let daily = ClvOptions::default();
     let e = customer_lifetime_value(
@@ -108,7 +108,7 @@ fn a_weekly_model_refuses_daily_clv_options() {
 #[test]
 fn scoring_checks_its_input() {
     // Before: x = -1 gave NaN and t_x > T a plausible 0.95.
-    let fitted = BgNbd::new()
+    let fitted = BgNbd::params()
         .fit(&RfmData::from_summary(&weekly_table()).unwrap())
         .unwrap();
     assert!(matches!(
@@ -191,7 +191,7 @@ fn spend_data_leaves_out_zero_spend_and_names_customers() {
 #[test]
 fn clv_of_a_whole_table_is_keyed_by_customer() {
     let table = weekly_table();
-    let fitted = BgNbd::new()
+    let fitted = BgNbd::params()
         .fit(&RfmData::from_summary(&table).unwrap())
         .unwrap();
     let gg = GammaGammaParameters::new(6.25, 3.74, 15.44).unwrap();
@@ -244,10 +244,10 @@ fn customers_acquired_on_the_last_day_are_accepted() {
         monetary_value: 0.0,
     });
     let data = RfmData::from_summary(&table).unwrap();
-    let fitted = BgNbd::new().fit(&data).unwrap();
+    let fitted = BgNbd::params().fit(&data).unwrap();
     let newest = Customer::new(0.0, 0.0, 0.0).unwrap();
     assert_eq!(fitted.p_alive(&newest).unwrap(), 1.0);
     let e = fitted.expected_purchases(10.0, &newest).unwrap();
     assert!((e - fitted.expected_purchases_new(10.0).unwrap()).abs() < 1e-9);
-    assert!(ParetoNbd::new().fit(&data).is_ok());
+    assert!(ParetoNbd::params().fit(&data).is_ok());
 }

@@ -288,7 +288,7 @@ fn fit(args: &FitArgs) -> Result<(), CliError> {
     };
     let mut out = match args.model.as_str() {
         "bgnbd" => {
-            let f = BgNbd::new().penalizer(args.penalizer).fit(&rfm()?)?;
+            let f = BgNbd::params().penalizer(args.penalizer).fit(&rfm()?)?;
             let p = f.params;
             model_json(
                 "bgnbd",
@@ -298,7 +298,7 @@ fn fit(args: &FitArgs) -> Result<(), CliError> {
             )
         }
         "mbgnbd" => {
-            let f = MbgNbd::new().penalizer(args.penalizer).fit(&rfm()?)?;
+            let f = MbgNbd::params().penalizer(args.penalizer).fit(&rfm()?)?;
             let p = f.params;
             model_json(
                 "mbgnbd",
@@ -308,7 +308,7 @@ fn fit(args: &FitArgs) -> Result<(), CliError> {
             )
         }
         "pareto-nbd" => {
-            let f = ParetoNbd::new().penalizer(args.penalizer).fit(&rfm()?)?;
+            let f = ParetoNbd::params().penalizer(args.penalizer).fit(&rfm()?)?;
             let p = f.params;
             model_json(
                 "pareto-nbd",
@@ -326,7 +326,7 @@ fn fit(args: &FitArgs) -> Result<(), CliError> {
                 "gamma-gamma: fitting {} repeat buyers ({dropped} customers without repeat purchases left out)",
                 data.len()
             );
-            let f = GammaGamma::new().penalizer(args.penalizer).fit(&data)?;
+            let f = GammaGamma::params().penalizer(args.penalizer).fit(&data)?;
             let p = f.params;
             model_json("gamma-gamma", &["p", "q", "v"], &[p.p, p.q, p.v], &f.report)
         }
@@ -335,12 +335,9 @@ fn fit(args: &FitArgs) -> Result<(), CliError> {
             let tx = s.column(&["recency"])?;
             let n = s.column(&["n_periods", "periods"])?;
             let w = s.optional(&["weight", "weights"]);
-            let f = BgBb::new().penalizer(args.penalizer).fit(&BgBbData::new(
-                &x,
-                &tx,
-                &n,
-                w.as_deref(),
-            )?)?;
+            let f = BgBb::params()
+                .penalizer(args.penalizer)
+                .fit(&BgBbData::new(&x, &tx, &n, w.as_deref())?)?;
             let p = f.params;
             model_json(
                 "bgbb",

@@ -124,7 +124,7 @@ pub fn run(cmd: &ForecastCommand) -> Result<(), CliError> {
             if a.seasonal.as_ref().is_some_and(|s| s.len() != 4) {
                 return Err(CliError("--seasonal takes four integers P,D,Q,s".into()));
             }
-            let spec = Arima::new(a.order[0], a.order[1], a.order[2]).constant(a.constant);
+            let spec = Arima::params(a.order[0], a.order[1], a.order[2]).constant(a.constant);
             let spec = match &a.seasonal {
                 Some(s) => spec.seasonal(s[0], s[1], s[2], s[3]),
                 None => spec,
@@ -149,7 +149,7 @@ pub fn run(cmd: &ForecastCommand) -> Result<(), CliError> {
             };
             let lambda = choose_lambda(&a.series, &raw, period)?;
             let y = transform(&raw, lambda)?;
-            let (fit, trace) = AutoArima::new(period)
+            let (fit, trace) = AutoArima::params(period)
                 .stepwise(!a.exhaustive)
                 .seasonal_test(test)
                 .fit_with_trace(&y)?;

@@ -300,9 +300,9 @@ impl ModelArgs {
         if name == "arima" {
             let m = self.season;
             let spec = if m > 1 {
-                Arima::new(0, 1, 1).seasonal(0, 1, 1, m)
+                Arima::params(0, 1, 1).seasonal(0, 1, 1, m)
             } else {
-                Arima::new(0, 1, 1)
+                Arima::params(0, 1, 1)
             };
             let arima = ArimaForecaster::new(spec);
             return Ok(if series.values.iter().all(|v| *v > 0.0) {
@@ -317,7 +317,7 @@ impl ModelArgs {
         if name == "auto-arima" {
             return Ok(Box::new(ForecasterModel::new(
                 "auto-arima",
-                AutoArimaForecaster::new(AutoArima::new(self.season.max(1))),
+                AutoArimaForecaster::new(AutoArima::params(self.season.max(1))),
             )));
         }
         let (learner, strategy) = name.split_once('-').ok_or_else(|| unknown_model(name))?;

@@ -16,7 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     let logy: Vec<f64> = y.iter().map(|v| v.ln()).collect();
     let t = std::time::Instant::now();
-    let fit = Arima::new(0, 1, 1).seasonal(0, 1, 1, 12).fit(&logy)?;
+    let fit = Arima::params(0, 1, 1).seasonal(0, 1, 1, 12).fit(&logy)?;
     println!("airline fit in {:?}", t.elapsed());
     for ((name, v), (_, se)) in fit.params().iter().zip(fit.std_errors()) {
         println!("{name:10} {v:12.6} (se {se:.6})");
@@ -28,7 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let fc = fit.forecast(12, &[95.0])?;
     println!("forecast (exp): {:?}", fc.map(f64::exp).mean);
     let t = std::time::Instant::now();
-    let (auto, trace) = AutoArima::new(12).fit_with_trace(&y)?;
+    let (auto, trace) = AutoArima::params(12).fit_with_trace(&y)?;
     println!(
         "auto-ARIMA: {} aic {:.3} aicc {:.3} ({} models, {:?})",
         auto.spec().name(),

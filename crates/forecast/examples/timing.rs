@@ -18,7 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let y = &y[..y.len() - 12];
     let t = std::time::Instant::now();
     let period = args.get(3).map_or(Ok(12), |p| p.parse())?;
-    let (fit, trace) = AutoArima::new(period).fit_with_trace(y)?;
+    let (fit, trace) = AutoArima::params(period).fit_with_trace(y)?;
     println!("{} in {:?}", fit.spec().name(), t.elapsed());
     for c in &trace {
         let t = std::time::Instant::now();

@@ -36,7 +36,7 @@ fn ar1(n: usize, phi: f64, seed: u64) -> Vec<f64> {
 #[test]
 fn ar1_estimate_and_forecast_decay() {
     let y = ar1(400, 0.7, 3);
-    let fit = Arima::new(1, 0, 0).constant(true).fit(&y).unwrap();
+    let fit = Arima::params(1, 0, 0).constant(true).fit(&y).unwrap();
     assert!((fit.ar()[0] - 0.7).abs() < 0.1, "{:?}", fit.ar());
     let fc = fit.forecast(50, &[95.0]).unwrap();
     let mu = fit.constant().unwrap();
@@ -54,7 +54,7 @@ fn random_walk_forecast_is_last_value() {
     for e in noise(100, 9) {
         y.push(y[y.len() - 1] + e);
     }
-    let fit = Arima::new(0, 1, 0).fit(&y).unwrap();
+    let fit = Arima::params(0, 1, 0).fit(&y).unwrap();
     let fc = fit.forecast(5, &[80.0]).unwrap();
     assert!(fc.mean.iter().all(|m| (m - y[100]).abs() < 1e-12));
     // se_h = σ √h
@@ -130,7 +130,7 @@ fn backtest_naive_on_a_line() {
 fn box_cox_wrapper_back_transforms() {
     let y: Vec<f64> = (1..=30).map(|t| (0.05 * f64::from(t)).exp()).collect();
     let mut f = BoxCoxForecaster::new(
-        ArimaForecaster::new(Arima::new(0, 1, 0).constant(true)),
+        ArimaForecaster::new(Arima::params(0, 1, 0).constant(true)),
         0.0,
     );
     f.fit(&y).unwrap();
@@ -160,7 +160,7 @@ fn fitted_model_is_send_sync() {
 #[test]
 fn empty_series() {
     assert!(matches!(
-        Arima::new(1, 0, 0).fit(&[]),
+        Arima::params(1, 0, 0).fit(&[]),
         Err(Error::EmptySeries)
     ));
 }
@@ -170,7 +170,7 @@ fn non_finite_value() {
     let mut y = noise(50, 1);
     y[7] = f64::NAN;
     assert!(matches!(
-        Arima::new(1, 0, 0).fit(&y),
+        Arima::params(1, 0, 0).fit(&y),
         Err(Error::NonFiniteValue { index: 7, .. })
     ));
 }
@@ -178,7 +178,9 @@ fn non_finite_value() {
 #[test]
 fn too_short_for_model() {
     assert!(matches!(
-        Arima::new(1, 1, 1).seasonal(0, 1, 1, 12).fit(&noise(14, 1)),
+        Arima::params(1, 1, 1)
+            .seasonal(0, 1, 1, 12)
+            .fit(&noise(14, 1)),
         Err(Error::SeriesTooShort { .. })
     ));
 }
@@ -186,14 +188,16 @@ fn too_short_for_model() {
 #[test]
 fn seasonal_without_period() {
     assert!(matches!(
-        Arima::new(0, 0, 0).seasonal(1, 0, 0, 1).fit(&noise(50, 1)),
+        Arima::params(0, 0, 0)
+            .seasonal(1, 0, 0, 1)
+            .fit(&noise(50, 1)),
         Err(Error::InvalidParameter { .. })
     ));
 }
 
 #[test]
 fn bad_level_and_horizon() {
-    let fit = Arima::new(1, 0, 0).fit(&noise(50, 1)).unwrap();
+    let fit = Arima::params(1, 0, 0).fit(&noise(50, 1)).unwrap();
     assert!(matches!(
         fit.forecast(3, &[120.0]),
         Err(Error::InvalidParameter { name: "levels", .. })
@@ -209,7 +213,7 @@ fn bad_level_and_horizon() {
 
 #[test]
 fn not_fitted() {
-    let f = ArimaForecaster::new(Arima::new(1, 0, 0));
+    let f = ArimaForecaster::new(Arima::params(1, 0, 0));
     assert!(matches!(f.forecast(3, &[]), Err(Error::NotFitted)));
 }
 
@@ -225,18 +229,18 @@ fn log_of_non_positive() {
 fn constant_series_fit_fails_cleanly() {
     let y = vec![5.0; 40];
     assert!(matches!(
-        Arima::new(1, 1, 0).fit(&y),
+        Arima::params(1, 1, 0).fit(&y),
         Err(Error::FitFailed(_))
     ));
     assert!(
-        matches!(AutoArima::new(1).fit(&y), Err(Error::FitFailed(m)) if m.contains("constant"))
+        matches!(AutoArima::params(1).fit(&y), Err(Error::FitFailed(m)) if m.contains("constant"))
     );
 }
 
 #[test]
 fn wrong_coefficient_count() {
     assert!(matches!(
-        Arima::new(1, 0, 1).log_likelihood(&noise(50, 1), &[0.1], 1.0),
+        Arima::params(1, 0, 1).log_likelihood(&noise(50, 1), &[0.1], 1.0),
         Err(Error::InvalidParameter {
             name: "coefficients",
             ..
@@ -252,7 +256,7 @@ proptest! {
     #[test]
     fn fit_is_admissible_and_improves(seed in 0u64..1000, phi in -0.8f64..0.8) {
         let y = ar1(120, phi, seed);
-        let spec = Arima::new(1, 0, 1);
+        let spec = Arima::params(1, 0, 1);
         let fit = spec.fit(&y).unwrap();
         prop_assert!(fit.ar()[0].abs() < 1.0 && fit.ma()[0].abs() <= 1.0);
         let at_zero = spec.log_likelihood(&y, &[0.0, 0.0], fit.sigma2).unwrap();
@@ -263,7 +267,7 @@ proptest! {
     #[test]
     fn intervals_nested(seed in 0u64..1000) {
         let y = ar1(80, 0.5, seed);
-        let fc = Arima::new(1, 0, 0).constant(true).fit(&y).unwrap().forecast(6, &[50.0, 80.0, 95.0]).unwrap();
+        let fc = Arima::params(1, 0, 0).constant(true).fit(&y).unwrap().forecast(6, &[50.0, 80.0, 95.0]).unwrap();
         let (l50, u50) = fc.interval(50.0).unwrap();
         let (l95, u95) = fc.interval(95.0).unwrap();
         for h in 0..6 {
@@ -278,7 +282,7 @@ proptest! {
 fn deterministic_series_get_exact_forecasts() {
     // Straight line: ARIMA(0,1,0) with drift 2.
     let line: Vec<f64> = (0..40).map(|t| 5.0 + 2.0 * t as f64).collect();
-    let fit = AutoArima::new(1).fit(&line).unwrap();
+    let fit = AutoArima::params(1).fit(&line).unwrap();
     assert_eq!(fit.spec().name(), "ARIMA(0,1,0) with drift");
     let fc = fit.forecast(3, &[95.0]).unwrap();
     for (h, v) in fc.mean.iter().enumerate() {
@@ -288,7 +292,7 @@ fn deterministic_series_get_exact_forecasts() {
     // Repeating season plus a trend of 1 per period: ARIMA(0,0,0)(0,1,0)[4] with drift.
     let pattern = [1.0, 5.0, 3.0, 2.0];
     let y: Vec<f64> = (0..48).map(|t| pattern[t % 4] + t as f64).collect();
-    let fit = AutoArima::new(4).fit(&y).unwrap();
+    let fit = AutoArima::params(4).fit(&y).unwrap();
     assert_eq!(fit.spec().name(), "ARIMA(0,0,0)(0,1,0)[4] with drift");
     let fc = fit.forecast(4, &[]).unwrap();
     for (h, v) in fc.mean.iter().enumerate() {
@@ -297,7 +301,7 @@ fn deterministic_series_get_exact_forecasts() {
     }
     // Pure repeating season: the drift is 0.
     let y: Vec<f64> = (0..48).map(|t| pattern[t % 4]).collect();
-    let fit = AutoArima::new(4).fit(&y).unwrap();
+    let fit = AutoArima::params(4).fit(&y).unwrap();
     let fc = fit.forecast(4, &[]).unwrap();
     for (h, v) in fc.mean.iter().enumerate() {
         assert!((v - pattern[(48 + h) % 4]).abs() < 1e-9, "{h}: {v}");

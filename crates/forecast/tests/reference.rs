@@ -43,7 +43,7 @@ fn floats(v: &Value) -> Vec<f64> {
 fn airline_matches_statsmodels() {
     let r = json("sarimax_airline.json");
     let d = &r["default"];
-    let fit = Arima::new(0, 1, 1)
+    let fit = Arima::params(0, 1, 1)
         .seasonal(0, 1, 1, 12)
         .fit(&airline_log())
         .unwrap();
@@ -83,7 +83,7 @@ fn airline_loglik_at_fixed_params() {
     let want = r["default"]["loglike_at_fixed_params"]["loglik"]
         .as_f64()
         .unwrap();
-    let ll = Arima::new(0, 1, 1)
+    let ll = Arima::params(0, 1, 1)
         .seasonal(0, 1, 1, 12)
         .log_likelihood(&airline_log(), &[-0.4, -0.6], 0.0014)
         .unwrap();
@@ -97,7 +97,7 @@ fn co2_arima211_matches_statsmodels() {
     let r = json("arima211_co2.json");
     let d = &r["result"];
     let y = column("co2_monthly.csv", 2);
-    let fit = Arima::new(2, 1, 1).fit(&y).unwrap();
+    let fit = Arima::params(2, 1, 1).fit(&y).unwrap();
     for (name, value) in fit.params() {
         let want = d["params"][&name].as_f64().unwrap();
         assert!(
@@ -121,7 +121,7 @@ fn co2_arima211_matches_statsmodels() {
     for (g, w) in lo.iter().zip(floats(&d["forecast"]["lower95"])) {
         assert!((g - w).abs() < 1e-3, "{g} vs {w}");
     }
-    let ll = Arima::new(2, 1, 1)
+    let ll = Arima::params(2, 1, 1)
         .log_likelihood(&y, &[0.5, -0.2, -0.3], 1.0)
         .unwrap();
     let want = d["loglike_at_fixed_params"]["loglik"].as_f64().unwrap();
@@ -132,7 +132,7 @@ fn co2_arima211_matches_statsmodels() {
 #[test]
 fn auto_arima_airpassengers_matches_r() {
     let y = column("airline_passengers.csv", 1);
-    let fit = AutoArima::new(12).fit(&y).unwrap();
+    let fit = AutoArima::params(12).fit(&y).unwrap();
     assert_eq!(fit.spec().order(), (2, 1, 1), "{}", fit.spec().name());
     assert_eq!(fit.spec().seasonal_order(), (0, 1, 0, 12));
     assert!(!fit.spec().has_constant());
@@ -230,7 +230,7 @@ fn auto_arima_picks_rs_models_on_retail_series() {
         let (id, model) = line.split_once(' ').unwrap();
         let y = &series.iter().find(|(name, _)| name == id).unwrap().1;
         let train = &y[..y.len() - 12];
-        let got = AutoArima::new(12).fit(train).unwrap().spec().name();
+        let got = AutoArima::params(12).fit(train).unwrap().spec().name();
         compared += 1;
         if got != model {
             differ.push(format!("{id}: R {model}, ours {got}"));
@@ -248,7 +248,7 @@ fn auto_arima_picks_rs_models_on_retail_series() {
 fn auto_arima_long_series_matches_r() {
     let y = column("co2_monthly.csv", 2);
     assert_eq!(y.len(), 526);
-    let fit = AutoArima::new(12).fit(&y).unwrap();
+    let fit = AutoArima::params(12).fit(&y).unwrap();
     assert_eq!(fit.spec().name(), "ARIMA(1,1,1)(2,1,1)[12]");
     assert!((fit.aicc - 341.93).abs() < 0.1, "{}", fit.aicc);
 }

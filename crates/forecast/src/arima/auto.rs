@@ -4,7 +4,7 @@
 //! J. Statistical Software 27(3). Steps, with R's defaults:
 //!
 //! 1. `D` from the seasonal-strength heuristic ([`nsdiffs`](super::nsdiffs), at most 1; or the
-//!    OCSB test with [`AutoArima::seasonal_test`]), then `d`
+//!    OCSB test with [`AutoArimaParams::seasonal_test`]), then `d`
 //!    from repeated KPSS tests on the seasonally differenced series ([`ndiffs`](super::ndiffs), at
 //!    most 2).
 //! 2. A constant (mean or drift) is allowed only when `d + D <= 1`.
@@ -25,7 +25,7 @@
 
 use super::params::{ar_roots_outside, difference, expand_ar, expand_ma};
 use super::unitroot::{SeasonalTest, ndiffs, nsdiffs_with};
-use super::{Arima, FitMethod, FittedArima};
+use super::{Arima, ArimaParams, FitMethod, FittedArima};
 use crate::error::{Error, Result, check_series};
 use crate::forecaster::{Forecast, Forecaster};
 
@@ -47,9 +47,50 @@ pub enum InformationCriterion {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CandidateModel {
     /// The specification.
-    pub spec: Arima,
+    pub spec: ArimaParams,
     /// Value of the criterion (approximate under CSS approximation).
     pub criterion: f64,
+}
+
+/// Automatic ARIMA order selection (Hyndman & Khandakar 2008, R's `forecast::auto.arima`).
+/// [`AutoArima::params`] starts a search: `AutoArima::params(period)` -> setters -> `check()` ->
+/// [`ValidAutoArimaParams`] -> `fit(&y)` -> [`FittedArima`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AutoArima;
+
+impl AutoArima {
+    /// R's defaults for a series with seasonal period `period` (1 = non-seasonal); see
+    /// [`AutoArimaParams`] for the settings.
+    pub fn params(period: usize) -> AutoArimaParams {
+        AutoArimaParams::new(period)
+    }
+}
+
+/// Checked auto-ARIMA settings, from [`AutoArimaParams::check`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidAutoArimaParams(AutoArimaParams);
+
+impl ValidAutoArimaParams {
+    /// The settings.
+    pub fn params(&self) -> &AutoArimaParams {
+        &self.0
+    }
+
+    /// Searches and fits the best model (see [`AutoArimaParams::fit`]).
+    ///
+    /// # Errors
+    /// As [`AutoArimaParams::fit`].
+    pub fn fit(&self, y: &[f64]) -> Result<FittedArima> {
+        Ok(self.0.search(y)?.0)
+    }
+
+    /// As [`ValidAutoArimaParams::fit`], also returning every model visited with its criterion.
+    ///
+    /// # Errors
+    /// As [`AutoArimaParams::fit`].
+    pub fn fit_with_trace(&self, y: &[f64]) -> Result<(FittedArima, Vec<CandidateModel>)> {
+        self.0.search(y)
+    }
 }
 
 /// Settings of the automatic ARIMA search (R's `auto.arima` defaults).
@@ -58,13 +99,13 @@ pub struct CandidateModel {
 /// ```
 /// use custalyze_forecast::arima::AutoArima;
 /// let y: Vec<f64> = (0..48).map(|t| 100.0 + t as f64 + [5.0, -3.0, 2.0, -4.0][t % 4] + ((t * 13) % 7) as f64).collect();
-/// let fit = AutoArima::new(4).fit(&y)?;
+/// let fit = AutoArima::params(4).fit(&y)?;
 /// println!("{}", fit.spec().name());
 /// # Ok::<(), custalyze_forecast::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct AutoArima {
+pub struct AutoArimaParams {
     period: usize,
     max_p: usize,
     max_q: usize,
@@ -84,10 +125,10 @@ pub struct AutoArima {
     seasonal_test: SeasonalTest,
 }
 
-impl AutoArima {
+impl AutoArimaParams {
     /// R's defaults for a series with seasonal period `period` (1 = non-seasonal).
-    pub fn new(period: usize) -> Self {
-        AutoArima {
+    pub(crate) fn new(period: usize) -> Self {
+        AutoArimaParams {
             period: period.max(1),
             max_p: 5,
             max_q: 5,
@@ -187,14 +228,42 @@ impl AutoArima {
     /// the result is R's deterministic model: ARIMA(0,d,0)(0,D,0) with the constant fixed at
     /// the mean difference (when `d + D <= 1`), `σ² = 0` and zero-width intervals.
     pub fn fit(&self, y: &[f64]) -> Result<FittedArima> {
-        Ok(self.fit_with_trace(y)?.0)
+        self.check()?.fit(y)
     }
 
-    /// As [`AutoArima::fit`], also returning every model visited with its criterion.
+    /// Validates the settings.
     ///
     /// # Errors
-    /// As [`AutoArima::fit`].
+    /// [`Error::InvalidParameter`] for a fixed `d` above 3 or `D` above 2, a seasonal period of
+    /// 0, or a model budget of 0.
+    pub fn check(&self) -> Result<ValidAutoArimaParams> {
+        if self.d.is_some_and(|d| d > 3) || self.sd.is_some_and(|d| d > 2) {
+            return Err(Error::InvalidParameter {
+                name: "differencing order",
+                reason: format!(
+                    "fixed d = {:?} and D = {:?} (at most 3 and 2; 1 is usual)",
+                    self.d, self.sd
+                ),
+            });
+        }
+        if self.max_models == 0 {
+            return Err(Error::InvalidParameter {
+                name: "max_models",
+                reason: "must be at least 1".into(),
+            });
+        }
+        Ok(ValidAutoArimaParams(self.clone()))
+    }
+
+    /// As [`AutoArimaParams::fit`], also returning every model visited with its criterion.
+    ///
+    /// # Errors
+    /// As [`AutoArimaParams::fit`].
     pub fn fit_with_trace(&self, y: &[f64]) -> Result<(FittedArima, Vec<CandidateModel>)> {
+        self.check()?.fit_with_trace(y)
+    }
+
+    fn search(&self, y: &[f64]) -> Result<(FittedArima, Vec<CandidateModel>)> {
         check_series(y)?;
         if y.len() < 3 {
             return Err(Error::SeriesTooShort {
@@ -248,10 +317,10 @@ impl AutoArima {
         }
         if dx.windows(2).all(|w| w[0] == w[1]) {
             let spec = match (sd > 0, d) {
-                (true, 0) => Arima::new(0, 0, 0).seasonal(0, sd, 0, m).constant(true),
-                (true, _) => Arima::new(0, d, 0).seasonal(0, sd, 0, m),
-                (false, 2..) => Arima::new(0, d, 0),
-                (false, _) => Arima::new(0, d, 0).constant(true),
+                (true, 0) => Arima::params(0, 0, 0).seasonal(0, sd, 0, m).constant(true),
+                (true, _) => Arima::params(0, d, 0).seasonal(0, sd, 0, m),
+                (false, 2..) => Arima::params(0, d, 0),
+                (false, _) => Arima::params(0, d, 0).constant(true),
             };
             let fit = spec.deterministic(y)?;
             let visited = vec![CandidateModel {
@@ -282,7 +351,7 @@ impl AutoArima {
             visited: Vec::new(),
         };
         if approximation {
-            let spec = Arima::new(0, d, 0).seasonal(0, sd, 0, m);
+            let spec = Arima::params(0, d, 0).seasonal(0, sd, 0, m);
             match spec.fit_impl(y, false, true) {
                 Ok(f) => search.offset = -2.0 * f.log_likelihood - n as f64 * f.sigma2.ln(),
                 Err(_) => search.approximation = false,
@@ -333,8 +402,8 @@ impl AutoArima {
         max_sp: usize,
         max_sq: usize,
         constant: bool,
-    ) -> Option<(Arima, f64)> {
-        let mut best: Option<(Arima, f64)> = None;
+    ) -> Option<(ArimaParams, f64)> {
+        let mut best: Option<(ArimaParams, f64)> = None;
         for i in 0..=max_p {
             for j in 0..=max_q {
                 for ii in 0..=max_sp {
@@ -365,7 +434,7 @@ impl AutoArima {
         max_sp: usize,
         max_sq: usize,
         allow_constant: bool,
-    ) -> Option<(Arima, f64)> {
+    ) -> Option<(ArimaParams, f64)> {
         s.visited.clear();
         let seasonal = s.m > 1;
         let short = s.y.len() < 10;
@@ -500,8 +569,8 @@ struct Search<'a> {
 }
 
 impl Search<'_> {
-    fn spec(&self, p: usize, q: usize, sp: usize, sq: usize, constant: bool) -> Arima {
-        let spec = Arima::new(p, self.d, q).constant(constant);
+    fn spec(&self, p: usize, q: usize, sp: usize, sq: usize, constant: bool) -> ArimaParams {
+        let spec = Arima::params(p, self.d, q).constant(constant);
         if self.m > 1 {
             spec.seasonal(sp, self.sd, sq, self.m)
         } else {
@@ -509,7 +578,7 @@ impl Search<'_> {
         }
     }
 
-    fn seen(&self, spec: &Arima) -> bool {
+    fn seen(&self, spec: &ArimaParams) -> bool {
         self.visited.iter().any(|c| {
             c.spec.order() == spec.order()
                 && c.spec.seasonal_order() == spec.seasonal_order()
@@ -519,7 +588,7 @@ impl Search<'_> {
 
     /// Fits `spec` (CSS under approximation) and returns its criterion; infinite when the fit
     /// fails or a root is within 1.01 of the unit circle.
-    fn evaluate(&mut self, spec: &Arima) -> f64 {
+    fn evaluate(&mut self, spec: &ArimaParams) -> f64 {
         let ic = if self.approximation {
             self.approx_ic(spec)
         } else {
@@ -546,7 +615,7 @@ impl Search<'_> {
         }
     }
 
-    fn admissible(fit: &FittedArima, spec: &Arima) -> bool {
+    fn admissible(fit: &FittedArima, spec: &ArimaParams) -> bool {
         let s = spec.seasonal_order().3.max(1);
         let phi = expand_ar(&fit.ar(), &fit.seasonal_ar(), s);
         let theta = expand_ma(&fit.ma(), &fit.seasonal_ma(), s);
@@ -555,7 +624,7 @@ impl Search<'_> {
             && (neg.is_empty() || ar_roots_outside(&neg, 1.01))
     }
 
-    fn exact_ic(&self, spec: &Arima) -> f64 {
+    fn exact_ic(&self, spec: &ArimaParams) -> f64 {
         match spec.fit_impl(self.y, false, true) {
             Ok(fit) if Self::admissible(&fit, spec) => {
                 let npar = (spec.n_coefficients() + 1) as f64;
@@ -565,7 +634,7 @@ impl Search<'_> {
         }
     }
 
-    fn approx_ic(&self, spec: &Arima) -> f64 {
+    fn approx_ic(&self, spec: &ArimaParams) -> f64 {
         let css = spec.clone().method(FitMethod::Css);
         match css.fit_impl(self.y, false, true) {
             Ok(fit) if Self::admissible(&fit, spec) => {
@@ -579,19 +648,19 @@ impl Search<'_> {
     }
 }
 
-/// [`AutoArima`] behind the [`Forecaster`] trait.
+/// [`AutoArimaParams`] behind the [`Forecaster`] trait.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AutoArimaForecaster {
     /// The search settings.
-    pub search: AutoArima,
+    pub search: AutoArimaParams,
     /// The selected and fitted model, after [`Forecaster::fit`].
     pub fitted: Option<FittedArima>,
 }
 
 impl AutoArimaForecaster {
     /// A forecaster searching with `search`.
-    pub fn new(search: AutoArima) -> Self {
+    pub fn new(search: AutoArimaParams) -> Self {
         AutoArimaForecaster {
             search,
             fitted: None,

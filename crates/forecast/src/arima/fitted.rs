@@ -8,7 +8,7 @@ use super::*;
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FittedArima {
-    pub(super) spec: Arima,
+    pub(super) spec: ArimaParams,
     pub(super) coefficients: Vec<f64>,
     pub(super) std_errors: Vec<f64>,
     /// Innovation variance σ² (maximum likelihood estimate, divisor `n` of the differenced
@@ -35,7 +35,7 @@ pub struct FittedArima {
 
 impl FittedArima {
     /// The specification that was fitted.
-    pub fn spec(&self) -> &Arima {
+    pub fn spec(&self) -> &ArimaParams {
         &self.spec
     }
 
@@ -195,19 +195,19 @@ impl FittedArima {
     }
 }
 
-/// [`Arima`] behind the [`Forecaster`] trait.
+/// [`ArimaParams`] behind the [`Forecaster`] trait.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ArimaForecaster {
     /// The model to fit.
-    pub spec: Arima,
+    pub spec: ArimaParams,
     /// The fit, after [`Forecaster::fit`].
     pub fitted: Option<FittedArima>,
 }
 
 impl ArimaForecaster {
     /// A forecaster for `spec`.
-    pub fn new(spec: Arima) -> Self {
+    pub fn new(spec: ArimaParams) -> Self {
         ArimaForecaster { spec, fitted: None }
     }
 }

@@ -43,7 +43,10 @@ pub(crate) mod kalman;
 pub(crate) mod params;
 pub(crate) mod unitroot;
 
-pub use auto::{AutoArima, AutoArimaForecaster, CandidateModel, InformationCriterion};
+pub use auto::{
+    AutoArima, AutoArimaForecaster, AutoArimaParams, CandidateModel, InformationCriterion,
+    ValidAutoArimaParams,
+};
 pub use fitted::{ArimaForecaster, FittedArima};
 pub use unitroot::{
     LagSelection, OcsbTest, SeasonalTest, kpss_statistic, ndiffs, nsdiffs, nsdiffs_with,
@@ -70,23 +73,42 @@ pub enum FitMethod {
     Css,
 }
 
+/// The ARIMA(p,d,q)(P,D,Q)s model. [`Arima::params`] starts a fit:
+/// `Arima::params(p, d, q)` -> setters -> `check()` -> [`ValidArimaParams`] -> `fit(&y)` ->
+/// [`FittedArima`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Arima;
+
+impl Arima {
+    /// A non-seasonal ARIMA(p,d,q) without constant (see [`ArimaParams`] for the other settings
+    /// and their defaults).
+    pub fn params(p: usize, d: usize, q: usize) -> ArimaParams {
+        ArimaParams::new(p, d, q)
+    }
+}
+
 /// An ARIMA(p,d,q)(P,D,Q)s specification: the unfitted model and its settings.
 ///
-/// Defaults: no seasonal part, no constant, [`FitMethod::CssMl`], 200 BFGS iterations.
+/// | Setting | Default |
+/// |---|---|
+/// | `seasonal(P, D, Q, s)` | none |
+/// | `constant` | `false` |
+/// | `method` | [`FitMethod::CssMl`] |
+/// | `max_iter` | 200 BFGS iterations |
 ///
 /// # Examples
 /// ```
 /// use custalyze_forecast::arima::Arima;
 /// // A seasonal AR(1) with a trend, fitted to a toy series.
 /// let y: Vec<f64> = (0..60).map(|t| t as f64 + (t % 4) as f64 * 3.0 + ((t * 7) % 5) as f64).collect();
-/// let fit = Arima::new(1, 1, 0).seasonal(0, 1, 0, 4).fit(&y)?;
+/// let fit = Arima::params(1, 1, 0).seasonal(0, 1, 0, 4).fit(&y)?;
 /// let fc = fit.forecast(4, &[95.0])?;
 /// assert_eq!(fc.mean.len(), 4);
 /// # Ok::<(), custalyze_forecast::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Arima {
+pub struct ArimaParams {
     p: usize,
     d: usize,
     q: usize,
@@ -99,10 +121,10 @@ pub struct Arima {
     max_iter: usize,
 }
 
-impl Arima {
+impl ArimaParams {
     /// A non-seasonal ARIMA(p,d,q) without constant.
-    pub fn new(p: usize, d: usize, q: usize) -> Self {
-        Arima {
+    pub(crate) fn new(p: usize, d: usize, q: usize) -> Self {
+        ArimaParams {
             p,
             d,
             q,
@@ -196,7 +218,13 @@ impl Arima {
     /// # Errors
     /// [`Error::InvalidParameter`] for a seasonal part without a period >= 2, differencing orders
     /// above 3 (d) or 2 (D), or `max_iter` of 0.
-    pub fn check(&self) -> Result<()> {
+    pub fn check(&self) -> Result<ValidArimaParams> {
+        self.validate()?;
+        Ok(ValidArimaParams(self.clone()))
+    }
+
+    /// The rules of [`ArimaParams::check`], without the copy.
+    fn validate(&self) -> Result<()> {
         if self.has_seasonal() && self.period < 2 {
             return Err(Error::InvalidParameter {
                 name: "seasonal period",
@@ -238,20 +266,20 @@ impl Arima {
     /// # Errors
     /// [`Error::EmptySeries`], [`Error::NonFiniteValue`], [`Error::SeriesTooShort`] when fewer
     /// than `coefficients + 2` observations remain after differencing,
-    /// [`Error::InvalidParameter`] from [`Arima::check`], [`Error::FitFailed`] when the
+    /// [`Error::InvalidParameter`] from [`ArimaParams::check`], [`Error::FitFailed`] when the
     /// likelihood cannot be evaluated.
     pub fn fit(&self, y: &[f64]) -> Result<FittedArima> {
-        self.fit_impl(y, true, false)
+        self.check()?.fit(y)
     }
 
     /// The exact log-likelihood of `y` at given coefficients and σ² (not concentrated), in
     /// statsmodels' parameter order: `const` (if any), `ar.L*`, `ma.L*`, `ar.S.L*`, `ma.S.L*`.
     ///
     /// # Errors
-    /// Bad data as for [`Arima::fit`]; [`Error::InvalidParameter`] when the number of
+    /// Bad data as for [`ArimaParams::fit`]; [`Error::InvalidParameter`] when the number of
     /// coefficients is wrong, `sigma2 <= 0`, or the coefficients are not stationary.
     pub fn log_likelihood(&self, y: &[f64], coefficients: &[f64], sigma2: f64) -> Result<f64> {
-        self.check()?;
+        self.validate()?;
         check_series(y)?;
         if coefficients.len() != self.n_coefficients() {
             return Err(Error::InvalidParameter {
@@ -300,7 +328,7 @@ impl Arima {
     /// `reltol` our optimiser stops early on flat ridges, and 8 instead of 5 of the 100 retail
     /// series of the benchmark got a different model from R (docs/benchmarks.md).
     pub(crate) fn fit_impl(&self, y: &[f64], with_se: bool, search: bool) -> Result<FittedArima> {
-        self.check()?;
+        self.validate()?;
         check_series(y)?;
         let w = self.differenced(y)?;
         let n = w.len() as f64;
@@ -432,13 +460,13 @@ impl Arima {
     }
 }
 
-impl Arima {
+impl ArimaParams {
     /// The deterministic model R's `auto.arima` returns when the differenced series is constant
     /// (a linear trend, an exactly repeating season): no ARMA terms, the constant (when the spec
     /// has one) fixed at the mean of the differenced series, `σ² = 0`, an infinite likelihood
     /// and forecasts with zero-width intervals.
     pub(crate) fn deterministic(&self, y: &[f64]) -> Result<FittedArima> {
-        self.check()?;
+        self.validate()?;
         let w = self.differenced(y)?;
         let mu = if self.constant {
             w.iter().sum::<f64>() / w.len() as f64
@@ -490,7 +518,7 @@ struct Coefs {
 }
 
 impl Coefs {
-    fn from_vec(spec: &Arima, v: &[f64]) -> Self {
+    fn from_vec(spec: &ArimaParams, v: &[f64]) -> Self {
         let mut i = 0;
         let mut take = |k: usize| {
             let s = v[i..i + k].to_vec();
@@ -507,7 +535,7 @@ impl Coefs {
         }
     }
 
-    fn to_vec(&self, spec: &Arima) -> Vec<f64> {
+    fn to_vec(&self, spec: &ArimaParams) -> Vec<f64> {
         let mut v = Vec::with_capacity(spec.n_coefficients());
         if spec.constant {
             v.push(self.mu);
@@ -519,7 +547,7 @@ impl Coefs {
         v
     }
 
-    fn state_space(&self, spec: &Arima) -> StateSpace {
+    fn state_space(&self, spec: &ArimaParams) -> StateSpace {
         StateSpace::new(
             &params::expand_ar(&self.ar, &self.sar, spec.s()),
             &params::expand_ma(&self.ma, &self.sma, spec.s()),
@@ -535,7 +563,7 @@ struct Layout {
 }
 
 impl Layout {
-    fn new(spec: &Arima, mean: f64, sd: f64) -> Self {
+    fn new(spec: &ArimaParams, mean: f64, sd: f64) -> Self {
         Layout {
             len: spec.n_coefficients(),
             mean,
@@ -543,7 +571,7 @@ impl Layout {
         }
     }
 
-    fn decode(&self, spec: &Arima, x: &[f64]) -> Coefs {
+    fn decode(&self, spec: &ArimaParams, x: &[f64]) -> Coefs {
         let mut i = 0;
         let mut take = |k: usize| {
             let s = &x[i..i + k];
@@ -567,7 +595,7 @@ impl Layout {
 
 /// OPG standard errors of the coefficients and σ² (statsmodels' default `cov_type="opg"`).
 fn opg_std_errors(
-    spec: &Arima,
+    spec: &ArimaParams,
     w: &[f64],
     coef: &[f64],
     sigma2: f64,
@@ -625,5 +653,25 @@ fn opg_std_errors(
             })
             .collect(),
         None => nan,
+    }
+}
+/// Checked ARIMA settings, from [`ArimaParams::check`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidArimaParams(ArimaParams);
+
+impl ValidArimaParams {
+    /// The settings.
+    pub fn params(&self) -> &ArimaParams {
+        &self.0
+    }
+
+    /// Fits the model to `y` (oldest first).
+    ///
+    /// # Errors
+    /// [`Error::EmptySeries`], [`Error::NonFiniteValue`], [`Error::SeriesTooShort`] when fewer
+    /// than `coefficients + 2` observations remain after differencing, [`Error::FitFailed`] when
+    /// the likelihood cannot be evaluated.
+    pub fn fit(&self, y: &[f64]) -> Result<FittedArima> {
+        self.0.fit_impl(y, true, false)
     }
 }
