@@ -223,11 +223,13 @@ fn window(log: &TransactionLog, as_of: NaiveDate, months: u32) -> Result<Window>
     let horizon_end =
         as_of
             .checked_add_months(Months::new(months))
-            .ok_or(Error::InvalidOption {
-                name: "months",
-                value: months.to_string(),
-                reason: "the horizon ends outside the calendar",
-            })?;
+            .ok_or(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "months",
+                    months,
+                    "the horizon ends outside the calendar",
+                ),
+            ))?;
     Ok(Window {
         as_of,
         observation_end,
@@ -318,7 +320,7 @@ impl Analysis {
     ///
     /// # Errors
     /// Only for unusable input or options ([`Error::EmptyLog`], [`Error::NoTransactions`],
-    /// [`Error::InvalidOption`]); a failing stage keeps its error in its field instead.
+    /// [`Error::InvalidParameter`]); a failing stage keeps its error in its field instead.
     pub fn run(log: &TransactionLog, options: &AnalysisOptions) -> Result<Self> {
         Self::run_with_progress(log, options, &mut |_| {})
     }

@@ -1,5 +1,7 @@
 //! The crate's error type and the serialisable failure of one stage.
 
+pub use custalyze_transaction_types::InvalidParameter;
+
 use std::fmt;
 use std::sync::Arc;
 
@@ -19,15 +21,11 @@ pub enum Error {
     #[error("the log has no transaction")]
     EmptyLog,
     /// An option outside its range.
-    #[error("invalid option {name} = {value}: {reason}")]
-    InvalidOption {
-        /// The option.
-        name: &'static str,
-        /// Its value, as text.
-        value: String,
-        /// What it must be.
-        reason: &'static str,
-    },
+    ///
+    /// The shared layout of [`custalyze_transaction_types::InvalidParameter`]: `name`, `value`,
+    /// `reason`.
+    #[error(transparent)]
+    InvalidParameter(#[from] InvalidParameter),
     /// The data are too small or too short for a stage.
     #[error("{0}")]
     NotEnoughData(String),

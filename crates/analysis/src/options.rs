@@ -127,14 +127,12 @@ impl AnalysisOptions {
     /// Checks every option.
     ///
     /// # Errors
-    /// [`Error::InvalidOption`] naming the first option out of range.
+    /// [`Error::InvalidParameter`] naming the first option out of range.
     pub fn check(&self) -> Result<()> {
         let bad = |name, value: String, reason| {
-            Err(Error::InvalidOption {
-                name,
-                value,
-                reason,
-            })
+            Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(name, value, reason),
+            ))
         };
         if !(1..=120).contains(&self.months) {
             return bad("months", self.months.to_string(), "must be 1 to 120");

@@ -338,7 +338,12 @@ fn bad_options_and_unusable_input_are_typed_errors() {
     ];
     for o in bad {
         assert!(
-            matches!(Analysis::run(log(), &o), Err(Error::InvalidOption { .. })),
+            matches!(
+                Analysis::run(log(), &o),
+                Err(Error::InvalidParameter(
+                    custalyze_transaction_types::InvalidParameter { .. }
+                ))
+            ),
             "{o:?}"
         );
     }

@@ -1,5 +1,7 @@
 //! The crate's error type.
 
+pub use custalyze_transaction_types::InvalidParameter;
+
 use chrono::NaiveDate;
 use custalyze_transaction_types::DataError;
 
@@ -37,15 +39,11 @@ pub enum Error {
         last: NaiveDate,
     },
     /// A parameter is outside its documented range.
-    #[error("invalid parameter {name} = {value}: {reason}")]
-    InvalidParameter {
-        /// The parameter.
-        name: &'static str,
-        /// Its value, as text.
-        value: String,
-        /// What is allowed.
-        reason: &'static str,
-    },
+    ///
+    /// The shared layout of [`custalyze_transaction_types::InvalidParameter`]: `name`, `value`,
+    /// `reason`.
+    #[error(transparent)]
+    InvalidParameter(#[from] InvalidParameter),
     /// Scores, labels or feature rows do not fit together (lengths, classes, non-finite values).
     #[error("invalid input: {0}")]
     InvalidInput(String),

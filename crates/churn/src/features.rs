@@ -290,17 +290,17 @@ type CustomerDays = (usize, Vec<(i64, f64)>, bool);
 
 fn window_end(snapshot: NaiveDate, holdout_days: u32) -> Result<NaiveDate> {
     if holdout_days == 0 {
-        return Err(Error::InvalidParameter {
-            name: "holdout_days",
-            value: "0".into(),
-            reason: "must be at least 1",
-        });
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::new("holdout_days", "0", "must be at least 1"),
+        ));
     }
     snapshot
         .checked_add_days(Days::new(u64::from(holdout_days)))
-        .ok_or(Error::InvalidParameter {
-            name: "holdout_days",
-            value: holdout_days.to_string(),
-            reason: "the window end is outside the calendar",
-        })
+        .ok_or(Error::InvalidParameter(
+            crate::error::InvalidParameter::new(
+                "holdout_days",
+                holdout_days,
+                "the window end is outside the calendar",
+            ),
+        ))
 }

@@ -159,34 +159,34 @@ impl ForestParams {
     /// is not finite and positive, or a feature fraction outside `(0, 1]`.
     pub fn check(&self) -> Result<()> {
         if self.n_trees == 0 {
-            return Err(Error::InvalidParameter {
-                name: "n_trees",
-                value: "0".into(),
-                reason: "must be at least 1",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new("n_trees", "0", "must be at least 1"),
+            ));
         }
         if self.max_depth == Some(0) {
-            return Err(Error::InvalidParameter {
-                name: "max_depth",
-                value: "0".into(),
-                reason: "must be at least 1 (or None)",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "max_depth",
+                    "0",
+                    "must be at least 1 (or None)",
+                ),
+            ));
         }
         if !(self.min_weight_leaf.is_finite() && self.min_weight_leaf > 0.0) {
-            return Err(Error::InvalidParameter {
-                name: "min_weight_leaf",
-                value: self.min_weight_leaf.to_string(),
-                reason: "must be finite and > 0",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "min_weight_leaf",
+                    self.min_weight_leaf,
+                    "must be finite and > 0",
+                ),
+            ));
         }
         if let Some(f) = self.feature_fraction
             && !(f > 0.0 && f <= 1.0)
         {
-            return Err(Error::InvalidParameter {
-                name: "feature_fraction",
-                value: f.to_string(),
-                reason: "must be in (0, 1]",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new("feature_fraction", f, "must be in (0, 1]"),
+            ));
         }
         Ok(())
     }
@@ -513,7 +513,9 @@ mod tests {
         ] {
             assert!(matches!(
                 p.fit(x.view(), &y),
-                Err(Error::InvalidParameter { .. })
+                Err(Error::InvalidParameter(
+                    crate::error::InvalidParameter { .. }
+                ))
             ));
         }
     }

@@ -140,11 +140,9 @@ pub struct ThresholdMetrics {
 /// As [`roc_auc`]; also [`Error::InvalidParameter`] for a non-finite threshold.
 pub fn at_threshold(scores: &[f64], labels: &[bool], threshold: f64) -> Result<ThresholdMetrics> {
     if !threshold.is_finite() {
-        return Err(Error::InvalidParameter {
-            name: "threshold",
-            value: threshold.to_string(),
-            reason: "must be finite",
-        });
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::new("threshold", threshold, "must be finite"),
+        ));
     }
     let (pos, _) = check(scores, labels)?;
     let (mut tp, mut fp) = (0usize, 0usize);
@@ -317,7 +315,9 @@ mod tests {
         ));
         assert!(matches!(
             at_threshold(&[0.1, 0.2], &[true, false], f64::NAN),
-            Err(Error::InvalidParameter { .. })
+            Err(Error::InvalidParameter(
+                crate::error::InvalidParameter { .. }
+            ))
         ));
         assert!(matches!(
             lift_by_decile(&[0.1, 0.2], &[true, false]),

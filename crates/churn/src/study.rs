@@ -108,18 +108,22 @@ impl ChurnOptions {
     fn check(&self) -> Result<()> {
         let ok = |v: f64| v.is_finite() && (0.0..=1.0).contains(&v);
         if !(ok(self.medium_band) && ok(self.high_band) && self.medium_band <= self.high_band) {
-            return Err(Error::InvalidParameter {
-                name: "medium_band/high_band",
-                value: format!("{}/{}", self.medium_band, self.high_band),
-                reason: "need 0 <= medium <= high <= 1",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "medium_band/high_band",
+                    format!("{}/{}", self.medium_band, self.high_band),
+                    "need 0 <= medium <= high <= 1",
+                ),
+            ));
         }
         if !ok(self.threshold) {
-            return Err(Error::InvalidParameter {
-                name: "threshold",
-                value: self.threshold.to_string(),
-                reason: "must be in [0, 1]",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "threshold",
+                    self.threshold,
+                    "must be in [0, 1]",
+                ),
+            ));
         }
         self.forest.check()?;
         self.tree.check()
@@ -234,11 +238,13 @@ pub fn run_study(log: &TransactionLog, options: &ChurnOptions) -> Result<ChurnSt
     let h = options.holdout_days;
     let train_snapshot =
         c.checked_sub_days(Days::new(u64::from(h)))
-            .ok_or(Error::InvalidParameter {
-                name: "holdout_days",
-                value: h.to_string(),
-                reason: "calibration end minus the holdout is outside the calendar",
-            })?;
+            .ok_or(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "holdout_days",
+                    h,
+                    "calibration end minus the holdout is outside the calendar",
+                ),
+            ))?;
     let train = ChurnFrame::build_labelled(log, train_snapshot, h)?;
     let test = ChurnFrame::build_labelled(log, c, h)?;
     let (Some(train_y), Some(test_y)) = (&train.labels, &test.labels) else {

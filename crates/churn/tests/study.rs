@@ -101,7 +101,12 @@ fn bad_inputs_are_errors() -> TestResult {
     assert!(matches!(late, Err(Error::HoldoutBeyondData { .. })));
     // Zero holdout.
     let zero = ChurnFrame::build(&log, date(2023, 1, 1)?, 0);
-    assert!(matches!(zero, Err(Error::InvalidParameter { .. })));
+    assert!(matches!(
+        zero,
+        Err(Error::InvalidParameter(
+            custalyze_transaction_types::InvalidParameter { .. }
+        ))
+    ));
     // Nobody before the snapshot.
     let early = ChurnFrame::build(&log, date(2020, 1, 1)?, 30);
     assert!(matches!(early, Err(Error::NoCustomers { .. })));
@@ -111,7 +116,9 @@ fn bad_inputs_are_errors() -> TestResult {
     options.high_band = 0.5;
     assert!(matches!(
         run_study(&log, &options),
-        Err(Error::InvalidParameter { .. })
+        Err(Error::InvalidParameter(
+            custalyze_transaction_types::InvalidParameter { .. }
+        ))
     ));
     Ok(())
 }

@@ -248,11 +248,9 @@ impl BgBbParameters {
             ("delta", delta),
         ] {
             if !(v.is_finite() && v > 0.0) {
-                return Err(Error::InvalidParameter {
-                    name,
-                    value: v,
-                    reason: "must be finite and > 0",
-                });
+                return Err(Error::InvalidParameter(
+                    crate::error::InvalidParameter::new(name, v, "must be finite and > 0"),
+                ));
             }
         }
         Ok(Self {

@@ -124,11 +124,9 @@ impl BgNbdParameters {
     pub fn new(r: f64, alpha: f64, a: f64, b: f64) -> Result<Self> {
         for (name, v) in [("r", r), ("alpha", alpha), ("a", a), ("b", b)] {
             if !(v.is_finite() && v > 0.0) {
-                return Err(Error::InvalidParameter {
-                    name,
-                    value: v,
-                    reason: "must be finite and > 0",
-                });
+                return Err(Error::InvalidParameter(
+                    crate::error::InvalidParameter::new(name, v, "must be finite and > 0"),
+                ));
             }
         }
         Ok(Self { r, alpha, a, b })

@@ -140,11 +140,13 @@ impl ClvOptions {
     pub fn check(&self) -> Result<()> {
         let d = self.monthly_discount_rate;
         if !(d.is_finite() && d > -1.0) {
-            return Err(Error::InvalidParameter {
-                name: "monthly_discount_rate",
-                value: d,
-                reason: "must be finite and > -1",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "monthly_discount_rate",
+                    d,
+                    "must be finite and > -1",
+                ),
+            ));
         }
         Ok(())
     }
@@ -358,11 +360,13 @@ pub fn table_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
     }
     let mean = spend.mean_spend();
     if !(mean.is_finite() && mean > 0.0) {
-        return Err(Error::InvalidParameter {
-            name: "q",
-            value: spend.q,
-            reason: "the spend model has no finite mean spend (q <= 1)",
-        });
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::new(
+                "q",
+                spend.q,
+                "the spend model has no finite mean spend (q <= 1)",
+            ),
+        ));
     }
     for r in &table.rows {
         let problem =
@@ -432,7 +436,9 @@ mod tests {
                     10.0,
                     &options
                 ),
-                Err(Error::InvalidParameter { .. })
+                Err(Error::InvalidParameter(
+                    crate::error::InvalidParameter { .. }
+                ))
             ));
         }
     }

@@ -91,11 +91,9 @@ pub(crate) fn check_horizon(t: f64) -> Result<()> {
     if t.is_finite() && t >= 0.0 {
         Ok(())
     } else {
-        Err(Error::InvalidParameter {
-            name: "t",
-            value: t,
-            reason: "the horizon must be finite and >= 0",
-        })
+        Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::new("t", t, "the horizon must be finite and >= 0"),
+        ))
     }
 }
 

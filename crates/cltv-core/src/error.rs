@@ -1,5 +1,7 @@
 //! The crate's error type.
 
+pub use custalyze_transaction_types::InvalidParameter;
+
 use std::fmt;
 
 use custalyze_transaction_types::{DataError, Id};
@@ -158,15 +160,11 @@ pub enum Error {
         reason: String,
     },
     /// A parameter or option outside its domain.
-    #[error("invalid parameter {name} = {value}: {reason}")]
-    InvalidParameter {
-        /// The parameter.
-        name: &'static str,
-        /// Its value.
-        value: f64,
-        /// The rule it breaks.
-        reason: &'static str,
-    },
+    ///
+    /// The shared layout of [`custalyze_transaction_types::InvalidParameter`]: `name`, `value`,
+    /// `reason`.
+    #[error(transparent)]
+    InvalidParameter(#[from] InvalidParameter),
     /// The optimiser did not reach a maximum of the likelihood.
     #[error("{model} fit did not converge: {reason} (last parameters {last_params:?})")]
     NotConverged {

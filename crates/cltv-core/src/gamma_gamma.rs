@@ -314,11 +314,9 @@ impl GammaGammaParameters {
     pub fn new(p: f64, q: f64, v: f64) -> Result<Self> {
         for (name, value) in [("p", p), ("q", q), ("v", v)] {
             if !(value.is_finite() && value > 0.0) {
-                return Err(Error::InvalidParameter {
-                    name,
-                    value,
-                    reason: "must be finite and > 0",
-                });
+                return Err(Error::InvalidParameter(
+                    crate::error::InvalidParameter::new(name, value, "must be finite and > 0"),
+                ));
             }
         }
         Ok(Self { p, q, v })
@@ -574,7 +572,9 @@ mod tests {
         for (p, q, v) in [(0.0, 2.0, 3.0), (1.0, -2.0, 3.0), (1.0, 2.0, f64::NAN)] {
             assert!(matches!(
                 GammaGammaParameters::new(p, q, v),
-                Err(Error::InvalidParameter { .. })
+                Err(Error::InvalidParameter(
+                    crate::error::InvalidParameter { .. }
+                ))
             ));
         }
     }

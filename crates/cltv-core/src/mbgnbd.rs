@@ -92,11 +92,9 @@ impl MbgNbdParameters {
     pub fn new(r: f64, alpha: f64, a: f64, b: f64) -> Result<Self> {
         for (name, v) in [("r", r), ("alpha", alpha), ("a", a), ("b", b)] {
             if !(v.is_finite() && v > 0.0) {
-                return Err(Error::InvalidParameter {
-                    name,
-                    value: v,
-                    reason: "must be finite and > 0",
-                });
+                return Err(Error::InvalidParameter(
+                    crate::error::InvalidParameter::new(name, v, "must be finite and > 0"),
+                ));
             }
         }
         Ok(Self { r, alpha, a, b })
@@ -282,7 +280,10 @@ mod tests {
         for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
             assert!(matches!(
                 MbgNbdParameters::new(0.5, bad, 0.9, 1.6),
-                Err(Error::InvalidParameter { name: "alpha", .. })
+                Err(Error::InvalidParameter(crate::error::InvalidParameter {
+                    name: "alpha",
+                    ..
+                }))
             ));
         }
     }

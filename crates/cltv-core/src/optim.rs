@@ -244,25 +244,27 @@ impl FitOptions {
     /// Checks the options (the builders' `check` calls this).
     pub(crate) fn check(&self) -> Result<()> {
         if !(self.penalizer.is_finite() && self.penalizer >= 0.0) {
-            return Err(Error::InvalidParameter {
-                name: "penalizer",
-                value: self.penalizer,
-                reason: "must be finite and >= 0",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "penalizer",
+                    self.penalizer,
+                    "must be finite and >= 0",
+                ),
+            ));
         }
         if !(self.gradient_tolerance.is_finite() && self.gradient_tolerance > 0.0) {
-            return Err(Error::InvalidParameter {
-                name: "gradient_tolerance",
-                value: self.gradient_tolerance,
-                reason: "must be finite and > 0",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "gradient_tolerance",
+                    self.gradient_tolerance,
+                    "must be finite and > 0",
+                ),
+            ));
         }
         if self.max_iters == 0 {
-            return Err(Error::InvalidParameter {
-                name: "max_iters",
-                value: 0.0,
-                reason: "must be at least 1",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new("max_iters", 0.0, "must be at least 1"),
+            ));
         }
         Ok(())
     }

@@ -103,11 +103,9 @@ impl ParetoNbdParameters {
     pub fn new(r: f64, alpha: f64, s: f64, beta: f64) -> Result<Self> {
         for (name, v) in [("r", r), ("alpha", alpha), ("s", s), ("beta", beta)] {
             if !(v.is_finite() && v > 0.0) {
-                return Err(Error::InvalidParameter {
-                    name,
-                    value: v,
-                    reason: "must be finite and > 0",
-                });
+                return Err(Error::InvalidParameter(
+                    crate::error::InvalidParameter::new(name, v, "must be finite and > 0"),
+                ));
             }
         }
         Ok(Self { r, alpha, s, beta })

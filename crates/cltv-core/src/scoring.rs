@@ -125,11 +125,7 @@ macro_rules! parameter_predictions {
                 check_horizon(t1)?;
                 check_horizon(t2)?;
                 if t2 < t1 {
-                    return Err(Error::InvalidParameter {
-                        name: "t2",
-                        value: t2,
-                        reason: "the end of the window must not be before its start",
-                    });
+                    return Err(Error::InvalidParameter(crate::error::InvalidParameter::new("t2", t2, "the end of the window must not be before its start")));
                 }
                 Ok(self.expected_purchases(t2, customer)? - self.expected_purchases(t1, customer)?)
             }

@@ -117,7 +117,9 @@ fn the_flo_recipe_runs_on_customer_level_input() {
     assert!(shrunk.params.q <= 1.0);
     assert!(matches!(
         table_lifetime_values(&bgnbd, &shrunk.params, &summary, &six_months),
-        Err(custalyze_cltv_core::Error::InvalidParameter { name: "q", .. })
+        Err(custalyze_cltv_core::Error::InvalidParameter(
+            custalyze_transaction_types::InvalidParameter { name: "q", .. }
+        ))
     ));
     let gg = GammaGamma::params().fit(&spend).unwrap();
     let values = table_lifetime_values(&bgnbd, &gg.params, &summary, &six_months).unwrap();

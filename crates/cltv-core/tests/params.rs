@@ -23,7 +23,10 @@ macro_rules! rules {
         ];
         for (want, got) in bad {
             match got {
-                Some(Error::InvalidParameter { name, .. }) => assert_eq!(name, want),
+                Some(Error::InvalidParameter(custalyze_transaction_types::InvalidParameter {
+                    name: name,
+                    ..
+                })) => assert_eq!(name, want),
                 other => panic!("{want}: {other:?}"),
             }
         }
@@ -57,10 +60,12 @@ fn fit_on_the_builder_checks_first() {
     let data = RfmData::new(&[1.0, 0.0, 3.0], &[2.0, 0.0, 5.0], &[6.0, 6.0, 6.0], None).unwrap();
     assert!(matches!(
         BgNbd::params().penalizer(-1.0).fit(&data),
-        Err(Error::InvalidParameter {
-            name: "penalizer",
-            ..
-        })
+        Err(Error::InvalidParameter(
+            custalyze_transaction_types::InvalidParameter {
+                name: "penalizer",
+                ..
+            }
+        ))
     ));
 }
 

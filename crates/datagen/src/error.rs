@@ -1,5 +1,7 @@
 //! The crate's error type.
 
+pub use custalyze_transaction_types::InvalidParameter;
+
 use chrono::NaiveDate;
 
 /// Errors raised while validating a configuration or writing a generated log.
@@ -8,16 +10,11 @@ use chrono::NaiveDate;
 pub enum Error {
     /// A configuration value is out of its range (negative, NaN, infinite, zero where a positive
     /// value is needed, a rate outside `[0, 1)`, ...).
-    #[error("invalid parameter {name} = {value}: expected {expected}")]
-    InvalidParameter {
-        /// The field's name, as in [`GeneratorConfig`](crate::GeneratorConfig) (dotted for nested
-        /// parameters, e.g. `bgnbd.r`).
-        name: &'static str,
-        /// The rejected value, as text.
-        value: String,
-        /// What would have been accepted.
-        expected: &'static str,
-    },
+    ///
+    /// The shared layout of [`custalyze_transaction_types::InvalidParameter`]: `name`, `value`,
+    /// `reason`.
+    #[error(transparent)]
+    InvalidParameter(#[from] InvalidParameter),
     /// The simulated span (`start` plus `months`) does not fit chrono's calendar.
     #[error("the span of {months} months from {start} does not fit the calendar")]
     DateRange {

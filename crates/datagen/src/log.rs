@@ -106,11 +106,11 @@ impl GeneratedLog {
         let mut customer = String::new();
         for row in &self.rows {
             let product = self.catalogue.products.get(row.product).ok_or_else(|| {
-                Error::InvalidParameter {
-                    name: "rows.product",
-                    value: row.product.to_string(),
-                    expected: "an index into the catalogue",
-                }
+                Error::InvalidParameter(crate::error::InvalidParameter::new(
+                    "rows.product",
+                    row.product,
+                    "an index into the catalogue",
+                ))
             })?;
             invoice.clear();
             quantity.clear();

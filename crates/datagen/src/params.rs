@@ -419,12 +419,8 @@ impl GeneratorConfig {
     }
 }
 
-fn invalid(name: &'static str, value: impl ToString, expected: &'static str) -> Error {
-    Error::InvalidParameter {
-        name,
-        value: value.to_string(),
-        expected,
-    }
+fn invalid(name: &'static str, value: impl std::fmt::Display, expected: &'static str) -> Error {
+    Error::InvalidParameter(crate::error::InvalidParameter::new(name, value, expected))
 }
 
 /// Finite and `> 0`.
@@ -477,7 +473,7 @@ mod tests {
     /// The name of the parameter a configuration is rejected for.
     fn rejected(config: GeneratorConfig) -> &'static str {
         match config.validate() {
-            Err(Error::InvalidParameter { name, .. }) => name,
+            Err(Error::InvalidParameter(crate::error::InvalidParameter { name, .. })) => name,
             other => panic!("expected InvalidParameter, got {other:?}"),
         }
     }
@@ -673,10 +669,10 @@ mod tests {
     fn generate_rejects_an_invalid_config() {
         assert!(matches!(
             crate::generate(&base().customers(0)),
-            Err(Error::InvalidParameter {
+            Err(Error::InvalidParameter(crate::error::InvalidParameter {
                 name: "customers",
                 ..
-            })
+            }))
         ));
     }
 

@@ -109,11 +109,13 @@ impl Calendar {
         }
         let total: f64 = intensity.iter().sum();
         if total <= 0.0 {
-            return Err(Error::InvalidParameter {
-                name: "seasonality",
-                value: "zero on every day of the span".into(),
-                expected: "a positive weight on at least one day of the span",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "seasonality",
+                    "zero on every day of the span",
+                    "a positive weight on at least one day of the span",
+                ),
+            ));
         }
         let mean = total / days as f64;
         intensity.iter_mut().for_each(|v| *v /= mean);
@@ -121,11 +123,13 @@ impl Calendar {
         let window = ((days as f64 * config.acquisition_fraction).round() as usize).clamp(1, days);
         let acquisition = cumulative(&intensity[..window]);
         if acquisition.last().is_none_or(|t| *t <= 0.0) {
-            return Err(Error::InvalidParameter {
-                name: "seasonality",
-                value: "zero on every day of the acquisition window".into(),
-                expected: "a positive weight on at least one day of the acquisition window",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "seasonality",
+                    "zero on every day of the acquisition window",
+                    "a positive weight on at least one day of the acquisition window",
+                ),
+            ));
         }
         let mut hours = [0.0; 12];
         let mut acc = 0.0;
@@ -239,10 +243,10 @@ mod tests {
         let config = GeneratorConfig::default().months(3).seasonality(s); // January to March
         assert!(matches!(
             Calendar::new(&config),
-            Err(Error::InvalidParameter {
+            Err(Error::InvalidParameter(crate::error::InvalidParameter {
                 name: "seasonality",
                 ..
-            })
+            }))
         ));
     }
 }

@@ -83,10 +83,9 @@ impl Backtest {
             ("step", self.step),
         ] {
             if v == 0 {
-                return Err(Error::InvalidParameter {
-                    name,
-                    reason: "must be at least 1".into(),
-                });
+                return Err(Error::InvalidParameter(
+                    crate::error::InvalidParameter::combination(name, "must be at least 1"),
+                ));
             }
         }
         if self.initial + self.horizon > y.len() {

@@ -111,10 +111,9 @@ impl Forecaster for SeasonalNaive {
     fn fit(&mut self, y: &[f64]) -> Result<()> {
         let m = self.period;
         if m == 0 {
-            return Err(Error::InvalidParameter {
-                name: "period",
-                reason: "must be at least 1".into(),
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::combination("period", "must be at least 1"),
+            ));
         }
         need(y, m + 1, "the seasonal naive forecaster")?;
         let s = rms((m..y.len()).map(|t| y[t] - y[t - m]), 0);
@@ -196,10 +195,12 @@ impl Forecaster for SimpleExponentialSmoothing {
         let alpha = match self.alpha {
             Some(a) if a > 0.0 && a <= 1.0 => a,
             Some(a) => {
-                return Err(Error::InvalidParameter {
-                    name: "alpha",
-                    reason: format!("{a} is not in (0, 1]"),
-                });
+                return Err(Error::InvalidParameter(
+                    crate::error::InvalidParameter::combination(
+                        "alpha",
+                        format!("{a} is not in (0, 1]"),
+                    ),
+                ));
             }
             None => {
                 let (mut lo, mut hi) = (1e-4, 0.9999);

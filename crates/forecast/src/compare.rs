@@ -102,7 +102,9 @@ impl ComparableModel for SeasonalNaiveBaseline {
     fn fit_forecast(&self, history: &[f64], horizon: usize) -> Result<Vec<f64>> {
         let m = self.season;
         if m == 0 {
-            return Err(Error::InvalidSetting("season must be >= 1".into()));
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new("season", 0, "must be at least 1"),
+            ));
         }
         if history.len() < m {
             return Err(Error::InvalidSeries(format!(
@@ -204,15 +206,23 @@ pub fn compare(
         season,
     } = *params;
     if horizon == 0 || step == 0 {
-        return Err(Error::InvalidSetting(
-            "horizon and step must be >= 1".into(),
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::combination(
+                "horizon, step",
+                "the horizon and the step must be at least 1",
+            ),
         ));
     }
     if holdout < horizon || holdout >= y.len() {
-        return Err(Error::InvalidSetting(format!(
-            "holdout {holdout} must be >= the horizon {horizon} and < the series length {}",
-            y.len()
-        )));
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::combination(
+                "holdout",
+                format!(
+                    "holdout {holdout} must be >= the horizon {horizon} and < the series length {}",
+                    y.len()
+                ),
+            ),
+        ));
     }
     if y.iter().any(|v| !v.is_finite()) {
         return Err(Error::InvalidSeries(
@@ -299,7 +309,7 @@ mod tests {
         assert!((m.mase - 1.0).abs() < 1e-9);
         assert!(matches!(
             compare(&y, &models, &CompareParams::new(12, 10, 5)),
-            Err(Error::InvalidSetting(_))
+            Err(Error::InvalidParameter(_))
         ));
         let failing: Vec<Box<dyn ComparableModel>> = vec![Box::new(SeasonalNaiveBaseline::new(0))];
         let c = compare(&y, &failing, &CompareParams::new(3, 10, 5)).unwrap();

@@ -56,12 +56,12 @@ pub fn acf(x: &[f64], lags: usize) -> Result<Vec<f64>> {
 /// As [`acf`]; [`Error::InvalidParameter`] when `lags <= fitted_df`.
 pub fn ljung_box(residuals: &[f64], lags: usize, fitted_df: usize) -> Result<LjungBox> {
     if lags <= fitted_df {
-        return Err(Error::InvalidParameter {
-            name: "lags",
-            reason: format!(
-                "{lags} lags leave no degrees of freedom after {fitted_df} coefficients"
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::combination(
+                "lags",
+                format!("{lags} lags leave no degrees of freedom after {fitted_df} coefficients"),
             ),
-        });
+        ));
     }
     let r = acf(residuals, lags)?;
     let n = residuals.len() as f64;
@@ -72,9 +72,11 @@ pub fn ljung_box(residuals: &[f64], lags: usize, fitted_df: usize) -> Result<Lju
             .map(|(i, rk)| rk * rk / (n - (i + 1) as f64))
             .sum::<f64>();
     let df = lags - fitted_df;
-    let chi = ChiSquared::new(df as f64).map_err(|e| Error::InvalidParameter {
-        name: "lags",
-        reason: e.to_string(),
+    let chi = ChiSquared::new(df as f64).map_err(|e| {
+        Error::InvalidParameter(crate::error::InvalidParameter::combination(
+            "lags",
+            e.to_string(),
+        ))
     })?;
     Ok(LjungBox {
         statistic: q,

@@ -1,5 +1,7 @@
 //! The crate's error type.
 
+pub use custalyze_transaction_types::InvalidParameter;
+
 use custalyze_transaction_types::DataError;
 
 /// Errors raised while fitting forecasters and forecasting.
@@ -9,9 +11,6 @@ pub enum Error {
     /// An error from the transaction types crate (loading, validation).
     #[error(transparent)]
     Data(#[from] DataError),
-    /// A hyper-parameter is out of range (horizon 0, negative penalty, unknown strategy, ...).
-    #[error("invalid setting: {0}")]
-    InvalidSetting(String),
     /// The series cannot be used: empty, NaN/infinite values, non-positive values under a log
     /// transform, or too short for the lags and horizon.
     #[error("invalid series: {0}")]
@@ -47,13 +46,11 @@ pub enum Error {
         got: usize,
     },
     /// A model setting or argument is out of its valid range.
-    #[error("invalid parameter `{name}`: {reason}")]
-    InvalidParameter {
-        /// The parameter's name.
-        name: &'static str,
-        /// Why it is invalid and what is accepted.
-        reason: String,
-    },
+    ///
+    /// The shared layout of [`custalyze_transaction_types::InvalidParameter`]: `name`, `value`,
+    /// `reason`.
+    #[error(transparent)]
+    InvalidParameter(#[from] InvalidParameter),
     /// `forecast` was called on a forecaster that has not been fitted.
     #[error("the forecaster is not fitted: call `fit` first")]
     NotFitted,

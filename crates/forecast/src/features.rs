@@ -52,7 +52,12 @@ impl CalendarSpec {
     /// # Errors
     /// [`Error::InvalidParameter`] when the date overflows chrono's range.
     pub fn date_at(&self, index: usize) -> Result<NaiveDate> {
-        let overflow = || Error::InvalidSetting(format!("date of point {index} is out of range"));
+        let overflow = || {
+            Error::InvalidParameter(crate::error::InvalidParameter::combination(
+                "frequency",
+                format!("the date of point {index} is out of range"),
+            ))
+        };
         let i = u32::try_from(index).map_err(|_| overflow())?;
         match self.frequency {
             Frequency::Daily => self
@@ -131,8 +136,8 @@ impl Preprocess {
             )));
         }
         if self.seasonal_difference == Some(0) {
-            return Err(Error::InvalidSetting(
-                "seasonal difference period must be >= 1".into(),
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new("seasonal_difference", 0, "must be at least 1"),
             ));
         }
         if y.len() <= self.offset() {
@@ -277,13 +282,19 @@ impl FeatureSpec {
     /// [`Error::InvalidParameter`] for a zero lag or window, or no features at all.
     pub fn check(&self) -> Result<()> {
         if self.lags.contains(&0) || self.rolling_means.contains(&0) {
-            return Err(Error::InvalidSetting(
-                "lags and rolling-mean windows must be >= 1".into(),
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::combination(
+                    "lags",
+                    "lags and rolling-mean windows must be at least 1",
+                ),
             ));
         }
         if self.lags.is_empty() && self.rolling_means.is_empty() {
-            return Err(Error::InvalidSetting(
-                "the feature spec needs at least one lag or rolling mean".into(),
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::combination(
+                    "lags",
+                    "the feature spec needs at least one lag or rolling mean",
+                ),
             ));
         }
         Ok(())

@@ -31,10 +31,12 @@ impl Forecast {
     /// (0, 100).
     pub fn gaussian(mean: Vec<f64>, se: &[f64], levels: &[f64]) -> Result<Self> {
         if mean.len() != se.len() {
-            return Err(Error::InvalidParameter {
-                name: "se",
-                reason: format!("{} standard errors for {} forecasts", se.len(), mean.len()),
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::combination(
+                    "se",
+                    format!("{} standard errors for {} forecasts", se.len(), mean.len()),
+                ),
+            ));
         }
         check_levels(levels)?;
         let mut lower = Vec::with_capacity(levels.len());
@@ -94,10 +96,12 @@ pub trait Forecaster {
 /// Rejects levels outside (0, 100).
 pub(crate) fn check_levels(levels: &[f64]) -> Result<()> {
     if let Some(l) = levels.iter().find(|l| !(**l > 0.0 && **l < 100.0)) {
-        return Err(Error::InvalidParameter {
-            name: "levels",
-            reason: format!("{l} is not a percentage in (0, 100), e.g. 80 or 95"),
-        });
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::combination(
+                "levels",
+                format!("{l} is not a percentage in (0, 100), e.g. 80 or 95"),
+            ),
+        ));
     }
     Ok(())
 }
@@ -105,10 +109,9 @@ pub(crate) fn check_levels(levels: &[f64]) -> Result<()> {
 /// Rejects a zero horizon.
 pub(crate) fn check_horizon(horizon: usize) -> Result<()> {
     if horizon == 0 {
-        return Err(Error::InvalidParameter {
-            name: "horizon",
-            reason: "must be at least 1".into(),
-        });
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::combination("horizon", "must be at least 1"),
+        ));
     }
     Ok(())
 }

@@ -142,10 +142,13 @@ impl Learner for Ridge {
 
     fn fit(&self, data: &Dataset) -> Result<FittedRidge> {
         if !(self.lambda >= 0.0 && self.lambda.is_finite()) {
-            return Err(Error::InvalidSetting(format!(
-                "ridge penalty must be finite and >= 0, got {}",
-                self.lambda
-            )));
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "lambda",
+                    self.lambda,
+                    "must be finite and >= 0",
+                ),
+            ));
         }
         data.check()?;
         let (n, p, k) = (data.n_rows, data.n_cols, data.n_outputs);
@@ -326,7 +329,7 @@ mod tests {
         };
         assert!(matches!(
             Ridge::new(-1.0).fit(&d),
-            Err(Error::InvalidSetting(_))
+            Err(Error::InvalidParameter(_))
         ));
     }
 }

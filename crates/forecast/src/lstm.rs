@@ -142,21 +142,30 @@ impl Lstm {
 
     fn check(&self) -> Result<()> {
         if self.hidden == 0 || self.epochs == 0 || self.patience == 0 {
-            return Err(Error::InvalidSetting(
-                "LSTM hidden size, epochs and patience must be >= 1".into(),
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::combination(
+                    "hidden, epochs, patience",
+                    "the LSTM hidden size, epochs and patience must be at least 1",
+                ),
             ));
         }
         if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
-            return Err(Error::InvalidSetting(format!(
-                "LSTM learning rate must be > 0, got {}",
-                self.learning_rate
-            )));
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "learning_rate",
+                    self.learning_rate,
+                    "must be finite and > 0",
+                ),
+            ));
         }
         if !(0.0..=0.9).contains(&self.validation_fraction) {
-            return Err(Error::InvalidSetting(format!(
-                "validation fraction must be in [0, 0.9], got {}",
-                self.validation_fraction
-            )));
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "validation_fraction",
+                    self.validation_fraction,
+                    "must be in [0, 0.9]",
+                ),
+            ));
         }
         Ok(())
     }
@@ -263,11 +272,16 @@ impl LstmWeights {
             self.b_out.len(),
         ];
         if flat.len() != sizes.iter().sum::<usize>() {
-            return Err(Error::InvalidSetting(format!(
-                "{} parameters given, the network has {}",
-                flat.len(),
-                sizes.iter().sum::<usize>()
-            )));
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::combination(
+                    "parameters",
+                    format!(
+                        "{} parameters given, the network has {}",
+                        flat.len(),
+                        sizes.iter().sum::<usize>()
+                    ),
+                ),
+            ));
         }
         let mut parts = Vec::with_capacity(5);
         let mut at = 0;
@@ -733,15 +747,15 @@ mod tests {
         let data = tiny_data();
         assert!(matches!(
             Lstm::default().hidden(0).fit(&data),
-            Err(Error::InvalidSetting(_))
+            Err(Error::InvalidParameter(_))
         ));
         assert!(matches!(
             Lstm::default().learning_rate(-1.0).fit(&data),
-            Err(Error::InvalidSetting(_))
+            Err(Error::InvalidParameter(_))
         ));
         assert!(matches!(
             Lstm::default().validation_fraction(0.95).fit(&data),
-            Err(Error::InvalidSetting(_))
+            Err(Error::InvalidParameter(_))
         ));
     }
 }

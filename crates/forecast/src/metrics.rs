@@ -16,14 +16,16 @@ fn pairs(actual: &[f64], predicted: &[f64]) -> Result<()> {
     check_series(actual)?;
     check_series(predicted)?;
     if actual.len() != predicted.len() {
-        return Err(Error::InvalidParameter {
-            name: "predicted",
-            reason: format!(
-                "{} forecasts for {} actual values",
-                predicted.len(),
-                actual.len()
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::combination(
+                "predicted",
+                format!(
+                    "{} forecasts for {} actual values",
+                    predicted.len(),
+                    actual.len()
+                ),
             ),
-        });
+        ));
     }
     Ok(())
 }
@@ -64,10 +66,12 @@ pub fn rmse(actual: &[f64], predicted: &[f64]) -> Result<f64> {
 pub fn mape(actual: &[f64], predicted: &[f64]) -> Result<f64> {
     pairs(actual, predicted)?;
     if actual.contains(&0.0) {
-        return Err(Error::InvalidParameter {
-            name: "actual",
-            reason: "MAPE is undefined when an actual value is 0; use sMAPE or MASE".into(),
-        });
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::combination(
+                "actual",
+                "MAPE is undefined when an actual value is 0; use sMAPE or MASE",
+            ),
+        ));
     }
     Ok(100.0
         * actual
@@ -166,10 +170,12 @@ pub struct Accuracy {
 /// As [`mae`]; [`Error::InvalidParameter`] for a scale that is not positive and finite.
 pub fn accuracy(actual: &[f64], predicted: &[f64], scale: f64) -> Result<Accuracy> {
     if !(scale > 0.0 && scale.is_finite()) {
-        return Err(Error::InvalidParameter {
-            name: "scale",
-            reason: format!("the MASE scale must be positive and finite, got {scale}"),
-        });
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::combination(
+                "scale",
+                format!("the MASE scale must be positive and finite, got {scale}"),
+            ),
+        ));
     }
     let mae = mae(actual, predicted)?;
     Ok(Accuracy {

@@ -35,10 +35,12 @@ fn next_odd(x: f64) -> usize {
 pub fn stl(y: &[f64], period: usize, s_window: usize) -> Result<Stl> {
     check_series(y)?;
     if period < 2 {
-        return Err(Error::InvalidParameter {
-            name: "period",
-            reason: format!("STL needs a seasonal period of at least 2, got {period}"),
-        });
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::combination(
+                "period",
+                format!("STL needs a seasonal period of at least 2, got {period}"),
+            ),
+        ));
     }
     let n = y.len();
     if n < 2 * period + 1 {

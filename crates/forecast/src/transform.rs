@@ -76,12 +76,12 @@ pub fn inv_box_cox(w: f64, lambda: f64) -> f64 {
 pub fn box_cox_lambda(y: &[f64], period: usize, lower: f64, upper: f64) -> Result<f64> {
     check_series(y)?;
     if !(lower.is_finite() && upper.is_finite() && lower < upper) {
-        return Err(Error::InvalidParameter {
-            name: "lower, upper",
-            reason: format!(
-                "the search interval [{lower}, {upper}] must be finite with lower < upper"
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::combination(
+                "lower, upper",
+                format!("the search interval [{lower}, {upper}] must be finite with lower < upper"),
             ),
-        });
+        ));
     }
     if let Some((index, &value)) = y.iter().enumerate().find(|(_, v)| **v <= 0.0) {
         return Err(Error::NonPositiveForTransform {
@@ -143,10 +143,12 @@ impl<F: Forecaster> BoxCoxForecaster<F> {
 impl<F: Forecaster> Forecaster for BoxCoxForecaster<F> {
     fn fit(&mut self, y: &[f64]) -> Result<()> {
         if !self.lambda.is_finite() {
-            return Err(Error::InvalidParameter {
-                name: "lambda",
-                reason: format!("{} is not finite", self.lambda),
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::combination(
+                    "lambda",
+                    format!("{} is not finite", self.lambda),
+                ),
+            ));
         }
         let w = box_cox(y, self.lambda)?;
         self.inner.fit(&w)

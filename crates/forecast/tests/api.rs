@@ -191,7 +191,9 @@ fn seasonal_without_period() {
         Arima::params(0, 0, 0)
             .seasonal(1, 0, 0, 1)
             .fit(&noise(50, 1)),
-        Err(Error::InvalidParameter { .. })
+        Err(Error::InvalidParameter(
+            custalyze_transaction_types::InvalidParameter { .. }
+        ))
     ));
 }
 
@@ -200,14 +202,18 @@ fn bad_level_and_horizon() {
     let fit = Arima::params(1, 0, 0).fit(&noise(50, 1)).unwrap();
     assert!(matches!(
         fit.forecast(3, &[120.0]),
-        Err(Error::InvalidParameter { name: "levels", .. })
+        Err(Error::InvalidParameter(
+            custalyze_transaction_types::InvalidParameter { name: "levels", .. }
+        ))
     ));
     assert!(matches!(
         fit.forecast(0, &[95.0]),
-        Err(Error::InvalidParameter {
-            name: "horizon",
-            ..
-        })
+        Err(Error::InvalidParameter(
+            custalyze_transaction_types::InvalidParameter {
+                name: "horizon",
+                ..
+            }
+        ))
     ));
 }
 
@@ -241,10 +247,12 @@ fn constant_series_fit_fails_cleanly() {
 fn wrong_coefficient_count() {
     assert!(matches!(
         Arima::params(1, 0, 1).log_likelihood(&noise(50, 1), &[0.1], 1.0),
-        Err(Error::InvalidParameter {
-            name: "coefficients",
-            ..
-        })
+        Err(Error::InvalidParameter(
+            custalyze_transaction_types::InvalidParameter {
+                name: "coefficients",
+                ..
+            }
+        ))
     ));
 }
 

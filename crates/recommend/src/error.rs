@@ -1,5 +1,7 @@
 //! The crate's error type.
 
+pub use custalyze_transaction_types::InvalidParameter;
+
 use custalyze_transaction_types::{DataError, Id};
 
 /// Errors raised while building interaction matrices, fitting recommenders and evaluating them.
@@ -32,15 +34,11 @@ pub enum Error {
     #[error("empty input: {0}")]
     Empty(String),
     /// A parameter is outside its documented range.
-    #[error("invalid parameter {name} = {value}: {reason}")]
-    InvalidParameter {
-        /// The parameter.
-        name: &'static str,
-        /// Its value, as text.
-        value: String,
-        /// What is allowed.
-        reason: &'static str,
-    },
+    ///
+    /// The shared layout of [`custalyze_transaction_types::InvalidParameter`]: `name`, `value`,
+    /// `reason`.
+    #[error(transparent)]
+    InvalidParameter(#[from] InvalidParameter),
     /// A rule's numbers are not finite or out of range.
     #[error("invalid association rule {index}: {reason}")]
     InvalidRule {

@@ -118,11 +118,13 @@ pub fn basket_completion(
     seed: u64,
 ) -> Result<Split> {
     if !(test_fraction > 0.0 && test_fraction < 1.0) {
-        return Err(Error::InvalidParameter {
-            name: "test_fraction",
-            value: test_fraction.to_string(),
-            reason: "must be in (0, 1)",
-        });
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::new(
+                "test_fraction",
+                test_fraction,
+                "must be in (0, 1)",
+            ),
+        ));
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut order: Vec<usize> = (0..sets.len()).collect();
@@ -192,11 +194,9 @@ where
     F: Fn(&EvalCase) -> Result<Vec<Recommendation>> + Sync,
 {
     if k == 0 {
-        return Err(Error::InvalidParameter {
-            name: "k",
-            value: "0".into(),
-            reason: "must be at least 1",
-        });
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::new("k", "0", "must be at least 1"),
+        ));
     }
     if cases.is_empty() || n_items == 0 {
         return Err(Error::Empty("no customer to evaluate".into()));

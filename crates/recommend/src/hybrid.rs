@@ -168,11 +168,13 @@ impl Recommenders {
         cf: ItemCfParams,
     ) -> Result<Self> {
         if descriptions.len() != data.n_items {
-            return Err(Error::InvalidParameter {
-                name: "descriptions",
-                value: descriptions.len().to_string(),
-                reason: "need one description (or None) per item",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "descriptions",
+                    descriptions.len(),
+                    "need one description (or None) per item",
+                ),
+            ));
         }
         Ok(Self {
             cf: cf.fit(data)?,

@@ -74,18 +74,18 @@ impl ItemCfParams {
     /// ```
     pub fn fit(&self, data: &Interactions) -> Result<FittedItemCf> {
         if self.neighbours == 0 {
-            return Err(Error::InvalidParameter {
-                name: "neighbours",
-                value: "0".into(),
-                reason: "must be at least 1",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new("neighbours", "0", "must be at least 1"),
+            ));
         }
         if !(self.shrinkage.is_finite() && self.shrinkage >= 0.0) {
-            return Err(Error::InvalidParameter {
-                name: "shrinkage",
-                value: self.shrinkage.to_string(),
-                reason: "must be finite and >= 0",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "shrinkage",
+                    self.shrinkage,
+                    "must be finite and >= 0",
+                ),
+            ));
         }
         let n = data.n_items;
         let (col_ptr, col_users) = data.item_users();

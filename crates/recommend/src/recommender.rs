@@ -38,11 +38,9 @@ pub trait Recommender: Send + Sync {
 
 pub(crate) fn check_history(history: &[u32], n_items: usize, k: usize) -> Result<()> {
     if k == 0 {
-        return Err(Error::InvalidParameter {
-            name: "k",
-            value: "0".into(),
-            reason: "must be at least 1",
-        });
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::new("k", "0", "must be at least 1"),
+        ));
     }
     if let Some(&bad) = history.iter().find(|&&i| i as usize >= n_items) {
         return Err(Error::UnknownItem {

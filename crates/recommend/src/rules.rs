@@ -147,11 +147,9 @@ pub fn pair_rules(
         ("min_confidence", min_confidence),
     ] {
         if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
-            return Err(Error::InvalidParameter {
-                name,
-                value: v.to_string(),
-                reason: "must be in [0, 1]",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(name, v, "must be in [0, 1]"),
+            ));
         }
     }
     if sets.is_empty() {

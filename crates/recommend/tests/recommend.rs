@@ -172,7 +172,9 @@ fn bad_inputs_are_errors() -> TestResult {
     let cf = ItemCfParams::default().fit(&m)?;
     assert!(matches!(
         cf.recommend(&[0], 0),
-        Err(Error::InvalidParameter { .. })
+        Err(Error::InvalidParameter(
+            custalyze_transaction_types::InvalidParameter { .. }
+        ))
     ));
     assert!(matches!(
         cf.recommend(&[9], 3),
@@ -184,11 +186,15 @@ fn bad_inputs_are_errors() -> TestResult {
     ));
     assert!(matches!(
         pair_rules(&[vec![0]], &[Id::Int(1)], 2.0, 0.1),
-        Err(Error::InvalidParameter { .. })
+        Err(Error::InvalidParameter(
+            custalyze_transaction_types::InvalidParameter { .. }
+        ))
     ));
     assert!(matches!(
         basket_completion(&[vec![0, 1]], 2, 1.0, 1),
-        Err(Error::InvalidParameter { .. })
+        Err(Error::InvalidParameter(
+            custalyze_transaction_types::InvalidParameter { .. }
+        ))
     ));
     assert!(matches!(
         evaluate("x", &[], 3, 10, |_| Ok(Vec::new())),

@@ -240,11 +240,9 @@ impl Dendrogram {
     /// [`Error::InvalidParameter`] for `k = 0`.
     pub fn cut_k(&self, k: usize) -> Result<Vec<usize>> {
         if k == 0 {
-            return Err(Error::InvalidParameter {
-                name: "k",
-                value: k.to_string(),
-                reason: "at least one cluster",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new("k", k, "at least one cluster"),
+            ));
         }
         Ok(match self.maxclust_threshold(k) {
             Some(t) => self.cut_at(t),
@@ -259,11 +257,9 @@ impl Dendrogram {
     /// [`Error::InvalidParameter`] for a NaN or negative `t`.
     pub fn cut_height(&self, t: f64) -> Result<Vec<usize>> {
         if t.is_nan() || t < 0.0 {
-            return Err(Error::InvalidParameter {
-                name: "height",
-                value: t.to_string(),
-                reason: "a non-negative number",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new("height", t, "a non-negative number"),
+            ));
         }
         Ok(self.cut_at(t))
     }

@@ -1,5 +1,7 @@
 //! The crate's error type.
 
+pub use custalyze_transaction_types::InvalidParameter;
+
 use custalyze_transaction_types::DataError;
 
 /// Errors raised while building features, clustering and profiling segments.
@@ -41,15 +43,11 @@ pub enum Error {
         got: usize,
     },
     /// A parameter is outside its valid range.
-    #[error("invalid parameter {name} = {value}: {reason}")]
-    InvalidParameter {
-        /// The parameter's name.
-        name: &'static str,
-        /// The value given, as text.
-        value: String,
-        /// What is expected.
-        reason: &'static str,
-    },
+    ///
+    /// The shared layout of [`custalyze_transaction_types::InvalidParameter`]: `name`, `value`,
+    /// `reason`.
+    #[error(transparent)]
+    InvalidParameter(#[from] InvalidParameter),
     /// Two inputs that must have the same length (or width) do not.
     #[error("{what}: expected {expected}, got {got}")]
     LengthMismatch {

@@ -196,11 +196,13 @@ impl CustomerFeatures {
     /// NaN or infinite value; [`Error::InvalidParameter`] if the name is already used.
     pub fn add_column(&mut self, name: &str, values: &HashMap<Id, f64>) -> Result<()> {
         if self.columns.iter().any(|c| c == name) {
-            return Err(Error::InvalidParameter {
-                name: "column",
-                value: name.to_string(),
-                reason: "a name not already in the table",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "column",
+                    name,
+                    "a name not already in the table",
+                ),
+            ));
         }
         let col = self.columns.len();
         let mut column = Vec::with_capacity(self.len());

@@ -48,11 +48,13 @@ pub fn k_curve(
     silhouette_sample: Option<usize>,
 ) -> Result<KCurve> {
     if ks.is_empty() || *ks.start() == 0 {
-        return Err(Error::InvalidParameter {
-            name: "k range",
-            value: format!("{}..={}", ks.start(), ks.end()),
-            reason: "a non-empty range of k >= 1",
-        });
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::new(
+                "k range",
+                format!("{}..={}", ks.start(), ks.end()),
+                "a non-empty range of k >= 1",
+            ),
+        ));
     }
     let mut points = Vec::new();
     for k in ks {

@@ -119,32 +119,28 @@ impl KMeansParams {
 
     fn check(&self, n: usize) -> Result<()> {
         if self.k == 0 {
-            return Err(Error::InvalidParameter {
-                name: "k",
-                value: "0".into(),
-                reason: "at least one cluster",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new("k", "0", "at least one cluster"),
+            ));
         }
         if self.n_init == 0 {
-            return Err(Error::InvalidParameter {
-                name: "n_init",
-                value: "0".into(),
-                reason: "at least one seeding",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new("n_init", "0", "at least one seeding"),
+            ));
         }
         if self.max_iter == 0 {
-            return Err(Error::InvalidParameter {
-                name: "max_iter",
-                value: "0".into(),
-                reason: "at least one iteration",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new("max_iter", "0", "at least one iteration"),
+            ));
         }
         if !(self.tol >= 0.0 && self.tol.is_finite()) {
-            return Err(Error::InvalidParameter {
-                name: "tol",
-                value: self.tol.to_string(),
-                reason: "a finite non-negative number",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "tol",
+                    self.tol,
+                    "a finite non-negative number",
+                ),
+            ));
         }
         if n < self.k {
             return Err(Error::TooFewObservations {
@@ -212,11 +208,9 @@ impl KMeansParams {
             }
         }
         let Some(best) = best else {
-            return Err(Error::InvalidParameter {
-                name: "n_init",
-                value: "0".into(),
-                reason: "at least one seeding",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new("n_init", "0", "at least one seeding"),
+            ));
         };
         let mut cluster_sizes = vec![0usize; self.k];
         for &l in &best.labels {

@@ -100,10 +100,12 @@ impl Method {
         Method::ALL
             .into_iter()
             .find(|m| m.name().eq_ignore_ascii_case(name.trim()))
-            .ok_or_else(|| Error::InvalidParameter {
-                name: "method",
-                value: name.to_string(),
-                reason: "expected single, complete, average, weighted, ward, centroid or median",
+            .ok_or_else(|| {
+                Error::InvalidParameter(crate::error::InvalidParameter::new(
+                    "method",
+                    name,
+                    "expected single, complete, average, weighted, ward, centroid or median",
+                ))
             })
     }
 
@@ -301,11 +303,13 @@ fn check_condensed(dists: &[f64], n: usize) -> Result<()> {
             return Err(Error::NonFinite { row, col: 0, value });
         }
         if value < 0.0 {
-            return Err(Error::InvalidParameter {
-                name: "distance",
-                value: value.to_string(),
-                reason: "distances must be non-negative",
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "distance",
+                    value,
+                    "distances must be non-negative",
+                ),
+            ));
         }
     }
     Ok(())

@@ -109,11 +109,9 @@ pub fn silhouette_score_sampled(
 ) -> Result<f64> {
     check_matrix(data)?;
     if sample_size < 2 {
-        return Err(Error::InvalidParameter {
-            name: "sample_size",
-            value: sample_size.to_string(),
-            reason: "at least 2",
-        });
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::new("sample_size", sample_size, "at least 2"),
+        ));
     }
     if labels.len() != data.nrows() {
         return Err(Error::LengthMismatch {

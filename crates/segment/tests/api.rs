@@ -84,7 +84,12 @@ fn invalid_kmeans_parameters() {
         KMeans::params(2).tol(f64::NAN),
     ] {
         assert!(
-            matches!(p.fit(x.view()), Err(Error::InvalidParameter { .. })),
+            matches!(
+                p.fit(x.view()),
+                Err(Error::InvalidParameter(
+                    custalyze_transaction_types::InvalidParameter { .. }
+                ))
+            ),
             "{p:?}"
         );
     }
@@ -98,7 +103,9 @@ fn invalid_kmeans_parameters() {
 fn unknown_method_name() {
     assert!(matches!(
         Method::parse("wards"),
-        Err(Error::InvalidParameter { .. })
+        Err(Error::InvalidParameter(
+            custalyze_transaction_types::InvalidParameter { .. }
+        ))
     ));
     assert_eq!(Method::parse("Ward").unwrap(), Method::Ward);
 }
@@ -115,7 +122,9 @@ fn condensed_matrix_length_mismatch() {
     ));
     assert!(matches!(
         linkage_condensed(&[1.0, -2.0, 1.0], 3, Method::Single),
-        Err(Error::InvalidParameter { .. })
+        Err(Error::InvalidParameter(
+            custalyze_transaction_types::InvalidParameter { .. }
+        ))
     ));
 }
 
@@ -132,7 +141,9 @@ fn silhouette_needs_two_to_n_minus_one_clusters() {
     ));
     assert!(matches!(
         silhouette_score_sampled(x.view(), &[0, 0, 0, 1, 1, 1, 2, 2], 1, 0),
-        Err(Error::InvalidParameter { .. })
+        Err(Error::InvalidParameter(
+            custalyze_transaction_types::InvalidParameter { .. }
+        ))
     ));
 }
 
@@ -205,10 +216,17 @@ fn invalid_linkage_matrices() {
 #[test]
 fn invalid_cuts() {
     let z = linkage(blobs().view(), Method::Ward).unwrap();
-    assert!(matches!(z.cut_k(0), Err(Error::InvalidParameter { .. })));
+    assert!(matches!(
+        z.cut_k(0),
+        Err(Error::InvalidParameter(
+            custalyze_transaction_types::InvalidParameter { .. }
+        ))
+    ));
     assert!(matches!(
         z.cut_height(-1.0),
-        Err(Error::InvalidParameter { .. })
+        Err(Error::InvalidParameter(
+            custalyze_transaction_types::InvalidParameter { .. }
+        ))
     ));
     assert!(matches!(
         z.cophenetic_correlation(array![[1.0]].view()),
@@ -244,7 +262,9 @@ fn three_blobs_are_found_by_every_method() {
     assert!(curve.points[0].silhouette.is_nan());
     assert!(matches!(
         k_curve(x.view(), 0..=3, &KMeans::params(1), None),
-        Err(Error::InvalidParameter { .. })
+        Err(Error::InvalidParameter(
+            custalyze_transaction_types::InvalidParameter { .. }
+        ))
     ));
 }
 
@@ -306,7 +326,9 @@ fn user_columns_and_selection() {
     f.add_column("clv", &clv).unwrap();
     assert!(matches!(
         f.add_column("clv", &clv),
-        Err(Error::InvalidParameter { .. })
+        Err(Error::InvalidParameter(
+            custalyze_transaction_types::InvalidParameter { .. }
+        ))
     ));
     assert_eq!(f.column("clv").unwrap().to_vec(), vec![100.0, 3.0, 40.0]);
     assert!(matches!(

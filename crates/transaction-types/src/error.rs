@@ -100,3 +100,71 @@ pub enum DataError {
 
 /// The crate's result type.
 pub type Result<T, E = DataError> = std::result::Result<T, E>;
+
+/// A setting that a model or computation cannot take: the one field layout every custalyze
+/// crate uses for invalid parameters (each crate's `Error::InvalidParameter` wraps it), so a
+/// service can report any of them the same way.
+///
+/// # Examples
+/// ```
+/// use custalyze_transaction_types::InvalidParameter;
+/// let e = InvalidParameter::new("penalizer", -1.0, "must be finite and >= 0");
+/// assert_eq!(e.name, "penalizer");
+/// assert_eq!(e.to_string(), "invalid parameter penalizer = -1: must be finite and >= 0");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct InvalidParameter {
+    /// The parameter, as the builder or options struct names it (dotted for nested ones,
+    /// `bgnbd.r`).
+    pub name: &'static str,
+    /// The value given, as text (empty when the problem is a combination of settings).
+    pub value: String,
+    /// What is wrong and what is accepted (`"must be finite and > 0"`).
+    pub reason: std::borrow::Cow<'static, str>,
+}
+
+impl InvalidParameter {
+    /// A parameter `name` whose `value` is not accepted, and why (`"must be finite and > 0"`).
+    pub fn new(
+        name: &'static str,
+        value: impl std::fmt::Display,
+        reason: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Self {
+        Self {
+            name,
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    /// A problem with a combination of settings (no single value to show): `reason` is a
+    /// whole sentence.
+    pub fn combination(
+        name: &'static str,
+        reason: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Self {
+        Self {
+            name,
+            value: String::new(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for InvalidParameter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.value.is_empty() {
+            write!(f, "invalid parameter {}: {}", self.name, self.reason)
+        } else {
+            write!(
+                f,
+                "invalid parameter {} = {}: {}",
+                self.name, self.value, self.reason
+            )
+        }
+    }
+}
+
+impl std::error::Error for InvalidParameter {}

@@ -15,7 +15,7 @@ pub mod transaction;
 
 pub use basket::{Basket, Baskets};
 pub use customer_table::{CustomerTable, CustomerTableColumns};
-pub use error::{DataError, Result};
+pub use error::{DataError, InvalidParameter, Result};
 pub use id::Id;
 pub use log::{TransactionLog, TransactionLogBuilder};
 pub use period::{Period, PeriodUnit};

@@ -86,7 +86,9 @@ pub fn options(
         .currency(currency.map(|c| c.trim().to_uppercase()));
     options.check().map_err(|e| {
         CliError(match e {
-            custalyze_analysis::Error::InvalidOption { name, .. } => {
+            custalyze_analysis::Error::InvalidParameter(
+                custalyze_transaction_types::InvalidParameter { name, .. },
+            ) => {
                 format!("--{}: {e}", name.replace('_', "-"))
             }
             other => other.to_string(),

@@ -238,19 +238,20 @@ impl AutoArimaParams {
     /// 0, or a model budget of 0.
     pub fn check(&self) -> Result<ValidAutoArimaParams> {
         if self.d.is_some_and(|d| d > 3) || self.sd.is_some_and(|d| d > 2) {
-            return Err(Error::InvalidParameter {
-                name: "differencing order",
-                reason: format!(
-                    "fixed d = {:?} and D = {:?} (at most 3 and 2; 1 is usual)",
-                    self.d, self.sd
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::combination(
+                    "differencing order",
+                    format!(
+                        "fixed d = {:?} and D = {:?} (at most 3 and 2; 1 is usual)",
+                        self.d, self.sd
+                    ),
                 ),
-            });
+            ));
         }
         if self.max_models == 0 {
-            return Err(Error::InvalidParameter {
-                name: "max_models",
-                reason: "must be at least 1".into(),
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::combination("max_models", "must be at least 1"),
+            ));
         }
         Ok(ValidAutoArimaParams(self.clone()))
     }

@@ -226,28 +226,31 @@ impl ArimaParams {
     /// The rules of [`ArimaParams::check`], without the copy.
     fn validate(&self) -> Result<()> {
         if self.has_seasonal() && self.period < 2 {
-            return Err(Error::InvalidParameter {
-                name: "seasonal period",
-                reason: format!(
-                    "a seasonal part needs a period of at least 2, got {}",
-                    self.period
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::combination(
+                    "seasonal period",
+                    format!(
+                        "a seasonal part needs a period of at least 2, got {}",
+                        self.period
+                    ),
                 ),
-            });
+            ));
         }
         if self.d > 3 || self.sd > 2 {
-            return Err(Error::InvalidParameter {
-                name: "differencing order",
-                reason: format!(
-                    "d = {} and D = {} (at most 3 and 2; 1 is usual)",
-                    self.d, self.sd
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::combination(
+                    "differencing order",
+                    format!(
+                        "d = {} and D = {} (at most 3 and 2; 1 is usual)",
+                        self.d, self.sd
+                    ),
                 ),
-            });
+            ));
         }
         if self.max_iter == 0 {
-            return Err(Error::InvalidParameter {
-                name: "max_iter",
-                reason: "must be at least 1".into(),
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::combination("max_iter", "must be at least 1"),
+            ));
         }
         Ok(())
     }
@@ -282,27 +285,33 @@ impl ArimaParams {
         self.validate()?;
         check_series(y)?;
         if coefficients.len() != self.n_coefficients() {
-            return Err(Error::InvalidParameter {
-                name: "coefficients",
-                reason: format!(
-                    "{} given, the model has {}",
-                    coefficients.len(),
-                    self.n_coefficients()
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::combination(
+                    "coefficients",
+                    format!(
+                        "{} given, the model has {}",
+                        coefficients.len(),
+                        self.n_coefficients()
+                    ),
                 ),
-            });
+            ));
         }
         if sigma2.is_nan() || sigma2 <= 0.0 {
-            return Err(Error::InvalidParameter {
-                name: "sigma2",
-                reason: format!("{sigma2} is not positive"),
-            });
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::combination(
+                    "sigma2",
+                    format!("{sigma2} is not positive"),
+                ),
+            ));
         }
         let w = self.differenced(y)?;
         let c = Coefs::from_vec(self, coefficients);
         let ss = c.state_space(self);
-        let out = filter(&ss, &w, c.mu, false).ok_or_else(|| Error::InvalidParameter {
-            name: "coefficients",
-            reason: "the AR part is not stationary".into(),
+        let out = filter(&ss, &w, c.mu, false).ok_or_else(|| {
+            Error::InvalidParameter(crate::error::InvalidParameter::combination(
+                "coefficients",
+                "the AR part is not stationary",
+            ))
         })?;
         let n = out.n as f64;
         Ok(-0.5 * (n * (2.0 * std::f64::consts::PI * sigma2).ln() + out.sumlog + out.ssq / sigma2))

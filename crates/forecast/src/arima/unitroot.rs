@@ -235,10 +235,12 @@ pub fn ocsb_test(
     check_series(x)?;
     let m = period;
     if m < 2 {
-        return Err(Error::InvalidParameter {
-            name: "period",
-            reason: format!("the OCSB test needs a seasonal period of at least 2, got {m}"),
-        });
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::combination(
+                "period",
+                format!("the OCSB test needs a seasonal period of at least 2, got {m}"),
+            ),
+        ));
     }
     let needed = m + 2 * max_lag + 5;
     if x.len() < needed {

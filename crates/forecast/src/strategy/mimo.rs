@@ -34,9 +34,7 @@ pub(super) fn forecast<F: FittedLearner>(
 ) -> Result<Vec<f64>> {
     let o = zs.len();
     let row = pipe.row(zs, o, o, &[], exog)?;
-    let model = models
-        .first()
-        .ok_or_else(|| Error::InvalidSetting("no fitted model".into()))?;
+    let model = models.first().ok_or_else(|| Error::NotFitted)?;
     let mut out = model.predict(&row)?;
     if out.len() < steps {
         return Err(Error::Numerical(format!(

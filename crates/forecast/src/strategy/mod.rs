@@ -88,9 +88,13 @@ impl std::str::FromStr for Strategy {
             "direct" => Ok(Self::Direct),
             "mimo" | "multi-output" | "multiple-output" => Ok(Self::Mimo),
             "dirrec" => Ok(Self::DirRec),
-            other => Err(Error::InvalidSetting(format!(
-                "unknown strategy {other:?}: use recursive, direct, mimo or dirrec"
-            ))),
+            other => Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new(
+                    "strategy",
+                    other,
+                    "must be recursive, direct, mimo or dirrec",
+                ),
+            )),
         }
     }
 }
@@ -155,13 +159,14 @@ impl<L: Learner> StrategyParams<L> {
 
     fn check(&self, n: usize, n_exog: usize) -> Result<()> {
         if self.horizon == 0 {
-            return Err(Error::InvalidSetting("horizon must be >= 1".into()));
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new("horizon", 0, "must be at least 1"),
+            ));
         }
         if !(self.level > 0.0 && self.level < 1.0) {
-            return Err(Error::InvalidSetting(format!(
-                "interval level must be in (0, 1), got {}",
-                self.level
-            )));
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::new("level", self.level, "must be in (0, 1)"),
+            ));
         }
         self.features.check()?;
         if self.features.n_exog != n_exog {
@@ -208,10 +213,15 @@ impl<L: Learner> StrategyParams<L> {
         let residual_sd = if self.interval_tail > 0 {
             let v = self.interval_tail;
             if v >= y.len() {
-                return Err(Error::InvalidSetting(format!(
-                    "interval tail {v} must be shorter than the series ({})",
-                    y.len()
-                )));
+                return Err(Error::InvalidParameter(
+                    crate::error::InvalidParameter::combination(
+                        "interval_tail",
+                        format!(
+                            "interval tail {v} must be shorter than the series ({})",
+                            y.len()
+                        ),
+                    ),
+                ));
             }
             let m0 = y.len() - v;
             let short: Vec<Vec<f64>> = exog.iter().map(|c| c[..m0].to_vec()).collect();
@@ -513,7 +523,7 @@ fn dataset_from(rows: Vec<(Vec<f64>, Vec<f64>)>, sequence_len: usize) -> Dataset
 }
 
 fn predict_one<F: FittedLearner>(model: Option<&F>, row: &[f64]) -> Result<f64> {
-    let model = model.ok_or_else(|| Error::InvalidSetting("no model for this step".into()))?;
+    let model = model.ok_or_else(|| Error::NotFitted)?;
     model
         .predict(row)?
         .first()
@@ -657,7 +667,7 @@ mod tests {
         let p = StrategyParams::new(Strategy::Recursive, Ridge::default(), 0);
         assert!(matches!(
             p.fit(&seasonal(40)),
-            Err(Error::InvalidSetting(_))
+            Err(Error::InvalidParameter(_))
         ));
         let p = StrategyParams::new(Strategy::Mimo, Ridge::default(), 3);
         assert!(matches!(p.fit(&seasonal(10)), Err(Error::InvalidSeries(_))));
