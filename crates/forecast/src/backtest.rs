@@ -143,10 +143,11 @@ where
             let finite = predicted.iter().filter(|v| v.is_finite()).count();
             return Err((
                 origin,
-                Error::InvalidSeries(format!(
-                    "{} forecasts returned, {finite} finite, {horizon} expected",
-                    predicted.len()
-                )),
+                Error::LengthMismatch {
+                    what: format!("finite forecasts ({} returned)", predicted.len()),
+                    expected: horizon,
+                    got: finite,
+                },
             ));
         }
         folds.push(Fold {

@@ -107,10 +107,11 @@ impl ComparableModel for SeasonalNaiveBaseline {
             ));
         }
         if history.len() < m {
-            return Err(Error::InvalidSeries(format!(
-                "seasonal naive needs one full season ({m} points), got {}",
-                history.len()
-            )));
+            return Err(Error::SeriesTooShort {
+                what: "seasonal naive (one full season)".into(),
+                needed: m,
+                got: history.len(),
+            });
         }
         let n = history.len();
         Ok((0..horizon).map(|h| history[n - m + h % m]).collect())
@@ -193,7 +194,8 @@ pub struct Comparison {
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] for `H = 0`, `step = 0`, `holdout < H` or `holdout >= n`;
-/// [`Error::InvalidSeries`] for non-finite values or a constant training part.
+/// [`Error::NonFiniteValue`] for non-finite values; [`Error::UndefinedMeasure`] for a constant
+/// training part.
 pub fn compare(
     y: &[f64],
     models: &[Box<dyn ComparableModel>],
@@ -224,10 +226,8 @@ pub fn compare(
             ),
         ));
     }
-    if y.iter().any(|v| !v.is_finite()) {
-        return Err(Error::InvalidSeries(
-            "the series has NaN or infinite values".into(),
-        ));
+    if let Some((index, &value)) = y.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        return Err(Error::NonFiniteValue { index, value });
     }
     let n = y.len();
     let first = n - holdout;

@@ -11,16 +11,6 @@ pub enum Error {
     /// An error from the transaction types crate (loading, validation).
     #[error(transparent)]
     Data(#[from] DataError),
-    /// The series cannot be used: empty, NaN/infinite values, non-positive values under a log
-    /// transform, or too short for the lags and horizon.
-    #[error("invalid series: {0}")]
-    InvalidSeries(String),
-    /// Exogenous columns missing, of the wrong length, or not finite.
-    #[error("invalid exogenous columns: {0}")]
-    InvalidExog(String),
-    /// A numerical failure: a matrix that is not positive definite, a diverging learner.
-    #[error("numerical failure: {0}")]
-    Numerical(String),
     /// The neural-network backend (candle) failed while training the LSTM.
     #[error("LSTM backend error: {0}")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -66,9 +56,85 @@ pub enum Error {
         /// The value.
         value: f64,
     },
-    /// Fitting failed: the likelihood could not be evaluated or no model could be fitted.
-    #[error("the fit failed: {0}")]
-    FitFailed(String),
+    /// Lengths that must agree do not: a feature row against the training width, exogenous
+    /// columns against the series or the model, a learner's outputs against the horizon.
+    #[error("{what}: expected {expected}, got {got}")]
+    LengthMismatch {
+        /// What was counted.
+        what: String,
+        /// The length needed.
+        expected: usize,
+        /// The length given.
+        got: usize,
+    },
+    /// An exogenous column has a NaN or infinite value.
+    #[error("exogenous column {column} has NaN or infinite values")]
+    NonFiniteExog {
+        /// The column (0-based).
+        column: usize,
+    },
+    /// The lags and horizon leave no training rows.
+    #[error(
+        "no training rows: the series is too short for the lags and horizon ({rows} rows, {columns} columns, {outputs} outputs)"
+    )]
+    NoTrainingRows {
+        /// Rows built.
+        rows: usize,
+        /// Feature columns.
+        columns: usize,
+        /// Outputs per row.
+        outputs: usize,
+    },
+    /// A computed quantity is NaN or infinite (a diverging learner, residuals that overflow).
+    #[error("non-finite values: {what}")]
+    NotFinite {
+        /// What is not finite.
+        what: &'static str,
+    },
+    /// A matrix that must be positive definite is not (ridge regression's normal equations).
+    #[error("matrix not positive definite at pivot {pivot} ({value}); raise the ridge penalty")]
+    NotPositiveDefinite {
+        /// The pivot where the Cholesky factorisation failed.
+        pivot: usize,
+        /// The pivot's value.
+        value: f64,
+    },
+    /// A regression's design matrix is singular.
+    #[error("the {what} regression is singular (constant or exactly periodic series?)")]
+    SingularRegression {
+        /// Which regression (`OCSB`).
+        what: &'static str,
+    },
+    /// The series is constant: there is nothing to model.
+    #[error(
+        "the series is constant ({value}): there is nothing to model; forecast it with baselines::Mean or Naive"
+    )]
+    ConstantSeries {
+        /// The constant.
+        value: f64,
+    },
+    /// The likelihood of a model cannot be evaluated on the series.
+    #[error(
+        "the likelihood of {model} cannot be evaluated on this series (constant after differencing?)"
+    )]
+    LikelihoodFailed {
+        /// The model, in R's notation (`ARIMA(0,1,1)(0,1,1)[12]`).
+        model: String,
+    },
+    /// A search found no model it could fit.
+    #[error("no suitable {what} model found: every candidate failed to fit")]
+    NoModelFound {
+        /// The model family searched (`ARIMA`).
+        what: &'static str,
+    },
+    /// An accuracy measure is undefined on these data.
+    #[error("{measure} is undefined: {reason}")]
+    UndefinedMeasure {
+        /// The measure (`MASE`).
+        measure: &'static str,
+        /// Why.
+        reason: &'static str,
+    },
 }
 
 /// `Result` with this crate's [`Error`].

@@ -127,13 +127,15 @@ impl Preprocess {
     /// The transformed series; `z[j]` belongs to raw point `j + offset()`.
     ///
     /// # Errors
-    /// [`Error::InvalidSeries`] for non-finite values, non-positive values with `log`, or a
+    /// [`Error::NonFiniteValue`], [`Error::NonPositiveForTransform`] with `log`, or
+    /// [`Error::SeriesTooShort`] for a
     /// series not longer than [`Preprocess::offset`]; [`Error::InvalidParameter`] for `s = 0`.
     pub fn apply(&self, y: &[f64]) -> Result<Vec<f64>> {
         if let Some((i, v)) = y.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-            return Err(Error::InvalidSeries(format!(
-                "value {v} at position {i} is not finite"
-            )));
+            return Err(Error::NonFiniteValue {
+                index: i,
+                value: *v,
+            });
         }
         if self.seasonal_difference == Some(0) {
             return Err(Error::InvalidParameter(
@@ -141,11 +143,11 @@ impl Preprocess {
             ));
         }
         if y.len() <= self.offset() {
-            return Err(Error::InvalidSeries(format!(
-                "{} points cannot be differenced {} times",
-                y.len(),
-                self.offset()
-            )));
+            return Err(Error::SeriesTooShort {
+                what: format!("differencing {} times", self.offset()),
+                needed: self.offset() + 1,
+                got: y.len(),
+            });
         }
         let w = self.log_part(y)?;
         let u = match self.seasonal_difference {
@@ -169,9 +171,11 @@ impl Preprocess {
                 if v > 0.0 {
                     Ok(v.ln())
                 } else {
-                    Err(Error::InvalidSeries(format!(
-                        "log transform needs positive values; position {i} is {v} (turn log off)"
-                    )))
+                    Err(Error::NonPositiveForTransform {
+                        transform: "log",
+                        index: i,
+                        value: v,
+                    })
                 }
             })
             .collect()
@@ -181,13 +185,14 @@ impl Preprocess {
     /// `history`) back to the original scale.
     ///
     /// # Errors
-    /// [`Error::InvalidSeries`] when `history` is too short or has invalid values.
+    /// [`Error::SeriesTooShort`] when `history` is too short; as [`Preprocess::apply`] for its values.
     pub fn invert(&self, history: &[f64], z_future: &[f64]) -> Result<Vec<f64>> {
         if history.len() <= self.offset() {
-            return Err(Error::InvalidSeries(format!(
-                "history of {} points is too short to invert the transform",
-                history.len()
-            )));
+            return Err(Error::SeriesTooShort {
+                what: "inverting the transform".into(),
+                needed: self.offset() + 1,
+                got: history.len(),
+            });
         }
         let mut w = self.log_part(history)?;
         let s = self.seasonal_difference.unwrap_or(0);
@@ -311,12 +316,14 @@ impl FeatureSpec {
             cal.features_at(raw_t, out)?;
         }
         for (j, col) in exog.iter().enumerate() {
-            let v = col.get(raw_t).copied().ok_or_else(|| {
-                Error::InvalidExog(format!(
-                    "exogenous column {j} has {} values; point {raw_t} is needed",
-                    col.len()
-                ))
-            })?;
+            let v = col
+                .get(raw_t)
+                .copied()
+                .ok_or_else(|| Error::LengthMismatch {
+                    what: format!("exogenous column {j} (point {raw_t} is needed)"),
+                    expected: raw_t + 1,
+                    got: col.len(),
+                })?;
             out.push(v);
         }
         Ok(())
@@ -338,16 +345,17 @@ impl StandardScaler {
     /// Fits on a row-major matrix of `n_cols` columns.
     ///
     /// # Errors
-    /// [`Error::InvalidSeries`] when `x` is empty or its length is not a multiple of `n_cols`.
+    /// [`Error::LengthMismatch`] when `x` is empty or its length is not a multiple of `n_cols`.
     pub fn fit(x: &[f64], n_cols: usize) -> Result<Self> {
         if n_cols == 0 {
             return Ok(Self::default());
         }
         if x.is_empty() || !x.len().is_multiple_of(n_cols) {
-            return Err(Error::InvalidSeries(format!(
-                "cannot fit a scaler on {} values in {n_cols} columns",
-                x.len()
-            )));
+            return Err(Error::LengthMismatch {
+                what: format!("scaler input (a positive multiple of {n_cols} columns)"),
+                expected: n_cols * (x.len() / n_cols).max(1),
+                got: x.len(),
+            });
         }
         let n = (x.len() / n_cols) as f64;
         let mut mean = vec![0.0; n_cols];
@@ -409,7 +417,7 @@ mod tests {
         };
         assert!(matches!(
             p.apply(&[1.0, 0.0, 2.0]),
-            Err(Error::InvalidSeries(_))
+            Err(Error::NonPositiveForTransform { index: 1, .. })
         ));
     }
 

@@ -42,27 +42,30 @@ impl Dataset {
     /// Checks sizes and finiteness.
     ///
     /// # Errors
-    /// [`Error::InvalidSeries`] for an empty set, inconsistent sizes or non-finite values.
+    /// [`Error::NoTrainingRows`] for an empty set, [`Error::LengthMismatch`] for inconsistent
+    /// sizes, [`Error::NotFinite`] for non-finite values.
     pub fn check(&self) -> Result<()> {
         if self.n_rows == 0 || self.n_cols == 0 || self.n_outputs == 0 {
-            return Err(Error::InvalidSeries(format!(
-                "no training rows: the series is too short for the lags and horizon \
-                 ({} rows, {} columns, {} outputs)",
-                self.n_rows, self.n_cols, self.n_outputs
-            )));
+            return Err(Error::NoTrainingRows {
+                rows: self.n_rows,
+                columns: self.n_cols,
+                outputs: self.n_outputs,
+            });
         }
         if self.x.len() != self.n_rows * self.n_cols
             || self.y.len() != self.n_rows * self.n_outputs
             || self.sequence_len > self.n_cols
         {
-            return Err(Error::InvalidSeries(
-                "dataset sizes do not match its row and column counts".into(),
-            ));
+            return Err(Error::LengthMismatch {
+                what: "dataset values (rows x columns + rows x outputs)".into(),
+                expected: self.n_rows * (self.n_cols + self.n_outputs),
+                got: self.x.len() + self.y.len(),
+            });
         }
         if self.x.iter().chain(&self.y).any(|v| !v.is_finite()) {
-            return Err(Error::InvalidSeries(
-                "features or targets contain NaN or infinite values".into(),
-            ));
+            return Err(Error::NotFinite {
+                what: "the features or targets",
+            });
         }
         Ok(())
     }
@@ -212,11 +215,11 @@ impl Learner for Ridge {
 impl FittedLearner for FittedRidge {
     fn predict(&self, row: &[f64]) -> Result<Vec<f64>> {
         if row.len() != self.n_cols {
-            return Err(Error::InvalidSeries(format!(
-                "feature row has {} values, the model was fitted on {}",
-                row.len(),
-                self.n_cols
-            )));
+            return Err(Error::LengthMismatch {
+                what: "feature row (the model's training width)".into(),
+                expected: self.n_cols,
+                got: row.len(),
+            });
         }
         let k = self.intercept.len();
         Ok((0..k)
@@ -244,9 +247,7 @@ pub(crate) fn cholesky(a: &[f64], p: usize) -> Result<Vec<f64>> {
             if i == j {
                 let d = a[i * p + i] - s;
                 if d <= 0.0 || !d.is_finite() {
-                    return Err(Error::Numerical(format!(
-                        "matrix not positive definite at pivot {i} ({d}); raise the ridge penalty"
-                    )));
+                    return Err(Error::NotPositiveDefinite { pivot: i, value: d });
                 }
                 l[i * p + i] = d.sqrt();
             } else {
@@ -299,7 +300,10 @@ mod tests {
         let p = f.predict(&[0.3, -0.2]).unwrap();
         assert!((p[0] - (1.0 + 0.6 + 0.2)).abs() < 1e-6);
         assert!((p[1] - (-3.0 - 0.1)).abs() < 1e-6);
-        assert!(matches!(f.predict(&[1.0]), Err(Error::InvalidSeries(_))));
+        assert!(matches!(
+            f.predict(&[1.0]),
+            Err(Error::LengthMismatch { .. })
+        ));
     }
 
     #[test]
@@ -313,7 +317,7 @@ mod tests {
         }
         assert!(matches!(
             cholesky(&[1.0, 2.0, 2.0, 1.0], 2),
-            Err(Error::Numerical(_))
+            Err(Error::NotPositiveDefinite { .. })
         ));
     }
 

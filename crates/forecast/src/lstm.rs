@@ -343,7 +343,7 @@ impl LstmWeights {
     /// gradient check).
     ///
     /// # Errors
-    /// [`Error::InvalidSeries`] when the dataset does not fit the network.
+    /// [`Error::LengthMismatch`] when the dataset does not fit the network.
     pub fn loss(&self, data: &Dataset) -> Result<f64> {
         let layout = layout_for(data, self)?;
         let mut sum = 0.0;
@@ -371,13 +371,14 @@ fn layout_for(data: &Dataset, w: &LstmWeights) -> Result<SequenceLayout> {
         sequence_len: data.sequence_len,
     };
     if layout.input_size() != w.input_size || data.n_outputs != w.outputs {
-        return Err(Error::InvalidSeries(format!(
-            "dataset ({} inputs per step, {} outputs) does not fit the network ({}, {})",
-            layout.input_size(),
-            data.n_outputs,
-            w.input_size,
-            w.outputs
-        )));
+        return Err(Error::LengthMismatch {
+            what: format!(
+                "LSTM inputs per step (dataset outputs {}, network outputs {})",
+                data.n_outputs, w.outputs
+            ),
+            expected: w.input_size,
+            got: layout.input_size(),
+        });
     }
     Ok(layout)
 }
@@ -505,7 +506,7 @@ fn mse(pred: &Tensor, y: &Tensor) -> candle_core::Result<Tensor> {
 /// backpropagation in f64 (returned with the shape of [`LstmWeights`]).
 ///
 /// # Errors
-/// [`Error::InvalidSeries`] when the dataset does not fit the network; [`Error::Backend`].
+/// [`Error::LengthMismatch`] when the dataset does not fit the network; [`Error::Backend`].
 pub fn loss_and_gradient(weights: &LstmWeights, data: &Dataset) -> Result<(f64, LstmWeights)> {
     let layout = layout_for(data, weights)?;
     let run = || -> candle_core::Result<(f64, LstmWeights)> {
@@ -636,11 +637,11 @@ impl Learner for Lstm {
 impl FittedLearner for FittedLstm {
     fn predict(&self, row: &[f64]) -> Result<Vec<f64>> {
         if row.len() != self.layout.n_cols {
-            return Err(Error::InvalidSeries(format!(
-                "feature row has {} values, the LSTM was trained on {}",
-                row.len(),
-                self.layout.n_cols
-            )));
+            return Err(Error::LengthMismatch {
+                what: "feature row (the LSTM's training width)".into(),
+                expected: self.layout.n_cols,
+                got: row.len(),
+            });
         }
         let mut seq = Vec::with_capacity(self.layout.steps() * self.layout.input_size());
         for t in 0..self.layout.steps() {

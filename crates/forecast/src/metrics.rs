@@ -110,7 +110,7 @@ pub fn smape(actual: &[f64], predicted: &[f64]) -> Result<f64> {
 ///
 /// # Errors
 /// Non-finite values; [`Error::SeriesTooShort`] for fewer than 2 training points;
-/// [`Error::InvalidSeries`] when the training series does not change at that lag (MASE is then
+/// [`Error::UndefinedMeasure`] when the training series does not change at that lag (MASE is then
 /// undefined).
 pub fn mase_scale(train: &[f64], period: usize) -> Result<f64> {
     check_series(train)?;
@@ -134,9 +134,10 @@ pub fn mase_scale(train: &[f64], period: usize) -> Result<f64> {
     if scale > 0.0 && scale.is_finite() {
         Ok(scale)
     } else {
-        Err(Error::InvalidSeries(
-            "MASE is undefined: the training series does not change at the seasonal lag".into(),
-        ))
+        Err(Error::UndefinedMeasure {
+            measure: "MASE",
+            reason: "the training series does not change at the seasonal lag",
+        })
     }
 }
 
@@ -210,7 +211,7 @@ mod tests {
         assert!(accuracy(&[1.0], &[1.0], 0.0).is_err());
         assert!(matches!(
             mase_scale(&[3.0, 3.0, 3.0], 1),
-            Err(Error::InvalidSeries(_))
+            Err(Error::UndefinedMeasure { .. })
         ));
         assert!(matches!(
             mase_scale(&[3.0], 1),

@@ -222,7 +222,8 @@ impl AutoArimaParams {
     ///
     /// # Errors
     /// Bad data (empty, non-finite), [`Error::SeriesTooShort`] below 3 observations,
-    /// [`Error::FitFailed`] for a constant series or when no candidate could be fitted.
+    /// [`Error::ConstantSeries`] for a constant series, [`Error::NoModelFound`] when no
+    /// candidate could be fitted.
     ///
     /// When the differenced series is constant (a straight line, an exactly repeating season)
     /// the result is R's deterministic model: ARIMA(0,d,0)(0,D,0) with the constant fixed at
@@ -279,10 +280,7 @@ impl AutoArimaParams {
         let (mut max_sp, mut max_sq) = (self.max_sp.min(n / 3 / m), self.max_sq.min(n / 3 / m));
         let (mut max_p, mut max_q) = (self.max_p.min(n / 3), self.max_q.min(n / 3));
         if y.windows(2).all(|w| w[0] == w[1]) {
-            return Err(Error::FitFailed(format!(
-                "the series is constant ({}): there is nothing to model; forecast it with baselines::Mean or Naive",
-                y[0]
-            )));
+            return Err(Error::ConstantSeries { value: y[0] });
         }
         let sd = if m <= 1 || m >= n {
             m = 1;
@@ -390,7 +388,7 @@ impl AutoArimaParams {
         }
         let (spec, _) = best
             .filter(|(_, ic)| ic.is_finite())
-            .ok_or_else(|| Error::FitFailed("no suitable ARIMA model found".into()))?;
+            .ok_or_else(|| Error::NoModelFound { what: "ARIMA" })?;
         let fit = spec.method(FitMethod::CssMl).fit(y)?;
         Ok((fit, search.visited))
     }

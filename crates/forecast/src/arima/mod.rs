@@ -269,7 +269,7 @@ impl ArimaParams {
     /// # Errors
     /// [`Error::EmptySeries`], [`Error::NonFiniteValue`], [`Error::SeriesTooShort`] when fewer
     /// than `coefficients + 2` observations remain after differencing,
-    /// [`Error::InvalidParameter`] from [`ArimaParams::check`], [`Error::FitFailed`] when the
+    /// [`Error::InvalidParameter`] from [`ArimaParams::check`], [`Error::LikelihoodFailed`] when the
     /// likelihood cannot be evaluated.
     pub fn fit(&self, y: &[f64]) -> Result<FittedArima> {
         self.check()?.fit(y)
@@ -412,18 +412,15 @@ impl ArimaParams {
         let ss = coefs.state_space(self);
         let out = filter(&ss, &w, coefs.mu, true)
             .filter(|o| o.ssq > 0.0 && o.ssq.is_finite())
-            .ok_or_else(|| {
-                Error::FitFailed(format!(
-                    "the likelihood of {} cannot be evaluated on this series (constant after differencing?)",
-                    self.name()
-                ))
-            })?;
+            .ok_or_else(|| Error::LikelihoodFailed { model: self.name() })?;
         let (sigma2, loglik) = match self.method {
             FitMethod::Css => {
                 let phi = params::expand_ar(&coefs.ar, &coefs.sar, self.s());
                 let theta = params::expand_ma(&coefs.ma, &coefs.sma, self.s());
-                let (ssq, nu) = css::css(&w, coefs.mu, &phi, &theta)
-                    .ok_or_else(|| Error::FitFailed("CSS residuals are not finite".into()))?;
+                let (ssq, nu) =
+                    css::css(&w, coefs.mu, &phi, &theta).ok_or_else(|| Error::NotFinite {
+                        what: "the CSS residuals",
+                    })?;
                 let s2 = ssq / nu as f64;
                 // R: loglik = -0.5 * (n log(2π σ²) + n) with n the differenced length.
                 (
@@ -489,12 +486,8 @@ impl ArimaParams {
             sar: Vec::new(),
             sma: Vec::new(),
         };
-        let out = filter(&coefs.state_space(self), &w, mu, true).ok_or_else(|| {
-            Error::FitFailed(format!(
-                "{} cannot be evaluated on this series",
-                self.name()
-            ))
-        })?;
+        let out = filter(&coefs.state_space(self), &w, mu, true)
+            .ok_or_else(|| Error::LikelihoodFailed { model: self.name() })?;
         let m = self.n_lost();
         Ok(FittedArima {
             spec: self.clone(),
@@ -678,7 +671,7 @@ impl ValidArimaParams {
     ///
     /// # Errors
     /// [`Error::EmptySeries`], [`Error::NonFiniteValue`], [`Error::SeriesTooShort`] when fewer
-    /// than `coefficients + 2` observations remain after differencing, [`Error::FitFailed`] when
+    /// than `coefficients + 2` observations remain after differencing, [`Error::LikelihoodFailed`] when
     /// the likelihood cannot be evaluated.
     pub fn fit(&self, y: &[f64]) -> Result<FittedArima> {
         self.0.fit_impl(y, true, false)

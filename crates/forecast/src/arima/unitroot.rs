@@ -124,7 +124,7 @@ pub fn nsdiffs_with(x: &[f64], period: usize, max_d: usize, test: SeasonalTest) 
             SeasonalTest::Strength => Ok(seasonal_strength(x, period)? > 0.64),
             SeasonalTest::Ocsb => match ocsb_test(x, period, 3, LagSelection::Aic) {
                 Ok(t) => Ok(t.seasonal_unit_root()),
-                Err(Error::SeriesTooShort { .. } | Error::FitFailed(_)) => Ok(false),
+                Err(Error::SeriesTooShort { .. } | Error::SingularRegression { .. }) => Ok(false),
                 Err(e) => Err(e),
             },
         }
@@ -224,7 +224,7 @@ pub fn ocsb_critical_value(m: usize) -> f64 {
 ///
 /// # Errors
 /// Bad data; [`Error::InvalidParameter`] for `period < 2`; [`Error::SeriesTooShort`] below
-/// `period + 2 max_lag + 5` observations; [`Error::FitFailed`] when a regression is singular
+/// `period + 2 max_lag + 5` observations; [`Error::SingularRegression`] when a regression is singular
 /// (a constant or perfectly periodic series).
 pub fn ocsb_test(
     x: &[f64],
@@ -296,11 +296,7 @@ fn ocsb_regression(x: &[f64], m: usize, lag: usize, max_lag: usize) -> Result<Oc
     let dm = |t: usize| x[t] - x[t - m];
     let d1 = |t: usize| x[t] - x[t - 1];
     let rows: Vec<usize> = (m + 1 + max_lag..n).collect();
-    let singular = || {
-        Error::FitFailed(
-            "the OCSB regression is singular (constant or exactly periodic series?)".into(),
-        )
-    };
+    let singular = || Error::SingularRegression { what: "OCSB" };
     let target: Vec<f64> = rows.iter().map(|&t| y(t)).collect();
     let lags: Vec<Vec<f64>> = (1..=lag)
         .map(|k| rows.iter().map(|&t| y(t - k)).collect())

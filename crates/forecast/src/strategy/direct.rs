@@ -14,7 +14,11 @@ pub(super) fn dataset(
 ) -> Result<Dataset> {
     let lookback = pipe.features.max_lookback();
     if zs.len() < lookback + step {
-        return Err(pipe.too_short("the direct strategy at this horizon"));
+        return Err(pipe.too_short(
+            "the direct strategy at this horizon",
+            lookback + step,
+            zs.len(),
+        ));
     }
     let rows = (lookback..=zs.len() - step)
         .map(|o| {

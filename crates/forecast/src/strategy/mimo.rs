@@ -16,7 +16,11 @@ pub(super) fn dataset(
 ) -> Result<Dataset> {
     let lookback = pipe.features.max_lookback();
     if zs.len() < lookback + horizon {
-        return Err(pipe.too_short("the multiple-output strategy at this horizon"));
+        return Err(pipe.too_short(
+            "the multiple-output strategy at this horizon",
+            lookback + horizon,
+            zs.len(),
+        ));
     }
     let rows = (lookback..=zs.len() - horizon)
         .map(|o| Ok((pipe.row(zs, o, o, &[], exog)?, zs[o..o + horizon].to_vec())))
@@ -37,10 +41,11 @@ pub(super) fn forecast<F: FittedLearner>(
     let model = models.first().ok_or_else(|| Error::NotFitted)?;
     let mut out = model.predict(&row)?;
     if out.len() < steps {
-        return Err(Error::Numerical(format!(
-            "the multi-output learner returned {} values for {steps} steps",
-            out.len()
-        )));
+        return Err(Error::LengthMismatch {
+            what: "multi-output learner values".into(),
+            expected: steps,
+            got: out.len(),
+        });
     }
     out.truncate(steps);
     Ok(out)

@@ -170,13 +170,14 @@ impl<L: Learner> StrategyParams<L> {
         }
         self.features.check()?;
         if self.features.n_exog != n_exog {
-            return Err(Error::InvalidExog(format!(
-                "the feature spec declares {} exogenous columns but {n_exog} were given",
-                self.features.n_exog
-            )));
+            return Err(Error::LengthMismatch {
+                what: "exogenous columns (as the feature spec declares)".into(),
+                expected: self.features.n_exog,
+                got: n_exog,
+            });
         }
         if n == 0 {
-            return Err(Error::InvalidSeries("the series is empty".into()));
+            return Err(Error::EmptySeries);
         }
         Ok(())
     }
@@ -193,21 +194,20 @@ impl<L: Learner> StrategyParams<L> {
     /// Fits on `y` with exogenous columns (each as long as `y`).
     ///
     /// # Errors
-    /// As [`StrategyParams::fit`], plus [`Error::InvalidExog`] for columns of the wrong length.
+    /// As [`StrategyParams::fit`], plus [`Error::LengthMismatch`] for columns of the wrong length and
+    /// [`Error::NonFiniteExog`].
     pub fn fit_with_exog(&self, y: &[f64], exog: &[Vec<f64>]) -> Result<FittedStrategy<L::Fitted>> {
         self.check(y.len(), exog.len())?;
         for (j, c) in exog.iter().enumerate() {
             if c.len() != y.len() {
-                return Err(Error::InvalidExog(format!(
-                    "exogenous column {j} has {} values, the series {}",
-                    c.len(),
-                    y.len()
-                )));
+                return Err(Error::LengthMismatch {
+                    what: format!("exogenous column {j} (one value per observation)"),
+                    expected: y.len(),
+                    got: c.len(),
+                });
             }
             if c.iter().any(|v| !v.is_finite()) {
-                return Err(Error::InvalidExog(format!(
-                    "exogenous column {j} has NaN or infinite values"
-                )));
+                return Err(Error::NonFiniteExog { column: j });
             }
         }
         let residual_sd = if self.interval_tail > 0 {
@@ -309,9 +309,11 @@ impl Pipeline {
                 features.push_extra_features(t, exog, &mut extra)?;
             }
             if extra.is_empty() {
-                return Err(Error::InvalidSeries(
-                    "the series is too short for the lags".into(),
-                ));
+                return Err(Error::SeriesTooShort {
+                    what: "the lags".into(),
+                    needed: d + features.max_lookback() + 1,
+                    got: y.len(),
+                });
             }
             pipe.extra_scaler = StandardScaler::fit(&extra, ne)?;
         }
@@ -354,14 +356,18 @@ impl Pipeline {
         Ok(row)
     }
 
-    fn too_short(&self, what: &str) -> Error {
-        Error::InvalidSeries(format!(
-            "the series is too short for {what}: it needs more than {} points after the \
-             transform's {} (lags up to {})",
-            self.features.max_lookback(),
-            self.preprocess.offset(),
-            self.features.max_lookback()
-        ))
+    /// The series is too short for `what`: it needs `needed` transformed points (after the
+    /// transform's offset) and has `got`; reported in raw points.
+    fn too_short(&self, what: &str, needed: usize, got: usize) -> Error {
+        let offset = self.preprocess.offset();
+        Error::SeriesTooShort {
+            what: format!(
+                "{what} (lags up to {} after the transform's {offset})",
+                self.features.max_lookback()
+            ),
+            needed: needed + offset,
+            got: got + offset,
+        }
     }
 }
 
@@ -405,7 +411,7 @@ impl<F: FittedLearner> FittedStrategy<F> {
     /// Forecasts `H` steps after the training series (no exogenous columns).
     ///
     /// # Errors
-    /// [`Error::InvalidExog`] when the model was fitted with exogenous columns; numerical errors
+    /// [`Error::LengthMismatch`] when the model was fitted with exogenous columns; numerical errors
     /// from the learner.
     pub fn forecast(&self) -> Result<StrategyForecast> {
         self.forecast_with_exog(&[])
@@ -414,14 +420,14 @@ impl<F: FittedLearner> FittedStrategy<F> {
     /// Forecasts `H` steps with the future values of the exogenous columns (`H` values each).
     ///
     /// # Errors
-    /// [`Error::InvalidExog`] for missing or short columns.
+    /// [`Error::LengthMismatch`] for missing or short columns.
     pub fn forecast_with_exog(&self, future_exog: &[Vec<f64>]) -> Result<StrategyForecast> {
         if future_exog.len() != self.exog.len() {
-            return Err(Error::InvalidExog(format!(
-                "the model has {} exogenous columns, {} future columns were given",
-                self.exog.len(),
-                future_exog.len()
-            )));
+            return Err(Error::LengthMismatch {
+                what: "future exogenous columns".into(),
+                expected: self.exog.len(),
+                got: future_exog.len(),
+            });
         }
         let full: Vec<Vec<f64>> = self
             .exog
@@ -454,7 +460,7 @@ impl<F: FittedLearner> FittedStrategy<F> {
         let pipe = &self.pipeline;
         let zs = pipe.scaled(y)?;
         if zs.len() < pipe.features.max_lookback() {
-            return Err(pipe.too_short("forecasting"));
+            return Err(pipe.too_short("forecasting", pipe.features.max_lookback(), zs.len()));
         }
         let zs_future = match self.strategy {
             Strategy::Recursive => recursive::forecast(pipe, &self.models, &zs, exog, steps)?,
@@ -468,9 +474,9 @@ impl<F: FittedLearner> FittedStrategy<F> {
             .collect();
         let out = pipe.preprocess.invert(y, &z)?;
         if out.iter().any(|v| !v.is_finite()) {
-            return Err(Error::Numerical(
-                "the forecast is not finite (the learner diverged)".into(),
-            ));
+            return Err(Error::NotFinite {
+                what: "the forecast (the learner diverged)",
+            });
         }
         Ok(out)
     }
@@ -528,7 +534,11 @@ fn predict_one<F: FittedLearner>(model: Option<&F>, row: &[f64]) -> Result<f64> 
         .predict(row)?
         .first()
         .copied()
-        .ok_or_else(|| Error::Numerical("the learner returned no output".into()))
+        .ok_or_else(|| Error::LengthMismatch {
+            what: "learner outputs".into(),
+            expected: 1,
+            got: 0,
+        })
 }
 
 /// Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9).
@@ -670,17 +680,26 @@ mod tests {
             Err(Error::InvalidParameter(_))
         ));
         let p = StrategyParams::new(Strategy::Mimo, Ridge::default(), 3);
-        assert!(matches!(p.fit(&seasonal(10)), Err(Error::InvalidSeries(_))));
-        assert!(matches!(p.fit(&[]), Err(Error::InvalidSeries(_))));
+        assert!(matches!(
+            p.fit(&seasonal(10)),
+            Err(Error::SeriesTooShort { .. })
+        ));
+        assert!(matches!(p.fit(&[]), Err(Error::EmptySeries)));
         let mut y = seasonal(40);
         y[3] = f64::NAN;
-        assert!(matches!(p.fit(&y), Err(Error::InvalidSeries(_))));
+        assert!(matches!(
+            p.fit(&y),
+            Err(Error::NonFiniteValue { index: 3, .. })
+        ));
         let p = p.features(FeatureSpec::window(3).exog(1));
         assert!(matches!(
             p.fit_with_exog(&seasonal(40), &[vec![1.0; 39]]),
-            Err(Error::InvalidExog(_))
+            Err(Error::LengthMismatch { .. })
         ));
-        assert!(matches!(p.fit(&seasonal(40)), Err(Error::InvalidExog(_))));
+        assert!(matches!(
+            p.fit(&seasonal(40)),
+            Err(Error::LengthMismatch { .. })
+        ));
     }
 
     #[test]
@@ -696,7 +715,7 @@ mod tests {
         assert!((f.mean[0] - y[78]).abs() < 1e-4 && (f.mean[1] - y[79]).abs() < 1e-4);
         assert!(matches!(
             fitted.forecast_with_exog(&[vec![1.0]]),
-            Err(Error::InvalidExog(_))
+            Err(Error::LengthMismatch { .. })
         ));
     }
 }

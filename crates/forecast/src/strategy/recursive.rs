@@ -9,7 +9,7 @@ use crate::learner::{Dataset, FittedLearner};
 pub(super) fn dataset(pipe: &Pipeline, zs: &[f64], exog: &[Vec<f64>]) -> Result<Dataset> {
     let lookback = pipe.features.max_lookback();
     if zs.len() <= lookback {
-        return Err(pipe.too_short("the recursive strategy"));
+        return Err(pipe.too_short("the recursive strategy", lookback + 1, zs.len()));
     }
     let rows = (lookback..zs.len())
         .map(|o| Ok((pipe.row(zs, o, o, &[], exog)?, vec![zs[o]])))
