@@ -22,7 +22,7 @@ use custalyze_benches::shared_file;
 use custalyze_forecast::features::{FeatureSpec, Preprocess};
 use custalyze_forecast::learner::Ridge;
 use custalyze_forecast::lstm::Lstm;
-use custalyze_forecast::strategy::{Strategy, StrategyParams};
+use custalyze_forecast::strategy::Strategy;
 
 fn airline() -> Vec<f64> {
     if let Some(path) = shared_file("data/timeseries/airline_passengers.csv")
@@ -60,7 +60,8 @@ fn bench(c: &mut Criterion) {
         .hidden(16)
         .epochs(100)
         .validation_fraction(0.0);
-    let params = StrategyParams::new(Strategy::Recursive, lstm, 1)
+    let params = Strategy::Recursive
+        .params(lstm, 1)
         .features(FeatureSpec::window(24))
         .preprocess(preprocess());
     let mut g = c.benchmark_group("lstm_train_airline");
@@ -69,7 +70,8 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(params.fit(black_box(&y))))
     });
     g.finish();
-    let ridge = StrategyParams::new(Strategy::Recursive, Ridge::default(), 1)
+    let ridge = Strategy::Recursive
+        .params(Ridge::default(), 1)
         .features(FeatureSpec::window(24))
         .preprocess(preprocess());
     c.bench_function("linear_train_airline", |b| {

@@ -21,7 +21,7 @@ use custalyze_forecast::learner::Ridge;
 use custalyze_forecast::metrics::Accuracy;
 #[cfg(feature = "lstm")]
 use custalyze_forecast::metrics::{accuracy, mase_scale};
-use custalyze_forecast::strategy::{Strategy, StrategyParams};
+use custalyze_forecast::strategy::Strategy;
 use custalyze_forecast::transform::BoxCoxForecaster;
 use serde_json::{Value, json};
 
@@ -326,13 +326,15 @@ impl ModelArgs {
         let feats = self.features(series)?;
         match learner {
             "linear" => Ok(Box::new(
-                StrategyParams::new(strategy, Ridge::new(self.ridge_lambda), 1)
+                strategy
+                    .params(Ridge::new(self.ridge_lambda), 1)
                     .features(feats)
                     .preprocess(pre),
             )),
             #[cfg(feature = "lstm")]
             "lstm" => Ok(Box::new(
-                StrategyParams::new(strategy, self.lstm(), 1)
+                strategy
+                    .params(self.lstm(), 1)
                     .features(feats)
                     .preprocess(pre),
             )),
@@ -413,7 +415,8 @@ pub fn run_lstm(args: &LstmArgs) -> Result<(), CliError> {
         let tail = args.interval_tail.unwrap_or(args.horizon);
         let pre = args.model.preprocess(y)?;
         let features = args.model.features(&series)?;
-        let params = StrategyParams::new(strategy, args.model.lstm(), args.horizon)
+        let params = strategy
+            .params(args.model.lstm(), args.horizon)
             .features(features.clone())
             .preprocess(pre)
             .intervals(tail, f64::from(args.level) / 100.0);

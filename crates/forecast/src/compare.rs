@@ -18,7 +18,7 @@
 //! let y: Vec<f64> = (0..72).map(|t| 20.0 + 0.3 * t as f64 + (t % 12) as f64).collect();
 //! let models: Vec<Box<dyn ComparableModel>> = vec![
 //!     Box::new(SeasonalNaiveBaseline::new(12)),
-//!     Box::new(StrategyParams::new(Strategy::Recursive, Ridge::default(), 12)),
+//!     Box::new(Strategy::Recursive.params(Ridge::default(), 12)),
 //! ];
 //! let table = compare(&y, &models, &CompareParams::new(12, 12, 12))?;
 //! assert_eq!(table.models.len(), 2);

@@ -4,7 +4,7 @@
 use custalyze_forecast::compare::{ComparableModel, CompareParams, SeasonalNaiveBaseline, compare};
 use custalyze_forecast::features::{FeatureSpec, Preprocess};
 use custalyze_forecast::learner::Ridge;
-use custalyze_forecast::strategy::{Strategy, StrategyParams};
+use custalyze_forecast::strategy::Strategy;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -34,7 +34,7 @@ fn strategy<L: custalyze_forecast::learner::Learner + 'static>(
     learner: L,
 ) -> Box<dyn ComparableModel> {
     Box::new(
-        StrategyParams::new(s, learner, 24)
+        s.params(learner, 24)
             .features(FeatureSpec::window(24))
             .preprocess(airline_preprocess()),
     )
@@ -113,7 +113,7 @@ fn lstm_recursive_equals_direct_at_horizon_one_and_seed_is_deterministic() -> Te
     let y = airline()?;
     let lstm = Lstm::default().hidden(4).epochs(20);
     let run = |s: Strategy, seed: u64| {
-        StrategyParams::new(s, lstm.seed(seed), 1)
+        s.params(lstm.seed(seed), 1)
             .features(FeatureSpec::window(12))
             .preprocess(airline_preprocess())
             .fit(&y[..120])

@@ -33,7 +33,7 @@
 //! use custalyze_forecast::strategy::{Strategy, StrategyParams};
 //!
 //! let y: Vec<f64> = (0..60).map(|t| 10.0 + (t % 12) as f64 + 0.1 * t as f64).collect();
-//! let fitted = StrategyParams::new(Strategy::Direct, Ridge::default(), 6)
+//! let fitted = Strategy::Direct.params(Ridge::default(), 6)
 //!     .features(FeatureSpec::window(12))
 //!     .fit(&y)?;
 //! let forecast = fitted.forecast()?;
@@ -99,31 +99,71 @@ impl std::str::FromStr for Strategy {
     }
 }
 
-/// Hyper-parameters of a strategy forecaster (unchecked builder; checked by `fit`).
+/// Hyper-parameters of a strategy forecaster: the unchecked builder that
+/// [`Strategy::params`] starts; [`StrategyParams::check`] validates it.
 ///
-/// Defaults: lags `12..1` ([`FeatureSpec::window`]`(12)`), no transform, no intervals, level 0.95.
+/// | Setting | Default |
+/// |---|---|
+/// | `features` | lags `12..1` ([`FeatureSpec::window`]`(12)`) |
+/// | `preprocess` | no transform |
+/// | `intervals(tail, level)` | no intervals (tail 0), level 0.95 |
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct StrategyParams<L> {
     /// The multi-step strategy.
-    pub strategy: Strategy,
+    pub(crate) strategy: Strategy,
     /// The regressor trained by the strategy.
-    pub learner: L,
+    pub(crate) learner: L,
     /// Forecast horizon `H >= 1`.
-    pub horizon: usize,
+    pub(crate) horizon: usize,
     /// The features built per row.
-    pub features: FeatureSpec,
+    pub(crate) features: FeatureSpec,
     /// The target transform.
-    pub preprocess: Preprocess,
+    pub(crate) preprocess: Preprocess,
     /// Validation tail `V` for residual-based intervals (0: no intervals).
-    pub interval_tail: usize,
+    pub(crate) interval_tail: usize,
     /// Interval coverage in (0, 1).
-    pub level: f64,
+    pub(crate) level: f64,
+}
+
+impl Strategy {
+    /// The settings of this strategy over `learner` with horizon `horizon` and the defaults of
+    /// [`StrategyParams`]: `Strategy::Recursive.params(Ridge::default(), 12)`.
+    pub fn params<L: Learner>(self, learner: L, horizon: usize) -> StrategyParams<L> {
+        StrategyParams::new(self, learner, horizon)
+    }
+}
+
+/// Checked strategy settings, from [`StrategyParams::check`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidStrategyParams<L>(StrategyParams<L>);
+
+impl<L: Learner> ValidStrategyParams<L> {
+    /// The settings.
+    pub fn params(&self) -> &StrategyParams<L> {
+        &self.0
+    }
+
+    /// Fits on the series `y` (no exogenous columns).
+    ///
+    /// # Errors
+    /// As [`StrategyParams::fit`].
+    pub fn fit(&self, y: &[f64]) -> Result<FittedStrategy<L::Fitted>> {
+        self.0.fit_with_exog(y, &[])
+    }
+
+    /// Fits on `y` with exogenous columns (each as long as `y`).
+    ///
+    /// # Errors
+    /// As [`StrategyParams::fit_with_exog`].
+    pub fn fit_with_exog(&self, y: &[f64], exog: &[Vec<f64>]) -> Result<FittedStrategy<L::Fitted>> {
+        self.0.fit_with_exog(y, exog)
+    }
 }
 
 impl<L: Learner> StrategyParams<L> {
     /// A strategy over `learner` with horizon `horizon` and the defaults above.
-    pub fn new(strategy: Strategy, learner: L, horizon: usize) -> Self {
+    pub(crate) fn new(strategy: Strategy, learner: L, horizon: usize) -> Self {
         Self {
             strategy,
             learner,
@@ -157,7 +197,32 @@ impl<L: Learner> StrategyParams<L> {
         self
     }
 
-    fn check(&self, n: usize, n_exog: usize) -> Result<()> {
+    /// The strategy.
+    pub fn strategy(&self) -> Strategy {
+        self.strategy
+    }
+
+    /// The learner.
+    pub fn learner(&self) -> &L {
+        &self.learner
+    }
+
+    /// The horizon `H`.
+    pub fn horizon(&self) -> usize {
+        self.horizon
+    }
+
+    /// Validates the settings.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a horizon of 0, a level outside (0, 1), or a feature spec
+    /// without lags or with a zero lag or window.
+    pub fn check(&self) -> Result<ValidStrategyParams<L>> {
+        self.check_settings()?;
+        Ok(ValidStrategyParams(self.clone()))
+    }
+
+    fn check_settings(&self) -> Result<()> {
         if self.horizon == 0 {
             return Err(Error::InvalidParameter(
                 crate::error::InvalidParameter::new("horizon", 0, "must be at least 1"),
@@ -169,6 +234,11 @@ impl<L: Learner> StrategyParams<L> {
             ));
         }
         self.features.check()?;
+        Ok(())
+    }
+
+    fn check_data(&self, n: usize, n_exog: usize) -> Result<()> {
+        self.check_settings()?;
         if self.features.n_exog != n_exog {
             return Err(Error::LengthMismatch {
                 what: "exogenous columns (as the feature spec declares)".into(),
@@ -197,7 +267,7 @@ impl<L: Learner> StrategyParams<L> {
     /// As [`StrategyParams::fit`], plus [`Error::LengthMismatch`] for columns of the wrong length and
     /// [`Error::NonFiniteExog`].
     pub fn fit_with_exog(&self, y: &[f64], exog: &[Vec<f64>]) -> Result<FittedStrategy<L::Fitted>> {
-        self.check(y.len(), exog.len())?;
+        self.check_data(y.len(), exog.len())?;
         for (j, c) in exog.iter().enumerate() {
             if c.len() != y.len() {
                 return Err(Error::LengthMismatch {
@@ -616,7 +686,8 @@ mod tests {
             Strategy::Mimo,
             Strategy::DirRec,
         ] {
-            let f = StrategyParams::new(s, Ridge::new(1e-6), 12)
+            let f = s
+                .params(Ridge::new(1e-6), 12)
                 .features(FeatureSpec::window(13))
                 .fit(&y)
                 .unwrap()
@@ -635,8 +706,8 @@ mod tests {
             .enumerate()
             .map(|(t, v)| v + ((t * 7919) % 13) as f64 / 3.0)
             .collect();
-        let fit = |s| {
-            StrategyParams::new(s, Ridge::new(0.5), 1)
+        let fit = |s: Strategy| {
+            s.params(Ridge::new(0.5), 1)
                 .features(FeatureSpec::window(12).rolling_means(vec![3]))
                 .preprocess(Preprocess {
                     log: true,
@@ -660,7 +731,8 @@ mod tests {
             .enumerate()
             .map(|(t, v)| v + ((t * 7919) % 11) as f64)
             .collect();
-        let f = StrategyParams::new(Strategy::Recursive, Ridge::default(), 6)
+        let f = Strategy::Recursive
+            .params(Ridge::default(), 6)
             .intervals(12, 0.95)
             .fit(&y)
             .unwrap()
@@ -674,12 +746,12 @@ mod tests {
 
     #[test]
     fn bad_inputs_are_typed_errors() {
-        let p = StrategyParams::new(Strategy::Recursive, Ridge::default(), 0);
+        let p = Strategy::Recursive.params(Ridge::default(), 0);
         assert!(matches!(
             p.fit(&seasonal(40)),
             Err(Error::InvalidParameter(_))
         ));
-        let p = StrategyParams::new(Strategy::Mimo, Ridge::default(), 3);
+        let p = Strategy::Mimo.params(Ridge::default(), 3);
         assert!(matches!(
             p.fit(&seasonal(10)),
             Err(Error::SeriesTooShort { .. })
@@ -707,7 +779,8 @@ mod tests {
         // y_t = 3 x_t + small lag effect: only the exogenous column explains the jumps.
         let x: Vec<f64> = (0..80).map(|t| ((t * 37) % 10) as f64).collect();
         let y: Vec<f64> = x.iter().map(|v| 3.0 * v + 1.0).collect();
-        let fitted = StrategyParams::new(Strategy::Direct, Ridge::new(1e-8), 2)
+        let fitted = Strategy::Direct
+            .params(Ridge::new(1e-8), 2)
             .features(FeatureSpec::window(2).exog(1))
             .fit_with_exog(&y[..78], &[x[..78].to_vec()])
             .unwrap();

@@ -1,7 +1,7 @@
 //! Times every candidate auto-ARIMA visits on one series of a CSV in `unique_id,ds,y` form
 //! (development aid).
 //!
-//! Run: `cargo run --release -p custalyze-forecast --example timing -- FILE.csv s000 [PERIOD]`
+//! Run: `cargo run --release -p custalyze-forecast --example arima_candidates -- FILE.csv s000 [PERIOD]`
 //! (period 12 by default; the series' last 12 values are held out).
 
 use custalyze_forecast::arima::AutoArima;
