@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
 use custalyze_benches::{CDNOW_MASTER, shared_dir};
-use custalyze_churn::{ChurnFrame, ForestParams};
+use custalyze_churn::{ChurnFrame, Forest};
 use custalyze_datagen::{GeneratorConfig, generate};
 use custalyze_recommend::{Interactions, ItemCfParams};
 use custalyze_transaction_types::Baskets;
@@ -32,11 +32,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| ChurnFrame::build_labelled(&log, snapshot, 90).unwrap())
     });
     g.bench_function("random_forest_100_trees", |b| {
-        b.iter(|| {
-            ForestParams::random_forest()
-                .fit(frame.features.view(), &y)
-                .unwrap()
-        })
+        b.iter(|| Forest::params().fit(frame.features.view(), &y).unwrap())
     });
     g.finish();
 
@@ -64,11 +60,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("churn_cdnow");
     g.sample_size(10);
     g.bench_function("random_forest_100_trees", |b| {
-        b.iter(|| {
-            ForestParams::random_forest()
-                .fit(frame.features.view(), &y)
-                .unwrap()
-        })
+        b.iter(|| Forest::params().fit(frame.features.view(), &y).unwrap())
     });
     g.finish();
 }

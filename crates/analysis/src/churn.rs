@@ -8,7 +8,7 @@
 
 use chrono::{Days, NaiveDate};
 use custalyze_churn::study::ChurnEvaluation;
-use custalyze_churn::{ChurnOptions, CustomerScore, ForestParams, RiskBand};
+use custalyze_churn::{ChurnOptions, CustomerScore, Forest, RiskBand};
 use custalyze_transaction_types::{Id, TransactionLog};
 
 use crate::error::{Error, Result};
@@ -84,7 +84,7 @@ pub fn churn(
         })?;
     let options = ChurnOptions::new(calibration_end)
         .holdout_days(holdout_days)
-        .forest(ForestParams::random_forest().n_trees(TREES).seed(seed));
+        .forest(Forest::params().n_trees(TREES).seed(seed));
     let study = custalyze_churn::run_study(log, &options)?;
     let mut scores = custalyze_churn::score_at(log, &study.forest, observation_end, &options)?;
     if let Some(v) = clv.filter(|v| v.len() == log.customer_ids().len()) {

@@ -45,8 +45,25 @@ pub enum ClassWeight {
     Balanced,
 }
 
-/// Hyperparameters of a random forest or a single decision tree (unchecked; [`ForestParams::fit`]
-/// validates them).
+/// A random forest (or a single CART decision tree) of churn classifiers: [`Forest::params`]
+/// starts the builder, `check()` gives [`ValidForestParams`], `fit(x, y)` a [`FittedForest`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Forest;
+
+impl Forest {
+    /// The random-forest defaults (see [`ForestParams`]).
+    pub fn params() -> ForestParams {
+        ForestParams::random_forest()
+    }
+
+    /// A single CART decision tree on all rows and features (see [`ForestParams`]).
+    pub fn decision_tree() -> ForestParams {
+        ForestParams::decision_tree()
+    }
+}
+
+/// Hyperparameters of a random forest or a single decision tree (unchecked;
+/// [`ForestParams::check`] validates them).
 ///
 /// Defaults of [`ForestParams::random_forest`]: 100 trees, depth 8, leaves of weight ≥ 5,
 /// `√p` features per tree, bootstrap on, balanced class weights, seed 42.
@@ -55,19 +72,38 @@ pub enum ClassWeight {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ForestParams {
     /// Number of trees (≥ 1).
-    pub n_trees: usize,
+    n_trees: usize,
     /// Maximum depth (`None`: unlimited).
-    pub max_depth: Option<usize>,
+    max_depth: Option<usize>,
     /// Minimum total sample weight in a leaf (> 0).
-    pub min_weight_leaf: f64,
+    min_weight_leaf: f64,
     /// Share of features given to each tree, in `(0, 1]` (`None`: `√p / p`).
-    pub feature_fraction: Option<f64>,
+    feature_fraction: Option<f64>,
     /// Whether each tree sees a bootstrap sample (else all rows).
-    pub bootstrap: bool,
+    bootstrap: bool,
     /// Class weights.
-    pub class_weight: ClassWeight,
+    class_weight: ClassWeight,
     /// Seed of the bootstrap and feature draws.
-    pub seed: u64,
+    seed: u64,
+}
+
+/// Checked forest settings, from [`ForestParams::check`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ValidForestParams(ForestParams);
+
+impl ValidForestParams {
+    /// The settings.
+    pub fn params(&self) -> &ForestParams {
+        &self.0
+    }
+
+    /// Fits on features `x` (rows = customers) and labels `y` (`true` = churned).
+    ///
+    /// # Errors
+    /// As [`ForestParams::fit`].
+    pub fn fit(&self, x: ArrayView2<'_, f64>, y: &[bool]) -> Result<FittedForest> {
+        self.0.fit_checked(x, y)
+    }
 }
 
 impl Default for ForestParams {
@@ -78,7 +114,7 @@ impl Default for ForestParams {
 
 impl ForestParams {
     /// The random-forest defaults.
-    pub fn random_forest() -> Self {
+    pub(crate) fn random_forest() -> Self {
         Self {
             n_trees: 100,
             max_depth: Some(8),
@@ -91,7 +127,7 @@ impl ForestParams {
     }
 
     /// A single CART decision tree on all rows and features.
-    pub fn decision_tree() -> Self {
+    pub(crate) fn decision_tree() -> Self {
         Self {
             n_trees: 1,
             max_depth: Some(6),
@@ -157,7 +193,17 @@ impl ForestParams {
     /// # Errors
     /// [`Error::InvalidParameter`] for `n_trees == 0`, `max_depth == Some(0)`, a leaf weight that
     /// is not finite and positive, or a feature fraction outside `(0, 1]`.
-    pub fn check(&self) -> Result<()> {
+    pub fn check(&self) -> Result<ValidForestParams> {
+        self.validate()?;
+        Ok(ValidForestParams(*self))
+    }
+
+    /// The number of trees.
+    pub fn trees(&self) -> usize {
+        self.n_trees
+    }
+
+    fn validate(&self) -> Result<()> {
         if self.n_trees == 0 {
             return Err(Error::InvalidParameter(
                 crate::error::InvalidParameter::new("n_trees", "0", "must be at least 1"),
@@ -198,7 +244,10 @@ impl ForestParams {
     /// count different from `y`, no feature column or a non-finite feature; [`Error::OneClass`]
     /// when `y` holds one class; [`Error::Tree`] when linfa-trees fails.
     pub fn fit(&self, x: ArrayView2<'_, f64>, y: &[bool]) -> Result<FittedForest> {
-        self.check()?;
+        self.check()?.fit(x, y)
+    }
+
+    fn fit_checked(&self, x: ArrayView2<'_, f64>, y: &[bool]) -> Result<FittedForest> {
         let (n, p) = x.dim();
         if n != y.len() || p == 0 {
             return Err(Error::InvalidInput(format!(

@@ -21,6 +21,6 @@ pub mod study;
 
 pub use error::{Error, Result};
 pub use features::{ChurnFrame, FEATURE_NAMES};
-pub use forest::{ClassWeight, FittedForest, ForestParams};
+pub use forest::{ClassWeight, FittedForest, Forest, ForestParams, ValidForestParams};
 pub use metrics::Evaluation;
 pub use study::{ChurnOptions, ChurnStudy, CustomerScore, RiskBand, run_study, score_at};

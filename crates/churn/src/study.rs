@@ -17,7 +17,7 @@ use custalyze_transaction_types::{Id, TransactionLog};
 
 use crate::error::{Error, Result};
 use crate::features::{ChurnFrame, FEATURE_NAMES};
-use crate::forest::{FittedForest, ForestParams};
+use crate::forest::{FittedForest, Forest, ForestParams};
 use crate::metrics::Evaluation;
 
 /// Risk band of a churn probability.
@@ -44,8 +44,8 @@ impl RiskBand {
     }
 }
 
-/// Options of a churn study. Defaults: 90 holdout days, [`ForestParams::random_forest`],
-/// [`ForestParams::decision_tree`], decision threshold 0.5, bands high ≥ 0.7, medium ≥ 0.4.
+/// Options of a churn study. Defaults: 90 holdout days, [`Forest::params`],
+/// [`Forest::decision_tree`], decision threshold 0.5, bands high ≥ 0.7, medium ≥ 0.4.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -72,8 +72,8 @@ impl ChurnOptions {
         Self {
             calibration_end,
             holdout_days: 90,
-            forest: ForestParams::random_forest(),
-            tree: ForestParams::decision_tree(),
+            forest: Forest::params(),
+            tree: Forest::decision_tree(),
             threshold: 0.5,
             high_band: 0.7,
             medium_band: 0.4,
@@ -126,7 +126,8 @@ impl ChurnOptions {
             ));
         }
         self.forest.check()?;
-        self.tree.check()
+        self.tree.check()?;
+        Ok(())
     }
 }
 

@@ -1,8 +1,8 @@
 //! The same seed grows the same trees and forests, in one process and across processes (linfa
-//! breaks ties between equally weighted classes by HashMap order; see `ForestParams::fit`).
+//! breaks ties between equally weighted classes by HashMap order; see `Forest::fit`).
 #![allow(clippy::unwrap_used)]
 
-use custalyze_churn::{ChurnFrame, ForestParams};
+use custalyze_churn::{ChurnFrame, Forest};
 use custalyze_datagen::{GeneratorConfig, generate};
 use custalyze_transaction_types::load::{LoadOptions, Schema, load_reader};
 
@@ -23,10 +23,7 @@ fn refits_with_one_seed_predict_the_same() {
         let snapshot = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
         let frame = ChurnFrame::build_labelled(&log, snapshot, 90).unwrap();
         let labels = frame.labels.clone().unwrap();
-        for params in [
-            ForestParams::decision_tree(),
-            ForestParams::random_forest().n_trees(30),
-        ] {
+        for params in [Forest::decision_tree(), Forest::params().n_trees(30)] {
             let first = params
                 .fit(frame.features.view(), &labels)
                 .unwrap()
@@ -39,9 +36,10 @@ fn refits_with_one_seed_predict_the_same() {
                     .predict_proba(frame.features.view())
                     .unwrap();
                 assert_eq!(
-                    first, again,
+                    first,
+                    again,
                     "snapshot {snapshot}, {} trees",
-                    params.n_trees
+                    params.trees()
                 );
             }
         }

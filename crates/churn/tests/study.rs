@@ -6,7 +6,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use custalyze_churn::{
-    ChurnFrame, ChurnOptions, Error, FEATURE_NAMES, ForestParams, RiskBand, run_study, score_at,
+    ChurnFrame, ChurnOptions, Error, FEATURE_NAMES, Forest, RiskBand, run_study, score_at,
 };
 use custalyze_datagen::{GeneratorConfig, generate};
 use custalyze_transaction_types::TransactionLog;
@@ -34,7 +34,7 @@ fn forest_beats_p_alive_on_generated_data() -> TestResult {
     let log = generated(1500, 11)?;
     let options = ChurnOptions::new(date(2023, 6, 30)?)
         .holdout_days(90)
-        .forest(ForestParams::random_forest().n_trees(30));
+        .forest(Forest::params().n_trees(30));
     let study = run_study(&log, &options)?;
     let e = &study.evaluation;
     println!(
@@ -137,7 +137,7 @@ fn forest_beats_p_alive_on_cdnow() -> TestResult {
     let log = load_path(&path, &LoadOptions::new(Schema::Cdnow))?.log;
     let options = ChurnOptions::new(date(1998, 3, 31)?)
         .holdout_days(91)
-        .forest(ForestParams::random_forest().n_trees(20));
+        .forest(Forest::params().n_trees(20));
     let e = run_study(&log, &options)?.evaluation;
     println!(
         "CDNOW: forest AUC {:.4} AP {:.4}; P(alive) AUC {:.4} AP {:.4}",

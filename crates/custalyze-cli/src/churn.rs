@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use custalyze_churn::{ChurnOptions, ForestParams, run_study};
+use custalyze_churn::{ChurnOptions, Forest, run_study};
 
 use crate::CliError;
 use crate::input::InputArgs;
@@ -55,11 +55,7 @@ pub fn run(args: &ChurnArgs) -> Result<(), CliError> {
     eprintln!("{}", loaded.report);
     let options = ChurnOptions::new(end)
         .holdout_days(args.holdout_days)
-        .forest(
-            ForestParams::random_forest()
-                .n_trees(args.trees)
-                .seed(args.seed),
-        );
+        .forest(Forest::params().n_trees(args.trees).seed(args.seed));
     let study = run_study(&loaded.log, &options)?;
     let to_stdout = args.output.as_os_str() == "-";
     let mut out = writer(&args.output)?;
