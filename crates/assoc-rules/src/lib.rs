@@ -31,7 +31,9 @@ pub use error::{Error, Result};
 pub use fpgrowth::{FpGrowth, FpGrowthParams, ItemsetKind, MinSupport, ValidFpGrowthParams};
 pub use itemsets::{FrequentItemsets, Itemset};
 pub use recommend::{Ranking, RuleRecommendation};
-pub use rules::{AssociationRules, Metric, Rule, RuleMetrics, RuleParams, RuleSet};
+pub use rules::{
+    AssociationRules, Metric, Rule, RuleMetrics, RuleParams, RuleSet, ValidRuleParams,
+};
 pub use synthetic::QuestGenerator;
 pub use transactions::{Transactions, TransactionsBuilder};
 

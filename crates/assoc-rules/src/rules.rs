@@ -282,14 +282,33 @@ impl RuleParams {
     ///
     /// # Errors
     /// [`Error::InvalidThreshold`] when the threshold is NaN.
-    pub fn check(&self) -> Result<Self> {
+    pub fn check(&self) -> Result<ValidRuleParams> {
         if self.min_threshold.is_nan() {
             return Err(Error::InvalidThreshold {
                 metric: self.metric.name(),
                 value: self.min_threshold,
             });
         }
-        Ok(*self)
+        Ok(ValidRuleParams(*self))
+    }
+
+    /// Checks the parameters, then generates the rules: [`ValidRuleParams::fit`].
+    ///
+    /// # Errors
+    /// As [`RuleParams::check`] and [`ValidRuleParams::fit`].
+    pub fn fit(&self, itemsets: &FrequentItemsets) -> Result<RuleSet> {
+        self.check()?.fit(itemsets)
+    }
+}
+
+/// Checked rule-generation parameters, from [`RuleParams::check`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ValidRuleParams(RuleParams);
+
+impl ValidRuleParams {
+    /// The settings.
+    pub fn params(&self) -> &RuleParams {
+        &self.0
     }
 
     /// Every rule `A -> C` with `A`, `C` non-empty, disjoint and `A∪C` a frequent itemset, whose
@@ -319,7 +338,7 @@ impl RuleParams {
     /// # Ok::<(), custalyze_assoc_rules::Error>(())
     /// ```
     pub fn fit(&self, itemsets: &FrequentItemsets) -> Result<RuleSet> {
-        let p = self.check()?;
+        let p = self.0;
         if let Some(s) = itemsets
             .itemsets
             .iter()

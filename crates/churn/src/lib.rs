@@ -3,8 +3,8 @@
 //! ## What is here
 //! - [`features`]: [`ChurnFrame`], RFM, tenure, inter-purchase, spend-trend and BG/NBD features at
 //!   a snapshot, and churn labels from the window after it.
-//! - [`forest`]: [`ForestParams`] -> [`FittedForest`], a CART decision tree or a seeded, parallel
-//!   random forest grown with linfa-trees, class weights, impurity-based feature importance.
+//! - [`forest`]: [`Forest::params`] -> [`ForestParams`] -> `check()` -> [`ValidForestParams`] ->
+//!   [`FittedForest`], a CART decision tree or a seeded, parallel random forest grown with linfa-trees, class weights, impurity-based feature importance.
 //! - [`metrics`]: ROC AUC and average precision as scikit-learn, precision/recall at a
 //!   threshold, lift by decile.
 //! - [`study`]: [`run_study`], the out-of-time train/evaluate design with the `1 - P(alive)`
