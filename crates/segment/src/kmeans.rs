@@ -74,6 +74,20 @@ impl KMeans {
     }
 }
 
+/// Checked K-Means settings, from [`KMeansParams::check`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidKMeansParams(KMeansParams);
+
+impl ValidKMeansParams {
+    /// Fits K-Means to the rows of `data` (observations x features).
+    ///
+    /// # Errors
+    /// As [`KMeansParams::fit`], without its parameter errors.
+    pub fn fit(&self, data: ArrayView2<'_, f64>) -> Result<FittedKMeans> {
+        self.0.fit_checked(data)
+    }
+}
+
 /// A fitted K-Means model.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -117,7 +131,17 @@ impl KMeansParams {
         self
     }
 
-    fn check(&self, n: usize) -> Result<()> {
+    /// Validates the settings (the data rules, such as at least `k` rows, are checked by `fit`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for `k`, `n_init` or `max_iter` of zero, or a negative or
+    /// non-finite `tol`.
+    pub fn check(&self) -> Result<ValidKMeansParams> {
+        self.check_settings()?;
+        Ok(ValidKMeansParams(self.clone()))
+    }
+
+    fn check_settings(&self) -> Result<()> {
         if self.k == 0 {
             return Err(Error::InvalidParameter(
                 crate::error::InvalidParameter::new("k", "0", "at least one cluster"),
@@ -142,6 +166,10 @@ impl KMeansParams {
                 ),
             ));
         }
+        Ok(())
+    }
+
+    fn check_rows(&self, n: usize) -> Result<()> {
         if n < self.k {
             return Err(Error::TooFewObservations {
                 what: "K-Means (one observation per cluster at least)",
@@ -170,8 +198,12 @@ impl KMeansParams {
     /// # Ok::<(), custalyze_segment::Error>(())
     /// ```
     pub fn fit(&self, data: ArrayView2<'_, f64>) -> Result<FittedKMeans> {
+        self.check()?.fit(data)
+    }
+
+    fn fit_checked(&self, data: ArrayView2<'_, f64>) -> Result<FittedKMeans> {
         check_matrix(data)?;
-        self.check(data.nrows())?;
+        self.check_rows(data.nrows())?;
         let points = Points::new(data);
         let tol = self.tol * mean_variance(&points);
         let runs: Vec<Run> = if let Some(init) = &self.init {

@@ -34,10 +34,10 @@ pub use dendrogram::{Dendrogram, Merge};
 pub use error::{Error, Result};
 pub use features::{CustomerFeatures, FittedScaler, Scaling};
 pub use kcurve::{KCurve, KCurvePoint, k_curve};
-pub use kmeans::{FittedKMeans, KMeans, KMeansParams};
+pub use kmeans::{FittedKMeans, KMeans, KMeansParams, ValidKMeansParams};
 pub use linkage::{
-    Algorithm, Hierarchical, HierarchicalParams, Method, linkage, linkage_condensed, linkage_naive,
-    pdist,
+    Algorithm, Hierarchical, HierarchicalParams, Method, ValidHierarchicalParams, linkage,
+    linkage_condensed, linkage_naive, pdist,
 };
 pub use profile::{
     FeatureSummary, SegmentModel, SegmentProfile, Segmentation, profile_segments, suggest_label,
