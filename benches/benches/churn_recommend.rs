@@ -7,7 +7,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use custalyze_benches::{CDNOW_MASTER, shared_dir};
 use custalyze_churn::{ChurnFrame, Forest};
 use custalyze_datagen::{GeneratorConfig, generate};
-use custalyze_recommend::{Interactions, ItemCfParams};
+use custalyze_recommend::{Interactions, ItemCf};
 use custalyze_transaction_types::Baskets;
 use custalyze_transaction_types::load::{LoadOptions, Schema, load_path, load_reader};
 
@@ -40,7 +40,7 @@ fn bench(c: &mut Criterion) {
     let data = Interactions::from_baskets(&baskets).unwrap();
     let mut g = c.benchmark_group("recommend_generated_4000");
     g.bench_function("item_cf_fit", |b| {
-        b.iter(|| ItemCfParams::default().fit(&data).unwrap())
+        b.iter(|| ItemCf::params().fit(&data).unwrap())
     });
     g.finish();
 

@@ -13,7 +13,7 @@ use custalyze_recommend::evaluation::{
     Metrics, basket_completion, evaluate, leave_last_basket_out,
 };
 use custalyze_recommend::{
-    CustomerSegment, ItemCfParams, Method, Recommenders, RuleBased, pair_rules, segments,
+    CustomerSegment, ItemCf, Method, Recommenders, RuleBased, pair_rules, segments,
 };
 use custalyze_transaction_types::load::{LoadOptions, Schema, load_reader};
 use custalyze_transaction_types::{Baskets, Id};
@@ -54,12 +54,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &pair_rules(&sets, &baskets.item_ids, 0.005, 0.1)?,
         &baskets.item_ids,
     )?;
-    let models = Recommenders::from_parts(
-        &split.train,
-        &descriptions,
-        Some(rules),
-        ItemCfParams::default(),
-    )?;
+    let models =
+        Recommenders::from_parts(&split.train, &descriptions, Some(rules), ItemCf::params())?;
     // Segments from the training rows only (every order but the held-out ones).
     let held: std::collections::HashSet<u32> = split.cases.iter().map(|c| c.user).collect();
     let mut last_order: HashMap<u32, u32> = HashMap::new();
@@ -131,7 +127,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &split.train,
             &descriptions,
             Some(rules),
-            ItemCfParams::default().shrinkage(1.0),
+            ItemCf::params().shrinkage(1.0),
         )?;
         header(
             &format!(

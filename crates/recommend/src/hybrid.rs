@@ -21,7 +21,7 @@ use custalyze_transaction_types::{Baskets, Id, TransactionLog};
 use crate::content::ContentModel;
 use crate::error::{Error, Result};
 use crate::interactions::Interactions;
-use crate::item_cf::{FittedItemCf, ItemCfParams};
+use crate::item_cf::{FittedItemCf, ItemCf, ItemCfParams};
 use crate::popularity::Popularity;
 use crate::recommender::{Recommendation, Recommender, check_history, top_k};
 use crate::rules::RuleBased;
@@ -121,7 +121,7 @@ pub struct RecommendOptions {
 impl Default for RecommendOptions {
     fn default() -> Self {
         Self {
-            cf: ItemCfParams::default(),
+            cf: ItemCf::params(),
             min_support: 0.001,
             min_confidence: 0.1,
         }

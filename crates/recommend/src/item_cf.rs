@@ -22,16 +22,34 @@ use crate::error::{Error, Result};
 use crate::interactions::Interactions;
 use crate::recommender::Recommender;
 
-/// Parameters of [`FittedItemCf`]: `neighbours` (default 50, ≥ 1) and `shrinkage` λ (default 10,
-/// finite and ≥ 0).
+/// Item-based collaborative filtering: [`ItemCf::params`] starts the builder, `check()` gives
+/// [`ValidItemCfParams`], `fit(&interactions)` a [`FittedItemCf`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ItemCf;
+
+impl ItemCf {
+    /// The defaults (see [`ItemCfParams`]).
+    pub fn params() -> ItemCfParams {
+        ItemCfParams::default()
+    }
+}
+
+/// Parameters of [`FittedItemCf`], unchecked.
+///
+/// | Setting | Default | Rule |
+/// |---|---|---|
+/// | `neighbours` | 50 | at least 1 |
+/// | `shrinkage` λ | 10 | finite and ≥ 0 |
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ItemCfParams {
-    /// Neighbours kept per item.
-    pub neighbours: usize,
-    /// Shrinkage λ.
-    pub shrinkage: f64,
+    neighbours: usize,
+    shrinkage: f64,
 }
+
+/// Checked item-CF settings, from [`ItemCfParams::check`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ValidItemCfParams(ItemCfParams);
 
 impl Default for ItemCfParams {
     fn default() -> Self {
@@ -57,22 +75,12 @@ impl ItemCfParams {
         self
     }
 
-    /// Fits the neighbour lists.
+    /// Validates the settings.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for `neighbours == 0` or a bad shrinkage.
-    ///
-    /// # Examples
-    /// ```
-    /// use custalyze_recommend::{Interactions, ItemCfParams, Recommender};
-    /// // Three customers; items 0 and 1 go together.
-    /// let m = Interactions::from_user_items(3, &[vec![0, 1], vec![0, 1, 2], vec![0]])?;
-    /// let cf = ItemCfParams::default().shrinkage(0.0).fit(&m)?;
-    /// let recs = cf.recommend(&[0], 2)?;
-    /// assert_eq!(recs[0].item, 1);
-    /// # Ok::<(), custalyze_recommend::Error>(())
-    /// ```
-    pub fn fit(&self, data: &Interactions) -> Result<FittedItemCf> {
+    /// [`Error::InvalidParameter`] for `neighbours == 0` or a shrinkage that is not finite and
+    /// non-negative.
+    pub fn check(&self) -> Result<ValidItemCfParams> {
         if self.neighbours == 0 {
             return Err(Error::InvalidParameter(
                 crate::error::InvalidParameter::new("neighbours", "0", "must be at least 1"),
@@ -87,6 +95,44 @@ impl ItemCfParams {
                 ),
             ));
         }
+        Ok(ValidItemCfParams(*self))
+    }
+
+    /// Checks the settings, then fits the neighbour lists ([`ValidItemCfParams::fit`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] as [`ItemCfParams::check`].
+    ///
+    /// # Examples
+    /// ```
+    /// use custalyze_recommend::{Interactions, ItemCf, Recommender};
+    /// // Three customers; items 0 and 1 go together.
+    /// let m = Interactions::from_user_items(3, &[vec![0, 1], vec![0, 1, 2], vec![0]])?;
+    /// let cf = ItemCf::params().shrinkage(0.0).fit(&m)?;
+    /// let recs = cf.recommend(&[0], 2)?;
+    /// assert_eq!(recs[0].item, 1);
+    /// # Ok::<(), custalyze_recommend::Error>(())
+    /// ```
+    pub fn fit(&self, data: &Interactions) -> Result<FittedItemCf> {
+        self.check()?.fit(data)
+    }
+}
+
+impl ValidItemCfParams {
+    /// The settings.
+    pub fn params(&self) -> &ItemCfParams {
+        &self.0
+    }
+
+    /// Fits the neighbour lists.
+    ///
+    /// # Errors
+    /// None for valid settings on valid interactions (kept `Result` for the family shape).
+    pub fn fit(&self, data: &Interactions) -> Result<FittedItemCf> {
+        let ItemCfParams {
+            neighbours,
+            shrinkage,
+        } = self.0;
         let n = data.n_items;
         let (col_ptr, col_users) = data.item_users();
         let norms: Vec<f64> = data
@@ -94,8 +140,8 @@ impl ItemCfParams {
             .iter()
             .map(|&c| f64::from(c).sqrt())
             .collect();
-        let lambda = self.shrinkage;
-        let keep = self.neighbours;
+        let lambda = shrinkage;
+        let keep = neighbours;
         let neighbours: Vec<Vec<(u32, f64)>> = (0..n)
             .into_par_iter()
             .map_init(
@@ -134,7 +180,7 @@ impl ItemCfParams {
             )
             .collect();
         Ok(FittedItemCf {
-            params: *self,
+            params: self.0,
             neighbours,
         })
     }
@@ -201,7 +247,7 @@ mod tests {
         ) {
             proptest::prop_assume!(users.iter().any(|u| !u.is_empty()));
             let m = Interactions::from_user_items(8, &users).unwrap();
-            let cf = ItemCfParams::default().shrinkage(lambda).fit(&m).unwrap();
+            let cf = ItemCf::params().shrinkage(lambda).fit(&m).unwrap();
             let dedup: Vec<Vec<u32>> = (0..m.n_users()).map(|u| m.user_items(u).to_vec()).collect();
             let s = naive(&dedup, 8, lambda);
             for i in 0..8 {
@@ -217,8 +263,8 @@ mod tests {
     #[test]
     fn bad_parameters_are_errors() {
         let m = Interactions::from_user_items(2, &[vec![0, 1]]).unwrap();
-        assert!(ItemCfParams::default().neighbours(0).fit(&m).is_err());
-        assert!(ItemCfParams::default().shrinkage(-1.0).fit(&m).is_err());
-        assert!(ItemCfParams::default().shrinkage(f64::NAN).fit(&m).is_err());
+        assert!(ItemCf::params().neighbours(0).fit(&m).is_err());
+        assert!(ItemCf::params().shrinkage(-1.0).fit(&m).is_err());
+        assert!(ItemCf::params().shrinkage(f64::NAN).fit(&m).is_err());
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! ## What is here
 //! - [`Interactions`]: the binary customer-item matrix (CSR) from baskets.
-//! - [`ItemCfParams`] -> [`FittedItemCf`]: item-based collaborative filtering, shrunk cosine, top-N
+//! - [`ItemCf::params`] -> [`ItemCfParams`] -> [`FittedItemCf`]: item-based collaborative filtering, shrunk cosine, top-N
 //!   neighbours per item, fitted in parallel.
 //! - [`ContentModel`]: TF-IDF of product descriptions, cosine to the customer's profile.
 //! - [`RuleBased`] over [`AssociationRule`]s (any miner's), and [`pair_rules`], a built-in
@@ -37,7 +37,7 @@ pub use content::ContentModel;
 pub use error::{Error, Result};
 pub use hybrid::{CustomerSegment, Method, RecommendOptions, Recommenders, segments};
 pub use interactions::Interactions;
-pub use item_cf::{FittedItemCf, ItemCfParams};
+pub use item_cf::{FittedItemCf, ItemCf, ItemCfParams, ValidItemCfParams};
 pub use popularity::Popularity;
 pub use recommender::{Recommendation, Recommender};
 pub use rules::{AssociationRule, RuleBased, pair_rules};

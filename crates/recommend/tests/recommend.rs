@@ -8,7 +8,7 @@ use std::path::Path;
 use custalyze_datagen::{GeneratorConfig, generate};
 use custalyze_recommend::evaluation::{basket_completion, evaluate, leave_last_basket_out};
 use custalyze_recommend::{
-    AssociationRule, ContentModel, CustomerSegment, Error, Interactions, ItemCfParams, Method,
+    AssociationRule, ContentModel, CustomerSegment, Error, Interactions, ItemCf, Method,
     RecommendOptions, Recommender, Recommenders, RuleBased, pair_rules, segments,
 };
 use custalyze_transaction_types::load::{LoadOptions, Schema, load_reader};
@@ -141,7 +141,7 @@ fn leave_last_basket_out_holds_out_the_last_basket() -> TestResult {
         &split.train,
         &vec![None; baskets.item_ids.len()],
         None,
-        ItemCfParams::default(),
+        ItemCf::params(),
     )?;
     let n = baskets.item_ids.len();
     let pop = evaluate("popularity", &split.cases, n, 10, |c| {
@@ -169,7 +169,7 @@ fn bad_inputs_are_errors() -> TestResult {
         Err(Error::UnknownItem { .. })
     ));
     let m = Interactions::from_user_items(3, &[vec![0, 1], vec![1, 2]])?;
-    let cf = ItemCfParams::default().fit(&m)?;
+    let cf = ItemCf::params().fit(&m)?;
     assert!(matches!(
         cf.recommend(&[0], 0),
         Err(Error::InvalidParameter(
@@ -241,7 +241,7 @@ fn cf_and_rules_beat_popularity_on_cosmetics() -> TestResult {
         &split.train,
         &vec![None; names.len()],
         Some(rules),
-        ItemCfParams::default().shrinkage(1.0),
+        ItemCf::params().shrinkage(1.0),
     )?;
     let run = |method| {
         evaluate("m", &split.cases, names.len(), 3, |c| {
