@@ -9,7 +9,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use custalyze_abc::{Abc, Dimension, Metric as AbcMetric};
 use custalyze_benches::{CDNOW_MASTER, shared_dir};
 use custalyze_cohort::{CohortOptions, Metric, cohorts};
-use custalyze_rfm::{RfmOptions, RfmTable, SegmentMap};
+use custalyze_rfm::{Rfm, SegmentMap};
 use custalyze_transaction_types::Period;
 use custalyze_transaction_types::load::{LoadOptions, Schema, load_path};
 
@@ -29,7 +29,7 @@ fn bench_descriptive(c: &mut Criterion) {
     let mut g = c.benchmark_group("rfm_cdnow");
     g.bench_function("master_scores_and_segments", |b| {
         b.iter(|| {
-            let t = RfmTable::compute(&log, &RfmOptions::new(as_of)).unwrap();
+            let t = Rfm::params(as_of).fit(&log).unwrap();
             let segments: Vec<_> = t.rows.iter().map(|r| r.segment(&map)).collect();
             (t, segments)
         })

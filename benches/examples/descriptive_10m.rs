@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use custalyze_abc::{Abc, Cutoffs, Dimension, Metric as AbcMetric, classify_values};
 use custalyze_cohort::{CohortOptions, Metric, cohorts};
-use custalyze_rfm::{RfmOptions, RfmTable, SegmentMap};
+use custalyze_rfm::{Rfm, SegmentMap};
 use custalyze_transaction_types::Period;
 use custalyze_transaction_types::load::{LoadOptions, Schema, load_path};
 
@@ -48,7 +48,7 @@ fn main() {
     let as_of = NaiveDate::from_ymd_opt(1998, 7, 1).unwrap();
     let map = SegmentMap::reference();
     let rfm = time(5, || {
-        let t = RfmTable::compute(&log, &RfmOptions::new(as_of)).unwrap();
+        let t = Rfm::params(as_of).fit(&log).unwrap();
         let segments: Vec<_> = t.rows.iter().map(|r| r.segment(&map)).collect();
         (t, segments)
     });

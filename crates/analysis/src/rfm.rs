@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use custalyze_rfm::{FrequencyRule, RfmOptions, RfmTable, SegmentMap, SegmentSummary};
+use custalyze_rfm::{FrequencyRule, Rfm, RfmTable, SegmentMap, SegmentSummary};
 use custalyze_transaction_types::TransactionLog;
 
 use crate::error::Result;
@@ -57,7 +57,7 @@ pub fn rfm(
     rule: FrequencyRule,
     best_sellers: usize,
 ) -> Result<RfmAnalysis> {
-    let table = RfmTable::compute(log, &RfmOptions::new(as_of).frequency_rule(rule))?;
+    let table = Rfm::params(as_of).frequency_rule(rule).fit(log)?;
     let map = SegmentMap::reference();
     let segments: Vec<String> = table
         .rows

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::path::PathBuf;
 
 use clap::Args;
-use custalyze_rfm::{FrequencyRule, RfmOptions, RfmTable, Scoring, SegmentMap};
+use custalyze_rfm::{FrequencyRule, Rfm, Scoring, SegmentMap};
 
 use crate::CliError;
 use crate::input::InputArgs;
@@ -88,13 +88,13 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
         FrequencyArg::Rows => FrequencyRule::Rows,
         FrequencyArg::Orders => FrequencyRule::Orders,
     };
-    let options = RfmOptions::new(as_of)
+    let options = Rfm::params(as_of)
         .frequency_rule(rule)
         .bins(args.bins)
         .scoring(scoring);
     let loaded = args.input.load()?;
     eprintln!("{}", loaded.report);
-    let table = RfmTable::compute(&loaded.log, &options)?;
+    let table = options.fit(&loaded.log)?;
     let after = crate::input::rows_on_or_after(&loaded.log, as_of);
     if after > 0 {
         eprintln!("note: {after} rows dated on or after {as_of} were not counted");

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 
 use chrono::Days;
-use custalyze_rfm::{FrequencyRule, RfmOptions, RfmTable};
+use custalyze_rfm::{FrequencyRule, Rfm};
 use custalyze_transaction_types::{Baskets, Id, TransactionLog};
 
 use crate::content::ContentModel;
@@ -71,10 +71,9 @@ pub fn segments(log: &TransactionLog) -> Result<HashMap<Id, CustomerSegment>> {
         .last_date()
         .ok_or_else(|| Error::Empty("the log has no transaction".into()))?;
     let as_of = last.checked_add_days(Days::new(1)).unwrap_or(last);
-    let table = RfmTable::compute(
-        log,
-        &RfmOptions::new(as_of).frequency_rule(FrequencyRule::Orders),
-    )?;
+    let table = Rfm::params(as_of)
+        .frequency_rule(FrequencyRule::Orders)
+        .fit(log)?;
     Ok(table
         .rows
         .iter()

@@ -5,7 +5,7 @@
 //! ```
 
 use chrono::NaiveDate;
-use custalyze_rfm::{MigrationMatrix, RfmOptions, RfmTable, SegmentMap};
+use custalyze_rfm::{MigrationMatrix, Rfm, SegmentMap};
 use custalyze_transaction_types::load::{LoadOptions, Schema, load_path};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,7 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let log = load_path(path, &LoadOptions::new(Schema::Cdnow))?.log;
     let map = SegmentMap::reference();
 
-    let table = RfmTable::compute(&log, &RfmOptions::new(to))?;
+    let table = Rfm::params(to).fit(&log)?;
     println!("segments at {to} ({} customers):", table.len());
     for s in table.segment_summaries(&map) {
         println!(
@@ -33,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
-    let m = MigrationMatrix::compute(&log, &RfmOptions::new(to), from, to, &map)?;
+    let m = MigrationMatrix::compute(&log, &Rfm::params(to), from, to, &map)?;
     println!(
         "\nmigration {from} -> {to} ({} customers present at both):",
         m.total()

@@ -8,7 +8,7 @@ use custalyze_transaction_types::TransactionLog;
 
 use crate::error::{Error, Result};
 use crate::segment::SegmentMap;
-use crate::table::{RfmOptions, RfmTable};
+use crate::table::{RfmParams, RfmTable};
 
 /// One segment's size and profile.
 #[derive(Clone, Debug, PartialEq)]
@@ -141,10 +141,10 @@ impl MigrationMatrix {
     /// and the migration between them.
     ///
     /// # Errors
-    /// As [`RfmTable::compute`] for either date, and [`Error::DatesOutOfOrder`].
+    /// As [`RfmParams::fit`] for either date, and [`Error::DatesOutOfOrder`].
     pub fn compute(
         log: &TransactionLog,
-        options: &RfmOptions,
+        options: &RfmParams,
         from: NaiveDate,
         to: NaiveDate,
         map: &SegmentMap,
@@ -152,20 +152,16 @@ impl MigrationMatrix {
         if from >= to {
             return Err(Error::DatesOutOfOrder { from, to });
         }
-        let before = RfmTable::compute(
-            log,
-            &RfmOptions {
-                as_of: from,
-                ..options.clone()
-            },
-        )?;
-        let after = RfmTable::compute(
-            log,
-            &RfmOptions {
-                as_of: to,
-                ..options.clone()
-            },
-        )?;
+        let before = (RfmParams {
+            as_of: from,
+            ..options.clone()
+        })
+        .fit(log)?;
+        let after = (RfmParams {
+            as_of: to,
+            ..options.clone()
+        })
+        .fit(log)?;
         Self::between(&before, &after, map)
     }
 

@@ -1,7 +1,7 @@
 #![doc = include_str!("../README.md")]
 //!
 //! ## What is here
-//! - [`RfmTable::compute`]: recency (days to the as-of date), frequency ([`FrequencyRule`]) and
+//! - [`RfmParams::fit`]: recency (days to the as-of date), frequency ([`FrequencyRule`]) and
 //!   monetary value of every customer with a transaction before the as-of date, with scores.
 //! - [`score`]: the scoring rules, bit-for-bit pandas: `qcut(rank(method="first"))`
 //!   ([`Scoring::RankFirst`], the default) and `qcut` on raw values ([`Scoring::RawQuantiles`]).
@@ -23,4 +23,4 @@ pub use analysis::{MigrationMatrix, SegmentSummary};
 pub use error::{Error, Result};
 pub use score::Direction;
 pub use segment::{ScoreRange, SegmentMap, SegmentRule};
-pub use table::{CustomerRfm, FrequencyRule, RfmOptions, RfmTable, Scoring};
+pub use table::{CustomerRfm, FrequencyRule, Rfm, RfmParams, RfmTable, Scoring, ValidRfmParams};

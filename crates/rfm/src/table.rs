@@ -46,12 +46,29 @@ pub enum Scoring {
     RfmPackage,
 }
 
-/// Options of an RFM table.
+/// RFM scoring: [`Rfm::params`] starts the builder, `check()` gives [`ValidRfmParams`],
+/// `fit(&log)` the [`RfmTable`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Rfm;
+
+impl Rfm {
+    /// The defaults at the snapshot date `as_of` (see [`RfmParams`]).
+    pub fn params(as_of: NaiveDate) -> RfmParams {
+        RfmParams::new(as_of)
+    }
+}
+
+/// Settings of an RFM table, unchecked.
 ///
-/// Defaults: [`FrequencyRule::Rows`], [`Scoring::RankFirst`], 5 bins.
+/// | Setting | Default |
+/// |---|---|
+/// | `as_of` | given to [`Rfm::params`] |
+/// | `frequency_rule` | [`FrequencyRule::Rows`] |
+/// | `scoring` | [`Scoring::RankFirst`] |
+/// | `bins` | 5 (1 to 9) |
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct RfmOptions {
+pub struct RfmParams {
     /// The snapshot date: only transactions dated strictly before it count, and recency is the
     /// number of days from the last transaction date to it (so at least 1).
     pub as_of: NaiveDate,
@@ -63,10 +80,10 @@ pub struct RfmOptions {
     pub bins: usize,
 }
 
-impl RfmOptions {
+impl RfmParams {
     /// Default options at `as_of`.
-    pub fn new(as_of: NaiveDate) -> Self {
-        RfmOptions {
+    pub(crate) fn new(as_of: NaiveDate) -> Self {
+        RfmParams {
             as_of,
             frequency_rule: FrequencyRule::default(),
             scoring: Scoring::default(),
@@ -86,12 +103,33 @@ impl RfmOptions {
         self
     }
 
-    /// Sets the number of bins (checked by [`RfmTable::compute`]).
+    /// Sets the number of bins (checked by [`RfmParams::check`]).
     pub fn bins(mut self, bins: usize) -> Self {
         self.bins = bins;
         self
     }
+
+    /// Validates the settings.
+    ///
+    /// # Errors
+    /// [`Error::InvalidBins`] outside `1..=9`.
+    pub fn check(&self) -> Result<ValidRfmParams> {
+        check_bins(self.bins)?;
+        Ok(ValidRfmParams(self.clone()))
+    }
+
+    /// Checks the settings, then computes the table: [`ValidRfmParams::fit`].
+    ///
+    /// # Errors
+    /// As [`RfmParams::check`] and [`ValidRfmParams::fit`].
+    pub fn fit(&self, log: &TransactionLog) -> Result<RfmTable> {
+        self.check()?.fit(log)
+    }
 }
+
+/// Checked RFM settings, from [`RfmParams::check`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidRfmParams(RfmParams);
 
 /// One customer's RFM values and scores.
 #[derive(Clone, Debug, PartialEq)]
@@ -135,8 +173,8 @@ impl CustomerRfm {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RfmTable {
-    /// The options used.
-    pub options: RfmOptions,
+    /// The settings used.
+    pub options: RfmParams,
     /// One row per customer, by customer id.
     pub rows: Vec<CustomerRfm>,
 }
@@ -148,30 +186,35 @@ struct Raw {
     monetary: f64,
 }
 
-impl RfmTable {
+impl ValidRfmParams {
+    /// The settings.
+    pub fn params(&self) -> &RfmParams {
+        &self.0
+    }
+
     /// Computes the table from a log.
     ///
     /// # Errors
-    /// [`Error::InvalidBins`] outside `1..=9`; [`Error::NoCustomers`] when no transaction is
+    /// [`Error::NoCustomers`] when no transaction is
     /// before the as-of date; [`Error::DuplicateBinEdges`] with [`Scoring::RawQuantiles`] on tied
     /// data, or with a single customer and more than one bin.
     ///
     /// # Examples
     /// ```
     /// use chrono::NaiveDate;
-    /// use custalyze_rfm::{RfmOptions, RfmTable};
+    /// use custalyze_rfm::Rfm;
     /// use custalyze_transaction_types::load::{load_reader, LoadOptions, Schema};
     /// let data = "1 19970101 1 10.0\n1 19970301 2 30.0\n2 19970115 1 5.0\n3 19970201 1 50.0\n";
     /// let log = load_reader(data.as_bytes(), "example", &LoadOptions::new(Schema::Cdnow))?.log;
     /// let as_of = NaiveDate::from_ymd_opt(1997, 4, 1).unwrap_or_default();
-    /// let table = RfmTable::compute(&log, &RfmOptions::new(as_of).bins(3))?;
+    /// let table = Rfm::params(as_of).bins(3).fit(&log)?;
     /// let c = &table.rows[0];
     /// assert_eq!((c.recency, c.frequency, c.monetary), (31, 2, 40.0));
     /// assert_eq!(c.rfm_score(), "332");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn compute(log: &TransactionLog, options: &RfmOptions) -> Result<Self> {
-        check_bins(options.bins)?;
+    pub fn fit(&self, log: &TransactionLog) -> Result<RfmTable> {
+        let options = &self.0;
         let as_of_day = days_from_epoch(options.as_of);
         let cutoff = as_of_day.saturating_mul(SECONDS_PER_DAY);
         let timestamps = log.timestamps();
@@ -241,7 +284,9 @@ impl RfmTable {
             rows,
         })
     }
+}
 
+impl RfmTable {
     /// Number of customers.
     pub fn len(&self) -> usize {
         self.rows.len()

@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use custalyze_rfm::{
-    Error, FrequencyRule, MigrationMatrix, RfmOptions, RfmTable, ScoreRange, Scoring, SegmentMap,
+    Error, FrequencyRule, MigrationMatrix, Rfm, RfmTable, ScoreRange, Scoring, SegmentMap,
     SegmentRule,
 };
 use custalyze_transaction_types::{Id, Transaction, TransactionLog};
@@ -56,7 +56,7 @@ fn active_map() -> SegmentMap {
 
 #[test]
 fn past_snapshot_and_recency_scores_by_hand() {
-    let t = RfmTable::compute(&example(), &RfmOptions::new(date(10))).unwrap();
+    let t = Rfm::params(date(10)).fit(&example()).unwrap();
     // Day-20 and day-15 rows are after the snapshot.
     assert_eq!(t.len(), 5);
     let rec: Vec<i64> = t.rows.iter().map(|r| r.recency).collect();
@@ -85,7 +85,7 @@ fn past_snapshot_and_recency_scores_by_hand() {
 fn migration_by_hand() {
     let m = MigrationMatrix::compute(
         &example(),
-        &RfmOptions::new(date(0)),
+        &Rfm::params(date(0)),
         date(10),
         date(30),
         &active_map(),
@@ -112,19 +112,18 @@ fn orders_rule_counts_distinct_orders() {
         Transaction::new(Id::Int(2), Id::Int(9), at(1), None, 1.0, 1.0).unwrap(),
     ])
     .unwrap();
-    let rows = RfmTable::compute(&l, &RfmOptions::new(date(5))).unwrap();
-    let orders = RfmTable::compute(
-        &l,
-        &RfmOptions::new(date(5)).frequency_rule(FrequencyRule::Orders),
-    )
-    .unwrap();
+    let rows = Rfm::params(date(5)).fit(&l).unwrap();
+    let orders = Rfm::params(date(5))
+        .frequency_rule(FrequencyRule::Orders)
+        .fit(&l)
+        .unwrap();
     assert_eq!(rows.rows[0].frequency, 3);
     assert_eq!(orders.rows[0].frequency, 2);
 }
 
 #[test]
 fn csv_output_has_the_documented_columns() {
-    let t = RfmTable::compute(&example(), &RfmOptions::new(date(10))).unwrap();
+    let t = Rfm::params(date(10)).fit(&example()).unwrap();
     let mut buf = Vec::new();
     t.write_csv(&mut buf, &SegmentMap::reference()).unwrap();
     let text = String::from_utf8(buf).unwrap();
@@ -140,7 +139,7 @@ fn csv_output_has_the_documented_columns() {
 #[test]
 fn no_customer_before_the_date_is_an_error() {
     assert!(matches!(
-        RfmTable::compute(&example(), &RfmOptions::new(date(0))),
+        Rfm::params(date(0)).fit(&example()),
         Err(Error::NoCustomers { .. })
     ));
 }
@@ -149,20 +148,19 @@ fn no_customer_before_the_date_is_an_error() {
 fn bins_outside_1_to_9_are_errors() {
     for bins in [0, 10] {
         assert!(matches!(
-            RfmTable::compute(&example(), &RfmOptions::new(date(10)).bins(bins)),
+            Rfm::params(date(10)).bins(bins).fit(&example()),
             Err(Error::InvalidBins { .. })
         ));
     }
-    let t = RfmTable::compute(&example(), &RfmOptions::new(date(10)).bins(9)).unwrap();
+    let t = Rfm::params(date(10)).bins(9).fit(&example()).unwrap();
     assert!(t.rows.iter().all(|r| (1..=9).contains(&r.r_score)));
 }
 
 #[test]
 fn raw_quantiles_on_tied_frequencies_fail_like_pandas() {
-    let e = RfmTable::compute(
-        &example(),
-        &RfmOptions::new(date(10)).scoring(Scoring::RawQuantiles),
-    );
+    let e = Rfm::params(date(10))
+        .scoring(Scoring::RawQuantiles)
+        .fit(&example());
     assert!(matches!(
         e,
         Err(Error::DuplicateBinEdges {
@@ -176,10 +174,10 @@ fn raw_quantiles_on_tied_frequencies_fail_like_pandas() {
 fn a_single_customer_cannot_be_cut_into_bins() {
     let l = log(&[(1, 0, 5.0)]);
     assert!(matches!(
-        RfmTable::compute(&l, &RfmOptions::new(date(3))),
+        Rfm::params(date(3)).fit(&l),
         Err(Error::DuplicateBinEdges { .. })
     ));
-    let t = RfmTable::compute(&l, &RfmOptions::new(date(3)).bins(1)).unwrap();
+    let t = Rfm::params(date(3)).bins(1).fit(&l).unwrap();
     assert_eq!(t.rows[0].rfm_score(), "111");
 }
 
@@ -187,7 +185,7 @@ fn a_single_customer_cannot_be_cut_into_bins() {
 fn migration_dates_must_be_in_order() {
     let e = MigrationMatrix::compute(
         &example(),
-        &RfmOptions::new(date(0)),
+        &Rfm::params(date(0)),
         date(30),
         date(10),
         &active_map(),
@@ -207,7 +205,7 @@ fn autotraits() {
 #[cfg(feature = "serde")]
 #[test]
 fn tables_round_trip_through_json() {
-    let t = RfmTable::compute(&example(), &RfmOptions::new(date(10))).unwrap();
+    let t = Rfm::params(date(10)).fit(&example()).unwrap();
     let json = serde_json::to_string(&t).unwrap();
     let back: RfmTable = serde_json::from_str(&json).unwrap();
     assert_eq!(back, t);

@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use custalyze_rfm::score::{Direction, quantile_scores, rank_first_scores};
-use custalyze_rfm::{FrequencyRule, MigrationMatrix, RfmOptions, RfmTable, SegmentMap};
+use custalyze_rfm::{FrequencyRule, MigrationMatrix, Rfm, SegmentMap};
 use custalyze_transaction_types::{Id, Transaction, TransactionLog};
 use proptest::prelude::*;
 
@@ -89,8 +89,8 @@ proptest! {
     fn table_agrees_with_a_naive_computation(rows in rows_strategy(), as_of in 1i64..220) {
         let log = log_of(&rows);
         let as_of_date = day(as_of).date();
-        let by_orders = RfmOptions::new(as_of_date).frequency_rule(FrequencyRule::Orders);
-        match RfmTable::compute(&log, &RfmOptions::new(as_of_date)) {
+        let by_orders = Rfm::params(as_of_date).frequency_rule(FrequencyRule::Orders);
+        match Rfm::params(as_of_date).fit(&log) {
             Err(_) => {
                 // Either no row before the date, or one customer with several bins.
                 let customers: std::collections::BTreeSet<i64> =
@@ -98,7 +98,7 @@ proptest! {
                 prop_assert!(customers.len() <= 1);
             }
             Ok(table) => {
-                let orders = RfmTable::compute(&log, &by_orders).unwrap();
+                let orders = by_orders.fit(&log).unwrap();
                 for (row, row_o) in table.rows.iter().zip(&orders.rows) {
                     let c = row.customer.as_int().unwrap();
                     let mine: Vec<_> = rows.iter().filter(|r| r.0 == c && r.2 < as_of).collect();
@@ -124,9 +124,9 @@ proptest! {
                 let before = day(as_of / 2).date();
                 if before < as_of_date
                     && let Ok(m) = MigrationMatrix::compute(
-                        &log, &RfmOptions::new(as_of_date), before, as_of_date, &map)
+                        &log, &Rfm::params(as_of_date), before, as_of_date, &map)
                 {
-                    let earlier = RfmTable::compute(&log, &RfmOptions::new(before)).unwrap();
+                    let earlier = Rfm::params(before).fit(&log).unwrap();
                     // Everyone active before the earlier date is still in the later table.
                     prop_assert_eq!(m.total(), earlier.len() as u64);
                 }

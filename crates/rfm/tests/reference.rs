@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use custalyze_rfm::score::{Direction, quantile_scores, rank_first_scores};
-use custalyze_rfm::{Error, RfmOptions, RfmTable, SegmentMap};
+use custalyze_rfm::{Error, Rfm, RfmTable, SegmentMap};
 use custalyze_transaction_types::Id;
 use custalyze_transaction_types::load::{LoadOptions, Schema, load_path};
 
@@ -108,7 +108,7 @@ fn small_fixture_matches_pandas() {
     .unwrap()
     .log;
     let as_of = NaiveDate::from_ymd_opt(1997, 4, 5).unwrap();
-    let table = RfmTable::compute(&log, &RfmOptions::new(as_of)).unwrap();
+    let table = Rfm::params(as_of).fit(&log).unwrap();
     // Customer 12 buys only after the as-of date.
     assert_eq!(table.len(), 12);
     assert!(table.customer(&Id::Int(12)).is_none());
@@ -182,7 +182,7 @@ fn cdnow_master_matches_the_reference() {
         .unwrap()
         .log;
     let as_of = NaiveDate::from_ymd_opt(1998, 7, 1).unwrap();
-    let table = RfmTable::compute(&log, &RfmOptions::new(as_of)).unwrap();
+    let table = Rfm::params(as_of).fit(&log).unwrap();
     assert_eq!(table.len(), 23_570);
     check_against_csv(&table, &reference.join("rfm_cdnow_master_1998-07-01.csv"));
 
