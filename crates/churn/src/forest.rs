@@ -65,9 +65,9 @@ impl Forest {
 /// Hyperparameters of a random forest or a single decision tree (unchecked;
 /// [`ForestParams::check`] validates them).
 ///
-/// Defaults of [`ForestParams::random_forest`]: 100 trees, depth 8, leaves of weight ≥ 5,
+/// Defaults of [`Forest::params`]: 100 trees, depth 8, leaves of weight ≥ 5,
 /// `√p` features per tree, bootstrap on, balanced class weights, seed 42.
-/// [`ForestParams::decision_tree`]: one tree on all rows and features, depth 6, leaves ≥ 20.
+/// [`Forest::decision_tree`]: one tree on all rows and features, depth 6, leaves ≥ 20.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ForestParams {
