@@ -588,7 +588,9 @@ impl BgBbCustomer {
     /// # Errors
     /// As [`BgBbCustomer::new`].
     pub fn check(&self) -> Result<()> {
-        match count_problem(self.x, self.t_x, self.n).or(order_problem(self.x, self.t_x, self.n)) {
+        match count_problem(self.x, self.t_x, self.n)
+            .or_else(|| order_problem(self.x, self.t_x, self.n))
+        {
             Some(problem) => Err(Error::InvalidInput { row: 0, problem }),
             None => Ok(()),
         }

@@ -583,17 +583,22 @@ fn predict_bgbb(args: &PredictArgs, s: &SummaryCsv, p: BgBbParameters) -> Result
         )));
     }
     let m = args.horizon as u32;
+    // Every row is checked before the output is opened, so a bad row leaves no partial file
+    // (as the BgBbData check here did before).
+    let customers = (0..x.len())
+        .map(|i| {
+            BgBbCustomer::new(x[i], tx[i], n[i])
+                .map_err(|e| CliError(format!("row {} (customer {}): {e}", i + 1, s.ids[i])))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let mut w = csv::Writer::from_writer(writer(&args.output)?);
     w.write_record(["customer_id", "expected_purchases", "p_alive", "p_purchase"])?;
-    for i in 0..x.len() {
-        // Checked per customer: the error names the row.
-        let customer = BgBbCustomer::new(x[i], tx[i], n[i])
-            .map_err(|e| CliError(format!("row {} (customer {}): {e}", i + 1, s.ids[i])))?;
+    for (id, customer) in s.ids.iter().zip(&customers) {
         w.write_record([
-            s.ids[i].clone(),
-            fmt_f64(p.expected_purchases(m, &customer)?),
-            fmt_f64(p.p_alive(1, &customer)?),
-            fmt_f64(p.probability_of_a_transaction(m, &customer)?),
+            id.clone(),
+            fmt_f64(p.expected_purchases(m, customer)?),
+            fmt_f64(p.p_alive(1, customer)?),
+            fmt_f64(p.probability_of_a_transaction(m, customer)?),
         ])?;
     }
     w.flush()?;
