@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
 use custalyze_abc::{Abc, Dimension, Metric as AbcMetric};
 use custalyze_benches::{CDNOW_MASTER, shared_dir};
-use custalyze_cohort::{CohortOptions, Metric, cohorts};
+use custalyze_cohort::{Cohorts, Metric};
 use custalyze_rfm::{Rfm, SegmentMap};
 use custalyze_transaction_types::Period;
 use custalyze_transaction_types::load::{LoadOptions, Schema, load_path};
@@ -38,8 +38,8 @@ fn bench_descriptive(c: &mut Criterion) {
     let mut g = c.benchmark_group("abc_cdnow");
     g.bench_function("master_customers_by_revenue", |b| {
         b.iter(|| {
-            Abc::new(Dimension::Customer, AbcMetric::Revenue)
-                .classify(&log)
+            Abc::params(Dimension::Customer, AbcMetric::Revenue)
+                .fit(&log)
                 .unwrap()
         })
     });
@@ -47,7 +47,7 @@ fn bench_descriptive(c: &mut Criterion) {
     let mut g = c.benchmark_group("cohort_cdnow");
     g.bench_function("master_monthly_retention", |b| {
         b.iter(|| {
-            let t = cohorts(&log, &CohortOptions::new(Period::MONTH)).unwrap();
+            let t = Cohorts::params(Period::MONTH).fit(&log).unwrap();
             let m = t.matrix(Metric::Retention);
             (t, m)
         })

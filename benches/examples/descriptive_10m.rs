@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use custalyze_abc::{Abc, Cutoffs, Dimension, Metric as AbcMetric, classify_values};
-use custalyze_cohort::{CohortOptions, Metric, cohorts};
+use custalyze_cohort::{Cohorts, Metric};
 use custalyze_rfm::{Rfm, SegmentMap};
 use custalyze_transaction_types::Period;
 use custalyze_transaction_types::load::{LoadOptions, Schema, load_path};
@@ -53,13 +53,15 @@ fn main() {
         (t, segments)
     });
     let abc = time(5, || {
-        Abc::new(Dimension::Customer, AbcMetric::Revenue)
-            .classify(&log)
+        Abc::params(Dimension::Customer, AbcMetric::Revenue)
+            .fit(&log)
             .unwrap()
     });
     // Like for like with pandas' `abc(g)`, which starts from the per-customer totals: classify
     // the 1M totals (copies made before the clock starts).
-    let (ids, values) = Abc::new(Dimension::Customer, AbcMetric::Revenue)
+    let (ids, values) = Abc::params(Dimension::Customer, AbcMetric::Revenue)
+        .check()
+        .unwrap()
         .values(&log)
         .unwrap();
     let mut inputs: Vec<_> = (0..5).map(|_| (ids.clone(), values.clone())).collect();
@@ -68,7 +70,7 @@ fn main() {
         classify_values(i, v, Cutoffs::default()).unwrap()
     });
     let cohort = time(5, || {
-        let t = cohorts(&log, &CohortOptions::new(Period::MONTH)).unwrap();
+        let t = Cohorts::params(Period::MONTH).fit(&log).unwrap();
         let m = t.matrix(Metric::Retention);
         (t, m)
     });

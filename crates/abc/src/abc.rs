@@ -7,7 +7,7 @@ use custalyze_transaction_types::{Id, TransactionLog};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::value::{Dimension, Metric, UnitCosts, entity_totals, row_values};
+use crate::value::{Dimension, Metric, UnitCosts, check_unit_costs, entity_totals, row_values};
 
 /// An ABC class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -308,8 +308,8 @@ pub fn classify_values(ids: Vec<Id>, values: Vec<f64>, cutoffs: Cutoffs) -> Resu
     })
 }
 
-/// ABC classification of a [`TransactionLog`]: consuming builder with the defaults
-/// [`Cutoffs::default`] and no unit costs.
+/// ABC classification of a [`TransactionLog`]: [`Abc::params`] starts the builder,
+/// `check()` gives [`ValidAbcParams`], `fit(&log)` the [`AbcTable`].
 ///
 /// # Examples
 /// ```
@@ -321,32 +321,44 @@ pub fn classify_values(ids: Vec<Id>, values: Vec<f64>, cutoffs: Cutoffs) -> Resu
 ///     Transaction::new(Id::Int(1), Id::Int(1), at, Some(Id::from("x")), 9.0, 10.0)?,
 ///     Transaction::new(Id::Int(2), Id::Int(2), at, Some(Id::from("y")), 1.0, 10.0)?,
 /// ])?;
-/// let table = Abc::new(Dimension::Product, Metric::Revenue).classify(&log)?;
+/// let table = Abc::params(Dimension::Product, Metric::Revenue).check()?.fit(&log)?;
 /// assert_eq!(table.entries[0].id, Id::from("x"));
 /// assert_eq!(table.entries[0].cumulative_share, 0.9);
 /// assert_eq!(table.entries[0].class, AbcClass::B);
 /// # Ok::<(), custalyze_abc::Error>(())
 /// ```
-#[derive(Clone, Debug)]
-pub struct Abc {
-    by: Dimension,
-    metric: Metric,
-    cutoffs: Cutoffs,
-    unit_costs: UnitCosts,
-}
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Abc;
 
 impl Abc {
-    /// Classification of `by` entities by `metric`, with the default cut-offs (80% / 95%).
-    pub fn new(by: Dimension, metric: Metric) -> Self {
-        Self {
+    /// Classification of `by` entities by `metric` with the defaults of [`AbcParams`].
+    pub fn params(by: Dimension, metric: Metric) -> AbcParams {
+        AbcParams {
             by,
             metric,
             cutoffs: Cutoffs::default(),
             unit_costs: UnitCosts::new(),
         }
     }
+}
 
-    /// Sets the cut-offs (checked in [`Abc::classify`]).
+/// Settings of an ABC classification, unchecked.
+///
+/// | Setting | Default |
+/// |---|---|
+/// | `by`, `metric` | given to [`Abc::params`] |
+/// | `cutoffs` | 0.80 / 0.95 ([`Cutoffs::default`]) |
+/// | `unit_costs` | none (needed by [`Metric::Margin`]) |
+#[derive(Clone, Debug)]
+pub struct AbcParams {
+    by: Dimension,
+    metric: Metric,
+    cutoffs: Cutoffs,
+    unit_costs: UnitCosts,
+}
+
+impl AbcParams {
+    /// Sets the cut-offs (checked by [`AbcParams::check`]).
     pub fn cutoffs(mut self, a: f64, b: f64) -> Self {
         self.cutoffs = Cutoffs { a, b };
         self
@@ -358,24 +370,55 @@ impl Abc {
         self
     }
 
+    /// Validates the settings.
+    ///
+    /// # Errors
+    /// [`Error::InvalidCutoffs`] unless `0 < a <= b <= 1`; [`Error::InvalidUnitCost`] for a
+    /// negative or non-finite unit cost.
+    pub fn check(&self) -> Result<ValidAbcParams> {
+        Cutoffs::new(self.cutoffs.a, self.cutoffs.b)?;
+        check_unit_costs(&self.unit_costs)?;
+        Ok(ValidAbcParams(self.clone()))
+    }
+
+    /// Checks the settings, then classifies: [`ValidAbcParams::fit`].
+    ///
+    /// # Errors
+    /// As [`AbcParams::check`] and [`ValidAbcParams::fit`].
+    pub fn fit(&self, log: &TransactionLog) -> Result<AbcTable> {
+        self.check()?.fit(log)
+    }
+}
+
+/// Checked ABC settings, from [`AbcParams::check`].
+#[derive(Clone, Debug)]
+pub struct ValidAbcParams(AbcParams);
+
+impl ValidAbcParams {
+    /// The settings.
+    pub fn params(&self) -> &AbcParams {
+        &self.0
+    }
+
     /// The per-entity values: every customer, or every item with at least one row, with the sum
     /// of the metric over its rows (in row order).
     ///
     /// # Errors
     /// [`Error::NoItems`] by product or by margin on a log without items;
-    /// [`Error::MissingUnitCost`] / [`Error::InvalidUnitCost`] for margins.
+    /// [`Error::MissingUnitCost`] for margins when an item sold has no cost.
     pub fn values(&self, log: &TransactionLog) -> Result<(Vec<Id>, Vec<f64>)> {
-        let rows = row_values(log, self.by, self.metric, &self.unit_costs)?;
+        let p = &self.0;
+        let rows = row_values(log, p.by, p.metric, &p.unit_costs)?;
         Ok(entity_totals(&rows))
     }
 
     /// Classifies the entities of a log.
     ///
     /// # Errors
-    /// As [`Abc::values`] and [`classify_values`]; [`Error::InvalidCutoffs`].
-    pub fn classify(&self, log: &TransactionLog) -> Result<AbcTable> {
-        let cutoffs = Cutoffs::new(self.cutoffs.a, self.cutoffs.b)?;
+    /// As [`ValidAbcParams::values`] and [`classify_values`] ([`Error::Empty`],
+    /// [`Error::NonPositiveTotal`], ...).
+    pub fn fit(&self, log: &TransactionLog) -> Result<AbcTable> {
         let (ids, values) = self.values(log)?;
-        classify_values(ids, values, cutoffs)
+        classify_values(ids, values, self.0.cutoffs)
     }
 }

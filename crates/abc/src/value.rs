@@ -98,6 +98,22 @@ pub(crate) struct RowValues<'a> {
     pub grouped: bool,
 }
 
+/// Checks that every unit cost is finite and non-negative; reports the smallest offending item
+/// id so that the error does not depend on the map's order.
+pub(crate) fn check_unit_costs(costs: &UnitCosts) -> Result<()> {
+    match costs
+        .iter()
+        .filter(|(_, c)| !c.is_finite() || **c < 0.0)
+        .min_by(|a, b| a.0.cmp(b.0))
+    {
+        Some((item, &cost)) => Err(Error::InvalidUnitCost {
+            item: item.clone(),
+            cost,
+        }),
+        None => Ok(()),
+    }
+}
+
 pub(crate) fn row_values<'a>(
     log: &'a TransactionLog,
     by: Dimension,

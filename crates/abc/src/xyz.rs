@@ -7,7 +7,7 @@ use custalyze_transaction_types::{Id, Period, TransactionLog};
 
 use crate::abc::{AbcClass, AbcTable};
 use crate::error::{Error, Result};
-use crate::value::{Dimension, Metric, UnitCosts, row_values};
+use crate::value::{Dimension, Metric, UnitCosts, check_unit_costs, row_values};
 
 /// An XYZ class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -136,7 +136,7 @@ impl XyzTable {
 /// let log = TransactionLog::from_transactions([
 ///     t("x", 1, 2.0)?, t("x", 2, 2.0)?, t("x", 3, 2.0)?, t("x", 4, 2.0)?, t("y", 1, 8.0)?,
 /// ])?;
-/// let xyz = Xyz::new(Dimension::Product, Period::DAY).classify(&log)?;
+/// let xyz = Xyz::params(Dimension::Product, Period::DAY).fit(&log)?;
 /// assert_eq!(xyz.periods, 4);
 /// assert_eq!(xyz.get(&Id::from("x")).map(|e| e.class), Some(XyzClass::X));
 /// // demand 8, 0, 0, 0: mean 2, population std sqrt(12), cv 1.73
@@ -144,19 +144,14 @@ impl XyzTable {
 /// assert!((y - 12f64.sqrt() / 2.0).abs() < 1e-12);
 /// # Ok::<(), custalyze_abc::Error>(())
 /// ```
-#[derive(Clone, Debug)]
-pub struct Xyz {
-    by: Dimension,
-    period: Period,
-    metric: Metric,
-    thresholds: XyzThresholds,
-    unit_costs: UnitCosts,
-}
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Xyz;
 
 impl Xyz {
-    /// XYZ classes of `by` entities from their per-`period` quantities, thresholds 0.5 / 1.0.
-    pub fn new(by: Dimension, period: Period) -> Self {
-        Self {
+    /// XYZ classes of `by` entities from their per-`period` demand, with the defaults of
+    /// [`XyzParams`].
+    pub fn params(by: Dimension, period: Period) -> XyzParams {
+        XyzParams {
             by,
             period,
             metric: Metric::Quantity,
@@ -164,14 +159,33 @@ impl Xyz {
             unit_costs: UnitCosts::new(),
         }
     }
+}
 
+/// Settings of an XYZ classification, unchecked.
+///
+/// | Setting | Default |
+/// |---|---|
+/// | `by`, `period` | given to [`Xyz::params`] (a calendar period: days, weeks, months) |
+/// | `metric` | [`Metric::Quantity`] |
+/// | `thresholds` | 0.5 / 1.0 ([`XyzThresholds::default`]) |
+/// | `unit_costs` | none (needed by [`Metric::Margin`]) |
+#[derive(Clone, Debug)]
+pub struct XyzParams {
+    by: Dimension,
+    period: Period,
+    metric: Metric,
+    thresholds: XyzThresholds,
+    unit_costs: UnitCosts,
+}
+
+impl XyzParams {
     /// The demand measure (default [`Metric::Quantity`]).
     pub fn metric(mut self, metric: Metric) -> Self {
         self.metric = metric;
         self
     }
 
-    /// Sets the thresholds (checked in [`Xyz::classify`]).
+    /// Sets the thresholds (checked by [`XyzParams::check`]).
     pub fn thresholds(mut self, x: f64, y: f64) -> Self {
         self.thresholds = XyzThresholds { x, y };
         self
@@ -183,30 +197,61 @@ impl Xyz {
         self
     }
 
+    /// Validates the settings.
+    ///
+    /// # Errors
+    /// [`Error::Data`] for a period that is not a calendar period;
+    /// [`Error::InvalidXyzThresholds`] unless finite `0 < x <= y`; [`Error::InvalidUnitCost`]
+    /// for a negative or non-finite unit cost.
+    pub fn check(&self) -> Result<ValidXyzParams> {
+        self.period.require_calendar("XYZ classes")?;
+        XyzThresholds::new(self.thresholds.x, self.thresholds.y)?;
+        check_unit_costs(&self.unit_costs)?;
+        Ok(ValidXyzParams(self.clone()))
+    }
+
+    /// Checks the settings, then classifies: [`ValidXyzParams::fit`].
+    ///
+    /// # Errors
+    /// As [`XyzParams::check`] and [`ValidXyzParams::fit`].
+    pub fn fit(&self, log: &TransactionLog) -> Result<XyzTable> {
+        self.check()?.fit(log)
+    }
+}
+
+/// Checked XYZ settings, from [`XyzParams::check`].
+#[derive(Clone, Debug)]
+pub struct ValidXyzParams(XyzParams);
+
+impl ValidXyzParams {
+    /// The settings.
+    pub fn params(&self) -> &XyzParams {
+        &self.0
+    }
+
     /// Classifies the entities of a log.
     ///
     /// # Errors
-    /// [`Error::InvalidXyzThresholds`]; [`Error::NoItems`] by product (or margin) without items;
-    /// [`Error::MissingUnitCost`] / [`Error::InvalidUnitCost`] for margins; [`Error::Empty`] for
-    /// an empty log.
-    pub fn classify(&self, log: &TransactionLog) -> Result<XyzTable> {
-        self.period.require_calendar("XYZ classes")?;
-        let thresholds = XyzThresholds::new(self.thresholds.x, self.thresholds.y)?;
-        let rows = row_values(log, self.by, self.metric, &self.unit_costs)?;
+    /// [`Error::NoItems`] by product (or margin) without items; [`Error::MissingUnitCost`] for
+    /// margins when an item sold has no cost; [`Error::Empty`] for an empty log.
+    pub fn fit(&self, log: &TransactionLog) -> Result<XyzTable> {
+        let p = &self.0;
+        let thresholds = p.thresholds;
+        let rows = row_values(log, p.by, p.metric, &p.unit_costs)?;
         let ordinals: Vec<i64> = (0..log.len())
-            .map(|r| self.period.unit_ordinal_of_day(log.day(r)))
+            .map(|r| p.period.unit_ordinal_of_day(log.day(r)))
             .collect();
         let (Some(&first), Some(&last)) = (ordinals.iter().min(), ordinals.iter().max()) else {
             return Err(Error::Empty);
         };
-        let n_periods = usize::try_from(self.period.bucket(first, last) + 1).unwrap_or(1);
+        let n_periods = usize::try_from(p.period.bucket(first, last) + 1).unwrap_or(1);
         let n_entities = rows.ids.len();
         // Sparse per-entity buckets: sum of demand per (entity, bucket).
         let mut buckets: Vec<HashMap<i64, f64>> = vec![HashMap::new(); n_entities];
         let mut seen = vec![false; n_entities];
         for ((&e, &v), &o) in rows.entity.iter().zip(rows.value.iter()).zip(&ordinals) {
             if let (Some(b), Some(s)) = (buckets.get_mut(e as usize), seen.get_mut(e as usize)) {
-                *b.entry(self.period.bucket(first, o)).or_insert(0.0) += v;
+                *b.entry(p.period.bucket(first, o)).or_insert(0.0) += v;
                 *s = true;
             }
         }

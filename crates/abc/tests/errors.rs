@@ -9,7 +9,7 @@ use custalyze_abc::{
     Abc, AbcXyzMatrix, Cutoffs, Dimension, Error, Metric, UnitCosts, Xyz, XyzThresholds,
     classify_values,
 };
-use custalyze_transaction_types::{Id, Period, Transaction, TransactionLog};
+use custalyze_transaction_types::{Id, Period, PeriodUnit, Transaction, TransactionLog};
 
 fn log_without_items() -> TransactionLog {
     let at = NaiveDate::from_ymd_opt(2024, 1, 1)
@@ -30,15 +30,15 @@ fn log_without_items() -> TransactionLog {
 
 #[test]
 fn by_product_without_items_is_an_error() {
-    let e = Abc::new(Dimension::Product, Metric::Revenue).classify(&log_without_items());
+    let e = Abc::params(Dimension::Product, Metric::Revenue).fit(&log_without_items());
     assert!(matches!(e, Err(Error::NoItems)), "{e:?}");
-    let e = Xyz::new(Dimension::Product, Period::DAY).classify(&log_without_items());
+    let e = Xyz::params(Dimension::Product, Period::DAY).fit(&log_without_items());
     assert!(matches!(e, Err(Error::NoItems)), "{e:?}");
 }
 
 #[test]
 fn margin_without_items_is_an_error() {
-    let e = Abc::new(Dimension::Customer, Metric::Margin).classify(&log_without_items());
+    let e = Abc::params(Dimension::Customer, Metric::Margin).fit(&log_without_items());
     assert!(matches!(e, Err(Error::NoItems)), "{e:?}");
 }
 
@@ -46,9 +46,9 @@ fn margin_without_items_is_an_error() {
 fn missing_unit_cost_is_an_error() {
     let mut costs = unit_costs();
     costs.remove(&Id::from("mug"));
-    let e = Abc::new(Dimension::Product, Metric::Margin)
+    let e = Abc::params(Dimension::Product, Metric::Margin)
         .unit_costs(costs)
-        .classify(&small_log());
+        .fit(&small_log());
     assert!(
         matches!(&e, Err(Error::MissingUnitCost { item }) if item == &Id::from("mug")),
         "{e:?}"
@@ -60,9 +60,9 @@ fn negative_or_nan_unit_cost_is_an_error() {
     for bad in [-1.0, f64::NAN, f64::INFINITY] {
         let mut costs = unit_costs();
         costs.insert(Id::from("tea"), bad);
-        let e = Abc::new(Dimension::Customer, Metric::Margin)
+        let e = Abc::params(Dimension::Customer, Metric::Margin)
             .unit_costs(costs)
-            .classify(&small_log());
+            .fit(&small_log());
         assert!(matches!(e, Err(Error::InvalidUnitCost { .. })), "{e:?}");
     }
 }
@@ -74,9 +74,9 @@ fn invalid_cutoffs_are_rejected() {
             Cutoffs::new(a, b),
             Err(Error::InvalidCutoffs { .. })
         ));
-        let e = Abc::new(Dimension::Customer, Metric::Revenue)
+        let e = Abc::params(Dimension::Customer, Metric::Revenue)
             .cutoffs(a, b)
-            .classify(&small_log());
+            .fit(&small_log());
         assert!(matches!(e, Err(Error::InvalidCutoffs { .. })), "{e:?}");
     }
 }
@@ -93,9 +93,9 @@ fn invalid_xyz_thresholds_are_rejected() {
             XyzThresholds::new(x, y),
             Err(Error::InvalidXyzThresholds { .. })
         ));
-        let e = Xyz::new(Dimension::Customer, Period::DAY)
+        let e = Xyz::params(Dimension::Customer, Period::DAY)
             .thresholds(x, y)
-            .classify(&small_log());
+            .fit(&small_log());
         assert!(
             matches!(e, Err(Error::InvalidXyzThresholds { .. })),
             "{e:?}"
@@ -115,9 +115,9 @@ fn non_positive_total_is_an_error() {
     for id in small_log().item_ids() {
         costs.insert(id.clone(), 1000.0);
     }
-    let e = Abc::new(Dimension::Product, Metric::Margin)
+    let e = Abc::params(Dimension::Product, Metric::Margin)
         .unit_costs(costs)
-        .classify(&small_log());
+        .fit(&small_log());
     assert!(matches!(e, Err(Error::NonPositiveTotal { .. })), "{e:?}");
 }
 
@@ -125,7 +125,7 @@ fn non_positive_total_is_an_error() {
 fn empty_input_is_an_error() {
     let e = classify_values(vec![], vec![], Cutoffs::default());
     assert!(matches!(e, Err(Error::Empty)), "{e:?}");
-    let e = Xyz::new(Dimension::Customer, Period::DAY).classify(&TransactionLog::default());
+    let e = Xyz::params(Dimension::Customer, Period::DAY).fit(&TransactionLog::default());
     assert!(matches!(e, Err(Error::Empty)), "{e:?}");
 }
 
@@ -157,11 +157,11 @@ fn non_finite_value_is_an_error() {
 #[test]
 fn unmatched_entity_in_matrix_is_an_error() {
     let log = small_log();
-    let abc = Abc::new(Dimension::Product, Metric::Revenue)
-        .classify(&log)
+    let abc = Abc::params(Dimension::Product, Metric::Revenue)
+        .fit(&log)
         .unwrap();
-    let mut xyz = Xyz::new(Dimension::Product, Period::WEEK)
-        .classify(&log)
+    let mut xyz = Xyz::params(Dimension::Product, Period::WEEK)
+        .fit(&log)
         .unwrap();
     xyz.entries.retain(|e| e.id != Id::from("tea"));
     let e = AbcXyzMatrix::new(&abc, &xyz);
@@ -176,4 +176,31 @@ fn types_are_send_and_sync() {
     check::<Xyz>();
     check::<custalyze_abc::AbcTable>();
     check::<custalyze_abc::XyzTable>();
+}
+
+#[test]
+fn check_rejects_bad_settings_before_any_data() {
+    let mut costs = UnitCosts::new();
+    // An item the log never sells: `fit` would not look at it, `check` does.
+    costs.insert(Id::from("unsold"), -2.0);
+    let e = Abc::params(Dimension::Product, Metric::Margin)
+        .unit_costs(costs.clone())
+        .check();
+    assert!(
+        matches!(&e, Err(Error::InvalidUnitCost { item, .. }) if item == &Id::from("unsold")),
+        "{e:?}"
+    );
+    let e = Xyz::params(Dimension::Product, Period::DAY)
+        .unit_costs(costs)
+        .check();
+    assert!(matches!(e, Err(Error::InvalidUnitCost { .. })), "{e:?}");
+    let hours = Period::new(PeriodUnit::Hour, 1).unwrap();
+    let e = Xyz::params(Dimension::Product, hours).check();
+    assert!(matches!(e, Err(Error::Data(_))), "{e:?}");
+    assert!(
+        Abc::params(Dimension::Customer, Metric::Revenue)
+            .cutoffs(0.5, 0.9)
+            .check()
+            .is_ok()
+    );
 }

@@ -13,8 +13,8 @@ use custalyze_transaction_types::{Id, Period};
 
 #[test]
 fn products_by_revenue_match_pandas() {
-    let t = Abc::new(Dimension::Product, Metric::Revenue)
-        .classify(&small_log())
+    let t = Abc::params(Dimension::Product, Metric::Revenue)
+        .fit(&small_log())
         .unwrap();
     assert_matches(
         &t,
@@ -29,8 +29,8 @@ fn products_by_revenue_match_pandas() {
 
 #[test]
 fn products_by_quantity_match_pandas() {
-    let t = Abc::new(Dimension::Product, Metric::Quantity)
-        .classify(&small_log())
+    let t = Abc::params(Dimension::Product, Metric::Quantity)
+        .fit(&small_log())
         .unwrap();
     assert_matches(
         &t,
@@ -41,9 +41,9 @@ fn products_by_quantity_match_pandas() {
 
 #[test]
 fn products_by_margin_match_pandas() {
-    let t = Abc::new(Dimension::Product, Metric::Margin)
+    let t = Abc::params(Dimension::Product, Metric::Margin)
         .unit_costs(unit_costs())
-        .classify(&small_log())
+        .fit(&small_log())
         .unwrap();
     assert_matches(
         &t,
@@ -55,8 +55,8 @@ fn products_by_margin_match_pandas() {
 
 #[test]
 fn customers_by_revenue_match_pandas() {
-    let t = Abc::new(Dimension::Customer, Metric::Revenue)
-        .classify(&small_log())
+    let t = Abc::params(Dimension::Customer, Metric::Revenue)
+        .fit(&small_log())
         .unwrap();
     assert_matches(
         &t,
@@ -72,8 +72,8 @@ fn cdnow_first2000_customers_match_the_oracle_rule() {
     let log = load_path(path, &LoadOptions::new(Schema::Cdnow))
         .unwrap()
         .log;
-    let t = Abc::new(Dimension::Customer, Metric::Revenue)
-        .classify(&log)
+    let t = Abc::params(Dimension::Customer, Metric::Revenue)
+        .fit(&log)
         .unwrap();
     assert_matches(
         &t,
@@ -85,8 +85,8 @@ fn cdnow_first2000_customers_match_the_oracle_rule() {
 #[test]
 fn weekly_xyz_of_products_matches_pandas() {
     let log = small_log();
-    let xyz = Xyz::new(Dimension::Product, Period::WEEK)
-        .classify(&log)
+    let xyz = Xyz::params(Dimension::Product, Period::WEEK)
+        .fit(&log)
         .unwrap();
     assert_eq!(xyz.periods, 5);
     let rows = read_csv(&fixtures().join("expected_xyz_products_quantity_W.csv"));
@@ -112,11 +112,11 @@ fn weekly_xyz_of_products_matches_pandas() {
 #[test]
 fn matrix_counts_and_shares_add_up() {
     let log = small_log();
-    let abc = Abc::new(Dimension::Product, Metric::Revenue)
-        .classify(&log)
+    let abc = Abc::params(Dimension::Product, Metric::Revenue)
+        .fit(&log)
         .unwrap();
-    let xyz = Xyz::new(Dimension::Product, Period::WEEK)
-        .classify(&log)
+    let xyz = Xyz::params(Dimension::Product, Period::WEEK)
+        .fit(&log)
         .unwrap();
     let m = AbcXyzMatrix::new(&abc, &xyz).unwrap();
     // tea is A and Y (cv 0.525); pot, cup are A and Z.
@@ -138,9 +138,9 @@ fn matrix_counts_and_shares_add_up() {
 fn cut_offs_are_configurable() {
     let ids: Vec<Id> = (1..=4).map(Id::Int).collect();
     let values = vec![50.0, 30.0, 15.0, 5.0];
-    let t = Abc::new(Dimension::Customer, Metric::Revenue)
+    let t = Abc::params(Dimension::Customer, Metric::Revenue)
         .cutoffs(0.5, 0.8)
-        .classify(&small_log())
+        .fit(&small_log())
         .unwrap();
     assert_eq!(t.cutoffs.a, 0.5);
     let t = classify_values(ids, values, custalyze_abc::Cutoffs::new(0.5, 0.8).unwrap()).unwrap();
@@ -153,8 +153,8 @@ fn cut_offs_are_configurable() {
 
 #[test]
 fn pareto_curve_runs_from_origin_to_one() {
-    let t = Abc::new(Dimension::Product, Metric::Revenue)
-        .classify(&small_log())
+    let t = Abc::params(Dimension::Product, Metric::Revenue)
+        .fit(&small_log())
         .unwrap();
     let curve = t.pareto_curve();
     assert_eq!(curve.len(), t.len() + 1);
@@ -168,9 +168,9 @@ fn pareto_curve_runs_from_origin_to_one() {
 
 #[test]
 fn xyz_thresholds_are_configurable() {
-    let xyz = Xyz::new(Dimension::Product, Period::WEEK)
+    let xyz = Xyz::params(Dimension::Product, Period::WEEK)
         .thresholds(0.6, 1.3)
-        .classify(&small_log())
+        .fit(&small_log())
         .unwrap();
     assert_eq!(xyz.get(&Id::from("tea")).unwrap().class, XyzClass::X);
     assert_eq!(xyz.get(&Id::from("filter")).unwrap().class, XyzClass::Y);

@@ -30,8 +30,8 @@ fn cdnow_master_customers_match_the_reference() {
     )
     .unwrap()
     .log;
-    let table = Abc::new(Dimension::Customer, Metric::Revenue)
-        .classify(&log)
+    let table = Abc::params(Dimension::Customer, Metric::Revenue)
+        .fit(&log)
         .unwrap();
     assert_eq!(table.len(), 23_570);
     let rows = read_csv(&shared.join("reference/rfm/abc_customers_cdnow_master.csv"));

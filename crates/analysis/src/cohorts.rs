@@ -1,7 +1,7 @@
 //! The cohort stage: monthly acquisition cohorts, retention and revenue.
 
 use chrono::NaiveDate;
-use custalyze_cohort::{CohortOptions, CohortTable};
+use custalyze_cohort::{CohortTable, Cohorts};
 use custalyze_transaction_types::{Period, TransactionLog};
 
 use crate::error::Result;
@@ -12,8 +12,7 @@ use crate::error::Result;
 /// # Errors
 /// [`crate::Error::Cohort`] from the table.
 pub fn cohorts(log: &TransactionLog, observation_end: NaiveDate) -> Result<CohortTable> {
-    Ok(custalyze_cohort::cohorts(
-        log,
-        &CohortOptions::new(Period::MONTH).observation_end(observation_end),
-    )?)
+    Ok(Cohorts::params(Period::MONTH)
+        .observation_end(observation_end)
+        .fit(log)?)
 }

@@ -40,10 +40,8 @@ pub struct ProductAnalysis {
 /// [`Error::NoProducts`] for a log without items; [`Error::Abc`] from the classification.
 pub fn products(log: &TransactionLog) -> Result<ProductAnalysis> {
     let items = log.items().ok_or(Error::NoProducts)?;
-    let abc = Abc::new(Dimension::Product, Metric::Revenue).classify(log)?;
-    let xyz = Xyz::new(Dimension::Product, Period::MONTH)
-        .classify(log)
-        .ok();
+    let abc = Abc::params(Dimension::Product, Metric::Revenue).fit(log)?;
+    let xyz = Xyz::params(Dimension::Product, Period::MONTH).fit(log).ok();
     let matrix = xyz.as_ref().and_then(|x| AbcXyzMatrix::new(&abc, x).ok());
     let index: HashMap<&Id, u32> = log
         .item_ids()

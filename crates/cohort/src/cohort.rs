@@ -78,34 +78,39 @@ impl FromStr for Metric {
     }
 }
 
-/// Options of [`cohorts`]: the period, the observation end and the column numbering.
-///
-/// Defaults: observation end = the last transaction date of the log, [`IndexBase::Zero`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[non_exhaustive]
-pub struct CohortOptions {
-    /// Cohort and activity period: [`Period::DAY`], [`Period::WEEK`] (Monday to Sunday) or
-    /// [`Period::MONTH`]. Multipliers other than 1 are rejected by [`cohorts`].
-    pub period: Period,
-    /// Last observed day (inclusive); transactions after it are ignored. `None`: the last
-    /// transaction date.
-    pub observation_end: Option<NaiveDate>,
-    /// Numbering of the period index.
-    pub index_base: IndexBase,
-}
+/// Acquisition cohorts: [`Cohorts::params`] starts the builder, `check()` gives
+/// [`ValidCohortParams`], `fit(&log)` the [`CohortTable`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cohorts;
 
-impl CohortOptions {
-    /// Options for `period` with the defaults.
-    pub fn new(period: Period) -> Self {
-        Self {
+impl Cohorts {
+    /// Cohorts and columns of one `period`, with the defaults of [`CohortParams`].
+    pub fn params(period: Period) -> CohortParams {
+        CohortParams {
             period,
             observation_end: None,
             index_base: IndexBase::Zero,
         }
     }
+}
 
-    /// Sets the observation end (inclusive).
+/// Settings of a cohort table, unchecked.
+///
+/// | Setting | Default |
+/// |---|---|
+/// | `period` | given to [`Cohorts::params`]: [`Period::DAY`], [`Period::WEEK`] (Monday to Sunday) or [`Period::MONTH`] |
+/// | `observation_end` | the last transaction date of the log |
+/// | `index_base` | [`IndexBase::Zero`] |
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CohortParams {
+    period: Period,
+    observation_end: Option<NaiveDate>,
+    index_base: IndexBase,
+}
+
+impl CohortParams {
+    /// Sets the observation end (inclusive): transactions after it are ignored.
     #[must_use]
     pub fn observation_end(mut self, end: NaiveDate) -> Self {
         self.observation_end = Some(end);
@@ -118,7 +123,34 @@ impl CohortOptions {
         self.index_base = base;
         self
     }
+
+    /// Validates the settings.
+    ///
+    /// # Errors
+    /// [`Error::Data`] for an hour period; [`Error::UnsupportedMultiplier`] when the period has
+    /// a multiplier other than 1.
+    pub fn check(&self) -> Result<ValidCohortParams> {
+        self.period.require_calendar("cohorts")?;
+        if self.period.multiplier() != 1 {
+            return Err(Error::UnsupportedMultiplier {
+                period: self.period,
+            });
+        }
+        Ok(ValidCohortParams(self.clone()))
+    }
+
+    /// Checks the settings, then builds the table: [`ValidCohortParams::fit`].
+    ///
+    /// # Errors
+    /// As [`CohortParams::check`] and [`ValidCohortParams::fit`].
+    pub fn fit(&self, log: &TransactionLog) -> Result<CohortTable> {
+        self.check()?.fit(log)
+    }
 }
+
+/// Checked cohort settings, from [`CohortParams::check`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidCohortParams(CohortParams);
 
 /// One acquisition cohort: the customers whose first transaction falls in one period.
 #[derive(Clone, Debug, PartialEq)]
@@ -210,133 +242,136 @@ struct Acc {
 /// revenue and activity columns (55 years of daily cohorts).
 pub const MAX_CELLS: usize = 20_000_000;
 
-/// Builds the acquisition cohorts of `log`.
-///
-/// A customer belongs to the cohort of the period of their first transaction on or before the
-/// observation end; they are active at offset `k` when they have at least one transaction
-/// (whatever its amount) in the `k`-th period after that one. Revenue is the sum of amounts.
-///
-/// # Errors
-/// - [`Error::UnsupportedMultiplier`] when the period has a multiplier other than 1.
-/// - [`Error::EmptyLog`] for an empty log.
-/// - [`Error::NothingBeforeEnd`] when no transaction falls on or before the observation end.
-///
-/// # Examples
-/// ```
-/// use custalyze_cohort::{cohorts, CohortOptions, Metric};
-/// use custalyze_transaction_types::{Period, Transaction, TransactionLog};
-///
-/// let t = |c: i64, day: &str, amount: f64| {
-///     let ts = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")?.and_hms_opt(0, 0, 0).unwrap_or_default();
-///     Ok::<_, Box<dyn std::error::Error>>(Transaction::with_amount(c.into(), day.into(), ts, None, 1.0, amount, amount)?)
-/// };
-/// let log = TransactionLog::from_transactions([
-///     t(1, "2024-01-03", 10.0)?, t(1, "2024-02-10", 5.0)?, t(2, "2024-01-20", 7.0)?,
-/// ])?;
-/// let table = cohorts(&log, &CohortOptions::new(Period::MONTH))?;
-/// assert_eq!(table.labels(), ["2024-01"]);
-/// assert_eq!(table.matrix(Metric::Retention), [vec![Some(1.0), Some(0.5)]]);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn cohorts(log: &TransactionLog, options: &CohortOptions) -> Result<CohortTable> {
-    let period = options.period;
-    period.require_calendar("cohorts")?;
-    if period.multiplier() != 1 {
-        return Err(Error::UnsupportedMultiplier { period });
+impl ValidCohortParams {
+    /// The settings.
+    pub fn params(&self) -> &CohortParams {
+        &self.0
     }
-    if log.is_empty() {
-        return Err(Error::EmptyLog);
-    }
-    let end = match options.observation_end.or_else(|| log.last_date()) {
-        Some(e) => e,
-        None => return Err(Error::EmptyLog),
-    };
-    let end_day = days_from_epoch(end);
-    let end_ordinal = period.unit_ordinal_of_day(end_day);
-    let amounts = log.amounts();
 
-    let mut accs: BTreeMap<i64, Acc> = BTreeMap::new();
-    let mut ages: Vec<(usize, f64)> = Vec::new();
-    // Cells allocated so far: the bound holds while the table is built, not only at the end.
-    let mut cells: usize = 0;
-    for customer in 0..log.customer_ids().len() {
-        ages.clear();
-        let mut first: Option<i64> = None;
-        for row in log.customer_rows(customer) {
-            let day = log.day(row);
-            if day <= end_day {
-                first = Some(first.map_or(day, |f: i64| f.min(day)));
-            }
+    /// Builds the acquisition cohorts of `log`.
+    ///
+    /// A customer belongs to the cohort of the period of their first transaction on or before the
+    /// observation end; they are active at offset `k` when they have at least one transaction
+    /// (whatever its amount) in the `k`-th period after that one. Revenue is the sum of amounts.
+    ///
+    /// # Errors
+    /// - [`Error::EmptyLog`] for an empty log.
+    /// - [`Error::NothingBeforeEnd`] when no transaction falls on or before the observation end.
+    ///
+    /// # Examples
+    /// ```
+    /// use custalyze_cohort::{Cohorts, Metric};
+    /// use custalyze_transaction_types::{Period, Transaction, TransactionLog};
+    ///
+    /// let t = |c: i64, day: &str, amount: f64| {
+    ///     let ts = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")?.and_hms_opt(0, 0, 0).unwrap_or_default();
+    ///     Ok::<_, Box<dyn std::error::Error>>(Transaction::with_amount(c.into(), day.into(), ts, None, 1.0, amount, amount)?)
+    /// };
+    /// let log = TransactionLog::from_transactions([
+    ///     t(1, "2024-01-03", 10.0)?, t(1, "2024-02-10", 5.0)?, t(2, "2024-01-20", 7.0)?,
+    /// ])?;
+    /// let table = Cohorts::params(Period::MONTH).check()?.fit(&log)?;
+    /// assert_eq!(table.labels(), ["2024-01"]);
+    /// assert_eq!(table.matrix(Metric::Retention), [vec![Some(1.0), Some(0.5)]]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn fit(&self, log: &TransactionLog) -> Result<CohortTable> {
+        let options = &self.0;
+        let period = options.period;
+        if log.is_empty() {
+            return Err(Error::EmptyLog);
         }
-        let Some(first) = first else { continue };
-        let cohort = period.unit_ordinal_of_day(first);
-        for row in log.customer_rows(customer) {
-            let day = log.day(row);
-            if day > end_day {
-                continue;
-            }
-            // `day >= first`, so the offset is non-negative.
-            let offset = usize::try_from(period.unit_ordinal_of_day(day) - cohort).unwrap_or(0);
-            ages.push((offset, amounts.get(row).copied().unwrap_or(0.0)));
-        }
-        ages.sort_by_key(|&(offset, _)| offset);
-        let acc = accs.entry(cohort).or_default();
-        acc.size += 1;
-        let mut last = None;
-        for &(offset, amount) in &ages {
-            if acc.active.len() <= offset {
-                cells += offset + 1 - acc.active.len();
-                if cells > MAX_CELLS {
-                    return Err(Error::TooManyCells {
-                        cohorts: accs.len(),
-                        periods: offset + 1,
-                        limit: MAX_CELLS,
-                    });
+        let end = match options.observation_end.or_else(|| log.last_date()) {
+            Some(e) => e,
+            None => return Err(Error::EmptyLog),
+        };
+        let end_day = days_from_epoch(end);
+        let end_ordinal = period.unit_ordinal_of_day(end_day);
+        let amounts = log.amounts();
+
+        let mut accs: BTreeMap<i64, Acc> = BTreeMap::new();
+        let mut ages: Vec<(usize, f64)> = Vec::new();
+        // Cells allocated so far: the bound holds while the table is built, not only at the end.
+        let mut cells: usize = 0;
+        for customer in 0..log.customer_ids().len() {
+            ages.clear();
+            let mut first: Option<i64> = None;
+            for row in log.customer_rows(customer) {
+                let day = log.day(row);
+                if day <= end_day {
+                    first = Some(first.map_or(day, |f: i64| f.min(day)));
                 }
-                acc.active.resize(offset + 1, 0);
-                acc.revenue.resize(offset + 1, 0.0);
             }
-            if last != Some(offset) {
-                acc.active[offset] += 1;
-                last = Some(offset);
+            let Some(first) = first else { continue };
+            let cohort = period.unit_ordinal_of_day(first);
+            for row in log.customer_rows(customer) {
+                let day = log.day(row);
+                if day > end_day {
+                    continue;
+                }
+                // `day >= first`, so the offset is non-negative.
+                let offset = usize::try_from(period.unit_ordinal_of_day(day) - cohort).unwrap_or(0);
+                ages.push((offset, amounts.get(row).copied().unwrap_or(0.0)));
             }
-            acc.revenue[offset] += amount;
+            ages.sort_by_key(|&(offset, _)| offset);
+            let acc = accs.entry(cohort).or_default();
+            acc.size += 1;
+            let mut last = None;
+            for &(offset, amount) in &ages {
+                if acc.active.len() <= offset {
+                    cells += offset + 1 - acc.active.len();
+                    if cells > MAX_CELLS {
+                        return Err(Error::TooManyCells {
+                            cohorts: accs.len(),
+                            periods: offset + 1,
+                            limit: MAX_CELLS,
+                        });
+                    }
+                    acc.active.resize(offset + 1, 0);
+                    acc.revenue.resize(offset + 1, 0.0);
+                }
+                if last != Some(offset) {
+                    acc.active[offset] += 1;
+                    last = Some(offset);
+                }
+                acc.revenue[offset] += amount;
+            }
         }
-    }
 
-    let Some(&oldest) = accs.keys().next() else {
-        return Err(Error::NothingBeforeEnd { end });
-    };
-    let periods = usize::try_from(end_ordinal - oldest + 1).unwrap_or(0);
-    if accs.len().saturating_mul(periods) > MAX_CELLS {
-        return Err(Error::TooManyCells {
-            cohorts: accs.len(),
+        let Some(&oldest) = accs.keys().next() else {
+            return Err(Error::NothingBeforeEnd { end });
+        };
+        let periods = usize::try_from(end_ordinal - oldest + 1).unwrap_or(0);
+        if accs.len().saturating_mul(periods) > MAX_CELLS {
+            return Err(Error::TooManyCells {
+                cohorts: accs.len(),
+                periods,
+                limit: MAX_CELLS,
+            });
+        }
+        let cohorts = accs
+            .into_iter()
+            .map(|(ordinal, mut acc)| {
+                acc.active.resize(periods, 0);
+                acc.revenue.resize(periods, 0.0);
+                Cohort {
+                    start: date_from_days(period.unit_start_day(ordinal)),
+                    ordinal,
+                    size: acc.size,
+                    observed_periods: usize::try_from(end_ordinal - ordinal + 1).unwrap_or(0),
+                    active: acc.active,
+                    revenue: acc.revenue,
+                }
+            })
+            .collect();
+        Ok(CohortTable {
+            period,
+            observation_end: end,
+            index_base: options.index_base,
             periods,
-            limit: MAX_CELLS,
-        });
-    }
-    let cohorts = accs
-        .into_iter()
-        .map(|(ordinal, mut acc)| {
-            acc.active.resize(periods, 0);
-            acc.revenue.resize(periods, 0.0);
-            Cohort {
-                start: date_from_days(period.unit_start_day(ordinal)),
-                ordinal,
-                size: acc.size,
-                observed_periods: usize::try_from(end_ordinal - ordinal + 1).unwrap_or(0),
-                active: acc.active,
-                revenue: acc.revenue,
-            }
+            cohorts,
         })
-        .collect();
-    Ok(CohortTable {
-        period,
-        observation_end: end,
-        index_base: options.index_base,
-        periods,
-        cohorts,
-    })
+    }
 }
 
 impl CohortTable {

@@ -1,8 +1,9 @@
 #![doc = include_str!("../README.md")]
 //!
 //! ## What is here
-//! - [`cohorts`] builds a [`CohortTable`] from a [`TransactionLog`](custalyze_transaction_types::TransactionLog)
-//!   with [`CohortOptions`] (period, observation end, 0- or 1-based period index).
+//! - [`Cohorts::params`] starts a [`CohortParams`] builder (period, observation end, 0- or
+//!   1-based period index); `check()` gives [`ValidCohortParams`], whose `fit` builds a
+//!   [`CohortTable`] from a [`TransactionLog`](custalyze_transaction_types::TransactionLog).
 //! - [`CohortTable`] holds one [`Cohort`] per acquisition period and gives every matrix
 //!   ([`Metric`]), the weighted [`CohortTable::average_retention`] curve and CSV output.
 //!
@@ -23,5 +24,7 @@
 mod cohort;
 pub mod error;
 
-pub use cohort::{Cohort, CohortOptions, CohortTable, IndexBase, Metric, cohorts};
+pub use cohort::{
+    Cohort, CohortParams, CohortTable, Cohorts, IndexBase, MAX_CELLS, Metric, ValidCohortParams,
+};
 pub use error::{Error, Result};

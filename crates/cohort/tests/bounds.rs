@@ -2,7 +2,7 @@
 //! bounded and the error says what to change.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use custalyze_cohort::{CohortOptions, Error, cohorts};
+use custalyze_cohort::{Cohorts, Error};
 use custalyze_transaction_types::Period;
 use custalyze_transaction_types::load::{GenericColumns, LoadOptions, Schema, load_reader};
 
@@ -21,9 +21,9 @@ fn centuries_of_daily_cohorts_are_refused() {
     )
     .unwrap()
     .log;
-    let e = cohorts(&log, &CohortOptions::new(Period::DAY)).unwrap_err();
+    let e = Cohorts::params(Period::DAY).fit(&log).unwrap_err();
     assert!(matches!(e, Error::TooManyCells { .. }), "{e}");
     assert!(e.to_string().contains("--period"), "{e}");
     // Months are fine.
-    assert!(cohorts(&log, &CohortOptions::new(Period::MONTH)).is_ok());
+    assert!(Cohorts::params(Period::MONTH).fit(&log).is_ok());
 }

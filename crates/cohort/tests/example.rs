@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::NaiveDate;
-use custalyze_cohort::{CohortOptions, Error, IndexBase, Metric, cohorts};
+use custalyze_cohort::{Cohorts, Error, IndexBase, Metric};
 use custalyze_transaction_types::{Period, PeriodUnit, Transaction, TransactionLog};
 
 fn date(s: &str) -> NaiveDate {
@@ -40,7 +40,7 @@ fn log() -> TransactionLog {
 
 #[test]
 fn monthly_matrices_worked_by_hand() {
-    let table = cohorts(&log(), &CohortOptions::new(Period::MONTH)).unwrap();
+    let table = Cohorts::params(Period::MONTH).fit(&log()).unwrap();
     assert_eq!(table.labels(), ["2024-01", "2024-02", "2024-03"]);
     assert_eq!(table.sizes(), [3, 1, 1]);
     assert_eq!(table.periods, 3);
@@ -85,11 +85,10 @@ fn monthly_matrices_worked_by_hand() {
 
 #[test]
 fn csv_writes_zero_or_chosen_text_for_unobserved_cells() {
-    let table = cohorts(
-        &log(),
-        &CohortOptions::new(Period::MONTH).index_base(IndexBase::One),
-    )
-    .unwrap();
+    let table = Cohorts::params(Period::MONTH)
+        .index_base(IndexBase::One)
+        .fit(&log())
+        .unwrap();
     let mut out = Vec::new();
     table.write_csv(Metric::ActiveCustomers, &mut out).unwrap();
     assert_eq!(
@@ -122,7 +121,7 @@ fn weekly_cohorts_start_on_monday() {
         t(2, "2024-01-14", 1.0),
     ])
     .unwrap();
-    let table = cohorts(&log, &CohortOptions::new(Period::WEEK)).unwrap();
+    let table = Cohorts::params(Period::WEEK).fit(&log).unwrap();
     assert_eq!(table.labels(), ["2024-01-01", "2024-01-08"]);
     assert_eq!(
         table.active_customers(),
@@ -132,8 +131,8 @@ fn weekly_cohorts_start_on_monday() {
 
 #[test]
 fn daily_cohorts_and_observation_end() {
-    let opts = CohortOptions::new(Period::DAY).observation_end(date("2024-01-31"));
-    let table = cohorts(&log(), &opts).unwrap();
+    let opts = Cohorts::params(Period::DAY).observation_end(date("2024-01-31"));
+    let table = opts.fit(&log()).unwrap();
     // Only January transactions count; customers 4 and 5 are not acquired yet.
     assert_eq!(table.labels(), ["2024-01-02", "2024-01-15", "2024-01-31"]);
     assert_eq!(table.sizes(), [1, 1, 1]);
@@ -149,21 +148,21 @@ fn daily_cohorts_and_observation_end() {
 #[test]
 fn rejects_a_period_multiplier() {
     let p = Period::new(PeriodUnit::Day, 7).unwrap();
-    let err = cohorts(&log(), &CohortOptions::new(p)).unwrap_err();
+    let err = Cohorts::params(p).fit(&log()).unwrap_err();
     assert!(matches!(err, Error::UnsupportedMultiplier { .. }), "{err}");
 }
 
 #[test]
 fn rejects_an_empty_log() {
     let empty = TransactionLog::from_transactions(Vec::new()).unwrap_or_default();
-    let err = cohorts(&empty, &CohortOptions::new(Period::MONTH)).unwrap_err();
+    let err = Cohorts::params(Period::MONTH).fit(&empty).unwrap_err();
     assert!(matches!(err, Error::EmptyLog), "{err}");
 }
 
 #[test]
 fn rejects_an_end_before_all_data() {
-    let opts = CohortOptions::new(Period::MONTH).observation_end(date("2023-12-31"));
-    let err = cohorts(&log(), &opts).unwrap_err();
+    let opts = Cohorts::params(Period::MONTH).observation_end(date("2023-12-31"));
+    let err = opts.fit(&log()).unwrap_err();
     assert!(matches!(err, Error::NothingBeforeEnd { .. }), "{err}");
 }
 
@@ -190,6 +189,6 @@ fn parses_metric_names() {
 fn results_are_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<custalyze_cohort::CohortTable>();
-    check::<custalyze_cohort::CohortOptions>();
+    check::<custalyze_cohort::ValidCohortParams>();
     check::<Error>();
 }

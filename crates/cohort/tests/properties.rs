@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Duration, NaiveDate};
-use custalyze_cohort::{CohortOptions, cohorts};
+use custalyze_cohort::Cohorts;
 use custalyze_transaction_types::{Period, Transaction, TransactionLog};
 use proptest::prelude::*;
 
@@ -39,7 +39,7 @@ proptest! {
     fn invariants(rows in prop::collection::vec((0u8..20, 0u16..400, 0u16..10_000), 1..80),
                   period in period()) {
         let log = log_from(&rows);
-        let table = cohorts(&log, &CohortOptions::new(period)).unwrap();
+        let table = Cohorts::params(period).fit(&log).unwrap();
         prop_assert_eq!(table.sizes().iter().sum::<u64>(), log.customer_ids().len() as u64);
         let active = table.active_customers();
         for (i, row) in table.retention().iter().enumerate() {
@@ -65,7 +65,7 @@ proptest! {
         period in period(),
     ) {
         let log = log_from(&rows);
-        let table = cohorts(&log, &CohortOptions::new(period)).unwrap();
+        let table = Cohorts::params(period).fit(&log).unwrap();
         // Naive: first ordinal per customer, then the set of (cohort, offset, customer).
         let base = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
         let ord = |d: u16| period.unit_ordinal(base + Duration::days(i64::from(d)));

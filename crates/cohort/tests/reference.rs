@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use custalyze_cohort::{CohortOptions, Metric, cohorts};
+use custalyze_cohort::{Cohorts, Metric};
 use custalyze_transaction_types::Period;
 use custalyze_transaction_types::load::{LoadOptions, Schema, load_path};
 
@@ -59,7 +59,7 @@ fn monthly_cohorts_match_the_pandas_reference_on_cdnow_master() {
         .unwrap()
         .log;
     assert_eq!(log.customer_ids().len(), 23_570);
-    let table = cohorts(&log, &CohortOptions::new(Period::MONTH)).unwrap();
+    let table = Cohorts::params(Period::MONTH).fit(&log).unwrap();
     assert_eq!(table.labels(), ["1997-01", "1997-02", "1997-03"]);
     assert_eq!(table.periods, 18);
     assert_eq!(table.sizes().iter().sum::<u64>(), 23_570);

@@ -57,10 +57,10 @@ pub fn run(args: &AbcArgs) -> Result<(), CliError> {
     let loaded = args.input.load()?;
     eprintln!("{}", loaded.report);
     let log = &loaded.log;
-    let abc = Abc::new(by, metric)
+    let abc = Abc::params(by, metric)
         .cutoffs(args.a_cutoff, args.b_cutoff)
-        .classify(log)?;
-    let xyz = period.map(|p| Xyz::new(by, p).classify(log)).transpose()?;
+        .fit(log)?;
+    let xyz = period.map(|p| Xyz::params(by, p).fit(log)).transpose()?;
     let lookup: std::collections::HashMap<_, _> = xyz
         .iter()
         .flat_map(|t| t.entries.iter())

@@ -4,7 +4,7 @@ use crate::output::writer;
 use std::path::PathBuf;
 
 use clap::Args;
-use custalyze_cohort::{CohortOptions, IndexBase, Metric, cohorts};
+use custalyze_cohort::{Cohorts, IndexBase, Metric};
 use custalyze_transaction_types::Period;
 
 use crate::CliError;
@@ -53,14 +53,8 @@ pub struct CohortArgs {
 /// Runs the command.
 pub fn run(args: &CohortArgs) -> Result<(), CliError> {
     let period: Period = args.period.parse()?;
-    if period.multiplier() != 1 {
-        return Err(CliError(format!(
-            "--period {} has a multiplier; use D, W or M",
-            args.period
-        )));
-    }
     let metric: Metric = args.metric.parse()?;
-    let mut options = CohortOptions::new(period);
+    let mut options = Cohorts::params(period);
     let mut end_date = None;
     if args.one_based {
         options = options.index_base(IndexBase::One);
@@ -70,6 +64,8 @@ pub fn run(args: &CohortArgs) -> Result<(), CliError> {
         options = options.observation_end(end);
         end_date = Some(end);
     }
+    // Settings are checked before the log is read.
+    let options = options.check()?;
 
     let loaded = args.input.load()?;
     eprintln!("{}", loaded.report);
@@ -80,7 +76,7 @@ pub fn run(args: &CohortArgs) -> Result<(), CliError> {
     {
         eprintln!("note: {after} rows dated after --end were left out");
     }
-    let table = cohorts(&loaded.log, &options)?;
+    let table = options.fit(&loaded.log)?;
 
     let out = writer(&args.output)?;
     match &args.unobserved {
