@@ -494,24 +494,25 @@ impl CohortTable {
         self.write(metric, Some(unobserved), out)
     }
 
-    fn write<W: Write>(&self, metric: Metric, unobserved: Option<&str>, mut out: W) -> Result<()> {
-        write!(out, "cohort")?;
-        for k in self.column_labels() {
-            write!(out, ",{k}")?;
-        }
-        writeln!(out)?;
+    fn write<W: Write>(&self, metric: Metric, unobserved: Option<&str>, out: W) -> Result<()> {
+        let mut w = csv::Writer::from_writer(out);
+        let err = |e: csv::Error| Error::Io(e.into());
+        let mut record = vec!["cohort".to_string()];
+        record.extend(self.column_labels().iter().map(|k| k.to_string()));
+        w.write_record(&record).map_err(err)?;
         for c in &self.cohorts {
-            write!(out, "{}", self.label(c))?;
+            record.clear();
+            record.push(self.label(c));
             for k in 0..self.periods {
-                match (c.value(metric, k), unobserved) {
-                    (None, Some(text)) => write!(out, ",{text}")?,
-                    (None, None) => write!(out, ",{}", CsvNumber(metric, 0.0))?,
-                    (Some(v), _) => write!(out, ",{}", CsvNumber(metric, v))?,
-                }
+                record.push(match (c.value(metric, k), unobserved) {
+                    (None, Some(text)) => text.to_string(),
+                    (None, None) => CsvNumber(metric, 0.0).to_string(),
+                    (Some(v), _) => CsvNumber(metric, v).to_string(),
+                });
             }
-            writeln!(out)?;
+            w.write_record(&record).map_err(err)?;
         }
-        out.flush()?;
+        w.flush()?;
         Ok(())
     }
 }

@@ -109,6 +109,22 @@ fn csv_writes_zero_or_chosen_text_for_unobserved_cells() {
         String::from_utf8(out).unwrap().lines().nth(3),
         Some("2024-03,9.0,0.0,0.0")
     );
+    // A chosen text with a comma or a quote is quoted, so the columns stay aligned.
+    let mut out = Vec::new();
+    table
+        .write_csv_with(Metric::Retention, "n/a, \"late\"", &mut out)
+        .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let row: Vec<String> = csv::ReaderBuilder::new()
+        .from_reader(text.as_bytes())
+        .records()
+        .nth(1)
+        .unwrap()
+        .unwrap()
+        .iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(row, ["2024-02", "1.0", "1.0", "n/a, \"late\""]);
 }
 
 #[test]

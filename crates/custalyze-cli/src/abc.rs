@@ -1,7 +1,6 @@
 //! `custalyze abc`: ABC (and XYZ) classes of products or customers.
 
 use crate::output::writer;
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -66,38 +65,29 @@ pub fn run(args: &AbcArgs) -> Result<(), CliError> {
         .flat_map(|t| t.entries.iter())
         .map(|e| (&e.id, e))
         .collect();
-    let io = |e: std::io::Error| CliError(format!("cannot write output: {e}"));
-    let mut out = writer(&args.output)?;
-    let mut header = "id,value,share,cumulative_share,class".to_string();
+    let mut out = csv::Writer::from_writer(writer(&args.output)?);
+    let mut header = vec!["id", "value", "share", "cumulative_share", "class"];
     if xyz.is_some() {
-        header.push_str(",xyz,cv");
+        header.extend(["xyz", "cv"]);
     }
-    writeln!(out, "{header}").map_err(io)?;
+    out.write_record(&header)?;
     for e in &abc.entries {
-        let id = e.id.to_string();
-        let id = if id.contains([',', '"', '\n']) {
-            format!("\"{}\"", id.replace('"', "\"\""))
-        } else {
-            id
-        };
-        write!(
-            out,
-            "{id},{},{},{},{}",
+        let mut row = vec![
+            e.id.to_string(),
             fmt_f64(e.value),
             fmt_f64(e.share),
             fmt_f64(e.cumulative_share),
-            e.class
-        )
-        .map_err(io)?;
+            e.class.to_string(),
+        ];
         if xyz.is_some() {
             let x = lookup
                 .get(&e.id)
                 .ok_or_else(|| CliError(format!("no XYZ class for {}", e.id)))?;
-            write!(out, ",{},{}", x.class, fmt_f64(x.cv)).map_err(io)?;
+            row.extend([x.class.to_string(), fmt_f64(x.cv)]);
         }
-        writeln!(out).map_err(io)?;
+        out.write_record(&row)?;
     }
-    out.flush().map_err(io)?;
+    out.flush()?;
     let s = abc.class_summaries();
     eprintln!(
         "{} {}s: A {} ({:.1}% of {}), B {} ({:.1}%), C {} ({:.1}%)",

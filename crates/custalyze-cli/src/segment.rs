@@ -3,7 +3,7 @@
 
 use crate::output::writer;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
@@ -284,10 +284,10 @@ fn hierarchical(args: &HierarchicalArgs) -> Result<(), CliError> {
     );
     if let (Some(k), Some(path)) = (args.clusters, &args.labels_out) {
         let labels = z.cut_k(k)?;
-        let mut w = writer(path)?;
-        writeln!(w, "id,cluster")?;
+        let mut w = csv::Writer::from_writer(writer(path)?);
+        w.write_record(["id", "cluster"])?;
         for (id, l) in m.ids.iter().zip(&labels) {
-            writeln!(w, "{id},{}", l + 1)?;
+            w.write_record([id.to_string(), (l + 1).to_string()])?;
         }
         w.flush()?;
     }
@@ -416,12 +416,17 @@ fn customers(args: &CustomersArgs) -> Result<(), CliError> {
     let seg = SegmentModel::fit(&selected, &log1p, scaling, &params)?;
     // Profiles (and labels) on the full feature table, whichever features were clustered.
     let profiles = custalyze_segment::profile_segments(&all, &seg.labels)?;
-    let mut w = writer(&args.output)?;
-    writeln!(w, "customer_id,{},segment,label", all.columns.join(","))?;
+    let mut w = csv::Writer::from_writer(writer(&args.output)?);
+    let mut header = vec!["customer_id"];
+    header.extend(all.columns.iter().map(String::as_str));
+    header.extend(["segment", "label"]);
+    w.write_record(&header)?;
     for (i, id) in all.customers.iter().enumerate() {
-        let row: Vec<String> = all.values.row(i).iter().map(|&v| fmt_f64(v)).collect();
         let l = seg.labels[i];
-        writeln!(w, "{id},{},{l},\"{}\"", row.join(","), profiles[l].label)?;
+        let mut row = vec![id.to_string()];
+        row.extend(all.values.row(i).iter().map(|&v| fmt_f64(v)));
+        row.extend([l.to_string(), profiles[l].label.clone()]);
+        w.write_record(&row)?;
     }
     w.flush()?;
     eprintln!(
@@ -448,7 +453,7 @@ fn customers(args: &CustomersArgs) -> Result<(), CliError> {
         );
     }
     if let Some(path) = &args.profiles_out {
-        let mut w = writer(path)?;
+        let mut w = csv::Writer::from_writer(writer(path)?);
         let mut header = vec!["segment", "label", "size", "share", "revenue_share"]
             .into_iter()
             .map(String::from)
@@ -457,11 +462,11 @@ fn customers(args: &CustomersArgs) -> Result<(), CliError> {
             header.push(format!("{c}_mean"));
             header.push(format!("{c}_median"));
         }
-        writeln!(w, "{}", header.join(","))?;
+        w.write_record(&header)?;
         for p in &profiles {
             let mut row = vec![
                 p.segment.to_string(),
-                format!("\"{}\"", p.label),
+                p.label.clone(),
                 p.size.to_string(),
                 fmt_f64(p.share),
                 p.revenue_share.map_or(String::new(), fmt_f64),
@@ -470,7 +475,7 @@ fn customers(args: &CustomersArgs) -> Result<(), CliError> {
                 row.push(fmt_f64(f.mean));
                 row.push(fmt_f64(f.median));
             }
-            writeln!(w, "{}", row.join(","))?;
+            w.write_record(&row)?;
         }
         w.flush()?;
     }

@@ -148,12 +148,21 @@ impl Dendrogram {
     ///
     /// # Errors
     /// [`Error::Io`] when writing fails.
-    pub fn write_csv<W: Write>(&self, mut out: W) -> Result<()> {
-        writeln!(out, "idx1,idx2,distance,size")?;
+    pub fn write_csv<W: Write>(&self, out: W) -> Result<()> {
+        let mut w = csv::Writer::from_writer(out);
+        let err = |e: csv::Error| Error::Io(e.into());
+        w.write_record(["idx1", "idx2", "distance", "size"])
+            .map_err(err)?;
         for m in &self.merges {
-            writeln!(out, "{},{},{:?},{}", m.idx1, m.idx2, m.distance, m.size)?;
+            w.write_record([
+                m.idx1.to_string(),
+                m.idx2.to_string(),
+                format!("{:?}", m.distance),
+                m.size.to_string(),
+            ])
+            .map_err(err)?;
         }
-        out.flush()?;
+        w.flush()?;
         Ok(())
     }
 
