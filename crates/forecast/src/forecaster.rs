@@ -75,7 +75,8 @@ impl Forecast {
 
 /// A model that can be fitted to a univariate series and then forecast it.
 ///
-/// Implemented by [`crate::arima::ArimaForecaster`], [`crate::arima::AutoArimaForecaster`] and the
+/// Implemented by [`crate::arima::ArimaForecaster`] (one order, or the auto-ARIMA search as
+/// [`crate::arima::AutoArimaForecaster`]) and the
 /// baselines in [`crate::baselines`].
 pub trait Forecaster {
     /// Fits the model to `y` (oldest first, regularly spaced, no missing values).

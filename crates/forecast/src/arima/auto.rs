@@ -27,7 +27,6 @@ use super::params::{ar_roots_outside, difference, expand_ar, expand_ma};
 use super::unitroot::{SeasonalTest, ndiffs, nsdiffs_with};
 use super::{Arima, ArimaParams, FitMethod, FittedArima};
 use crate::error::{Error, Result, check_series};
-use crate::forecaster::{Forecast, Forecaster};
 
 /// The information criterion minimised by the search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -644,39 +643,5 @@ impl Search<'_> {
             }
             _ => f64::INFINITY,
         }
-    }
-}
-
-/// [`AutoArimaParams`] behind the [`Forecaster`] trait.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct AutoArimaForecaster {
-    /// The search settings.
-    pub search: AutoArimaParams,
-    /// The selected and fitted model, after [`Forecaster::fit`].
-    pub fitted: Option<FittedArima>,
-}
-
-impl AutoArimaForecaster {
-    /// A forecaster searching with `search`.
-    pub fn new(search: AutoArimaParams) -> Self {
-        AutoArimaForecaster {
-            search,
-            fitted: None,
-        }
-    }
-}
-
-impl Forecaster for AutoArimaForecaster {
-    fn fit(&mut self, y: &[f64]) -> Result<()> {
-        self.fitted = Some(self.search.fit(y)?);
-        Ok(())
-    }
-
-    fn forecast(&self, horizon: usize, levels: &[f64]) -> Result<Forecast> {
-        self.fitted
-            .as_ref()
-            .ok_or(Error::NotFitted)?
-            .forecast(horizon, levels)
     }
 }

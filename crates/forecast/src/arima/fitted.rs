@@ -195,26 +195,66 @@ impl FittedArima {
     }
 }
 
-/// [`ArimaParams`] behind the [`Forecaster`] trait.
+/// A specification that fits to a [`FittedArima`]: one ARIMA order ([`ArimaParams`],
+/// [`ValidArimaParams`]) or the auto-ARIMA search ([`AutoArimaParams`],
+/// [`ValidAutoArimaParams`]). It lets one [`ArimaForecaster`] carry either behind the
+/// [`Forecaster`] trait.
+pub trait ArimaSpec {
+    /// Fits the model, or searches and fits the selected one.
+    ///
+    /// # Errors
+    /// As the implementor's own `fit`.
+    fn fit_arima(&self, y: &[f64]) -> Result<FittedArima>;
+}
+
+impl ArimaSpec for ArimaParams {
+    fn fit_arima(&self, y: &[f64]) -> Result<FittedArima> {
+        self.fit(y)
+    }
+}
+
+impl ArimaSpec for ValidArimaParams {
+    fn fit_arima(&self, y: &[f64]) -> Result<FittedArima> {
+        self.fit(y)
+    }
+}
+
+impl ArimaSpec for AutoArimaParams {
+    fn fit_arima(&self, y: &[f64]) -> Result<FittedArima> {
+        self.fit(y)
+    }
+}
+
+impl ArimaSpec for ValidAutoArimaParams {
+    fn fit_arima(&self, y: &[f64]) -> Result<FittedArima> {
+        self.fit(y)
+    }
+}
+
+/// An ARIMA specification behind the [`Forecaster`] trait: [`ArimaParams`] by default,
+/// [`AutoArimaParams`] as [`AutoArimaForecaster`].
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct ArimaForecaster {
-    /// The model to fit.
-    pub spec: ArimaParams,
+pub struct ArimaForecaster<S = ArimaParams> {
+    /// The model to fit (or the search to run).
+    pub spec: S,
     /// The fit, after [`Forecaster::fit`].
     pub fitted: Option<FittedArima>,
 }
 
-impl ArimaForecaster {
-    /// A forecaster for `spec`.
-    pub fn new(spec: ArimaParams) -> Self {
+/// The auto-ARIMA search behind the [`Forecaster`] trait: each `fit` searches again.
+pub type AutoArimaForecaster = ArimaForecaster<AutoArimaParams>;
+
+impl<S: ArimaSpec> ArimaForecaster<S> {
+    /// A forecaster for `spec`, not fitted yet.
+    pub fn new(spec: S) -> Self {
         ArimaForecaster { spec, fitted: None }
     }
 }
 
-impl Forecaster for ArimaForecaster {
+impl<S: ArimaSpec> Forecaster for ArimaForecaster<S> {
     fn fit(&mut self, y: &[f64]) -> Result<()> {
-        self.fitted = Some(self.spec.fit(y)?);
+        self.fitted = Some(self.spec.fit_arima(y)?);
         Ok(())
     }
 

@@ -44,10 +44,9 @@ pub(crate) mod params;
 pub(crate) mod unitroot;
 
 pub use auto::{
-    AutoArima, AutoArimaForecaster, AutoArimaParams, CandidateModel, InformationCriterion,
-    ValidAutoArimaParams,
+    AutoArima, AutoArimaParams, CandidateModel, InformationCriterion, ValidAutoArimaParams,
 };
-pub use fitted::{ArimaForecaster, FittedArima};
+pub use fitted::{ArimaForecaster, ArimaSpec, AutoArimaForecaster, FittedArima};
 pub use unitroot::{
     LagSelection, OcsbTest, SeasonalTest, kpss_statistic, ndiffs, nsdiffs, nsdiffs_with,
     ocsb_critical_value, ocsb_test, seasonal_strength,
