@@ -31,15 +31,22 @@ fn cdnow_summary() -> (RfmData, Vec<f64>, &'static str) {
             .wrapping_add(1442695040888963407);
         (state >> 11) as f64 / (1u64 << 53) as f64
     };
+    // Drawn from the Pareto/NBD story, so that the fits converge as on CDNOW: a purchase rate
+    // and an exponential lifetime per customer, exponential gaps until the lifetime or T ends.
     let (mut x, mut tx, mut t, mut m) = (vec![], vec![], vec![], vec![]);
     for _ in 0..2357 {
         let big_t = 27.0 + (next() * 12.0 * 7.0).round() / 7.0;
-        let f = (next() * next() * 8.0).floor();
-        let r = if f > 0.0 {
-            (next() * big_t * 100.0).round() / 100.0
-        } else {
-            0.0
-        };
+        let rate = 0.02 + 0.6 * next().powi(3);
+        let lifetime = -(1.0 - next()).ln() / (0.01 + 0.15 * next());
+        let (mut f, mut r, mut at) = (0.0, 0.0, 0.0);
+        loop {
+            at += -(1.0 - next()).ln() / rate;
+            if at > big_t.min(lifetime) {
+                break;
+            }
+            f += 1.0;
+            r = (at * 7.0).floor() / 7.0;
+        }
         x.push(f);
         tx.push(r);
         t.push(big_t);
