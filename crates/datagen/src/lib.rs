@@ -5,6 +5,7 @@ mod error;
 mod generate;
 mod log;
 mod params;
+mod price_demand;
 mod record;
 mod seasonality;
 mod simulate;
@@ -16,6 +17,10 @@ pub use log::{GeneratedLog, HEADER, RetailRow, RowKind, params_path};
 pub use params::{
     BgNbdTruth, GammaGammaTruth, GeneratorConfig, MAX_CUSTOMERS, MAX_MONTHS,
     MAX_PURCHASES_PER_CUSTOMER,
+};
+pub use price_demand::{
+    LifecycleStage, MAX_PANEL_PRODUCTS, MAX_PANEL_WEEKS, PANEL_HEADER, PanelLine,
+    PriceDemandConfig, PriceDemandLog, ProductDemandTruth, generate_price_demand,
 };
 pub use record::{BadRowCounts, BadRowKind, CustomerTruth, GenerationRecord, PopulationTruth};
 pub use seasonality::Seasonality;
