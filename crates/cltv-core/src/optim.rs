@@ -338,6 +338,13 @@ pub const MAX_EVALUATIONS: usize = 3_000;
 /// as a degenerate fit.
 pub const MAX_LOG_PARAM: f64 = 30.0;
 
+/// The largest parameter a fit may return (10 million). A shape parameter that large is the
+/// optimiser following a likelihood that keeps rising towards a limit (no heterogeneity in the
+/// data, one customer), not an estimate, and the predictions' hypergeometric series lose their
+/// precision there (a fuzzed one-customer history gave `r = 1.1e11` and a negative expected
+/// purchase count). Such a fit is reported as degenerate.
+pub const MAX_FITTED_PARAM: f64 = 1e7;
+
 struct Problem<'a, L, const N: usize> {
     model: &'a L,
     scale: f64,
@@ -612,7 +619,9 @@ pub(crate) fn fit_penalised<L: LogLikelihood<N>, const N: usize>(
         params[k] = t.exp();
     }
     let spent = evaluations.load(std::sync::atomic::Ordering::Relaxed) >= MAX_EVALUATIONS;
-    if best.iter().any(|t| t.abs() > MAX_LOG_PARAM - 1.0) {
+    if best.iter().any(|t| t.abs() > MAX_LOG_PARAM - 1.0)
+        || params.iter().any(|p| *p > MAX_FITTED_PARAM)
+    {
         return Err(Error::NotConverged {
             model: L::NAME,
             reason: "the parameters run off towards 0 or infinity (degenerate data: too few customers, or no signal for the model); try a penalizer, e.g. 0.001 (lifetimes' advice)".into(),

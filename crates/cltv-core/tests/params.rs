@@ -79,3 +79,15 @@ fn builders_are_send_and_sync() {
     is::<GammaGammaParams>();
     is::<custalyze_cltv_core::ValidBgNbdParams>();
 }
+
+/// A fuzzed one-customer history (x = 8, t_x = T = 8) drove r and α to 1e11, where the
+/// expected purchases came out negative; such a fit is now refused as degenerate.
+#[test]
+fn a_fit_that_runs_off_is_refused_not_returned() {
+    let data = custalyze_cltv_core::RfmData::new(&[8.0], &[8.0], &[8.0], None).unwrap();
+    let e = custalyze_cltv_core::BgNbd::params().fit(&data);
+    assert!(
+        matches!(&e, Err(custalyze_cltv_core::Error::NotConverged { reason, .. }) if reason.contains("degenerate")),
+        "{e:?}"
+    );
+}

@@ -47,7 +47,6 @@ const WEEKS_PER_YEAR: f64 = 365.25 / 7.0;
 
 /// Settings of [`generate_price_demand`]; `PriceDemandConfig::default()` then the public fields.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
 pub struct PriceDemandConfig {
     /// Seed of the random streams: the same seed gives the same panel.
     pub seed: u64,
