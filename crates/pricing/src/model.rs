@@ -188,7 +188,11 @@ impl PricingParams {
             );
         }
         if !(self.level > 0.0 && self.level < 1.0) {
-            return bad("level", self.level.to_string(), "must be in (0, 1), e.g. 0.95");
+            return bad(
+                "level",
+                self.level.to_string(),
+                "must be in (0, 1), e.g. 0.95",
+            );
         }
         let (down, up) = self.bounds;
         if !(down.is_finite() && up.is_finite() && down > -1.0 && down <= 0.0 && up >= 0.0) {
@@ -396,7 +400,12 @@ fn estimate_product(
     let log_prices: Vec<f64> = weeks.iter().map(|w| w.price().ln()).collect();
     let mean_lp = log_prices.iter().sum::<f64>() / n.max(1) as f64;
     let log_price_sd = if n > 1 {
-        (log_prices.iter().map(|v| (v - mean_lp).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
+        (log_prices
+            .iter()
+            .map(|v| (v - mean_lp).powi(2))
+            .sum::<f64>()
+            / (n - 1) as f64)
+            .sqrt()
     } else {
         0.0
     };

@@ -39,11 +39,7 @@ impl std::str::FromStr for Objective {
             "revenue" => Ok(Self::Revenue),
             "margin" | "profit" => Ok(Self::Margin),
             other => Err(crate::error::Error::InvalidParameter(
-                crate::error::InvalidParameter::new(
-                    "objective",
-                    other,
-                    "use revenue or margin",
-                ),
+                crate::error::InvalidParameter::new("objective", other, "use revenue or margin"),
             )),
         }
     }

@@ -93,8 +93,10 @@ pub(crate) fn promotion_effect(
 
 /// The summary over products.
 pub(crate) fn summarise(products: &[ProductPricing]) -> PromotionSummary {
-    let effects: Vec<&PromotionEffect> =
-        products.iter().filter_map(|p| p.promotion.as_ref()).collect();
+    let effects: Vec<&PromotionEffect> = products
+        .iter()
+        .filter_map(|p| p.promotion.as_ref())
+        .collect();
     let weeks: usize = effects.iter().map(|e| e.promo_weeks).sum();
     if weeks == 0 {
         return PromotionSummary::default();

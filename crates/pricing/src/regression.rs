@@ -58,7 +58,7 @@ impl Design {
         let w0 = weeks.first().map_or(0, |w| w.week);
         let span = weeks.last().map_or(0, |w| w.week - w0) + 1;
         let varies = |f: &dyn Fn(&WeekSales) -> bool| {
-            weeks.iter().any(|w| f(w)) && weeks.iter().any(|w| !f(w))
+            weeks.iter().any(f) && weeks.iter().any(|w| !f(w))
         };
         let with_promo = varies(&|w| w.promo);
         let with_post = varies(&|w| w.post_promo);
@@ -195,7 +195,11 @@ pub fn ols(design: &Design) -> Option<OlsFit> {
     let std_errors: Vec<f64> = (0..k)
         .map(|j| (sigma2 * inverse[(j, j)]).max(0.0).sqrt())
         .collect();
-    if coefficients.iter().chain(&std_errors).any(|v| !v.is_finite()) {
+    if coefficients
+        .iter()
+        .chain(&std_errors)
+        .any(|v| !v.is_finite())
+    {
         return None;
     }
     Some(OlsFit {
@@ -232,7 +236,9 @@ mod tests {
     fn collinear_columns_give_none() {
         let design = Design {
             names: vec!["a".into(), "b".into()],
-            rows: (0..10).map(|i| vec![f64::from(i), 2.0 * f64::from(i)]).collect(),
+            rows: (0..10)
+                .map(|i| vec![f64::from(i), 2.0 * f64::from(i)])
+                .collect(),
             y: (0..10).map(f64::from).collect(),
         };
         assert!(ols(&design).is_none());

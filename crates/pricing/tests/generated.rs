@@ -62,8 +62,24 @@ fn intervals_cover_the_true_elasticities() {
         if e.low <= t && t <= e.high {
             covered += 1;
         } else if std::env::var_os("PRICING_DEBUG").is_some() {
-            let tr = panel.products.iter().find(|x| x.item == p.item.to_string()).unwrap();
-            eprintln!("miss {} truth {t:.2} est {:.2} se {:.2} units {:.1} weeks {} launch {} decline {} lift {:.2} dip {:.2} cols {}", p.item, e.value, e.se, p.mean_weekly_units, p.selling_weeks, tr.launch_week, tr.decline_week, tr.promo_lift, tr.post_promo_dip, p.columns.len());
+            let tr = panel
+                .products
+                .iter()
+                .find(|x| x.item == p.item.to_string())
+                .unwrap();
+            eprintln!(
+                "miss {} truth {t:.2} est {:.2} se {:.2} units {:.1} weeks {} launch {} decline {} lift {:.2} dip {:.2} cols {}",
+                p.item,
+                e.value,
+                e.se,
+                p.mean_weekly_units,
+                p.selling_weeks,
+                tr.launch_week,
+                tr.decline_week,
+                tr.promo_lift,
+                tr.post_promo_dip,
+                p.columns.len()
+            );
         }
         errors.push((e.value - t).abs());
         signed.push(e.value - t);
