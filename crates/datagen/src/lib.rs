@@ -5,7 +5,7 @@ mod error;
 mod generate;
 mod log;
 mod params;
-mod price_demand;
+pub mod price_demand;
 mod record;
 mod seasonality;
 mod simulate;
