@@ -19,10 +19,15 @@ pub const SAMPLE_SEED: u64 = 42;
 Examples:
   custalyze generate --customers 5000 --seed 7 --output sample.csv
   custalyze generate --customers 200 --seed 1 --months 12 --output small.csv
+  custalyze generate --price-demand --products 200 --weeks 156 --output panel.csv
 
 Writes FILE in the online-retail schema and FILE.params.json with the parameters used
 (BG/NBD r, alpha, a, b; Gamma-Gamma p, q, gamma; counts of rows, cancellations and bad rows).
-The same seed gives the same file.")]
+With --price-demand: a product panel whose demand responds to price with a known elasticity per
+product (promotions, list-price changes, seasonality, lifecycle, intermittent sellers), as FILE
+(customer_id,order_id,date,item_id,quantity,unit_price), FILE.items.csv
+(item_id,category,unit_cost) and FILE.truth.json (every product's elasticity, prices and
+units by week). The same seed gives the same files.")]
 pub struct GenerateArgs {
     /// Number of customers.
     #[arg(long, value_name = "N", default_value_t = 2000)]
@@ -33,9 +38,59 @@ pub struct GenerateArgs {
     /// Length of the simulated span in months.
     #[arg(long, value_name = "M")]
     months: Option<u32>,
+    /// Generate a product panel with price-responsive demand instead of a customer log.
+    #[arg(long)]
+    price_demand: bool,
+    /// Products of the panel (with --price-demand).
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    products: usize,
+    /// Weeks of the panel (with --price-demand).
+    #[arg(long, value_name = "W", default_value_t = 156)]
+    weeks: usize,
     /// Output CSV.
     #[arg(long, value_name = "FILE")]
     output: PathBuf,
+}
+
+fn with_suffix(path: &std::path::Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn run_price_demand(args: &GenerateArgs) -> Result<(), CliError> {
+    let config = custalyze_datagen::PriceDemandConfig {
+        seed: args.seed,
+        products: args.products,
+        weeks: args.weeks,
+        ..custalyze_datagen::PriceDemandConfig::default()
+    };
+    let pb = progress::stage("generating");
+    let panel = custalyze_datagen::generate_price_demand(&config)?;
+    pb.finish_and_clear();
+    let create = |path: &std::path::Path| {
+        std::fs::File::create(path)
+            .map(std::io::BufWriter::new)
+            .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))
+    };
+    panel.write_csv(create(&args.output)?)?;
+    let items = with_suffix(&args.output, ".items.csv");
+    panel.write_items_csv(create(&items)?)?;
+    let truth = with_suffix(&args.output, ".truth.json");
+    serde_json::to_writer(
+        create(&truth)?,
+        &serde_json::json!({ "config": panel.config, "products": panel.products }),
+    )?;
+    eprintln!(
+        "wrote {} ({} lines, {} products x {} weeks), {} and {}",
+        args.output.display(),
+        panel.lines.len(),
+        args.products,
+        args.weeks,
+        items.display(),
+        truth.display()
+    );
+    Ok(())
 }
 
 /// The embedded sample as CSV text (generated deterministically at run time).
@@ -50,6 +105,9 @@ pub fn embedded_sample() -> Result<String, CliError> {
 
 /// Runs the command.
 pub fn run(args: &GenerateArgs) -> Result<(), CliError> {
+    if args.price_demand {
+        return run_price_demand(args);
+    }
     let mut config = GeneratorConfig {
         customers: args.customers,
         seed: args.seed,

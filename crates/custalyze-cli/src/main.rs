@@ -12,6 +12,7 @@ mod forecast_ml;
 mod generate;
 mod input;
 mod output;
+mod pricing;
 mod progress;
 mod recommend;
 mod report;
@@ -63,6 +64,8 @@ enum Command {
     Churn(Box<churn::ChurnArgs>),
     /// Top-k product recommendations for one customer.
     Recommend(Box<recommend::RecommendArgs>),
+    /// Price elasticity, recommended prices and promotion effects per product.
+    Pricing(Box<pricing::PricingArgs>),
     /// Customer segmentation: K-Means, hierarchical clustering, segments from a transaction log.
     #[command(subcommand)]
     Segment(segment::SegmentCommand),
@@ -96,6 +99,7 @@ fn main() -> ExitCode {
         Command::Customer(args) => customer::run(&args),
         Command::Churn(args) => churn::run(&args),
         Command::Recommend(args) => recommend::run(&args),
+        Command::Pricing(args) => pricing::run(&args),
         Command::Segment(cmd) => segment::run(&cmd),
         Command::Forecast(cmd) => forecast::run(&cmd),
     };

@@ -22,7 +22,7 @@ pub use model::{
     Estimate, EstimateStatus, FittedPricing, ItemAttributes, ItemTable, Pricing, PricingParams,
     ProductPricing, ValidPricingParams,
 };
-pub use optimise::{Objective, PriceRecommendation, optimal_price};
+pub use optimise::{Change, Objective, PriceRecommendation, optimal_price};
 pub use pooling::CategoryPrior;
 pub use promotion::{PromotionEffect, PromotionSummary};
 pub use regression::{Design, DesignSettings, OlsFit};

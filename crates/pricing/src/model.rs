@@ -426,7 +426,10 @@ fn estimate_product(
         distinct_prices,
         log_price_sd,
         mean_weekly_units: weeks.iter().map(|w| w.units).sum::<f64>() / n.max(1) as f64,
-        current_price: weeks.last().map_or(0.0, |w| w.regular_price),
+        // Rounded to 1e-6 so that revenue / units does not print as 6.360000000000003.
+        current_price: weeks
+            .last()
+            .map_or(0.0, |w| (w.regular_price * 1e6).round() / 1e6),
         elasticity: None,
         pooled_elasticity: None,
         fit: None,

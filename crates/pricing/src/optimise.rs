@@ -10,10 +10,13 @@
 //!   Lerner price `p* = c ε / (1 + ε)` (markup `1/(1 + 1/ε)`), clamped to the bounds; for
 //!   `−1 ≤ ε < 0` it rises with the price up to the upper bound.
 //!
-//! The expected change of the objective at the recommended price `p` is
-//! `(p/p₀)^(1+ε) − 1` for revenue and `((p − c)/(p₀ − c)) (p/p₀)^ε − 1` for margin; its interval
+//! The expected changes at the recommended price `p` are `(p/p₀)^(1+ε) − 1` for revenue and
+//! `((p − c)/(p₀ − c)) (p/p₀)^ε − 1` for margin (both reported, whatever the objective); an interval
 //! evaluates the same expression at the ends of the elasticity's interval (the expression is
-//! monotone in `ε` for a fixed price). No recommendation is made for a non-negative elasticity
+//! monotone in `ε` for a fixed price). A move is recommended only when the whole interval of the
+//! objective's change is above 0; otherwise the recommended price is the current one and the
+//! optimum is reported beside it (with constant elasticity the revenue optimum is always a
+//! bound, so without this rule every product would be told to move 30%). No recommendation is made for a non-negative elasticity
 //! (demand rising with price is a data problem, not a pricing opportunity) or, for margins,
 //! without a unit cost.
 
@@ -51,7 +54,13 @@ impl std::str::FromStr for Objective {
 pub struct PriceRecommendation {
     /// The current price `p₀`.
     pub current_price: f64,
-    /// The recommended price.
+    /// The price that maximises the objective under the point estimate of the elasticity.
+    pub optimal_price: f64,
+    /// Whether the objective's expected change is positive over the whole interval of the
+    /// elasticity (its lower end above 0): only then is a move recommended.
+    pub confident: bool,
+    /// The recommended price: the optimal price when [`PriceRecommendation::confident`], else the
+    /// current price (the data do not say which way to go).
     pub recommended_price: f64,
     /// `recommended / current − 1`.
     pub price_change: f64,
@@ -59,15 +68,25 @@ pub struct PriceRecommendation {
     pub objective: Objective,
     /// The elasticity used.
     pub elasticity: f64,
-    /// Expected relative change of the objective (`None` for margins when the current price
-    /// does not cover the unit cost).
-    pub expected_change: Option<f64>,
-    /// Lower end of its interval.
-    pub expected_change_low: Option<f64>,
-    /// Upper end.
-    pub expected_change_high: Option<f64>,
-    /// Whether the price sits on a bound (the model would go further).
+    /// Expected relative change of revenue at the optimal price, with its interval.
+    pub revenue_change: Change,
+    /// Expected relative change of margin at the optimal price, when the unit cost is known and
+    /// the current price covers it.
+    pub margin_change: Option<Change>,
+    /// Whether the optimal price sits on a bound (the model would go further).
     pub at_bound: bool,
+}
+
+/// An expected relative change with its interval (from the elasticity's interval).
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Change {
+    /// At the point estimate.
+    pub expected: f64,
+    /// Lower end.
+    pub low: f64,
+    /// Upper end.
+    pub high: f64,
 }
 
 /// The optimal price of [module docs](self), or `None` (non-negative elasticity, a margin
@@ -133,22 +152,34 @@ pub(crate) fn recommend(
     objective: Objective,
 ) -> Option<PriceRecommendation> {
     let p = optimal_price(current, unit_cost, e.value, bounds, objective)?;
-    let at = |x: f64| change(p, current, unit_cost, x, objective);
-    let (a, b) = (at(e.low), at(e.high));
-    let (low, high) = match (a, b) {
-        (Some(a), Some(b)) => (Some(a.min(b)), Some(a.max(b))),
-        _ => (None, None),
+    let change_of = |objective: Objective| -> Option<Change> {
+        let at = |x: f64| change(p, current, unit_cost, x, objective);
+        let (mid, a, b) = (at(e.value)?, at(e.low)?, at(e.high)?);
+        Some(Change {
+            expected: mid,
+            low: a.min(b),
+            high: a.max(b),
+        })
     };
     let (lo, hi) = (current * (1.0 + bounds.0), current * (1.0 + bounds.1));
+    let revenue_change = change_of(Objective::Revenue)?;
+    let margin_change = change_of(Objective::Margin);
+    let objective_change = match objective {
+        Objective::Revenue => Some(revenue_change),
+        Objective::Margin => margin_change,
+    };
+    let confident = objective_change.is_some_and(|c| c.low > 0.0);
+    let recommended = if confident { p } else { current };
     Some(PriceRecommendation {
         current_price: current,
-        recommended_price: p,
-        price_change: p / current - 1.0,
+        optimal_price: p,
+        confident,
+        recommended_price: recommended,
+        price_change: recommended / current - 1.0,
         objective,
         elasticity: e.value,
-        expected_change: at(e.value),
-        expected_change_low: low,
-        expected_change_high: high,
+        revenue_change,
+        margin_change,
         at_bound: (p - lo).abs() <= 1e-12 * current || (p - hi).abs() <= 1e-12 * current,
     })
 }

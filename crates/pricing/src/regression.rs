@@ -57,9 +57,8 @@ impl Design {
         let n = weeks.len();
         let w0 = weeks.first().map_or(0, |w| w.week);
         let span = weeks.last().map_or(0, |w| w.week - w0) + 1;
-        let varies = |f: &dyn Fn(&WeekSales) -> bool| {
-            weeks.iter().any(f) && weeks.iter().any(|w| !f(w))
-        };
+        let varies =
+            |f: &dyn Fn(&WeekSales) -> bool| weeks.iter().any(f) && weeks.iter().any(|w| !f(w));
         let with_promo = varies(&|w| w.promo);
         let with_post = varies(&|w| w.post_promo);
         let mut knots: Vec<i64> = Vec::new();
