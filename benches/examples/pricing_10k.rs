@@ -1,0 +1,82 @@
+//! Pricing for 10,000 products x 3 years of weekly data (the speed target of the pricing issue:
+//! under 2 s on 2 cores): a generated price-demand panel (custalyze-datagen, median 4 units a
+//! week, so about 3 million lines), loaded into a log once (not timed), then the weekly panel, the
+//! regressions, pooling and recommendations, median of 3 runs.
+//!
+//! `taskset -c 0,1 cargo run --release -p custalyze-benches --example pricing_10k`
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use custalyze_datagen::{PriceDemandConfig, generate_price_demand};
+use custalyze_pricing::panel::WeeklyPanel;
+use custalyze_pricing::{ItemTable, Pricing};
+use custalyze_transaction_types::{Id, Transaction, TransactionLog};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
+    median(
+        (0..runs)
+            .map(|_| {
+                let s = Instant::now();
+                std::hint::black_box(f());
+                s.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn main() {
+    let products: usize = std::env::args()
+        .nth(1)
+        .map_or(10_000, |s| s.parse().expect("number of products"));
+    let s = Instant::now();
+    let config = PriceDemandConfig {
+        products,
+        weeks: 156,
+        median_weekly_units: 4.0,
+        ..PriceDemandConfig::default()
+    };
+    let panel = generate_price_demand(&config).unwrap();
+    let items: Vec<Id> = panel
+        .products
+        .iter()
+        .map(|p| Id::from(p.item.as_str()))
+        .collect();
+    let log = TransactionLog::from_transactions(panel.lines.iter().map(|l| {
+        Transaction::new(
+            Id::Int(l.customer as i64),
+            Id::Int(l.order as i64),
+            l.timestamp,
+            Some(items[l.product].clone()),
+            l.quantity as f64,
+            l.unit_price,
+        )
+        .unwrap()
+    }))
+    .unwrap();
+    println!(
+        "{} products x {} weeks: {} lines generated and loaded in {:?} ({} threads)",
+        products,
+        config.weeks,
+        log.len(),
+        s.elapsed(),
+        rayon::current_num_threads()
+    );
+    let params = Pricing::params().check().unwrap();
+    let table = ItemTable::new();
+    let aggregate = time(3, || WeeklyPanel::from_log(&log).unwrap());
+    let weekly = WeeklyPanel::from_log(&log).unwrap();
+    let models = time(3, || params.fit_panel(&weekly, &table));
+    let total = time(3, || params.fit(&log, &table).unwrap());
+    let fitted = params.fit(&log, &table).unwrap();
+    println!(
+        "weekly panel {aggregate:?}; regressions, pooling and prices {models:?}; whole fit {total:?} ({} of {} products estimated)",
+        fitted.estimated().count(),
+        fitted.products.len()
+    );
+}
