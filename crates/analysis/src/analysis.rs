@@ -47,11 +47,13 @@ pub enum Stage {
     Churn,
     /// Engagement tiers, strategies and recommendations.
     Playbook,
+    /// Price elasticity, recommended prices and promotions per product.
+    Pricing,
 }
 
 impl Stage {
     /// Every stage in order.
-    pub const ALL: [Stage; 11] = [
+    pub const ALL: [Stage; 12] = [
         Stage::Summaries,
         Stage::Clv,
         Stage::Holdout,
@@ -63,6 +65,7 @@ impl Stage {
         Stage::Segments,
         Stage::Churn,
         Stage::Playbook,
+        Stage::Pricing,
     ];
 
     /// A short name (`"CLV models"`, ...).
@@ -78,6 +81,7 @@ impl Stage {
             Stage::Forecast => "forecast",
             Stage::Segments => "segments",
             Stage::Churn => "churn",
+            Stage::Pricing => "pricing",
             Stage::Playbook => "playbook",
         }
     }
@@ -172,6 +176,9 @@ pub struct Analysis {
     pub churn: Outcome<ChurnAnalysis>,
     /// Playbook.
     pub playbook: Outcome<Playbook>,
+    /// Price elasticities, recommended prices and promotion effects (weekly, per product).
+    #[cfg_attr(feature = "serde", serde(default = "crate::pricing::not_run"))]
+    pub pricing: Outcome<custalyze_pricing::FittedPricing>,
     /// Headline figures.
     pub headline: Headline,
 }
@@ -375,6 +382,8 @@ impl Analysis {
         let churn = stage(|| crate::churn::churn(log, end, days, clv_v, options.seed));
         progress(Stage::Playbook);
         let playbook = stage(|| playbook_stage(log, &facts, &columns, options));
+        progress(Stage::Pricing);
+        let pricing = stage(|| crate::pricing::pricing(log));
 
         let headline = headline(&facts, options.months, &clv, &churn);
         Ok(Self {
@@ -393,6 +402,7 @@ impl Analysis {
             segments,
             churn,
             playbook,
+            pricing,
             headline,
         })
     }

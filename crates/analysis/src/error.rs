@@ -68,6 +68,9 @@ pub enum Error {
     /// A recommender failed.
     #[error("recommendations: {0}")]
     Recommend(#[source] custalyze_recommend::Error),
+    /// The pricing model failed.
+    #[error("pricing: {0}")]
+    Pricing(#[source] custalyze_pricing::Error),
     /// A stage that depends on another could not run because that one failed.
     #[error("needs {stage}, which failed: {reason}")]
     Upstream {
@@ -104,6 +107,7 @@ from_source! {
     custalyze_segment::Error => Segment,
     custalyze_churn::Error => Churn,
     custalyze_recommend::Error => Recommend,
+    custalyze_pricing::Error => Pricing,
 }
 
 /// The failure of one stage: the [`Error`] it returned, shared so an [`crate::Analysis`] stays

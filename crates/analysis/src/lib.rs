@@ -10,6 +10,7 @@ pub mod forecast;
 pub mod holdout;
 pub mod options;
 pub mod playbook;
+pub mod pricing;
 pub mod products;
 pub mod rfm;
 pub mod rules;

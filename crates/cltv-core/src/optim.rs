@@ -338,12 +338,13 @@ pub const MAX_EVALUATIONS: usize = 3_000;
 /// as a degenerate fit.
 pub const MAX_LOG_PARAM: f64 = 30.0;
 
-/// The largest parameter a fit may return (10 million). A shape parameter that large is the
+/// The largest parameter a fit may return (100 million). A parameter that large is the
 /// optimiser following a likelihood that keeps rising towards a limit (no heterogeneity in the
 /// data, one customer), not an estimate, and the predictions' hypergeometric series lose their
 /// precision there (a fuzzed one-customer history gave `r = 1.1e11` and a negative expected
-/// purchase count). Such a fit is reported as degenerate.
-pub const MAX_FITTED_PARAM: f64 = 1e7;
+/// purchase count; at `r = 1e9` with `b = 1e8` the BG/NBD expectation is already negative, at
+/// `1e8` it is 15% off, at `1e7` 1%). Such a fit is reported as degenerate.
+pub const MAX_FITTED_PARAM: f64 = 1e8;
 
 struct Problem<'a, L, const N: usize> {
     model: &'a L,

@@ -6,7 +6,6 @@ use clap::Args;
 use custalyze_pricing::{
     EstimateStatus, ItemAttributes, ItemTable, Objective, Pricing, ProductPricing,
 };
-use custalyze_transaction_types::summary::fmt_f64;
 
 use crate::CliError;
 use crate::input::InputArgs;
@@ -123,17 +122,6 @@ fn read_items(path: &Path) -> Result<ItemTable, CliError> {
     Ok(table)
 }
 
-fn status(p: &ProductPricing) -> &'static str {
-    match p.status {
-        EstimateStatus::Estimated => "estimated",
-        EstimateStatus::TooFewWeeks { .. } => "too_few_weeks",
-        EstimateStatus::TooLittlePriceVariation { .. } => "too_little_price_variation",
-        EstimateStatus::IntermittentDemand { .. } => "intermittent_demand",
-        EstimateStatus::CollinearDesign => "collinear_design",
-        _ => "other",
-    }
-}
-
 /// Runs the command.
 pub fn run(args: &PricingArgs) -> Result<(), CliError> {
     let (down, up) = parse_bounds(&args.bounds)?;
@@ -157,78 +145,7 @@ pub fn run(args: &PricingArgs) -> Result<(), CliError> {
     eprintln!("{}", loaded.report);
     let fitted = params.fit(&loaded.log, &items)?;
 
-    let mut out = csv::Writer::from_writer(writer(&args.output)?);
-    out.write_record([
-        "product",
-        "category",
-        "status",
-        "elasticity",
-        "se",
-        "ci_low",
-        "ci_high",
-        "pooled_elasticity",
-        "pooled_ci_low",
-        "pooled_ci_high",
-        "n_weeks",
-        "n_prices",
-        "log_price_sd",
-        "mean_weekly_units",
-        "current_price",
-        "optimal_price",
-        "at_bound",
-        "confident",
-        "recommended_price",
-        "price_change",
-        "expected_revenue_change",
-        "revenue_change_low",
-        "revenue_change_high",
-        "expected_margin_change",
-        "margin_change_low",
-        "margin_change_high",
-        "promo_weeks",
-        "promo_lift",
-        "post_promo_change",
-    ])?;
-    let num = |v: Option<f64>| v.map_or(String::new(), fmt_f64);
-    for p in &fitted.products {
-        let e = p.elasticity;
-        let pooled = p.pooled_elasticity;
-        let r = p.recommendation;
-        let margin = r.and_then(|r| r.margin_change);
-        let promo = p.promotion;
-        out.write_record([
-            p.item.to_string(),
-            p.category.clone().unwrap_or_default(),
-            status(p).to_string(),
-            num(e.map(|e| e.value)),
-            num(e.map(|e| e.se)),
-            num(e.map(|e| e.low)),
-            num(e.map(|e| e.high)),
-            num(pooled.map(|e| e.value)),
-            num(pooled.map(|e| e.low)),
-            num(pooled.map(|e| e.high)),
-            p.selling_weeks.to_string(),
-            p.distinct_prices.to_string(),
-            fmt_f64(p.log_price_sd),
-            fmt_f64(p.mean_weekly_units),
-            fmt_f64(p.current_price),
-            num(r.map(|r| r.optimal_price)),
-            r.map_or(String::new(), |r| r.at_bound.to_string()),
-            r.map_or(String::new(), |r| r.confident.to_string()),
-            num(r.map(|r| r.recommended_price)),
-            num(r.map(|r| r.price_change)),
-            num(r.map(|r| r.revenue_change.expected)),
-            num(r.map(|r| r.revenue_change.low)),
-            num(r.map(|r| r.revenue_change.high)),
-            num(margin.map(|m| m.expected)),
-            num(margin.map(|m| m.low)),
-            num(margin.map(|m| m.high)),
-            promo.map_or(String::new(), |m| m.promo_weeks.to_string()),
-            num(promo.map(|m| m.lift)),
-            num(promo.and_then(|m| m.post_promo_change.map(|c| c.value))),
-        ])?;
-    }
-    out.flush()?;
+    fitted.write_csv(writer(&args.output)?)?;
 
     let count =
         |f: &dyn Fn(&ProductPricing) -> bool| fitted.products.iter().filter(|p| f(p)).count();

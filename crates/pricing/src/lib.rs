@@ -19,8 +19,8 @@ pub mod regression;
 
 pub use error::{Error, Result};
 pub use model::{
-    Estimate, EstimateStatus, FittedPricing, ItemAttributes, ItemTable, Pricing, PricingParams,
-    ProductPricing, ValidPricingParams,
+    CSV_COLUMNS, Estimate, EstimateStatus, FittedPricing, ItemAttributes, ItemTable, Pricing,
+    PricingParams, ProductPricing, ValidPricingParams,
 };
 pub use optimise::{Change, Objective, PriceRecommendation, optimal_price};
 pub use pooling::CategoryPrior;

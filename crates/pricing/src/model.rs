@@ -88,6 +88,16 @@ pub struct PricingParams {
 }
 
 impl PricingParams {
+    /// The selling weeks a product needs, as set (the setter is [`PricingParams::min_weeks`]).
+    pub fn required_weeks(&self) -> usize {
+        self.min_weeks
+    }
+
+    /// The price bounds as set, fractions of the current price.
+    pub fn price_bounds(&self) -> (f64, f64) {
+        self.bounds
+    }
+
     /// Selling weeks a product needs for an estimate.
     pub fn min_weeks(mut self, weeks: usize) -> Self {
         self.min_weeks = weeks;
@@ -480,4 +490,111 @@ fn estimate_product(
         }
     };
     out
+}
+
+impl EstimateStatus {
+    /// A short name: `estimated`, `too_few_weeks`, `too_little_price_variation`,
+    /// `intermittent_demand`, `collinear_design`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EstimateStatus::Estimated => "estimated",
+            EstimateStatus::TooFewWeeks { .. } => "too_few_weeks",
+            EstimateStatus::TooLittlePriceVariation { .. } => "too_little_price_variation",
+            EstimateStatus::IntermittentDemand { .. } => "intermittent_demand",
+            EstimateStatus::CollinearDesign => "collinear_design",
+        }
+    }
+}
+
+/// The columns of [`FittedPricing::write_csv`].
+pub const CSV_COLUMNS: [&str; 29] = [
+    "product",
+    "category",
+    "status",
+    "elasticity",
+    "se",
+    "ci_low",
+    "ci_high",
+    "pooled_elasticity",
+    "pooled_ci_low",
+    "pooled_ci_high",
+    "n_weeks",
+    "n_prices",
+    "log_price_sd",
+    "mean_weekly_units",
+    "current_price",
+    "optimal_price",
+    "at_bound",
+    "confident",
+    "recommended_price",
+    "price_change",
+    "expected_revenue_change",
+    "revenue_change_low",
+    "revenue_change_high",
+    "expected_margin_change",
+    "margin_change_low",
+    "margin_change_high",
+    "promo_weeks",
+    "promo_lift",
+    "post_promo_change",
+];
+
+impl FittedPricing {
+    /// Writes one row per product with the columns [`CSV_COLUMNS`] (empty cells where a value
+    /// does not exist: no estimate, no recommendation, no cost, no promotion).
+    ///
+    /// # Errors
+    /// [`Error::Data`] wrapping the I/O error when writing fails.
+    pub fn write_csv<W: std::io::Write>(&self, out: W) -> Result<()> {
+        let mut w = csv::Writer::from_writer(out);
+        let err = |e: csv::Error| {
+            Error::Data(custalyze_transaction_types::DataError::Csv {
+                line: None,
+                message: e.to_string(),
+            })
+        };
+        w.write_record(CSV_COLUMNS).map_err(err)?;
+        let num = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v}"));
+        for p in &self.products {
+            let e = p.elasticity;
+            let pooled = p.pooled_elasticity;
+            let r = p.recommendation;
+            let margin = r.and_then(|r| r.margin_change);
+            let promo = p.promotion;
+            w.write_record([
+                p.item.to_string(),
+                p.category.clone().unwrap_or_default(),
+                p.status.name().to_string(),
+                num(e.map(|e| e.value)),
+                num(e.map(|e| e.se)),
+                num(e.map(|e| e.low)),
+                num(e.map(|e| e.high)),
+                num(pooled.map(|e| e.value)),
+                num(pooled.map(|e| e.low)),
+                num(pooled.map(|e| e.high)),
+                p.selling_weeks.to_string(),
+                p.distinct_prices.to_string(),
+                num(Some(p.log_price_sd)),
+                num(Some(p.mean_weekly_units)),
+                num(Some(p.current_price)),
+                num(r.map(|r| r.optimal_price)),
+                r.map_or(String::new(), |r| r.at_bound.to_string()),
+                r.map_or(String::new(), |r| r.confident.to_string()),
+                num(r.map(|r| r.recommended_price)),
+                num(r.map(|r| r.price_change)),
+                num(r.map(|r| r.revenue_change.expected)),
+                num(r.map(|r| r.revenue_change.low)),
+                num(r.map(|r| r.revenue_change.high)),
+                num(margin.map(|m| m.expected)),
+                num(margin.map(|m| m.low)),
+                num(margin.map(|m| m.high)),
+                promo.map_or(String::new(), |m| m.promo_weeks.to_string()),
+                num(promo.map(|m| m.lift)),
+                num(promo.and_then(|m| m.post_promo_change.map(|c| c.value))),
+            ])
+            .map_err(err)?;
+        }
+        w.flush().map_err(|e| err(e.into()))?;
+        Ok(())
+    }
 }

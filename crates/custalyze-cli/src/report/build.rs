@@ -51,13 +51,14 @@ impl Money {
 }
 
 /// The files of a report directory, linked from the page.
-pub const FILES: [&str; 9] = [
+pub const FILES: [&str; 10] = [
     "customers.csv",
     "at_risk.csv",
     "products.csv",
     "bundles.csv",
     "forecast.csv",
     "cohorts.csv",
+    "pricing.csv",
     "segment_best_sellers.csv",
     "customer_products.csv",
     "report.json",
@@ -94,6 +95,7 @@ pub fn page_parts(a: &Analysis, load: &LoadReport) -> (PageHeader, Vec<Section>)
         churn_section(a, &money),
         playbook_section(a, &money),
         abc_section(a, &money),
+        pricing_section(a, &money),
         bundles_section(a),
         forecast_section(a, &money),
         segments_section(a),
@@ -494,6 +496,147 @@ fn playbook_section(a: &Analysis, money: &Money) -> Section {
     }
     if a.items.is_empty() {
         s = s.text("The data record no products, so no product is recommended.");
+    }
+    s
+}
+
+fn pricing_section(a: &Analysis, money: &Money) -> Section {
+    use custalyze_pricing::EstimateStatus;
+    let title = "Prices: elasticity and recommended changes";
+    let p = match &a.pricing {
+        Ok(p) => p,
+        Err(e) => return failed("pricing", title, e),
+    };
+    let count =
+        |f: &dyn Fn(&EstimateStatus) -> bool| p.products.iter().filter(|x| f(&x.status)).count();
+    let estimated = count(&|s| *s == EstimateStatus::Estimated);
+    let flat = count(&|s| matches!(s, EstimateStatus::TooLittlePriceVariation { .. }));
+    let few = count(&|s| matches!(s, EstimateStatus::TooFewWeeks { .. }));
+    let intermittent = count(&|s| matches!(s, EstimateStatus::IntermittentDemand { .. }));
+    let mut s = Section::new("pricing", title).text(format!(
+        "How demand responds to price, per product: a log-log regression of weekly units on the \
+         product's own price with promotion, post-promotion, trend and seasonal terms (elasticity \
+         −2: 1% dearer sells about 2% fewer units). Of {} products, {} have an estimate; {} kept \
+         (almost) one price, {} sold in fewer than {} weeks and {} sell too intermittently for \
+         this model. Those get no number: a price that never moved says nothing about elasticity.",
+        fmt_thousands(p.products.len() as f64, 0),
+        fmt_thousands(estimated as f64, 0),
+        fmt_thousands(flat as f64, 0),
+        fmt_thousands(few as f64, 0),
+        p.params.required_weeks(),
+        fmt_thousands(intermittent as f64, 0),
+    ));
+    if estimated == 0 {
+        return s.text(
+            "No product qualifies, so no price is recommended (pricing.csv lists every product \
+             with its status).",
+        );
+    }
+    // The best-selling estimated products, by weekly revenue at the current price.
+    let mut top: Vec<&custalyze_pricing::ProductPricing> = p.estimated().collect();
+    top.sort_by(|x, y| {
+        (y.mean_weekly_units * y.current_price).total_cmp(&(x.mean_weekly_units * x.current_price))
+    });
+    top.truncate(20);
+    let label =
+        |x: &custalyze_pricing::ProductPricing| match a.items.iter().find(|i| i.id == x.item) {
+            Some(i) if !i.description.is_empty() => format!("{} {}", i.id, i.description),
+            _ => x.item.to_string(),
+        };
+    let rows: Vec<svg::Interval> = top
+        .iter()
+        .filter_map(|x| {
+            let e = x.elasticity_used()?;
+            Some(svg::Interval {
+                label: label(x),
+                value: e.value,
+                low: e.low,
+                high: e.high,
+            })
+        })
+        .collect();
+    s = s.chart(
+        "Price elasticity of the 20 best-selling estimated products, with 95% intervals \
+         (pooled within the product group; dashed line: −1, below which a lower price raises \
+         revenue; blue: the whole interval is below −1)",
+        svg::interval_chart(
+            "pricing-elasticity",
+            "Price elasticity with 95% intervals",
+            &rows,
+            Some(-1.0),
+        ),
+    );
+    let moves: Vec<&custalyze_pricing::ProductPricing> = p
+        .products
+        .iter()
+        .filter(|x| x.recommendation.is_some_and(|r| r.confident))
+        .collect();
+    s = s.text(format!(
+        "Recommended price changes: {} of {} estimated products, those whose revenue rises over \
+         the whole interval of their elasticity; the others keep their price (the data do not say \
+         which way to go). Changes are limited to {:+.0}% / {:+.0}%, and a constant \
+         elasticity is assumed within that range.",
+        fmt_thousands(moves.len() as f64, 0),
+        fmt_thousands(estimated as f64, 0),
+        100.0 * p.params.price_bounds().0,
+        100.0 * p.params.price_bounds().1
+    ));
+    let mut t = Table::new(
+        "Recommended price changes (largest expected revenue gain first; all in pricing.csv)",
+        &[
+            "product",
+            "#elasticity (95% interval)",
+            &format!("#current price{}", money.unit()),
+            &format!("#recommended{}", money.unit()),
+            "#expected revenue change (interval)",
+        ],
+    );
+    let mut moves = moves;
+    moves.sort_by(|x, y| {
+        let g = |p: &custalyze_pricing::ProductPricing| {
+            p.recommendation.map_or(0.0, |r| r.revenue_change.expected)
+        };
+        g(y).total_cmp(&g(x))
+    });
+    for x in moves.iter().take(15) {
+        let (Some(r), Some(e)) = (x.recommendation, x.elasticity_used()) else {
+            continue;
+        };
+        t.push(vec![
+            label(x),
+            format!("{:.2} ({:.2} to {:.2})", e.value, e.low, e.high),
+            fmt_thousands(r.current_price, 2),
+            format!(
+                "{} ({:+.0}%)",
+                fmt_thousands(r.recommended_price, 2),
+                100.0 * r.price_change
+            ),
+            format!(
+                "{:+.0}% ({:+.0}% to {:+.0}%)",
+                100.0 * r.revenue_change.expected,
+                100.0 * r.revenue_change.low,
+                100.0 * r.revenue_change.high
+            ),
+        ]);
+    }
+    s = s.table(t);
+    let promo = p.promotions;
+    if promo.promo_weeks > 0 {
+        s = s.text(format!(
+            "Promotions (weeks priced more than 5% below the regular price on both sides): {} \
+             weeks over {} products, mean discount {}, demand {:+.1}% over the baseline (the same \
+             week at the regular price) on average{}.",
+            fmt_thousands(promo.promo_weeks as f64, 0),
+            fmt_thousands(promo.products as f64, 0),
+            fmt_pct(promo.mean_discount),
+            100.0 * promo.mean_lift,
+            promo
+                .mean_post_promo_change
+                .map_or(String::new(), |c| format!(
+                    ", and {:+.1}% in the week after",
+                    100.0 * c
+                ))
+        ));
     }
     s
 }

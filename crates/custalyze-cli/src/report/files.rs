@@ -175,6 +175,7 @@ pub fn write_all(
     write_bundles(a, dir)?;
     write_forecast(a, dir)?;
     write_cohorts(a, dir)?;
+    write_pricing(a, dir)?;
     write_segment_best_sellers(a, dir)?;
     write_customer_products(a, log, dir)?;
 
@@ -364,6 +365,23 @@ fn write_forecast(a: &Analysis, dir: &Path) -> Result<(), CliError> {
 }
 
 /// Writes cohorts.csv.
+/// `pricing.csv`: the pricing stage's table (the columns of `custalyze pricing`); the header
+/// alone when the stage failed.
+fn write_pricing(a: &Analysis, dir: &Path) -> Result<(), CliError> {
+    let path = dir.join("pricing.csv");
+    let f = File::create(&path)
+        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+    match &a.pricing {
+        Ok(p) => p.write_csv(BufWriter::new(f))?,
+        Err(_) => {
+            let mut w = csv::Writer::from_writer(BufWriter::new(f));
+            w.write_record(custalyze_pricing::CSV_COLUMNS)?;
+            w.flush()?;
+        }
+    }
+    Ok(())
+}
+
 fn write_cohorts(a: &Analysis, dir: &Path) -> Result<(), CliError> {
     let mut w = csv_writer(dir, "cohorts.csv")?;
     w.write_record([

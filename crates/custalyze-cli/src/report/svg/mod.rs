@@ -10,12 +10,14 @@ use std::fmt::Write as _;
 mod bars;
 mod dendrogram;
 mod heatmap;
+mod intervals;
 mod lines;
 mod scatter;
 
 pub use bars::{Bar, Series, bar_chart, grouped_bars, histogram};
 pub use dendrogram::{DendrogramOptions, dendrogram};
 pub use heatmap::heatmap;
+pub use intervals::{Interval, interval_chart};
 pub use lines::{Band, Line, LineChartOptions, line_chart, pareto_curve};
 pub use scatter::{PointGroup, scatter};
 
