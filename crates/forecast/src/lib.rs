@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod features;
 pub mod forecaster;
+pub mod intermittent;
 pub mod learner;
 #[cfg(feature = "lstm")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lstm")))]
