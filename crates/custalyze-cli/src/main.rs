@@ -11,6 +11,7 @@ mod forecast;
 mod forecast_ml;
 mod generate;
 mod input;
+mod inventory;
 mod output;
 mod pricing;
 mod progress;
@@ -66,6 +67,8 @@ enum Command {
     Recommend(Box<recommend::RecommendArgs>),
     /// Price elasticity, recommended prices and promotion effects per product.
     Pricing(Box<pricing::PricingArgs>),
+    /// Safety stock, reorder points, order quantities and what to order now, per product.
+    Inventory(Box<inventory::InventoryArgs>),
     /// Customer segmentation: K-Means, hierarchical clustering, segments from a transaction log.
     #[command(subcommand)]
     Segment(segment::SegmentCommand),
@@ -100,6 +103,7 @@ fn main() -> ExitCode {
         Command::Churn(args) => churn::run(&args),
         Command::Recommend(args) => recommend::run(&args),
         Command::Pricing(args) => pricing::run(&args),
+        Command::Inventory(args) => inventory::run(&args),
         Command::Segment(cmd) => segment::run(&cmd),
         Command::Forecast(cmd) => forecast::run(&cmd),
     };

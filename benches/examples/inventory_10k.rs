@@ -1,0 +1,68 @@
+//! Inventory plans for 10,000 products x 3 years of weekly data (the speed target of the
+//! inventory issue: all forecasts and policies under 10 s on 2 cores): a generated price-demand
+//! panel (median 4 units a week), loaded once (not timed), then the demand series, the backtested
+//! forecast choice and the policy of every product, median of 3 runs.
+//!
+//! `taskset -c 0,1 cargo run --release -p custalyze-benches --example inventory_10k`
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use custalyze_datagen::{PriceDemandConfig, generate_price_demand};
+use custalyze_inventory::{Inventory, StockTable};
+use custalyze_transaction_types::{Id, Transaction, TransactionLog};
+
+fn main() {
+    let products: usize = std::env::args()
+        .nth(1)
+        .map_or(10_000, |s| s.parse().expect("number of products"));
+    let config = PriceDemandConfig {
+        products,
+        weeks: 156,
+        median_weekly_units: 4.0,
+        ..PriceDemandConfig::default()
+    };
+    let panel = generate_price_demand(&config).unwrap();
+    let items: Vec<Id> = panel
+        .products
+        .iter()
+        .map(|p| Id::from(p.item.as_str()))
+        .collect();
+    let log = TransactionLog::from_transactions(panel.lines.iter().map(|l| {
+        Transaction::new(
+            Id::Int(l.customer as i64),
+            Id::Int(l.order as i64),
+            l.timestamp,
+            Some(items[l.product].clone()),
+            l.quantity as f64,
+            l.unit_price,
+        )
+        .unwrap()
+    }))
+    .unwrap();
+    println!(
+        "{} products x {} weeks: {} lines ({} threads)",
+        products,
+        config.weeks,
+        log.len(),
+        rayon::current_num_threads()
+    );
+    for (name, params) in [
+        ("cycle service level 0.95, (s, Q)", Inventory::params()),
+        (
+            "fill rate 0.95, (R = 1, S)",
+            Inventory::params().fill_rate(0.95).review_weeks(1.0),
+        ),
+    ] {
+        let params = params.check().unwrap();
+        let mut times: Vec<Duration> = (0..3)
+            .map(|_| {
+                let s = Instant::now();
+                std::hint::black_box(params.fit(&log, &StockTable::new()).unwrap());
+                s.elapsed()
+            })
+            .collect();
+        times.sort();
+        println!("{name}: {:?} (median of 3)", times[1]);
+    }
+}
