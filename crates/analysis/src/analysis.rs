@@ -49,11 +49,13 @@ pub enum Stage {
     Playbook,
     /// Price elasticity, recommended prices and promotions per product.
     Pricing,
+    /// Demand forecasts and stock policies per product.
+    Inventory,
 }
 
 impl Stage {
     /// Every stage in order.
-    pub const ALL: [Stage; 12] = [
+    pub const ALL: [Stage; 13] = [
         Stage::Summaries,
         Stage::Clv,
         Stage::Holdout,
@@ -66,6 +68,7 @@ impl Stage {
         Stage::Churn,
         Stage::Playbook,
         Stage::Pricing,
+        Stage::Inventory,
     ];
 
     /// A short name (`"CLV models"`, ...).
@@ -82,6 +85,7 @@ impl Stage {
             Stage::Segments => "segments",
             Stage::Churn => "churn",
             Stage::Pricing => "pricing",
+            Stage::Inventory => "inventory",
             Stage::Playbook => "playbook",
         }
     }
@@ -179,6 +183,9 @@ pub struct Analysis {
     /// Price elasticities, recommended prices and promotion effects (weekly, per product).
     #[cfg_attr(feature = "serde", serde(default = "crate::pricing::not_run"))]
     pub pricing: Outcome<custalyze_pricing::FittedPricing>,
+    /// Demand forecasts and stock policies (2-week lead time, 95% cycle service level).
+    #[cfg_attr(feature = "serde", serde(default = "crate::inventory::not_run"))]
+    pub inventory: Outcome<custalyze_inventory::FittedInventory>,
     /// Headline figures.
     pub headline: Headline,
 }
@@ -384,6 +391,8 @@ impl Analysis {
         let playbook = stage(|| playbook_stage(log, &facts, &columns, options));
         progress(Stage::Pricing);
         let pricing = stage(|| crate::pricing::pricing(log));
+        progress(Stage::Inventory);
+        let inventory = stage(|| crate::inventory::inventory(log));
 
         let headline = headline(&facts, options.months, &clv, &churn);
         Ok(Self {
@@ -403,6 +412,7 @@ impl Analysis {
             churn,
             playbook,
             pricing,
+            inventory,
             headline,
         })
     }

@@ -71,6 +71,9 @@ pub enum Error {
     /// The pricing model failed.
     #[error("pricing: {0}")]
     Pricing(#[source] custalyze_pricing::Error),
+    /// Inventory planning failed.
+    #[error("inventory: {0}")]
+    Inventory(#[source] custalyze_inventory::Error),
     /// A stage that depends on another could not run because that one failed.
     #[error("needs {stage}, which failed: {reason}")]
     Upstream {
@@ -108,6 +111,7 @@ from_source! {
     custalyze_churn::Error => Churn,
     custalyze_recommend::Error => Recommend,
     custalyze_pricing::Error => Pricing,
+    custalyze_inventory::Error => Inventory,
 }
 
 /// The failure of one stage: the [`Error`] it returned, shared so an [`crate::Analysis`] stays

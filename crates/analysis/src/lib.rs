@@ -8,6 +8,7 @@ pub mod error;
 pub mod facts;
 pub mod forecast;
 pub mod holdout;
+pub mod inventory;
 pub mod options;
 pub mod playbook;
 pub mod pricing;

@@ -19,10 +19,11 @@
 //! intermittent demand).
 //!
 //! # Lifecycle
-//! With `m₁₃` the mean weekly demand of the last 13 weeks and `m₂₆` that of the 26 weeks before:
-//! **launch** when the first sale is in the last 13 weeks; **growth** when `m₁₃ > 1.25 m₂₆`;
-//! **decline** when `m₁₃ < 0.75 m₂₆`; **maturity** otherwise (also with less than 39 weeks of
-//! history after the launch quarter).
+//! With `m₁₃` the mean weekly demand of the last 13 weeks and `m₀` that of the same 13 weeks a
+//! year before (with at least 65 weeks of history, so that a seasonal peak is not read as
+//! growth) or else of the 26 weeks before: **launch** when the first sale is in the last 13
+//! weeks; **growth** when `m₁₃ > 1.25 m₀`; **decline** when `m₁₃ < 0.75 m₀`; **maturity**
+//! otherwise (also with less than 39 weeks of history).
 
 use custalyze_forecast::Forecaster;
 use custalyze_forecast::baselines::{Naive, SeasonalNaive, SimpleExponentialSmoothing};
@@ -176,7 +177,13 @@ pub fn lifecycle(units: &[f64]) -> Lifecycle {
     }
     let mean = |s: &[f64]| s.iter().sum::<f64>() / s.len() as f64;
     let recent = mean(&units[n - 13..]);
-    let before = mean(&units[n - 39..n - 13]);
+    // Against the same 13 weeks a year before when there is a year of history before them (a
+    // December peak is a season, not growth), else against the 26 weeks before.
+    let before = if n >= 65 {
+        mean(&units[n - 65..n - 52])
+    } else {
+        mean(&units[n - 39..n - 13])
+    };
     if recent > 1.25 * before {
         Lifecycle::Growth
     } else if recent < 0.75 * before {
@@ -364,6 +371,13 @@ mod tests {
         falling.extend([3.0; 13]);
         assert_eq!(lifecycle(&falling), Lifecycle::Decline);
         assert_eq!(lifecycle(&[4.0; 60]), Lifecycle::Maturity);
+        // Two years with a peak in the last 13 weeks of each: a season, not growth.
+        let mut seasonal = Vec::new();
+        for _ in 0..2 {
+            seasonal.extend([4.0; 39]);
+            seasonal.extend([12.0; 13]);
+        }
+        assert_eq!(lifecycle(&seasonal), Lifecycle::Maturity);
     }
 
     #[test]

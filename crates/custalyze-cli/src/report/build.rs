@@ -51,7 +51,7 @@ impl Money {
 }
 
 /// The files of a report directory, linked from the page.
-pub const FILES: [&str; 10] = [
+pub const FILES: [&str; 11] = [
     "customers.csv",
     "at_risk.csv",
     "products.csv",
@@ -59,6 +59,7 @@ pub const FILES: [&str; 10] = [
     "forecast.csv",
     "cohorts.csv",
     "pricing.csv",
+    "inventory.csv",
     "segment_best_sellers.csv",
     "customer_products.csv",
     "report.json",
@@ -96,6 +97,7 @@ pub fn page_parts(a: &Analysis, load: &LoadReport) -> (PageHeader, Vec<Section>)
         playbook_section(a, &money),
         abc_section(a, &money),
         pricing_section(a, &money),
+        inventory_section(a),
         bundles_section(a),
         forecast_section(a, &money),
         segments_section(a),
@@ -638,6 +640,84 @@ fn pricing_section(a: &Analysis, money: &Money) -> Section {
                 ))
         ));
     }
+    s
+}
+
+fn inventory_section(a: &Analysis) -> Section {
+    use custalyze_forecast::intermittent::DemandClass;
+    use custalyze_inventory::Lifecycle;
+    let title = "Stock: demand forecasts and reorder points";
+    let p = match &a.inventory {
+        Ok(p) => p,
+        Err(e) => return failed("inventory", title, e),
+    };
+    let count = |f: &dyn Fn(&custalyze_inventory::ProductPlan) -> bool| {
+        p.products.iter().filter(|x| f(x)).count()
+    };
+    let n = p.products.len();
+    let class = |c: DemandClass| count(&|x| x.demand_class == Some(c));
+    let stage = |l: Lifecycle| count(&|x| x.lifecycle == l);
+    let mut s = Section::new("inventory", title).text(format!(
+        "Weekly demand of {} products (weeks without a sale count as 0), each forecast by the \
+         model that did best on the last year's rolling backtest, and the stock that keeps a {} \
+         chance of no stockout over a {}-day lead time. Demand classes (Syntetos-Boylan): {} \
+         smooth, {} erratic, {} intermittent, {} lumpy (intermittent and lumpy demand gets \
+         Croston-type forecasts and a safety stock from the backtest's own errors). Lifecycle: \
+         {} launched in the last 13 weeks, {} growing, {} mature, {} declining.",
+        fmt_thousands(n as f64, 0),
+        fmt_pct(p.params.service_level_value()),
+        p.params.lead_time(),
+        fmt_thousands(class(DemandClass::Smooth) as f64, 0),
+        fmt_thousands(class(DemandClass::Erratic) as f64, 0),
+        fmt_thousands(class(DemandClass::Intermittent) as f64, 0),
+        fmt_thousands(class(DemandClass::Lumpy) as f64, 0),
+        fmt_thousands(stage(Lifecycle::Launch) as f64, 0),
+        fmt_thousands(stage(Lifecycle::Growth) as f64, 0),
+        fmt_thousands(stage(Lifecycle::Maturity) as f64, 0),
+        fmt_thousands(stage(Lifecycle::Decline) as f64, 0),
+    ));
+    let mut top: Vec<&custalyze_inventory::ProductPlan> = p.products.iter().collect();
+    top.sort_by(|x, y| y.mean_demand.total_cmp(&x.mean_demand));
+    let mut t = Table::new(
+        "The 15 products with the highest forecast demand (all in inventory.csv)",
+        &[
+            "product",
+            "demand class",
+            "lifecycle",
+            "model",
+            "#units per week",
+            "#safety stock",
+            "#reorder point",
+        ],
+    );
+    for x in top.iter().take(15) {
+        let label = match a.items.iter().find(|i| i.id == x.item) {
+            Some(i) if !i.description.is_empty() => format!("{} {}", i.id, i.description),
+            _ => x.item.to_string(),
+        };
+        t.push(vec![
+            label,
+            match x.demand_class {
+                Some(DemandClass::Smooth) => "smooth",
+                Some(DemandClass::Erratic) => "erratic",
+                Some(DemandClass::Intermittent) => "intermittent",
+                Some(DemandClass::Lumpy) => "lumpy",
+                _ => "–",
+            }
+            .to_string(),
+            x.lifecycle.name().to_string(),
+            x.model.name().replace('_', " "),
+            format!("{:.1}", x.mean_demand),
+            format!("{:.0}", x.safety_stock.ceil()),
+            format!("{:.0}", x.reorder_point.ceil()),
+        ]);
+    }
+    s = s.table(t).text(
+        "Order when the stock on hand plus on order falls to the reorder point. With stock \
+         positions and unit costs (custalyze inventory --stock FILE) the command adds what to \
+         order now, economic order quantities, days of cover, stockout risk, overstock and the \
+         money tied up.",
+    );
     s
 }
 

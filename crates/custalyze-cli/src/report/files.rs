@@ -176,6 +176,7 @@ pub fn write_all(
     write_forecast(a, dir)?;
     write_cohorts(a, dir)?;
     write_pricing(a, dir)?;
+    write_inventory(a, dir)?;
     write_segment_best_sellers(a, dir)?;
     write_customer_products(a, log, dir)?;
 
@@ -376,6 +377,23 @@ fn write_pricing(a: &Analysis, dir: &Path) -> Result<(), CliError> {
         Err(_) => {
             let mut w = csv::Writer::from_writer(BufWriter::new(f));
             w.write_record(custalyze_pricing::CSV_COLUMNS)?;
+            w.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// `inventory.csv`: the inventory stage's plans (the columns of `custalyze inventory`); the
+/// header alone when the stage failed.
+fn write_inventory(a: &Analysis, dir: &Path) -> Result<(), CliError> {
+    let path = dir.join("inventory.csv");
+    let f = File::create(&path)
+        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+    match &a.inventory {
+        Ok(p) => p.write_csv(BufWriter::new(f))?,
+        Err(_) => {
+            let mut w = csv::Writer::from_writer(BufWriter::new(f));
+            w.write_record(custalyze_inventory::CSV_COLUMNS)?;
             w.flush()?;
         }
     }
