@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use custalyze_datagen::{PriceDemandConfig, generate_price_demand};
 use custalyze_pricing::panel::WeeklyPanel;
 use custalyze_pricing::{ItemTable, Pricing};
-use custalyze_transaction_types::{Id, Transaction, TransactionLog};
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -42,23 +41,7 @@ fn main() {
         ..PriceDemandConfig::default()
     };
     let panel = generate_price_demand(&config).unwrap();
-    let items: Vec<Id> = panel
-        .products
-        .iter()
-        .map(|p| Id::from(p.item.as_str()))
-        .collect();
-    let log = TransactionLog::from_transactions(panel.lines.iter().map(|l| {
-        Transaction::new(
-            Id::Int(l.customer as i64),
-            Id::Int(l.order as i64),
-            l.timestamp,
-            Some(items[l.product].clone()),
-            l.quantity as f64,
-            l.unit_price,
-        )
-        .unwrap()
-    }))
-    .unwrap();
+    let log = panel.transaction_log().unwrap();
     println!(
         "{} products x {} weeks: {} lines generated and loaded in {:?} ({} threads)",
         products,

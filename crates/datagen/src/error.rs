@@ -32,6 +32,10 @@ pub enum Error {
         /// The sampler's message.
         reason: String,
     },
+    /// Building a transaction log from generated lines failed (not expected: the lines are
+    /// valid by construction).
+    #[error("building the transaction log: {0}")]
+    Log(#[from] custalyze_transaction_types::DataError),
     /// Writing the CSV failed.
     #[error("CSV output failed: {0}")]
     Csv(#[from] csv::Error),

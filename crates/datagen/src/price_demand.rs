@@ -288,6 +288,36 @@ impl PriceDemandLog {
         Ok(())
     }
 
+    /// The lines as a [`custalyze_transaction_types::TransactionLog`] (what loading
+    /// [`PriceDemandLog::write_csv`]'s output with the generic schema gives, without the text
+    /// round trip).
+    ///
+    /// # Errors
+    /// [`Error::Log`] (not expected: the lines are valid by construction).
+    pub fn transaction_log(&self) -> Result<custalyze_transaction_types::TransactionLog> {
+        use custalyze_transaction_types::{Id, Transaction, TransactionLog};
+        let items: Vec<Id> = self
+            .products
+            .iter()
+            .map(|p| Id::from(p.item.as_str()))
+            .collect();
+        let rows = self
+            .lines
+            .iter()
+            .map(|l| {
+                Transaction::new(
+                    Id::Int(i64::try_from(l.customer).unwrap_or(i64::MAX)),
+                    Id::Int(i64::try_from(l.order).unwrap_or(i64::MAX)),
+                    l.timestamp,
+                    items.get(l.product).cloned(),
+                    l.quantity as f64,
+                    l.unit_price,
+                )
+            })
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(TransactionLog::from_transactions(rows)?)
+    }
+
     /// Writes one row per product: `item_id,category,unit_cost` (the side file the pricing and
     /// inventory commands read for categories and costs).
     ///

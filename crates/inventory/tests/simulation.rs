@@ -8,13 +8,9 @@ use chrono::{Duration, NaiveDate};
 use custalyze_datagen::{PriceDemandConfig, PriceDemandLog, generate_price_demand};
 use custalyze_inventory::{Inventory, InventoryParams, StockTable};
 use custalyze_transaction_types::TransactionLog;
-use custalyze_transaction_types::load::{GenericColumns, LoadOptions, Schema, load_reader};
 
 fn load(panel: &PriceDemandLog) -> TransactionLog {
-    let mut csv = Vec::new();
-    panel.write_csv(&mut csv).unwrap();
-    let options = LoadOptions::new(Schema::Generic(GenericColumns::default()));
-    load_reader(csv.as_slice(), "panel", &options).unwrap().log
+    panel.transaction_log().unwrap()
 }
 
 struct Outcome {
