@@ -71,9 +71,21 @@ pub use custalyze_recommend as recommend;
 #[cfg_attr(docsrs, doc(cfg(feature = "segment")))]
 pub use custalyze_segment as segment;
 
+/// Price elasticity, optimal prices within bounds and promotion effects (feature `pricing`).
+#[cfg(feature = "pricing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "pricing")))]
+pub use custalyze_pricing as pricing;
+
+/// Demand forecasts and stock policies: safety stock, reorder points, EOQ, order now (feature
+/// `inventory`).
+#[cfg(feature = "inventory")]
+#[cfg_attr(docsrs, doc(cfg(feature = "inventory")))]
+pub use custalyze_inventory as inventory;
+
 /// The whole analysis of a log as a typed library (feature `analysis`): summaries, CLV with
 /// purchase probabilities, holdout check, RFM, ABC-XYZ, cohorts, bundles, backtested forecast,
-/// segments, churn and the engagement playbook, each stage `Ok` or a typed error.
+/// segments, churn, the engagement playbook, pricing and stock, each stage `Ok` or a typed
+/// error.
 #[cfg(feature = "analysis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "analysis")))]
 pub use custalyze_analysis as analysis;
