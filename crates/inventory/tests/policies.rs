@@ -63,3 +63,41 @@ fn formulas_equal_stockpyl() {
         );
     }
 }
+
+#[test]
+fn absurd_spans_are_refused_not_planned() {
+    use chrono::NaiveDate;
+    use custalyze_transaction_types::{Id, Transaction, TransactionLog};
+    let at = |y: i32| {
+        NaiveDate::from_ymd_opt(y, 1, 5)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap()
+    };
+    let log = TransactionLog::from_transactions([
+        Transaction::new(
+            Id::Int(1),
+            Id::Int(1),
+            at(1900),
+            Some(Id::from("x")),
+            1.0,
+            2.0,
+        )
+        .unwrap(),
+        Transaction::new(
+            Id::Int(1),
+            Id::Int(2),
+            at(2020),
+            Some(Id::from("x")),
+            1.0,
+            2.0,
+        )
+        .unwrap(),
+    ])
+    .unwrap();
+    let e = custalyze_inventory::Inventory::params().fit(&log, &Default::default());
+    assert!(
+        matches!(e, Err(custalyze_inventory::Error::InvalidParameter(_))),
+        "{e:?}"
+    );
+}

@@ -11,7 +11,7 @@
 //! | `promo` | 1 in promotion weeks (when the product has both kinds of week) |
 //! | `post_promo` | 1 in the week after a promotion (when it varies) |
 //! | `trend` | years since the product's first selling week, `(w − w₀) / 52` |
-//! | `trend_k` | `max(0, (w − w₀ − k·K) / 52)`, a hinge every `K` weeks (`K` = [`DesignSettings::trend_knot_weeks`]) with at least 8 selling weeks after it: a piecewise-linear trend that follows launch, maturity and decline |
+//! | `trend_k` | `max(0, (w − w₀ − k·K) / 52)`, a hinge every `K` weeks (`K` = [`DesignSettings::trend_knot_weeks`], widened so that there are at most [`MAX_KNOTS`]) with at least 8 selling weeks after it: a piecewise-linear trend that follows launch, maturity and decline |
 //! | `sin_h`, `cos_h` | `sin(2π h w / 52.1775)`, `cos(…)`, annual seasonality, `h = 1` when the weeks span a year, `h = 1, 2` when they span two |
 //!
 //! # Estimation
@@ -29,6 +29,9 @@ use crate::panel::WeekSales;
 const WEEKS_PER_YEAR: f64 = 365.25 / 7.0;
 /// Selling weeks a trend hinge needs after it.
 const WEEKS_AFTER_KNOT: usize = 8;
+/// The most trend hinges: over long histories the spacing widens so that a product's regression
+/// stays small (decades of weekly data would otherwise give hundreds of columns per product).
+pub const MAX_KNOTS: usize = 20;
 
 /// Settings of the design matrix.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -63,7 +66,8 @@ impl Design {
         let with_post = varies(&|w| w.post_promo);
         let mut knots: Vec<i64> = Vec::new();
         if settings.trend_knot_weeks > 0 {
-            let step = settings.trend_knot_weeks as i64;
+            let step =
+                (settings.trend_knot_weeks as i64).max(span.div_euclid(MAX_KNOTS as i64 + 1) + 1);
             let mut k = step;
             while k < span {
                 let after = weeks.iter().filter(|w| w.week - w0 > k).count();
@@ -229,6 +233,30 @@ mod tests {
         assert_eq!(fit.dof, 8);
         let (lo, hi) = fit.interval(1, 0.95).unwrap();
         assert!(lo < fit.coefficients[1] && fit.coefficients[1] < hi);
+    }
+
+    #[test]
+    fn long_histories_get_at_most_max_knots() {
+        let weeks: Vec<WeekSales> = (0..2600)
+            .map(|w| WeekSales {
+                week: w,
+                units: 3.0,
+                revenue: 3.0 * (2.0 + f64::from((w % 7) as u8)),
+                promo: false,
+                post_promo: false,
+                regular_price: 2.0,
+            })
+            .collect();
+        let d = Design::new(
+            &weeks,
+            &DesignSettings {
+                trend_knot_weeks: 13,
+                seasonality: true,
+            },
+        );
+        let hinges = d.names.iter().filter(|n| n.starts_with("trend_")).count();
+        assert!(hinges <= MAX_KNOTS, "{hinges}");
+        assert!(hinges >= MAX_KNOTS - 1, "{hinges}");
     }
 
     #[test]
