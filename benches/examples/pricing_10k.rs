@@ -4,6 +4,11 @@
 //! regressions, pooling and recommendations, median of 3 runs.
 //!
 //! `taskset -c 0,1 cargo run --release -p custalyze-benches --example pricing_10k`
+//!
+//! With a file instead of a number (`... --example pricing_10k -- panel.csv`, a panel written by
+//! `custalyze generate --price-demand`), the file is loaded with the generic schema (load timed
+//! separately) and the same steps are timed on it: the Rust side of
+//! `benches/python/pricing_compare.py`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
@@ -30,9 +35,29 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
 }
 
 fn main() {
-    let products: usize = std::env::args()
-        .nth(1)
-        .map_or(10_000, |s| s.parse().expect("number of products"));
+    let arg = std::env::args().nth(1);
+    if let Some(path) = arg.as_deref().filter(|a| a.parse::<usize>().is_err()) {
+        let s = Instant::now();
+        let options = custalyze_transaction_types::load::LoadOptions::new(
+            custalyze_transaction_types::load::Schema::Generic(Default::default()),
+        );
+        let log = custalyze_transaction_types::load::load_path(path, &options)
+            .expect("load")
+            .log;
+        println!("loaded {} lines from {path} in {:?}", log.len(), s.elapsed());
+        let params = Pricing::params().check().unwrap();
+        let table = ItemTable::new();
+        let total = time(3, || params.fit(&log, &table).unwrap());
+        let fitted = params.fit(&log, &table).unwrap();
+        println!(
+            "whole fit {total:?} ({} of {} products estimated; {} threads)",
+            fitted.estimated().count(),
+            fitted.products.len(),
+            rayon::current_num_threads()
+        );
+        return;
+    }
+    let products: usize = arg.map_or(10_000, |s| s.parse().expect("number of products"));
     let s = Instant::now();
     let config = PriceDemandConfig {
         products,
