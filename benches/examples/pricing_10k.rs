@@ -44,7 +44,11 @@ fn main() {
         let log = custalyze_transaction_types::load::load_path(path, &options)
             .expect("load")
             .log;
-        println!("loaded {} lines from {path} in {:?}", log.len(), s.elapsed());
+        println!(
+            "loaded {} lines from {path} in {:?}",
+            log.len(),
+            s.elapsed()
+        );
         let params = Pricing::params().check().unwrap();
         let table = ItemTable::new();
         let total = time(3, || params.fit(&log, &table).unwrap());
