@@ -6,7 +6,9 @@
 //! `cargo run --release -p custalyze-benches --example descriptive_10m -- /tmp/cdnow_10m.txt`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+use custalyze_benches::median_time;
 
 use chrono::NaiveDate;
 use custalyze_abc::{Abc, Cutoffs, Dimension, Metric as AbcMetric, classify_values};
@@ -14,23 +16,6 @@ use custalyze_cohort::{Cohorts, Metric};
 use custalyze_rfm::{Rfm, SegmentMap};
 use custalyze_transaction_types::Period;
 use custalyze_transaction_types::load::{LoadOptions, Schema, load_path};
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
-    median(
-        (0..runs)
-            .map(|_| {
-                let s = Instant::now();
-                std::hint::black_box(f());
-                s.elapsed()
-            })
-            .collect(),
-    )
-}
 
 fn main() {
     let path = std::env::args()
@@ -47,12 +32,12 @@ fn main() {
     );
     let as_of = NaiveDate::from_ymd_opt(1998, 7, 1).unwrap();
     let map = SegmentMap::reference();
-    let rfm = time(5, || {
+    let rfm = median_time(5, || {
         let t = Rfm::params(as_of).fit(&log).unwrap();
         let segments: Vec<_> = t.rows.iter().map(|r| r.segment(&map)).collect();
         (t, segments)
     });
-    let abc = time(5, || {
+    let abc = median_time(5, || {
         Abc::params(Dimension::Customer, AbcMetric::Revenue)
             .fit(&log)
             .unwrap()
@@ -65,11 +50,11 @@ fn main() {
         .values(&log)
         .unwrap();
     let mut inputs: Vec<_> = (0..5).map(|_| (ids.clone(), values.clone())).collect();
-    let abc_totals = time(5, || {
+    let abc_totals = median_time(5, || {
         let (i, v) = inputs.pop().unwrap();
         classify_values(i, v, Cutoffs::default()).unwrap()
     });
-    let cohort = time(5, || {
+    let cohort = median_time(5, || {
         let t = Cohorts::params(Period::MONTH).fit(&log).unwrap();
         let m = t.matrix(Metric::Retention);
         (t, m)

@@ -6,7 +6,7 @@
 //! `taskset -c 0,1 cargo run --release -p custalyze-benches --example inventory_10k`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::{Duration, Instant};
+use custalyze_benches::median_time;
 
 use custalyze_datagen::{PriceDemandConfig, generate_price_demand};
 use custalyze_inventory::{Inventory, StockTable};
@@ -38,14 +38,7 @@ fn main() {
         ),
     ] {
         let params = params.check().unwrap();
-        let mut times: Vec<Duration> = (0..3)
-            .map(|_| {
-                let s = Instant::now();
-                std::hint::black_box(params.fit(&log, &StockTable::new()).unwrap());
-                s.elapsed()
-            })
-            .collect();
-        times.sort();
-        println!("{name}: {:?} (median of 3)", times[1]);
+        let t = median_time(3, || params.fit(&log, &StockTable::new()).unwrap());
+        println!("{name}: {t:?} (median of 3)");
     }
 }

@@ -11,28 +11,13 @@
 //! `benches/python/pricing_compare.py`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+use custalyze_benches::median_time;
 
 use custalyze_datagen::{PriceDemandConfig, generate_price_demand};
 use custalyze_pricing::panel::WeeklyPanel;
 use custalyze_pricing::{ItemTable, Pricing};
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
-    median(
-        (0..runs)
-            .map(|_| {
-                let s = Instant::now();
-                std::hint::black_box(f());
-                s.elapsed()
-            })
-            .collect(),
-    )
-}
 
 fn main() {
     let arg = std::env::args().nth(1);
@@ -51,7 +36,7 @@ fn main() {
         );
         let params = Pricing::params().check().unwrap();
         let table = ItemTable::new();
-        let total = time(3, || params.fit(&log, &table).unwrap());
+        let total = median_time(3, || params.fit(&log, &table).unwrap());
         let fitted = params.fit(&log, &table).unwrap();
         println!(
             "whole fit {total:?} ({} of {} products estimated; {} threads)",
@@ -81,10 +66,10 @@ fn main() {
     );
     let params = Pricing::params().check().unwrap();
     let table = ItemTable::new();
-    let aggregate = time(3, || WeeklyPanel::from_log(&log).unwrap());
+    let aggregate = median_time(3, || WeeklyPanel::from_log(&log).unwrap());
     let weekly = WeeklyPanel::from_log(&log).unwrap();
-    let models = time(3, || params.fit_panel(&weekly, &table));
-    let total = time(3, || params.fit(&log, &table).unwrap());
+    let models = median_time(3, || params.fit_panel(&weekly, &table));
+    let total = median_time(3, || params.fit(&log, &table).unwrap());
     let fitted = params.fit(&log, &table).unwrap();
     println!(
         "weekly panel {aggregate:?}; regressions, pooling and prices {models:?}; whole fit {total:?} ({} of {} products estimated)",

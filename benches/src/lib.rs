@@ -189,6 +189,20 @@ pub fn synthetic_cdnow_text(rows: usize, customers: u32, seed: u64) -> String {
     out
 }
 
+/// The median wall time of `runs` calls of `f` (the result kept from the optimiser): the timing
+/// loop of the examples that compare with the Python scripts.
+pub fn median_time<T>(runs: usize, mut f: impl FnMut() -> T) -> std::time::Duration {
+    let mut times: Vec<std::time::Duration> = (0..runs.max(1))
+        .map(|_| {
+            let s = std::time::Instant::now();
+            std::hint::black_box(f());
+            s.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -424,9 +424,10 @@ impl ValidInventoryParams {
             .par_iter()
             .map(|s| self.plan(s, classes.get(&s.item).copied(), stock.get(&s.item)))
             .collect();
+        let sold: std::collections::HashSet<&Id> = panel.products.iter().map(|p| &p.item).collect();
         let mut unknown_stock_items: Vec<Id> = stock
             .keys()
-            .filter(|id| !panel.products.iter().any(|p| &p.item == *id))
+            .filter(|id| !sold.contains(id))
             .cloned()
             .collect();
         unknown_stock_items.sort();

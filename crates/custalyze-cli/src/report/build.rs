@@ -75,9 +75,24 @@ fn failed(id: &str, title: &str, e: &StageError) -> Section {
 /// `"85123A WHITE HANGING HEART"` or the id alone.
 pub fn item_label(a: &Analysis, item: u32) -> String {
     match a.item(item) {
-        Some(i) if !i.description.is_empty() => format!("{} {}", i.id, i.description),
-        Some(i) => i.id.to_string(),
+        Some(i) => describe(i),
         None => item.to_string(),
+    }
+}
+
+/// [`item_label`] of an item known by its id (the pricing and inventory tables).
+fn item_label_of_id(a: &Analysis, id: &custalyze_transaction_types::Id) -> String {
+    match a.items.iter().find(|i| &i.id == id) {
+        Some(i) => describe(i),
+        None => id.to_string(),
+    }
+}
+
+fn describe(i: &custalyze_analysis::ItemRef) -> String {
+    if i.description.is_empty() {
+        i.id.to_string()
+    } else {
+        format!("{} {}", i.id, i.description)
     }
 }
 
@@ -540,11 +555,7 @@ fn pricing_section(a: &Analysis, money: &Money) -> Section {
         (y.mean_weekly_units * y.current_price).total_cmp(&(x.mean_weekly_units * x.current_price))
     });
     top.truncate(20);
-    let label =
-        |x: &custalyze_pricing::ProductPricing| match a.items.iter().find(|i| i.id == x.item) {
-            Some(i) if !i.description.is_empty() => format!("{} {}", i.id, i.description),
-            _ => x.item.to_string(),
-        };
+    let label = |x: &custalyze_pricing::ProductPricing| item_label_of_id(a, &x.item);
     let rows: Vec<svg::Interval> = top
         .iter()
         .filter_map(|x| {
@@ -691,10 +702,7 @@ fn inventory_section(a: &Analysis) -> Section {
         ],
     );
     for x in top.iter().take(15) {
-        let label = match a.items.iter().find(|i| i.id == x.item) {
-            Some(i) if !i.description.is_empty() => format!("{} {}", i.id, i.description),
-            _ => x.item.to_string(),
-        };
+        let label = item_label_of_id(a, &x.item);
         t.push(vec![
             label,
             match x.demand_class {
