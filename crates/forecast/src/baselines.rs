@@ -203,15 +203,23 @@ impl Forecaster for SimpleExponentialSmoothing {
                 ));
             }
             None => {
+                // Golden-section search, one new evaluation per step.
                 let (mut lo, mut hi) = (1e-4, 0.9999);
                 let g = (5f64.sqrt() - 1.0) / 2.0;
+                let mut a = hi - g * (hi - lo);
+                let mut b = lo + g * (hi - lo);
+                let (mut fa, mut fb) = (ses_sse(y, a).0, ses_sse(y, b).0);
                 for _ in 0..60 {
-                    let a = hi - g * (hi - lo);
-                    let b = lo + g * (hi - lo);
-                    if ses_sse(y, a).0 < ses_sse(y, b).0 {
+                    if fa < fb {
                         hi = b;
+                        (b, fb) = (a, fa);
+                        a = hi - g * (hi - lo);
+                        fa = ses_sse(y, a).0;
                     } else {
                         lo = a;
+                        (a, fa) = (b, fb);
+                        b = lo + g * (hi - lo);
+                        fb = ses_sse(y, b).0;
                     }
                 }
                 0.5 * (lo + hi)

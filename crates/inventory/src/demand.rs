@@ -11,8 +11,8 @@
 //! years of history) the seasonal naive forecast as candidates; intermittent and lumpy series take
 //! Croston, Croston SBA, TSB (α = 0.1, 0.1) and ADIDA. Each candidate is refitted at rolling
 //! origins (every week of the last year with a full lead time after it for intermittent demand,
-//! every second week for smooth and erratic demand under a fill-rate target, every fourth week
-//! otherwise) and forecasts the demand
+//! every fourth week for smooth and erratic demand; under a fill-rate target the last two years,
+//! every second week for smooth and erratic demand) and forecasts the demand
 //! over the lead time; the candidate with the smallest mean absolute lead-time-demand error is
 //! chosen. Its errors at those origins are the **empirical lead-time demand errors** the stock
 //! policy uses (their standard deviation for normal safety stock, their quantiles for
@@ -278,8 +278,9 @@ pub const MAX_ORIGINS: usize = 52;
 pub const MIN_TRAINING_WEEKS: usize = 13;
 
 /// Chooses and fits the forecast of a weekly series for a lead time of `lead_weeks` (see the
-/// [module docs](self)); `dense` backtests smooth and erratic series at every second week
-/// instead of every fourth (the empirical fill-rate stock needs 20 errors).
+/// [module docs](self)); `dense` backtests over the last two years instead of one, smooth and
+/// erratic series at every second week instead of every fourth (the empirical fill-rate stock
+/// needs 20 errors, and the tail of its expected shortage more).
 pub fn forecast_demand(units: &[f64], lead_weeks: f64, dense: bool) -> DemandForecast {
     let pattern = classify(units);
     let class = pattern.map(|p| p.class);
@@ -310,7 +311,8 @@ pub fn forecast_demand(units: &[f64], lead_weeks: f64, dense: bool) -> DemandFor
     };
     let origins: Vec<usize> = if n >= MIN_TRAINING_WEEKS + horizon {
         let last = n - horizon;
-        let first = last.saturating_sub(MAX_ORIGINS - 1).max(MIN_TRAINING_WEEKS);
+        let span = if dense { 2 * MAX_ORIGINS } else { MAX_ORIGINS };
+        let first = last.saturating_sub(span - 1).max(MIN_TRAINING_WEEKS);
         (first..=last).rev().step_by(step).collect()
     } else {
         Vec::new()

@@ -30,7 +30,7 @@ use custalyze_abc::{Abc, AbcClass, Dimension, Metric};
 use custalyze_forecast::intermittent::DemandClass;
 use custalyze_transaction_types::{Id, TransactionLog};
 use rayon::prelude::*;
-use statrs::distribution::{ContinuousCDF, Normal};
+use statrs::distribution::{Continuous, ContinuousCDF, Normal};
 
 use crate::demand::{
     DemandModel, DemandPanel, DemandSeries, Lifecycle, forecast_demand, lifecycle,
@@ -341,14 +341,40 @@ fn predictive_quantile(sorted: &[f64], p: f64) -> f64 {
     sorted[lo - 1] + (h - lo as f64) * (sorted[lo] - sorted[lo - 1])
 }
 
-/// The safety stock whose expected shortage over the backtest's errors,
-/// `mean((e − ss)⁺)`, equals `target` (bisection; the errors' extremes bound it).
+/// The safety stock whose expected shortage over the backtest's errors equals `target`
+/// (bisection). The errors' distribution is smoothed by a Gaussian kernel of Silverman's
+/// bandwidth `h = 0.9 min(s, IQR/1.34) n^(-1/5)`, so the expected shortage is
+/// `mean(h G((ss − e)/h))` with the normal loss function `G(k) = φ(k) − k (1 − Φ(k))`:
+/// the raw `mean((e − ss)⁺)` puts no mass beyond the largest error seen and, on the
+/// promotion-spiked demand of the simulation test, fell half a point further short of the fill
+/// rate (93.2-94.0% for 95% instead of 93.6-94.5%).
 fn empirical_fill_rate_stock(sorted: &[f64], target: f64) -> f64 {
-    let shortage =
-        |ss: f64| sorted.iter().map(|e| (e - ss).max(0.0)).sum::<f64>() / sorted.len() as f64;
+    let n = sorted.len() as f64;
+    let m = sorted.iter().sum::<f64>() / n;
+    let sd = (sorted.iter().map(|e| (e - m).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt();
+    let iqr = predictive_quantile(sorted, 0.75) - predictive_quantile(sorted, 0.25);
+    // Silverman's rule-of-thumb bandwidth (a tenth of the standard deviation at least, for
+    // errors whose quartiles coincide).
+    let h = 0.9 * sd.min(iqr / 1.34).max(sd * 0.1) * n.powf(-0.2);
+    let std = Normal::standard();
+    let shortage = |ss: f64| {
+        sorted
+            .iter()
+            .map(|e| {
+                if h > 0.0 {
+                    let k = (ss - e) / h;
+                    h * (std.pdf(k) - k * (1.0 - std.cdf(k)))
+                } else {
+                    (e - ss).max(0.0)
+                }
+            })
+            .sum::<f64>()
+            / n
+    };
     let (Some(&lo0), Some(&hi0)) = (sorted.first(), sorted.last()) else {
         return 0.0;
     };
+    let (lo0, hi0) = (lo0 - 4.0 * h, hi0 + 4.0 * h);
     if shortage(lo0) <= target {
         return lo0;
     }

@@ -91,7 +91,7 @@ fn check(seed: u64, target: f64) {
 
 fn check_with(seed: u64, target: f64, fill_rate: bool, tolerance: f64) {
     let config = PriceDemandConfig {
-        products: 120,
+        products: 360,
         weeks: 156,
         seed,
         intermittent_share: 0.2,
@@ -117,7 +117,7 @@ fn check_with(seed: u64, target: f64, fill_rate: bool, tolerance: f64) {
         "seed {seed}: {} product-weeks replayed: cycle service level {:.3} (target {target}), fill rate {:.3}",
         o.weeks, csl, fill
     );
-    assert!(o.weeks > 2_000, "{}", o.weeks);
+    assert!(o.weeks > 6_000, "{}", o.weeks);
     let achieved = if fill_rate { fill } else { csl };
     assert!(
         (achieved - target).abs() <= tolerance,
@@ -135,12 +135,10 @@ fn achieved_service_is_within_two_points_of_a_lower_target() {
     check(6, 0.90);
 }
 
-/// The fill rate falls short of its target by about 2.5 points on this data (92.5% for 95%):
-/// the safety stock that gives the target expected shortage on the backtest's
-/// errors is too small for the promotion weeks' heavy tail. The issue asks for 2 points; this
-/// test holds the measured 3 so that a regression shows, and the gap is recorded in
-/// docs/inventory.md.
+/// The fill rate lands below its target on this data (93.6-94.5% for 95% over seeds 7-10):
+/// promotions spike demand up to four-fold, and a safety stock set from two years of
+/// backtest errors still meets the heaviest spikes of the held-out year short.
 #[test]
-fn achieved_fill_rate_is_within_three_points_of_the_target() {
-    check_with(7, 0.95, true, 0.03);
+fn achieved_fill_rate_is_within_two_points_of_the_target() {
+    check_with(7, 0.95, true, 0.02);
 }
