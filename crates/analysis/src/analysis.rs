@@ -19,6 +19,7 @@ use crate::products::ProductAnalysis;
 use crate::rfm::RfmAnalysis;
 use crate::rules::BundleAnalysis;
 use crate::segments::SegmentAnalysis;
+use crate::tables::ProductTables;
 
 /// The stages of [`Analysis::run`], in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -348,6 +349,20 @@ impl Analysis {
         options: &AnalysisOptions,
         progress: &mut dyn FnMut(Stage),
     ) -> Result<Self> {
+        Self::run_with_tables(log, options, &ProductTables::default(), progress)
+    }
+
+    /// [`Analysis::run_with_progress`] with the item and stock tables of the pricing and
+    /// inventory stages.
+    ///
+    /// # Errors
+    /// As [`Analysis::run`].
+    pub fn run_with_tables(
+        log: &TransactionLog,
+        options: &AnalysisOptions,
+        tables: &ProductTables,
+        progress: &mut dyn FnMut(Stage),
+    ) -> Result<Self> {
         options.check()?;
         let last = log.last_date().ok_or(Error::EmptyLog)?;
         let as_of = match options.as_of {
@@ -390,9 +405,9 @@ impl Analysis {
         progress(Stage::Playbook);
         let playbook = stage(|| playbook_stage(log, &facts, &columns, options));
         progress(Stage::Pricing);
-        let pricing = stage(|| crate::pricing::pricing(log));
+        let pricing = stage(|| crate::pricing::pricing(log, tables));
         progress(Stage::Inventory);
-        let inventory = stage(|| crate::inventory::inventory(log));
+        let inventory = stage(|| crate::inventory::inventory(log, tables));
 
         let headline = headline(&facts, options.months, &clv, &churn);
         Ok(Self {

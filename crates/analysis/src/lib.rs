@@ -16,9 +16,11 @@ pub mod products;
 pub mod rfm;
 pub mod rules;
 pub mod segments;
+pub mod tables;
 
 pub use analysis::{Analysis, CustomerView, Headline, Stage, Window, analysed_rows};
 pub use clv::{ClvAnalysis, ClvTier, CustomerValue, SpendModel, TierSummary};
 pub use error::{Error, Outcome, Result, StageError};
 pub use facts::{CustomerFacts, ItemRef, Purchase};
 pub use options::AnalysisOptions;
+pub use tables::ProductTables;

@@ -148,7 +148,12 @@ pub fn run(args: &CustomerArgs) -> Result<(), CliError> {
             let mut options =
                 crate::report::options(args.as_of.as_deref(), 12, 0.01, "orders", None)?;
             options.recommendations = args.top;
-            crate::report::analyse(&args.input, &options)?.analysis
+            crate::report::analyse(
+                &args.input,
+                &custalyze_analysis::ProductTables::default(),
+                &options,
+            )?
+            .analysis
         }
     };
     let view = analysis.customer(&args.id).ok_or_else(|| {

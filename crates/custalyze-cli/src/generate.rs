@@ -2,8 +2,13 @@
 
 use std::path::PathBuf;
 
+use std::sync::OnceLock;
+
 use clap::Args;
-use custalyze_datagen::{GeneratorConfig, generate};
+use custalyze_datagen::{GeneratedLog, GeneratorConfig, PriceDynamics, generate};
+use custalyze_inventory::{StockItem, StockTable};
+use custalyze_pricing::{ItemAttributes, ItemTable};
+use custalyze_transaction_types::Id;
 
 use crate::CliError;
 use crate::progress;
@@ -22,7 +27,12 @@ Examples:
   custalyze generate --price-demand --products 200 --weeks 156 --output panel.csv
 
 Writes FILE in the online-retail schema and FILE.params.json with the parameters used
-(BG/NBD r, alpha, a, b; Gamma-Gamma p, q, gamma; counts of rows, cancellations and bad rows).
+(BG/NBD r, alpha, a, b; Gamma-Gamma p, q, gamma; counts of rows, cancellations and bad rows;
+every product's price path, elasticity, lifecycle and unit cost), FILE.items.csv
+(item_id,category,unit_cost) and FILE.stock.csv (product,on_hand,on_order,unit_cost: a stock
+snapshot at the last day). Prices move (list-price changes, promotions) and demand answers them
+with a known elasticity per product; --constant-prices keeps every product at one price and
+writes FILE and FILE.params.json only.
 With --price-demand: a product panel whose demand responds to price with a known elasticity per
 product (promotions, list-price changes, seasonality, lifecycle, intermittent sellers), as FILE
 (customer_id,order_id,date,item_id,quantity,unit_price), FILE.items.csv
@@ -38,6 +48,9 @@ pub struct GenerateArgs {
     /// Length of the simulated span in months.
     #[arg(long, value_name = "M")]
     months: Option<u32>,
+    /// Every product at one price all span (no price paths, unit costs or stock snapshot).
+    #[arg(long)]
+    constant_prices: bool,
     /// Generate a product panel with price-responsive demand instead of a customer log.
     #[arg(long)]
     price_demand: bool,
@@ -93,14 +106,68 @@ fn run_price_demand(args: &GenerateArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The embedded sample as CSV text (generated deterministically at run time).
-pub fn embedded_sample() -> Result<String, CliError> {
-    let config = GeneratorConfig {
+/// The embedded sample's configuration: [`SAMPLE_CUSTOMERS`] customers, seed [`SAMPLE_SEED`],
+/// moving prices (custalyze-datagen's `PriceDynamics::default()`).
+pub fn sample_config() -> GeneratorConfig {
+    GeneratorConfig {
         customers: SAMPLE_CUSTOMERS,
         seed: SAMPLE_SEED,
+        prices: Some(PriceDynamics::default()),
         ..GeneratorConfig::default()
-    };
-    Ok(generate(&config)?.to_csv_string()?)
+    }
+}
+
+/// The embedded sample, generated once per process (deterministically).
+fn embedded() -> Result<&'static GeneratedLog, CliError> {
+    static SAMPLE: OnceLock<Result<GeneratedLog, String>> = OnceLock::new();
+    SAMPLE
+        .get_or_init(|| generate(&sample_config()).map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| CliError(e.clone()))
+}
+
+/// The embedded sample as CSV text.
+pub fn embedded_sample() -> Result<String, CliError> {
+    Ok(embedded()?.to_csv_string()?)
+}
+
+/// The embedded sample's item table: every product's category and unit cost.
+pub fn embedded_items() -> Result<ItemTable, CliError> {
+    let log = embedded()?;
+    Ok(log
+        .catalogue
+        .products
+        .iter()
+        .map(|p| {
+            (
+                Id::parse(&p.stock_code).unwrap_or_else(|| p.stock_code.as_str().into()),
+                ItemAttributes {
+                    category: Some(p.category.clone()),
+                    unit_cost: p.pricing.as_ref().map(|x| x.unit_cost_cents as f64 / 100.0),
+                },
+            )
+        })
+        .collect())
+}
+
+/// The embedded sample's stock snapshot (on hand, on order, unit cost) at its last day.
+pub fn embedded_stock() -> Result<StockTable, CliError> {
+    let log = embedded()?;
+    Ok(log
+        .stock
+        .iter()
+        .map(|s| {
+            let p = &log.catalogue.products[s.product];
+            (
+                Id::parse(&p.stock_code).unwrap_or_else(|| p.stock_code.as_str().into()),
+                StockItem {
+                    on_hand: Some(s.on_hand as f64),
+                    on_order: Some(s.on_order as f64),
+                    unit_cost: p.pricing.as_ref().map(|x| x.unit_cost_cents as f64 / 100.0),
+                },
+            )
+        })
+        .collect())
 }
 
 /// Runs the command.
@@ -111,6 +178,7 @@ pub fn run(args: &GenerateArgs) -> Result<(), CliError> {
     let mut config = GeneratorConfig {
         customers: args.customers,
         seed: args.seed,
+        prices: (!args.constant_prices).then(PriceDynamics::default),
         ..GeneratorConfig::default()
     };
     if let Some(m) = args.months {
@@ -122,11 +190,22 @@ pub fn run(args: &GenerateArgs) -> Result<(), CliError> {
     let params_path = generated
         .write_files(&args.output)
         .map_err(|e| CliError(format!("cannot write {}: {e}", args.output.display())))?;
-    eprintln!(
-        "wrote {} ({} rows) and {}",
-        args.output.display(),
-        generated.rows.len(),
-        params_path.display()
-    );
+    if generated.has_prices() {
+        eprintln!(
+            "wrote {} ({} rows), {}, {}.items.csv and {}.stock.csv",
+            args.output.display(),
+            generated.rows.len(),
+            params_path.display(),
+            args.output.display(),
+            args.output.display()
+        );
+    } else {
+        eprintln!(
+            "wrote {} ({} rows) and {}",
+            args.output.display(),
+            generated.rows.len(),
+            params_path.display()
+        );
+    }
     Ok(())
 }

@@ -1,9 +1,9 @@
 //! `custalyze inventory`: safety stock, reorder points, order quantities and what to order now.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
-use custalyze_inventory::{Inventory, StockItem, StockTable};
+use custalyze_inventory::{Inventory, StockTable};
 
 use crate::CliError;
 use crate::input::InputArgs;
@@ -56,64 +56,13 @@ pub struct InventoryArgs {
     /// Weeks of cover beyond which stock is overstock.
     #[arg(long, value_name = "W", default_value_t = 26.0)]
     overstock_weeks: f64,
-    /// Stock positions and unit costs: CSV with product and optional on_hand, on_order, unit_cost.
+    /// Stock positions and unit costs: CSV with product and optional on_hand, on_order, unit_cost
+    /// (default on the embedded sample: the sample's own snapshot).
     #[arg(long, value_name = "FILE")]
     stock: Option<PathBuf>,
     /// Output CSV ("-" for standard output).
     #[arg(long, value_name = "OUT.csv")]
     output: PathBuf,
-}
-
-fn read_stock(path: &Path) -> Result<StockTable, CliError> {
-    let mut reader = csv::Reader::from_path(path)
-        .map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
-    let headers = reader.headers()?.clone();
-    let col = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let id = col("product").or_else(|| col("item_id")).ok_or_else(|| {
-        CliError(format!(
-            "{}: no product (or item_id) column (columns: {})",
-            path.display(),
-            headers.iter().collect::<Vec<_>>().join(",")
-        ))
-    })?;
-    let fields = [col("on_hand"), col("on_order"), col("unit_cost")];
-    let mut table = StockTable::new();
-    for (k, record) in reader.records().enumerate() {
-        let record = record?;
-        let line = k + 2;
-        let product = record.get(id).unwrap_or("").trim();
-        if product.is_empty() {
-            return Err(CliError(format!(
-                "{} line {line}: empty product",
-                path.display()
-            )));
-        }
-        let mut values = [None; 3];
-        for (slot, (c, name)) in
-            values
-                .iter_mut()
-                .zip(fields.iter().zip(["on_hand", "on_order", "unit_cost"]))
-        {
-            *slot = match c.and_then(|c| record.get(c)).map(str::trim) {
-                None | Some("") => None,
-                Some(text) => Some(text.parse::<f64>().map_err(|_| {
-                    CliError(format!(
-                        "{} line {line}: {name} {text:?} is not a number",
-                        path.display()
-                    ))
-                })?),
-            };
-        }
-        table.insert(
-            product.into(),
-            StockItem {
-                on_hand: values[0],
-                on_order: values[1],
-                unit_cost: values[2],
-            },
-        );
-    }
-    Ok(table)
 }
 
 /// Runs the command.
@@ -150,7 +99,8 @@ pub fn run(args: &InventoryArgs) -> Result<(), CliError> {
     }
     let params = params.check()?;
     let stock = match &args.stock {
-        Some(path) => read_stock(path)?,
+        Some(path) => crate::tables::read_stock(path)?,
+        None if args.input.input.is_none() => crate::generate::embedded_stock()?,
         None => StockTable::new(),
     };
     let loaded = args.input.load()?;
@@ -187,10 +137,10 @@ pub fn run(args: &InventoryArgs) -> Result<(), CliError> {
             eprintln!(
                 "note: {} products of {} never sold in the log and were not planned (e.g. {})",
                 plan.unknown_stock_items.len(),
-                args.stock
-                    .as_deref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default(),
+                args.stock.as_deref().map_or_else(
+                    || "the embedded sample's stock".to_string(),
+                    |p| p.display().to_string()
+                ),
                 plan.unknown_stock_items[0]
             );
         }

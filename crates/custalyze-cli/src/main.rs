@@ -21,6 +21,7 @@ mod rfm;
 mod rules;
 mod segment;
 mod summary;
+mod tables;
 
 use std::process::ExitCode;
 

@@ -1,11 +1,9 @@
 //! `custalyze pricing`: price elasticity, recommended prices and promotion effects per product.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
-use custalyze_pricing::{
-    EstimateStatus, ItemAttributes, ItemTable, Objective, Pricing, ProductPricing,
-};
+use custalyze_pricing::{EstimateStatus, ItemTable, Objective, Pricing, ProductPricing};
 
 use crate::CliError;
 use crate::input::InputArgs;
@@ -33,7 +31,8 @@ columns. The load report and a summary are printed on stderr.")]
 pub struct PricingArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Item attributes: CSV with item_id and optional category, unit_cost columns.
+    /// Item attributes: CSV with item_id and optional category, unit_cost columns (default on
+    /// the embedded sample: the sample's own).
     #[arg(long, value_name = "FILE")]
     items: Option<PathBuf>,
     /// Price changes considered, as fractions of the current price: DOWN,UP.
@@ -73,55 +72,6 @@ fn parse_bounds(text: &str) -> Result<(f64, f64), CliError> {
     }
 }
 
-/// Reads `item_id[,category][,unit_cost]`.
-fn read_items(path: &Path) -> Result<ItemTable, CliError> {
-    let mut reader = csv::Reader::from_path(path)
-        .map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
-    let headers = reader.headers()?.clone();
-    let col = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let item = col("item_id").ok_or_else(|| {
-        CliError(format!(
-            "{}: no item_id column (columns: {})",
-            path.display(),
-            headers.iter().collect::<Vec<_>>().join(",")
-        ))
-    })?;
-    let (category, cost) = (col("category"), col("unit_cost"));
-    let mut table = ItemTable::new();
-    for (k, record) in reader.records().enumerate() {
-        let record = record?;
-        let line = k + 2;
-        let id = record.get(item).unwrap_or("").trim();
-        if id.is_empty() {
-            return Err(CliError(format!(
-                "{} line {line}: empty item_id",
-                path.display()
-            )));
-        }
-        let unit_cost = match cost.and_then(|c| record.get(c)).map(str::trim) {
-            None | Some("") => None,
-            Some(text) => Some(text.parse::<f64>().map_err(|_| {
-                CliError(format!(
-                    "{} line {line}: unit_cost {text:?} is not a number",
-                    path.display()
-                ))
-            })?),
-        };
-        table.insert(
-            id.into(),
-            ItemAttributes {
-                category: category
-                    .and_then(|c| record.get(c))
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(String::from),
-                unit_cost,
-            },
-        );
-    }
-    Ok(table)
-}
-
 /// Runs the command.
 pub fn run(args: &PricingArgs) -> Result<(), CliError> {
     let (down, up) = parse_bounds(&args.bounds)?;
@@ -133,7 +83,8 @@ pub fn run(args: &PricingArgs) -> Result<(), CliError> {
         .pooling(!args.no_pooling)
         .check()?;
     let items = match &args.items {
-        Some(path) => read_items(path)?,
+        Some(path) => crate::tables::read_items(path)?,
+        None if args.input.input.is_none() => crate::generate::embedded_items()?,
         None => ItemTable::new(),
     };
     if objective == Objective::Margin && !items.values().any(|a| a.unit_cost.is_some()) {

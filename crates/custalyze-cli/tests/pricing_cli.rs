@@ -103,8 +103,21 @@ fn bad_options_and_inputs_are_errors_not_panics() {
     ]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("bounds"), "{}", stderr(&o));
+    // The embedded sample has unit costs; an item table without them cannot serve a margin.
     let o = run(&[
         "pricing",
+        "--objective",
+        "margin",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let no_costs = dir.path().join("no_costs.csv");
+    std::fs::write(&no_costs, "item_id,category\n10001,KITCHEN\n").unwrap();
+    let o = run(&[
+        "pricing",
+        "--items",
+        no_costs.to_str().unwrap(),
         "--objective",
         "margin",
         "--output",

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, distribution};
 use crate::params::GeneratorConfig;
+use crate::prices::{PriceDynamics, ProductPricing, draw_pricing};
 use crate::seasonality::{cumulative, draw_cumulative};
 
 /// Colours, the first word of a description.
@@ -140,6 +141,10 @@ pub struct Product {
     pub popularity: f64,
     /// The bundle the product belongs to (an index into [`Catalogue::bundles`]).
     pub bundle: Option<usize>,
+    /// Its price path, elasticity, lifecycle and unit cost, when the configuration has
+    /// [`prices`](GeneratorConfig::prices); `price_cents` is then the base (first list) price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing: Option<ProductPricing>,
 }
 
 impl Product {
@@ -174,6 +179,9 @@ pub struct Catalogue {
     /// Cumulative item weights in October to December.
     #[serde(skip)]
     festive: Vec<f64>,
+    /// Cumulative item weights of each week, when prices move.
+    #[serde(skip)]
+    weekly: Vec<Vec<f64>>,
 }
 
 /// A product before stock codes are given: (colour, style, category, noun) indices.
@@ -250,6 +258,7 @@ impl Catalogue {
                     price_cents: ((p * 20.0).round() as i64 * 5).max(10),
                     popularity: 0.0,
                     bundle,
+                    pricing: None,
                 }
             })
             .collect();
@@ -300,7 +309,73 @@ impl Catalogue {
             bundles,
             regular,
             festive,
+            weekly: Vec::new(),
         })
+    }
+
+    /// Gives every product a price path, elasticity, lifecycle and unit cost (see
+    /// [`crate::prices`]) over `weeks` weeks, `festive[w]` telling whether week `w` is in
+    /// October to December, and builds the weekly draw tables.
+    pub(crate) fn set_prices<R: Rng>(
+        &mut self,
+        settings: &PriceDynamics,
+        festive: &[bool],
+        rng: &mut R,
+    ) -> Result<()> {
+        let weeks = festive.len();
+        // The most popular tenth (at least the top product) is on sale from the start.
+        let mut by_popularity: Vec<usize> = (0..self.products.len()).collect();
+        by_popularity.sort_by(|a, b| {
+            self.products[*b]
+                .popularity
+                .total_cmp(&self.products[*a].popularity)
+        });
+        let top = (self.products.len() / 10).max(1);
+        let mut established = vec![false; self.products.len()];
+        for &i in &by_popularity[..top] {
+            established[i] = true;
+        }
+        for (i, p) in self.products.iter_mut().enumerate() {
+            let dynamic = p.bundle.is_none();
+            p.pricing = Some(draw_pricing(
+                rng,
+                settings,
+                p.price_cents,
+                weeks,
+                dynamic,
+                !established[i],
+            )?);
+        }
+        self.weekly = (0..weeks)
+            .map(|w| {
+                let weights: Vec<f64> = self
+                    .products
+                    .iter()
+                    .map(|p| {
+                        let christmas = p.category == CATEGORIES[FESTIVE_CATEGORY].0;
+                        let season = match (christmas, festive[w]) {
+                            (false, _) => 1.0,
+                            (true, true) => 3.0,
+                            (true, false) => 0.3,
+                        };
+                        let factor = p.pricing.as_ref().map_or(1.0, |x| x.demand_factor[w]);
+                        p.popularity * season * factor
+                    })
+                    .collect();
+                cumulative(&weights)
+            })
+            .collect();
+        Ok(())
+    }
+
+    /// The price of `product` in `week`, in cents: its base price when prices do not move.
+    pub fn price_cents_at(&self, product: usize, week: usize) -> i64 {
+        let p = &self.products[product];
+        p.pricing
+            .as_ref()
+            .and_then(|x| x.price_cents.get(week).or(x.price_cents.last()))
+            .copied()
+            .unwrap_or(p.price_cents)
     }
 
     /// Number of products.
@@ -319,8 +394,12 @@ impl Catalogue {
         self.products.get(i)
     }
 
-    /// A product drawn by popularity; `month0` (0 = January) selects the festive weights.
-    pub(crate) fn draw<R: Rng>(&self, month0: u8, rng: &mut R) -> usize {
+    /// A product drawn by popularity; `month0` (0 = January) selects the festive weights, or
+    /// with moving prices the table of `week`.
+    pub(crate) fn draw<R: Rng>(&self, month0: u8, week: usize, rng: &mut R) -> usize {
+        if let Some(table) = self.weekly.get(week).or(self.weekly.last()) {
+            return draw_cumulative(table, rng);
+        }
         let table = if month0 >= 9 {
             &self.festive
         } else {

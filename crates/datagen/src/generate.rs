@@ -9,7 +9,8 @@ use crate::catalogue::Catalogue;
 use crate::error::Result;
 use crate::log::{GeneratedLog, RetailRow, RowKind};
 use crate::params::GeneratorConfig;
-use crate::record::{BadRowCounts, BadRowKind, GenerationRecord, PopulationTruth};
+use crate::prices::draw_stock;
+use crate::record::{BadRowCounts, BadRowKind, GenerationRecord, PopulationTruth, PricedProduct};
 use crate::seasonality::{Calendar, cumulative, draw_cumulative};
 use crate::simulate::{Population, simulate_customer};
 
@@ -21,6 +22,8 @@ pub const FIRST_INVOICE: u64 = 500_001;
 const CATALOGUE_STREAM: u64 = 0;
 const CANCELLATION_STREAM: u64 = 1;
 const BAD_ROW_STREAM: u64 = 2;
+const PRICES_STREAM: u64 = 3;
+const STOCK_STREAM: u64 = 4;
 const CUSTOMER_STREAMS: u64 = 16;
 
 fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
@@ -80,7 +83,14 @@ struct Invoice {
 pub fn generate(config: &GeneratorConfig) -> Result<GeneratedLog> {
     config.validate()?;
     let calendar = Calendar::new(config)?;
-    let catalogue = Catalogue::build(config, &mut rng(config.seed, CATALOGUE_STREAM))?;
+    let mut catalogue = Catalogue::build(config, &mut rng(config.seed, CATALOGUE_STREAM))?;
+    if let Some(prices) = &config.prices {
+        // Week w is in the festive season when its middle day is in October to December.
+        let festive: Vec<bool> = (0..calendar.days().div_ceil(7))
+            .map(|w| calendar.month[(7 * w + 3).min(calendar.days() - 1)] >= 9)
+            .collect();
+        catalogue.set_prices(prices, &festive, &mut rng(config.seed, PRICES_STREAM))?;
+    }
     let population = Population::new(config)?;
 
     // Customers and their purchases.
@@ -96,7 +106,7 @@ pub fn generate(config: &GeneratorConfig) -> Result<GeneratedLog> {
                 .map(|&(product, quantity)| Line {
                     product,
                     quantity,
-                    price_cents: catalogue.products[product].price_cents,
+                    price_cents: catalogue.price_cents_at(product, order.week),
                     kind: RowKind::Sale,
                     date_text: None,
                 })
@@ -174,7 +184,7 @@ pub fn generate(config: &GeneratorConfig) -> Result<GeneratedLog> {
             BadRowKind::MissingCustomer => {
                 let day = (inv.timestamp.date() - calendar.start).num_days().max(0) as usize;
                 let month0 = inv.timestamp.month0() as u8;
-                let product = catalogue.draw(month0, &mut r);
+                let product = catalogue.draw(month0, day / 7, &mut r);
                 guests.push(Invoice {
                     timestamp: calendar.date(day).and_time(calendar.time_of_day(&mut r)),
                     cancellation: false,
@@ -184,7 +194,7 @@ pub fn generate(config: &GeneratorConfig) -> Result<GeneratedLog> {
                     lines: vec![Line {
                         product,
                         quantity: r.random_range(1..=12),
-                        price_cents: catalogue.products[product].price_cents,
+                        price_cents: catalogue.price_cents_at(product, day / 7),
                         kind: RowKind::Bad(kind),
                         date_text: None,
                     }],
@@ -233,6 +243,27 @@ pub fn generate(config: &GeneratorConfig) -> Result<GeneratedLog> {
         }
     }
 
+    // The stock snapshot at the end of the span, from the last eight weeks' net units.
+    let stock = if config.prices.is_some() {
+        let last_day = calendar.days() as i64 - 1;
+        let mut recent = vec![0.0; catalogue.len()];
+        for row in &rows {
+            let day = (row.timestamp.date() - calendar.start).num_days();
+            if last_day - day < 56 && matches!(row.kind, RowKind::Sale | RowKind::Cancellation) {
+                recent[row.product] += row.quantity as f64 / 8.0;
+            }
+        }
+        let recent: Vec<f64> = recent.into_iter().map(|v: f64| v.max(0.0)).collect();
+        let mut stock = draw_stock(&mut rng(config.seed, STOCK_STREAM), &recent);
+        for s in &mut stock {
+            s.stock_code
+                .clone_from(&catalogue.products[s.product].stock_code);
+        }
+        stock
+    } else {
+        Vec::new()
+    };
+
     let revenue_cents: i64 = rows
         .iter()
         .filter(|r| r.kind == RowKind::Sale)
@@ -272,6 +303,20 @@ pub fn generate(config: &GeneratorConfig) -> Result<GeneratedLog> {
         guest_invoices: guest_invoices as u64,
         revenue: revenue_cents as f64 / 100.0,
         products: catalogue.len() as u64,
+        product_pricing: catalogue
+            .products
+            .iter()
+            .filter_map(|p| {
+                p.pricing.as_ref().map(|pricing| PricedProduct {
+                    stock_code: p.stock_code.clone(),
+                    category: p.category.clone(),
+                    base_price: p.unit_price(),
+                    popularity: p.popularity,
+                    pricing: pricing.clone(),
+                })
+            })
+            .collect(),
+        stock: stock.clone(),
         bundles: catalogue
             .bundles
             .iter()
@@ -286,6 +331,7 @@ pub fn generate(config: &GeneratorConfig) -> Result<GeneratedLog> {
         rows,
         catalogue,
         customers,
+        stock,
         record,
     })
 }

@@ -6,6 +6,7 @@ mod generate;
 mod log;
 mod params;
 pub mod price_demand;
+pub mod prices;
 mod record;
 mod seasonality;
 mod simulate;
@@ -13,7 +14,7 @@ mod simulate;
 pub use catalogue::{Catalogue, MAX_PRODUCTS, Product};
 pub use error::{Error, Result};
 pub use generate::{FIRST_INVOICE, generate};
-pub use log::{GeneratedLog, HEADER, RetailRow, RowKind, params_path};
+pub use log::{GeneratedLog, HEADER, ITEMS_HEADER, RetailRow, RowKind, STOCK_HEADER, params_path};
 pub use params::{
     BgNbdTruth, GammaGammaTruth, GeneratorConfig, MAX_CUSTOMERS, MAX_MONTHS,
     MAX_PURCHASES_PER_CUSTOMER,
@@ -22,5 +23,8 @@ pub use price_demand::{
     LifecycleStage, MAX_PANEL_PRODUCTS, MAX_PANEL_WEEKS, PANEL_HEADER, PanelLine,
     PriceDemandConfig, PriceDemandLog, ProductDemandTruth, generate_price_demand,
 };
-pub use record::{BadRowCounts, BadRowKind, CustomerTruth, GenerationRecord, PopulationTruth};
+pub use prices::{MAX_PRICED_PRODUCT_WEEKS, PriceDynamics, ProductPricing, StockPosition};
+pub use record::{
+    BadRowCounts, BadRowKind, CustomerTruth, GenerationRecord, PopulationTruth, PricedProduct,
+};
 pub use seasonality::Seasonality;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalogue::Catalogue;
 use crate::error::{Error, Result};
+use crate::prices::StockPosition;
 use crate::record::{BadRowKind, CustomerTruth, GenerationRecord};
 
 /// The CSV header, the UCI "Online Retail" columns.
@@ -86,11 +87,78 @@ pub struct GeneratedLog {
     pub catalogue: Catalogue,
     /// The latent values of each customer, by id.
     pub customers: Vec<CustomerTruth>,
+    /// With moving prices ([`GeneratorConfig::prices`](crate::GeneratorConfig::prices)): the
+    /// stock of every product at the end of the span; empty otherwise.
+    pub stock: Vec<StockPosition>,
     /// Parameters and counts.
     pub record: GenerationRecord,
 }
 
+/// The header of [`GeneratedLog::write_items_csv`] (the item table `custalyze pricing --items`
+/// and `custalyze report --items` read).
+pub const ITEMS_HEADER: [&str; 3] = ["item_id", "category", "unit_cost"];
+
+/// The header of [`GeneratedLog::write_stock_csv`] (the stock table `custalyze inventory --stock`
+/// and `custalyze report --stock` read).
+pub const STOCK_HEADER: [&str; 4] = ["product", "on_hand", "on_order", "unit_cost"];
+
 impl GeneratedLog {
+    /// The week of the span a time falls in (`days since start / 7`, 0 before the start).
+    pub fn week_of(&self, t: NaiveDateTime) -> usize {
+        usize::try_from((t.date() - self.record.start).num_days() / 7).unwrap_or(0)
+    }
+
+    /// Whether the log has moving prices, unit costs and a stock snapshot.
+    pub fn has_prices(&self) -> bool {
+        self.record.config.prices.is_some()
+    }
+
+    /// Writes the item table: `item_id,category,unit_cost` for every product (unit cost empty
+    /// without moving prices).
+    ///
+    /// # Errors
+    /// [`Error::Csv`] or [`Error::Io`] when writing fails.
+    pub fn write_items_csv<W: Write>(&self, writer: W) -> Result<()> {
+        let mut csv = csv::WriterBuilder::new().from_writer(writer);
+        csv.write_record(ITEMS_HEADER)?;
+        let mut cost = String::new();
+        for p in &self.catalogue.products {
+            cost.clear();
+            if let Some(x) = &p.pricing {
+                format_cents(&mut cost, x.unit_cost_cents);
+            }
+            csv.write_record([p.stock_code.as_str(), p.category.as_str(), cost.as_str()])?;
+        }
+        csv.flush()?;
+        Ok(())
+    }
+
+    /// Writes the stock snapshot: `product,on_hand,on_order,unit_cost` (no rows without moving
+    /// prices).
+    ///
+    /// # Errors
+    /// [`Error::Csv`] or [`Error::Io`] when writing fails.
+    pub fn write_stock_csv<W: Write>(&self, writer: W) -> Result<()> {
+        let mut csv = csv::WriterBuilder::new().from_writer(writer);
+        csv.write_record(STOCK_HEADER)?;
+        let mut cost = String::new();
+        for s in &self.stock {
+            let p = &self.catalogue.products[s.product];
+            cost.clear();
+            if let Some(x) = &p.pricing {
+                format_cents(&mut cost, x.unit_cost_cents);
+            }
+            csv.write_record([
+                p.stock_code.as_str(),
+                s.on_hand.to_string().as_str(),
+                s.on_order.to_string().as_str(),
+                cost.as_str(),
+            ])?;
+        }
+        csv.flush()?;
+        Ok(())
+    }
+
     /// Writes the log as CSV with the online-retail header; dates as `%Y-%m-%d %H:%M:%S`, prices
     /// with two decimals, missing customer ids empty.
     ///
@@ -159,8 +227,9 @@ impl GeneratedLog {
             .map_err(|e| Error::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
     }
 
-    /// Writes the CSV to `path` and the record beside it as `<path>.params.json`; returns the
-    /// record's path.
+    /// Writes the CSV to `path` and the record beside it as `<path>.params.json` (with moving
+    /// prices also the item table as `<path>.items.csv` and the stock snapshot as
+    /// `<path>.stock.csv`); returns the record's path.
     ///
     /// # Errors
     /// [`Error::Io`] when a file cannot be created or written, [`Error::Csv`], [`Error::Json`].
@@ -170,6 +239,18 @@ impl GeneratedLog {
         self.write_csv(std::io::BufWriter::with_capacity(1 << 20, file))?;
         let params = params_path(path);
         std::fs::write(&params, self.record.to_json()?)?;
+        if self.has_prices() {
+            for (suffix, stock) in [(".items.csv", false), (".stock.csv", true)] {
+                let mut name = path.as_os_str().to_os_string();
+                name.push(suffix);
+                let out = std::io::BufWriter::new(std::fs::File::create(PathBuf::from(name))?);
+                if stock {
+                    self.write_stock_csv(out)?;
+                } else {
+                    self.write_items_csv(out)?;
+                }
+            }
+        }
         Ok(params)
     }
 }

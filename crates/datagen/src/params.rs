@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalogue::MAX_PRODUCTS;
 use crate::error::{Error, Result};
+use crate::prices::{MAX_PRICED_PRODUCT_WEEKS, PriceDynamics};
 use crate::seasonality::{Calendar, Seasonality};
 
 /// The most customers one log may have (ids run from 10001, and the whole log is held in memory).
@@ -205,6 +206,7 @@ impl Default for GammaGammaTruth {
 /// | `home_country_share` | 0.9 | customers in the United Kingdom |
 /// | `cancellation_rate` | 0.02 | share of orders followed by a cancellation invoice |
 /// | `bad_row_rate` | 0.01 | share of bad rows in the file |
+/// | `prices` | `None` | moving prices, elasticities, lifecycles, unit costs ([`PriceDynamics`]) |
 ///
 /// # Examples
 /// ```
@@ -257,6 +259,9 @@ pub struct GeneratorConfig {
     /// Share of the file's rows that are bad (missing customer, unparsable date, zero or negative
     /// price, zero quantity, return), in `[0, 1)`.
     pub bad_row_rate: f64,
+    /// Moving prices with a known elasticity per product, lifecycles, unit costs and a stock
+    /// snapshot ([`crate::prices`]); `None` (the default): every product at one price all span.
+    pub prices: Option<PriceDynamics>,
 }
 
 impl Default for GeneratorConfig {
@@ -280,6 +285,7 @@ impl Default for GeneratorConfig {
             home_country_share: 0.9,
             cancellation_rate: 0.02,
             bad_row_rate: 0.01,
+            prices: None,
         }
     }
 }
@@ -335,6 +341,8 @@ impl GeneratorConfig {
         cancellation_rate: f64;
         /// Sets the share of bad rows.
         bad_row_rate: f64;
+        /// Sets the price dynamics (`None`: constant prices).
+        prices: Option<PriceDynamics>;
     }
 
     /// Checks every field against its documented range.
@@ -401,6 +409,17 @@ impl GeneratorConfig {
         unit_interval("home_country_share", self.home_country_share)?;
         rate("cancellation_rate", self.cancellation_rate)?;
         rate("bad_row_rate", self.bad_row_rate)?;
+        if let Some(prices) = &self.prices {
+            prices.check()?;
+            let days = (self.end()? - self.start).num_days().max(1) as usize;
+            if days.div_ceil(7).saturating_mul(self.products) > MAX_PRICED_PRODUCT_WEEKS {
+                return Err(invalid(
+                    "prices",
+                    format!("{} products x {} weeks", self.products, days.div_ceil(7)),
+                    "at most 10,000,000 product-weeks with moving prices",
+                ));
+            }
+        }
         // Seasonal weights that vanish on every day of the span or of the acquisition window.
         Calendar::new(self).map(|_| ())
     }

@@ -338,6 +338,142 @@ impl PriceDemandLog {
     }
 }
 
+/// A product's price in one week.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct WeekPrice {
+    /// The list (regular) price.
+    pub list: f64,
+    /// The price charged: the list price less any promotion discount, rounded to cents.
+    pub price: f64,
+    /// Whether the week is a promotion week.
+    pub promo: bool,
+    /// Whether the week follows a promotion.
+    pub post: bool,
+}
+
+/// A weekly price path: list-price changes by `exp(N(0, sd))` at the weeks of a
+/// Bernoulli(`list_change_rate`) process, and promotions that start in a non-promotion week (not
+/// the one right after a promotion) with probability `promo_rate`, last 1 to 3 weeks and take 10%
+/// to 40% off.
+pub(crate) struct PricePath {
+    list: f64,
+    promo_left: usize,
+    discount: f64,
+    was_promo: bool,
+}
+
+impl PricePath {
+    /// A path starting at the list price `base`.
+    pub(crate) fn new(base: f64) -> Self {
+        Self {
+            list: base,
+            promo_left: 0,
+            discount: 0.0,
+            was_promo: false,
+        }
+    }
+
+    /// The price of week `w` (weeks are stepped in order from 0).
+    pub(crate) fn step<R: Rng>(
+        &mut self,
+        w: usize,
+        rng: &mut R,
+        list_change_rate: f64,
+        list_step: &Normal<f64>,
+        promo_rate: f64,
+    ) -> WeekPrice {
+        if w > 0 && rng.random::<f64>() < list_change_rate {
+            self.list = (self.list * list_step.sample(rng).exp() * 100.0)
+                .round()
+                .max(10.0)
+                / 100.0;
+        }
+        if self.promo_left == 0 && !self.was_promo && rng.random::<f64>() < promo_rate {
+            self.promo_left = 1 + (rng.random::<f64>() * 3.0) as usize;
+            self.discount = 0.1 + 0.3 * rng.random::<f64>();
+        }
+        let promo = self.promo_left > 0;
+        self.promo_left = self.promo_left.saturating_sub(1);
+        let post = self.was_promo && !promo;
+        self.was_promo = promo;
+        let price = if promo {
+            (self.list * (1.0 - self.discount) * 100.0).round().max(1.0) / 100.0
+        } else {
+            self.list
+        };
+        WeekPrice {
+            list: self.list,
+            price,
+            promo,
+            post,
+        }
+    }
+}
+
+/// A product's lifecycle: on sale from `launch_week`, demand rising linearly over the growth
+/// weeks to maturity, falling by `exp(−decline_rate · weeks)` from `decline_week`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct LifecycleCurve {
+    pub launch_week: usize,
+    pub growth: usize,
+    pub maturity_week: usize,
+    /// `usize::MAX` when the product does not decline.
+    pub decline_week: usize,
+    pub decline_rate: f64,
+}
+
+impl LifecycleCurve {
+    /// A third of the products launch in the first 40% of `weeks` (when `may_launch`), growing
+    /// for 8 to 23 weeks; a quarter decline from a week in the second half, by 1% to 4% a week.
+    pub(crate) fn draw<R: Rng>(rng: &mut R, weeks: usize, may_launch: bool) -> Self {
+        let launch = rng.random::<f64>() < 1.0 / 3.0;
+        let launch_week = if launch {
+            (rng.random::<f64>() * weeks as f64 * 0.4) as usize
+        } else {
+            0
+        };
+        let launch_week = if may_launch { launch_week } else { 0 };
+        let growth = 8 + (rng.random::<f64>() * 16.0) as usize;
+        let maturity_week = if launch_week == 0 {
+            0
+        } else {
+            launch_week + growth
+        };
+        let decline_week = if rng.random::<f64>() < 0.25 {
+            weeks / 2 + (rng.random::<f64>() * weeks as f64 * 0.4) as usize
+        } else {
+            usize::MAX
+        };
+        let decline_rate = 0.01 + 0.03 * rng.random::<f64>();
+        Self {
+            launch_week,
+            growth,
+            maturity_week,
+            decline_week,
+            decline_rate,
+        }
+    }
+
+    /// The demand factor and stage of week `w`.
+    pub(crate) fn at(&self, w: usize) -> (f64, LifecycleStage) {
+        if w < self.launch_week {
+            (0.0, LifecycleStage::PreLaunch)
+        } else if w < self.maturity_week {
+            (
+                (w + 1 - self.launch_week) as f64 / (self.growth + 1) as f64,
+                LifecycleStage::Growth,
+            )
+        } else if w < self.decline_week {
+            (1.0, LifecycleStage::Maturity)
+        } else {
+            (
+                (-self.decline_rate * (w - self.decline_week) as f64).exp(),
+                LifecycleStage::Decline,
+            )
+        }
+    }
+}
+
 /// Generates a product panel (see the [module docs](self) for the model).
 ///
 /// # Errors
@@ -383,24 +519,7 @@ pub fn generate_price_demand(config: &PriceDemandConfig) -> Result<PriceDemandLo
         let post_promo_dip = 0.3 * rng.random::<f64>();
         let season_amplitude = 0.4 * rng.random::<f64>();
         let season_phase = std::f64::consts::TAU * rng.random::<f64>();
-        // A third of the products launch during the panel, a quarter decline in its last half.
-        let launch_week = if rng.random::<f64>() < 1.0 / 3.0 {
-            (rng.random::<f64>() * weeks as f64 * 0.4) as usize
-        } else {
-            0
-        };
-        let growth = 8 + (rng.random::<f64>() * 16.0) as usize;
-        let maturity_week = if launch_week == 0 {
-            0
-        } else {
-            launch_week + growth
-        };
-        let decline_week = if rng.random::<f64>() < 0.25 {
-            weeks / 2 + (rng.random::<f64>() * weeks as f64 * 0.4) as usize
-        } else {
-            usize::MAX
-        };
-        let decline_rate = 0.01 + 0.03 * rng.random::<f64>();
+        let life = LifecycleCurve::draw(&mut rng, weeks, true);
         let unit_cost = (base_price * (0.35 + 0.3 * rng.random::<f64>()) * 100.0).round() / 100.0;
 
         let mut list_price = Vec::with_capacity(weeks);
@@ -409,44 +528,21 @@ pub fn generate_price_demand(config: &PriceDemandConfig) -> Result<PriceDemandLo
         let mut expected_units = Vec::with_capacity(weeks);
         let mut units = Vec::with_capacity(weeks);
         let mut stage = Vec::with_capacity(weeks);
-        let mut list = base_price;
-        let (mut promo_left, mut discount) = (0usize, 0.0);
-        let mut was_promo = false;
+        let mut path = PricePath::new(base_price);
         for w in 0..weeks {
-            if w > 0 && rng.random::<f64>() < config.list_change_rate {
-                list = (list * list_step.sample(&mut rng).exp() * 100.0)
-                    .round()
-                    .max(10.0)
-                    / 100.0;
-            }
-            if promo_left == 0 && !was_promo && rng.random::<f64>() < config.promo_rate {
-                promo_left = 1 + (rng.random::<f64>() * 3.0) as usize;
-                discount = 0.1 + 0.3 * rng.random::<f64>();
-            }
-            let in_promo = promo_left > 0;
-            promo_left = promo_left.saturating_sub(1);
-            let post = was_promo && !in_promo;
-            was_promo = in_promo;
-            let p = if in_promo {
-                (list * (1.0 - discount) * 100.0).round().max(1.0) / 100.0
-            } else {
-                list
-            };
-            let (life, st) = if w < launch_week {
-                (0.0, LifecycleStage::PreLaunch)
-            } else if w < maturity_week {
-                (
-                    (w + 1 - launch_week) as f64 / (growth + 1) as f64,
-                    LifecycleStage::Growth,
-                )
-            } else if w < decline_week {
-                (1.0, LifecycleStage::Maturity)
-            } else {
-                (
-                    (-decline_rate * (w - decline_week) as f64).exp(),
-                    LifecycleStage::Decline,
-                )
-            };
+            let WeekPrice {
+                list,
+                price: p,
+                promo: in_promo,
+                post,
+            } = path.step(
+                w,
+                &mut rng,
+                config.list_change_rate,
+                &list_step,
+                config.promo_rate,
+            );
+            let (life_factor, st) = life.at(w);
             let season = (season_amplitude
                 * (std::f64::consts::TAU * w as f64 / WEEKS_PER_YEAR + season_phase).sin())
             .exp();
@@ -458,7 +554,7 @@ pub fn generate_price_demand(config: &PriceDemandConfig) -> Result<PriceDemandLo
                 1.0
             };
             let mean = (base_weekly_units
-                * life
+                * life_factor
                 * season
                 * (p / base_price).powf(elasticity)
                 * promo_factor)
@@ -490,10 +586,10 @@ pub fn generate_price_demand(config: &PriceDemandConfig) -> Result<PriceDemandLo
             intermittent,
             season_amplitude,
             season_phase,
-            launch_week,
-            maturity_week,
-            decline_week: decline_week.min(weeks),
-            decline_rate,
+            launch_week: life.launch_week,
+            maturity_week: life.maturity_week,
+            decline_week: life.decline_week.min(weeks),
+            decline_rate: life.decline_rate,
             list_price,
             price,
             promo,

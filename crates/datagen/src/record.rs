@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::params::GeneratorConfig;
+use crate::prices::{ProductPricing, StockPosition};
 
 /// The kinds of deliberately bad rows, each with exactly one defect, so that a loader excludes it
 /// for one known reason (see [`BadRowKind::exclusion_reason`]).
@@ -191,8 +192,30 @@ pub struct GenerationRecord {
     pub revenue: f64,
     /// Products in the catalogue.
     pub products: u64,
+    /// With moving prices: every product's price path, elasticity, lifecycle and unit cost.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub product_pricing: Vec<PricedProduct>,
+    /// With moving prices: the stock snapshot written as `<path>.stock.csv`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stock: Vec<StockPosition>,
     /// The bundles, as stock codes.
     pub bundles: Vec<Vec<String>>,
+}
+
+/// One product's pricing truth in the record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PricedProduct {
+    /// The stock code.
+    pub stock_code: String,
+    /// The category.
+    pub category: String,
+    /// The base (first list) price, in currency units.
+    pub base_price: f64,
+    /// The popularity weight (sums to 1 over the catalogue).
+    pub popularity: f64,
+    /// Elasticity, promotion effects, unit cost, lifecycle weeks, list prices and promotions.
+    #[serde(flatten)]
+    pub pricing: ProductPricing,
 }
 
 impl GenerationRecord {

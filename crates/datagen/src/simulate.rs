@@ -39,6 +39,8 @@ const MAX_QUANTITY: i64 = 100_000;
 #[derive(Clone, Debug)]
 pub(crate) struct Order {
     pub timestamp: NaiveDateTime,
+    /// Week of the span (day / 7).
+    pub week: usize,
     /// (product index, quantity >= 1).
     pub lines: Vec<(usize, i64)>,
 }
@@ -149,12 +151,17 @@ pub(crate) fn simulate_customer<R: Rng>(
         let month0 = calendar.month[day];
         let timestamp = calendar.date(day).and_time(calendar.time_of_day(rng));
         let z = (population.order_value.sample(rng) / nu).min(MAX_ORDER_VALUE);
-        let lines = order_lines(z, month0, config, catalogue, population, rng);
+        let week = day / 7;
+        let lines = order_lines(z, (month0, week), config, catalogue, population, rng);
         value_cents += lines
             .iter()
-            .map(|&(i, q)| q * catalogue.products[i].price_cents)
+            .map(|&(i, q)| q * catalogue.price_cents_at(i, week))
             .sum::<i64>();
-        orders.push(Order { timestamp, lines });
+        orders.push(Order {
+            timestamp,
+            week,
+            lines,
+        });
     }
 
     let date_of = |t: f64| calendar.date((t as usize).min(calendar.days() - 1));
@@ -190,10 +197,12 @@ pub(crate) fn simulate_customer<R: Rng>(
 ///    1) shares: `quantity_j = 1 + round(share_j · remainder / price_j)`.
 ///
 /// So the order's value is `z` up to the rounding of each line (at most half a unit price per
-/// line, in either direction), except when even one unit costs more than `z`.
+/// line, in either direction), except when even one unit costs more than `z`. With moving
+/// prices the items are drawn by the weights of `week` and the order is planned at base prices
+/// (and paid at the week's prices).
 fn order_lines<R: Rng>(
     z: f64,
-    month0: u8,
+    (month0, week): (u8, usize),
     config: &GeneratorConfig,
     catalogue: &Catalogue,
     population: &Population,
@@ -217,7 +226,7 @@ fn order_lines<R: Rng>(
     let wanted = wanted.max(items.len());
     let mut attempts = 0;
     while items.len() < wanted && attempts < 20 * wanted + 20 {
-        let i = catalogue.draw(month0, rng);
+        let i = catalogue.draw(month0, week, rng);
         if !items.iter().any(|x| x.0 == i) {
             items.push((i, false));
         }
@@ -244,7 +253,7 @@ fn order_lines<R: Rng>(
     if let [(only, false)] = items.as_mut_slice()
         && price(*only) as f64 > budget
         && let Some(i) = (0..20)
-            .map(|_| catalogue.draw(month0, rng))
+            .map(|_| catalogue.draw(month0, week, rng))
             .find(|&i| price(i) as f64 <= budget)
     {
         *only = i;
@@ -303,7 +312,7 @@ mod tests {
         let (mut target, mut realised) = (0.0, 0.0);
         for k in 0..2000 {
             let z = 20.0 + (k % 100) as f64 * 2.0;
-            let lines = order_lines(z, 5, &f.config, &f.catalogue, &f.population, &mut rng);
+            let lines = order_lines(z, (5, 0), &f.config, &f.catalogue, &f.population, &mut rng);
             assert!(!lines.is_empty());
             assert!(lines.iter().all(|l| l.1 >= 1));
             let mut items: Vec<usize> = lines.iter().map(|l| l.0).collect();

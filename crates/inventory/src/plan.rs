@@ -160,6 +160,11 @@ impl InventoryParams {
         self.lead_time_days
     }
 
+    /// The overstock threshold as set, in weeks of cover.
+    pub fn overstock_weeks_value(&self) -> f64 {
+        self.overstock_weeks
+    }
+
     /// The cycle service level as set (see also [`InventoryParams::class_service_levels`]).
     pub fn service_level_value(&self) -> f64 {
         self.service_level

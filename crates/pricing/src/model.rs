@@ -98,6 +98,11 @@ impl PricingParams {
         self.bounds
     }
 
+    /// What the recommended price maximises, as set.
+    pub fn objective_value(&self) -> Objective {
+        self.objective
+    }
+
     /// Selling weeks a product needs for an estimate.
     pub fn min_weeks(mut self, weeks: usize) -> Self {
         self.min_weeks = weeks;

@@ -162,3 +162,51 @@ fn pooling_moves_noisy_estimates_more_and_keeps_coverage() {
         }
     }
 }
+
+/// The customer-level log (custalyze-datagen's `generate` with moving prices: customers pick
+/// items with weights `∝ (price / base)^ε`) also carries its elasticities: the intervals of the
+/// products whose price moved cover them at about the nominal rate.
+#[test]
+fn customer_log_intervals_cover_the_true_elasticities() {
+    use custalyze_datagen::{GeneratorConfig, PriceDynamics, generate};
+    use custalyze_transaction_types::load::{LoadOptions, Schema, load_reader};
+    let config = GeneratorConfig::default()
+        .customers(20_000)
+        .seed(3)
+        .prices(Some(PriceDynamics::default()));
+    let generated = generate(&config).unwrap();
+    let csv = generated.to_csv_string().unwrap();
+    let log = load_reader(
+        csv.as_bytes(),
+        "generated",
+        &LoadOptions::new(Schema::OnlineRetail),
+    )
+    .unwrap()
+    .log;
+    let fitted = Pricing::params()
+        .pooling(false)
+        .fit(&log, &ItemTable::new())
+        .unwrap();
+    let (mut covered, mut n, mut bias) = (0, 0, 0.0);
+    for p in fitted.estimated() {
+        let code = p.item.to_string();
+        let product = generated.catalogue.by_stock_code(&code).unwrap();
+        let truth = product.pricing.as_ref().unwrap();
+        if truth.list_prices.len() == 1 && truth.promotions.is_empty() {
+            continue; // a bundle member: one price all span
+        }
+        let e = p.elasticity.unwrap();
+        n += 1;
+        bias += e.value - truth.elasticity;
+        if e.low <= truth.elasticity && truth.elasticity <= e.high {
+            covered += 1;
+        }
+    }
+    let coverage = f64::from(covered) / f64::from(n);
+    eprintln!(
+        "{covered} of {n} intervals cover the truth ({coverage:.3}); mean error {:.2}",
+        bias / f64::from(n)
+    );
+    assert!(n >= 60, "{n} products estimated");
+    assert!((0.88..=0.99).contains(&coverage), "coverage {coverage}");
+}

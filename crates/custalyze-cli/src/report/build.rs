@@ -112,7 +112,7 @@ pub fn page_parts(a: &Analysis, load: &LoadReport) -> (PageHeader, Vec<Section>)
         playbook_section(a, &money),
         abc_section(a, &money),
         pricing_section(a, &money),
-        inventory_section(a),
+        inventory_section(a, &money),
         bundles_section(a),
         forecast_section(a, &money),
         segments_section(a),
@@ -579,35 +579,53 @@ fn pricing_section(a: &Analysis, money: &Money) -> Section {
             Some(-1.0),
         ),
     );
+    let margin = p.params.objective_value() == custalyze_pricing::Objective::Margin;
+    let what = if margin { "margin" } else { "revenue" };
+    // The change of the objective, falling back to revenue for a product without a unit cost.
+    let gain = |r: &custalyze_pricing::PriceRecommendation| {
+        if margin {
+            r.margin_change.unwrap_or(r.revenue_change)
+        } else {
+            r.revenue_change
+        }
+    };
     let moves: Vec<&custalyze_pricing::ProductPricing> = p
         .products
         .iter()
         .filter(|x| x.recommendation.is_some_and(|r| r.confident))
         .collect();
     s = s.text(format!(
-        "Recommended price changes: {} of {} estimated products, those whose revenue rises over \
+        "Recommended price changes: {} of {} estimated products, those whose {what} rises over \
          the whole interval of their elasticity; the others keep their price (the data do not say \
          which way to go). Changes are limited to {:+.0}% / {:+.0}%, and a constant \
-         elasticity is assumed within that range.",
+         elasticity is assumed within that range.{}",
         fmt_thousands(moves.len() as f64, 0),
         fmt_thousands(estimated as f64, 0),
         100.0 * p.params.price_bounds().0,
-        100.0 * p.params.price_bounds().1
+        100.0 * p.params.price_bounds().1,
+        if margin {
+            " The objective is the margin (price less unit cost, times units), from the unit \
+             costs of the item table."
+        } else {
+            ""
+        }
     ));
     let mut t = Table::new(
-        "Recommended price changes (largest expected revenue gain first; all in pricing.csv)",
+        &format!(
+            "Recommended price changes (largest expected {what} gain first; all in pricing.csv)"
+        ),
         &[
             "product",
             "#elasticity (95% interval)",
             &format!("#current price{}", money.unit()),
             &format!("#recommended{}", money.unit()),
-            "#expected revenue change (interval)",
+            &format!("#expected {what} change (interval)"),
         ],
     );
     let mut moves = moves;
     moves.sort_by(|x, y| {
         let g = |p: &custalyze_pricing::ProductPricing| {
-            p.recommendation.map_or(0.0, |r| r.revenue_change.expected)
+            p.recommendation.map_or(0.0, |r| gain(&r).expected)
         };
         g(y).total_cmp(&g(x))
     });
@@ -615,6 +633,7 @@ fn pricing_section(a: &Analysis, money: &Money) -> Section {
         let (Some(r), Some(e)) = (x.recommendation, x.elasticity_used()) else {
             continue;
         };
+        let c = gain(&r);
         t.push(vec![
             label(x),
             format!("{:.2} ({:.2} to {:.2})", e.value, e.low, e.high),
@@ -626,9 +645,9 @@ fn pricing_section(a: &Analysis, money: &Money) -> Section {
             ),
             format!(
                 "{:+.0}% ({:+.0}% to {:+.0}%)",
-                100.0 * r.revenue_change.expected,
-                100.0 * r.revenue_change.low,
-                100.0 * r.revenue_change.high
+                100.0 * c.expected,
+                100.0 * c.low,
+                100.0 * c.high
             ),
         ]);
     }
@@ -654,7 +673,7 @@ fn pricing_section(a: &Analysis, money: &Money) -> Section {
     s
 }
 
-fn inventory_section(a: &Analysis) -> Section {
+fn inventory_section(a: &Analysis, money: &Money) -> Section {
     use custalyze_forecast::intermittent::DemandClass;
     use custalyze_inventory::Lifecycle;
     let title = "Stock: demand forecasts and reorder points";
@@ -720,13 +739,85 @@ fn inventory_section(a: &Analysis) -> Section {
             format!("{:.0}", x.reorder_point.ceil()),
         ]);
     }
-    s = s.table(t).text(
-        "Order when the stock on hand plus on order falls to the reorder point. With stock \
-         positions and unit costs (custalyze inventory --stock FILE) the command adds what to \
-         order now, economic order quantities, days of cover, stockout risk, overstock and the \
-         money tied up.",
+    s = s.table(t);
+    let with_stock: Vec<&custalyze_inventory::ProductPlan> =
+        p.products.iter().filter(|x| x.position.is_some()).collect();
+    if with_stock.is_empty() {
+        return s.text(
+            "Order when the stock on hand plus on order falls to the reorder point. With stock \
+             positions (custalyze report --stock FILE, or custalyze inventory --stock FILE) the \
+             section adds what to order now, days of cover, stockout risk, overstock and the \
+             money tied up.",
+        );
+    }
+    let mut orders: Vec<&custalyze_inventory::ProductPlan> = with_stock
+        .iter()
+        .copied()
+        .filter(|x| x.order_now.is_some_and(|q| q > 0.0))
+        .collect();
+    let at_risk = with_stock
+        .iter()
+        .filter(|x| x.stockout_risk.is_some_and(|r| r > 0.5))
+        .count();
+    let over: Vec<&&custalyze_inventory::ProductPlan> =
+        with_stock.iter().filter(|x| x.overstock).collect();
+    let tied: f64 = with_stock.iter().filter_map(|x| x.money_tied_up).sum();
+    let tied_over: f64 = over.iter().filter_map(|x| x.money_tied_up).sum();
+    s = s.text(format!(
+        "With the stock positions of {} products: {} to order now (stock on hand plus on order \
+         at or below the reorder point), {} more likely than not to run out within the lead \
+         time, {} overstocked (more than {} weeks of cover). Stock ties up {}{}, {} of it in \
+         overstock.",
+        fmt_thousands(with_stock.len() as f64, 0),
+        fmt_thousands(orders.len() as f64, 0),
+        fmt_thousands(at_risk as f64, 0),
+        fmt_thousands(over.len() as f64, 0),
+        p.params.overstock_weeks_value(),
+        money.fmt(tied, 0),
+        if with_stock.iter().any(|x| x.money_tied_up.is_none()) {
+            " (products without a unit cost not counted)"
+        } else {
+            ""
+        },
+        money.fmt(tied_over, 0),
+    ));
+    // Most urgent first: the highest stockout risk, then the largest order.
+    orders.sort_by(|x, y| {
+        let risk = |p: &custalyze_inventory::ProductPlan| p.stockout_risk.unwrap_or(0.0);
+        risk(y).total_cmp(&risk(x)).then(
+            y.order_now
+                .unwrap_or(0.0)
+                .total_cmp(&x.order_now.unwrap_or(0.0)),
+        )
+    });
+    let mut t = Table::new(
+        "Order now (highest stockout risk first; all in inventory.csv)",
+        &[
+            "product",
+            "#on hand",
+            "#on order",
+            "#reorder point",
+            "#order now",
+            "#days of cover",
+            "#stockout risk",
+        ],
     );
-    s
+    for x in orders.iter().take(15) {
+        t.push(vec![
+            item_label_of_id(a, &x.item),
+            format!("{:.0}", x.on_hand.unwrap_or(0.0)),
+            format!(
+                "{:.0}",
+                x.position.unwrap_or(0.0) - x.on_hand.unwrap_or(0.0)
+            ),
+            format!("{:.0}", x.reorder_point.ceil()),
+            format!("{:.0}", x.order_now.unwrap_or(0.0)),
+            x.days_of_cover
+                .map_or("–".to_string(), |d| format!("{d:.0}")),
+            x.stockout_risk.map_or("–".to_string(), fmt_pct),
+        ]);
+    }
+    s.table(t)
 }
 
 fn abc_section(a: &Analysis, money: &Money) -> Section {

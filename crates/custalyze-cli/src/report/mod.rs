@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use custalyze_analysis::{Analysis, AnalysisOptions, Stage};
+use custalyze_analysis::{Analysis, AnalysisOptions, ProductTables, Stage};
 use custalyze_rfm::FrequencyRule;
 use custalyze_transaction_types::TransactionLog;
 use custalyze_transaction_types::load::LoadReport;
@@ -25,6 +25,7 @@ use custalyze_transaction_types::load::LoadReport;
 use crate::CliError;
 use crate::input::InputArgs;
 use crate::progress;
+use crate::tables::TableArgs;
 
 /// Arguments of `custalyze report`.
 #[derive(Debug, Args)]
@@ -59,6 +60,8 @@ pub struct ReportArgs {
     /// Currency code shown with every money figure (e.g. USD); none by default.
     #[arg(long, value_name = "CODE")]
     currency: Option<String>,
+    #[command(flatten)]
+    tables: TableArgs,
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -108,11 +111,15 @@ pub struct Report {
 }
 
 /// Loads the input and runs every stage, with a progress bar.
-pub fn analyse(input: &InputArgs, options: &AnalysisOptions) -> Result<Report, CliError> {
+pub fn analyse(
+    input: &InputArgs,
+    tables: &ProductTables,
+    options: &AnalysisOptions,
+) -> Result<Report, CliError> {
     let loaded = input.load()?;
     eprintln!("{}", loaded.report);
     let pb = progress::stages(Stage::ALL.len() as u64);
-    let mut analysis = Analysis::run_with_progress(&loaded.log, options, &mut |stage| {
+    let mut analysis = Analysis::run_with_tables(&loaded.log, options, tables, &mut |stage| {
         let done = Stage::ALL.iter().position(|s| *s == stage);
         pb.set_position(done.unwrap_or(0) as u64);
         pb.set_message(stage.name());
@@ -138,7 +145,8 @@ pub fn run(args: &ReportArgs) -> Result<(), CliError> {
         &args.rfm_frequency,
         args.currency.as_deref(),
     )?;
-    let r = analyse(&args.input, &options)?;
+    let tables = args.tables.tables(&args.input)?;
+    let r = analyse(&args.input, &tables, &options)?;
     let analysed = start.elapsed().as_secs_f64();
     let pb = progress::stage("writing files");
     let log = custalyze_analysis::analysed_rows(&r.log, r.analysis.window.as_of)

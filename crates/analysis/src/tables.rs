@@ -1,0 +1,38 @@
+//! Product data beside the transaction log: categories and unit costs, stock positions.
+
+use custalyze_inventory::StockTable;
+use custalyze_pricing::ItemTable;
+
+/// What the log does not say about products, for the pricing and inventory stages: the item
+/// table (category, unit cost) and the stock table (on hand, on order, unit cost). Both may be
+/// empty (the default): pricing then pools every product in one group and maximises revenue,
+/// and inventory plans without an order-now list.
+///
+/// # Examples
+/// ```
+/// use custalyze_analysis::ProductTables;
+/// let tables = ProductTables::default();
+/// assert!(tables.items.is_empty() && tables.stock.is_empty());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProductTables {
+    /// Category and unit cost by item.
+    pub items: ItemTable,
+    /// Stock positions (and unit costs) by item.
+    pub stock: StockTable,
+}
+
+impl ProductTables {
+    /// The stock table with each item's unit cost filled from the item table where the stock
+    /// table has none (an item only in the item table gets a row with its cost alone).
+    pub fn stock_with_costs(&self) -> StockTable {
+        let mut stock = self.stock.clone();
+        for (id, attributes) in &self.items {
+            if let Some(cost) = attributes.unit_cost {
+                let row = stock.entry(id.clone()).or_default();
+                row.unit_cost = row.unit_cost.or(Some(cost));
+            }
+        }
+        stock
+    }
+}
