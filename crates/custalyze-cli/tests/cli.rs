@@ -185,6 +185,30 @@ fn generate_is_deterministic_and_writes_parameters() {
     let params = std::fs::read_to_string(dir.path().join("a.csv.params.json")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&params).unwrap();
     assert!(v.is_object());
+    // Moving prices by default: the truth per product, the item table and the stock snapshot.
+    assert_eq!(v["product_pricing"].as_array().map(Vec::len), Some(120));
+    let items = std::fs::read_to_string(dir.path().join("a.csv.items.csv")).unwrap();
+    assert!(items.starts_with("item_id,category,unit_cost\n10001,"));
+    let stock = std::fs::read_to_string(dir.path().join("a.csv.stock.csv")).unwrap();
+    assert!(stock.starts_with("product,on_hand,on_order,unit_cost\n"));
+    assert_eq!(stock.lines().count(), 121);
+    // --constant-prices: one price per product, no side tables.
+    let c = dir.path().join("c.csv");
+    let o = run(&[
+        "generate",
+        "--customers",
+        "150",
+        "--seed",
+        "9",
+        "--constant-prices",
+        "--output",
+        c.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!dir.path().join("c.csv.items.csv").exists());
+    let params = std::fs::read_to_string(dir.path().join("c.csv.params.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&params).unwrap();
+    assert!(v.get("product_pricing").is_none());
 }
 
 #[test]

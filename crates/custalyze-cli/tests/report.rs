@@ -642,3 +642,90 @@ fn as_of_leaves_later_rows_out_and_bad_dates_are_rejected() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--as-of"));
 }
+
+/// The generator's item and stock files feed the report's pricing and stock sections: categories
+/// pool the elasticities, unit costs make the objective the margin, stock positions give the
+/// order-now list; the embedded sample carries its own.
+#[test]
+fn item_and_stock_files_reach_the_pricing_and_stock_sections() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, _, _) = generated(dir.path());
+    let items = dir.path().join("sample.csv.items.csv");
+    let stock = dir.path().join("sample.csv.stock.csv");
+    assert!(items.exists() && stock.exists());
+    let with = dir.path().join("with");
+    let o = run(&[
+        "report",
+        "--input",
+        input.to_str().unwrap(),
+        "--items",
+        items.to_str().unwrap(),
+        "--stock",
+        stock.to_str().unwrap(),
+        "--out",
+        with.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(with.join("index.html")).unwrap();
+    assert!(
+        html.contains("Order now (highest stockout risk first"),
+        "no order-now table"
+    );
+    assert!(html.contains("The objective is the margin"));
+    let inventory = Csv::read(&with.join("inventory.csv"));
+    let on_hand = inventory.strs("on_hand");
+    assert!(
+        on_hand.iter().all(|v| !v.is_empty()),
+        "every product has a stock position"
+    );
+    let ordered = inventory
+        .f64s("order_now")
+        .iter()
+        .filter(|q| **q > 0.0)
+        .count();
+    assert!(ordered > 0);
+    let pricing = Csv::read(&with.join("pricing.csv"));
+    assert!(pricing.strs("category").iter().all(|c| !c.is_empty()));
+
+    // Without the files: no stock positions, revenue objective, one pooling group.
+    let without = dir.path().join("without");
+    let o = run(&[
+        "report",
+        "--input",
+        input.to_str().unwrap(),
+        "--out",
+        without.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(without.join("index.html")).unwrap();
+    assert!(!html.contains("Order now (highest stockout risk first"));
+    assert!(html.contains("custalyze report --stock FILE"));
+    let inventory = Csv::read(&without.join("inventory.csv"));
+    assert!(inventory.strs("on_hand").iter().all(|v| v.is_empty()));
+
+    // The embedded sample brings its own tables.
+    let sample = dir.path().join("sample-report");
+    let o = run(&["report", "--out", sample.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(sample.join("index.html")).unwrap();
+    assert!(html.contains("Order now (highest stockout risk first"));
+
+    // A stock file whose product is not a number-like id still loads; an unknown one is noted.
+    let odd = dir.path().join("odd.csv");
+    std::fs::write(&odd, "product,on_hand\nNOT-SOLD,4\n").unwrap();
+    let o = run(&[
+        "inventory",
+        "--input",
+        input.to_str().unwrap(),
+        "--stock",
+        odd.to_str().unwrap(),
+        "--output",
+        dir.path().join("inv.csv").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("never sold in the log"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -34,6 +34,7 @@ Examples:
   custalyze report --out report                              # on the embedded sample
   custalyze report --input retail.csv --schema online-retail --as-of 2011-12-01 --out report
   custalyze report --input CDNOW_master.txt --schema cdnow --out cdnow-report
+  custalyze report --input sales.csv --items items.csv --stock stock.csv --out report
 
 Writes DIR/index.html (one self-contained page: inline SVG charts, no script, no network),
 DIR/customers.csv, DIR/products.csv, DIR/rules.csv, DIR/forecast.csv, DIR/cohorts.csv,
@@ -41,7 +42,10 @@ DIR/segment_best_sellers.csv, DIR/customer_products.csv and DIR/report.json (hea
 Only transactions dated before --as-of count (default: the day after the last transaction).
 An analysis that fails (e.g. too few repeat buyers for Gamma-Gamma) is shown in its section with
 the reason; the rest of the report still completes. `custalyze customer ID --report DIR` prints
-one customer's card from these files.")]
+one customer's card from these files. --items (item_id,category,unit_cost) pools price
+elasticities by category and makes the price objective the margin; --stock
+(product,on_hand,on_order,unit_cost) adds what to order now to the stock section; the embedded
+sample brings its own (custalyze generate writes both beside the log).")]
 pub struct ReportArgs {
     #[command(flatten)]
     input: InputArgs,
