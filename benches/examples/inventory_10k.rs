@@ -36,6 +36,10 @@ fn main() {
             "fill rate 0.95, (R = 1, S)",
             Inventory::params().fill_rate(0.95).review_weeks(1.0),
         ),
+        (
+            "cycle service level 0.95, (s, Q), ARIMA candidates",
+            Inventory::params().arima(true),
+        ),
     ] {
         let params = params.check().unwrap();
         let t = median_time(3, || params.fit(&log, &StockTable::new()).unwrap());

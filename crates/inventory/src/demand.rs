@@ -26,6 +26,7 @@
 //! otherwise (also with less than 39 weeks of history).
 
 use custalyze_forecast::Forecaster;
+use custalyze_forecast::arima::{Arima, ArimaForecaster, AutoArima};
 use custalyze_forecast::baselines::{Naive, SeasonalNaive, SimpleExponentialSmoothing};
 use custalyze_forecast::intermittent::{
     Adida, CrostonClassic, CrostonSba, DemandClass, Tsb, classify,
@@ -212,6 +213,18 @@ pub enum DemandModel {
     Tsb,
     /// Aggregate-disaggregate intermittent demand approach.
     Adida,
+    /// ARIMA(p, d, q), with a constant (mean or drift) when `constant`: the order found by
+    /// auto-ARIMA (R's stepwise search) on the weeks before the first backtest origin.
+    Arima {
+        /// AR order.
+        p: u8,
+        /// Differencing order.
+        d: u8,
+        /// MA order.
+        q: u8,
+        /// Whether the model has a constant.
+        constant: bool,
+    },
 }
 
 impl DemandModel {
@@ -225,6 +238,17 @@ impl DemandModel {
             DemandModel::CrostonSba => "croston_sba",
             DemandModel::Tsb => "tsb",
             DemandModel::Adida => "adida",
+            DemandModel::Arima { .. } => "arima",
+        }
+    }
+
+    /// The name with the order for ARIMA: `arima(1,0,1)`, `arima(0,1,1)+c`.
+    pub fn label(self) -> String {
+        match self {
+            DemandModel::Arima { p, d, q, constant } => {
+                format!("arima({p},{d},{q}){}", if constant { "+c" } else { "" })
+            }
+            other => other.name().to_string(),
         }
     }
 
@@ -240,19 +264,42 @@ impl DemandModel {
                 Err(_) => Box::new(CrostonSba::default()),
             },
             DemandModel::Adida => Box::new(Adida::default()),
+            DemandModel::Arima { p, d, q, constant } => Box::new(ArimaForecaster::new(
+                Arima::params(usize::from(p), usize::from(d), usize::from(q)).constant(constant),
+            )),
         }
     }
 
     /// Mean demand per week for the weeks after `y`, `None` when the model cannot fit `y`.
     pub fn weekly_forecast(self, y: &[f64]) -> Option<f64> {
+        self.lead_forecast(y, 1.0).map(|(weekly, _)| weekly)
+    }
+
+    /// The forecast for the `lead_weeks` weeks after `y` (a fraction of the last one counted
+    /// pro rata): `(mean per week, total)`, each week's forecast floored at 0. Flat models give
+    /// `(m, m × lead_weeks)`; ARIMA sums its path. `None` when the model cannot fit `y`.
+    pub fn lead_forecast(self, y: &[f64], lead_weeks: f64) -> Option<(f64, f64)> {
         let mut f = self.forecaster();
         f.fit(y).ok()?;
-        let fc = f.forecast(1, &[]).ok()?;
-        fc.mean
-            .first()
-            .copied()
-            .filter(|v| v.is_finite())
-            .map(|v| v.max(0.0))
+        let horizon = lead_weeks.ceil().max(1.0) as usize;
+        let steps = if matches!(self, DemandModel::Arima { .. }) {
+            horizon
+        } else {
+            1
+        };
+        let fc = f.forecast(steps, &[]).ok()?;
+        if fc.mean.iter().any(|v| !v.is_finite()) || fc.mean.is_empty() {
+            return None;
+        }
+        let path: Vec<f64> = (0..horizon)
+            .map(|k| fc.mean[k.min(fc.mean.len() - 1)].max(0.0))
+            .collect();
+        let total: f64 = path
+            .iter()
+            .enumerate()
+            .map(|(k, v)| v * (lead_weeks - k as f64).clamp(0.0, 1.0))
+            .sum();
+        Some((path[0], total))
     }
 }
 
@@ -264,8 +311,11 @@ pub struct DemandForecast {
     pub class: Option<DemandClass>,
     /// The model chosen.
     pub model: DemandModel,
-    /// Forecast mean demand per week.
+    /// Forecast mean demand per week (the first week's, for ARIMA).
     pub weekly_mean: f64,
+    /// Forecast demand over the protection interval the forecast was made for (for flat models
+    /// `weekly_mean × weeks`; ARIMA sums its path).
+    pub lead_demand: f64,
     /// Lead-time-demand errors (actual − forecast) of the chosen model at the backtest origins.
     pub errors: Vec<f64>,
     /// Mean absolute lead-time-demand error of the chosen model (`None` without origins).
@@ -282,6 +332,23 @@ pub const MIN_TRAINING_WEEKS: usize = 13;
 /// erratic series at every second week instead of every fourth (the empirical fill-rate stock
 /// needs 20 errors, and the tail of its expected shortage more).
 pub fn forecast_demand(units: &[f64], lead_weeks: f64, dense: bool) -> DemandForecast {
+    forecast_demand_with(units, lead_weeks, dense, false)
+}
+
+/// Weeks of history before the first backtest origin that an ARIMA candidate needs.
+pub const MIN_ARIMA_WEEKS: usize = 52;
+
+/// [`forecast_demand`], with an ARIMA candidate for smooth and erratic series when `arima`:
+/// auto-ARIMA (non-seasonal, R's stepwise defaults) picks the order on the weeks before the
+/// first backtest origin (at least [`MIN_ARIMA_WEEKS`] of them); that order is refitted at every
+/// origin, so no backtest forecast sees the weeks it forecasts, and on the whole series for the
+/// forecast itself.
+pub fn forecast_demand_with(
+    units: &[f64],
+    lead_weeks: f64,
+    dense: bool,
+    arima: bool,
+) -> DemandForecast {
     let pattern = classify(units);
     let class = pattern.map(|p| p.class);
     let mut candidates: Vec<DemandModel> = match class {
@@ -317,11 +384,30 @@ pub fn forecast_demand(units: &[f64], lead_weeks: f64, dense: bool) -> DemandFor
     } else {
         Vec::new()
     };
+    let smooth = !matches!(class, Some(DemandClass::Intermittent | DemandClass::Lumpy));
+    if arima
+        && smooth
+        && let Some(&first) = origins.last()
+        && first >= MIN_ARIMA_WEEKS
+        && let Ok(search) = AutoArima::params(1).check()
+        && let Ok(fit) = search.fit(&units[..first])
+    {
+        let spec = fit.spec();
+        let (p, d, q) = spec.order();
+        if let (Ok(p), Ok(d), Ok(q)) = (u8::try_from(p), u8::try_from(d), u8::try_from(q)) {
+            candidates.push(DemandModel::Arima {
+                p,
+                d,
+                q,
+                constant: spec.has_constant(),
+            });
+        }
+    }
     let mut best: Option<(f64, DemandModel, Vec<f64>)> = None;
     for &model in &candidates {
         let mut errors = Vec::with_capacity(origins.len());
         for &o in &origins {
-            let Some(mean) = model.weekly_forecast(&units[..o]) else {
+            let Some((_, forecast)) = model.lead_forecast(&units[..o], lead_weeks) else {
                 break;
             };
             // Demand over the lead time: whole weeks, and the fraction of the last one.
@@ -331,7 +417,7 @@ pub fn forecast_demand(units: &[f64], lead_weeks: f64, dense: bool) -> DemandFor
                     units[o + k] * w
                 })
                 .sum();
-            errors.push(actual - mean * lead_weeks);
+            errors.push(actual - forecast);
         }
         if errors.len() < origins.len() || errors.is_empty() {
             continue;
@@ -345,14 +431,18 @@ pub fn forecast_demand(units: &[f64], lead_weeks: f64, dense: bool) -> DemandFor
         Some((mae, m, e)) => (Some(mae), m, e),
         None => (None, candidates[0], Vec::new()),
     };
-    let weekly_mean = model
-        .weekly_forecast(units)
-        .or_else(|| DemandModel::Naive.weekly_forecast(units))
-        .unwrap_or_else(|| units.iter().sum::<f64>() / n.max(1) as f64);
+    let (weekly_mean, lead_demand) = model
+        .lead_forecast(units, lead_weeks)
+        .or_else(|| DemandModel::Naive.lead_forecast(units, lead_weeks))
+        .unwrap_or_else(|| {
+            let m = units.iter().sum::<f64>() / n.max(1) as f64;
+            (m, m * lead_weeks)
+        });
     DemandForecast {
         class,
         model,
         weekly_mean,
+        lead_demand,
         errors,
         mae,
     }
@@ -380,6 +470,41 @@ mod tests {
             seasonal.extend([12.0; 13]);
         }
         assert_eq!(lifecycle(&seasonal), Lifecycle::Maturity);
+    }
+
+    /// Growing demand (+1.5 units a week with AR(1) noise, four years; backtest at every second
+    /// week of the last two): the ARIMA candidate (with drift) forecasts the growth where SES
+    /// and naive stay at the last level, and it wins the backtest.
+    #[test]
+    fn arima_wins_on_growing_demand() {
+        // Normal noise by Box-Muller over SplitMix64 (no RNG crate needed here).
+        let mut state: u64 = 3;
+        let mut uniform = move || {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^= z >> 31;
+            ((z >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        };
+        let (mut y, mut noise) = (Vec::with_capacity(208), 0.0);
+        for t in 0..208 {
+            let z = (-2.0 * uniform().ln()).sqrt() * (std::f64::consts::TAU * uniform()).cos();
+            noise = 0.5 * noise + 4.0 * z;
+            y.push((10.0 + 1.5 * t as f64 + noise).max(0.0));
+        }
+        let plain = forecast_demand(&y, 3.0, true);
+        let with = forecast_demand_with(&y, 3.0, true, true);
+        assert!(
+            matches!(with.model, DemandModel::Arima { .. }),
+            "{:?}",
+            with.model
+        );
+        assert!(with.model.label().starts_with("arima("));
+        assert!(with.mae.unwrap() < plain.mae.unwrap(), "{with:?} {plain:?}");
+        assert!(with.lead_demand > 0.0 && with.lead_demand.is_finite());
+        // Without the option no ARIMA is tried.
+        assert!(!matches!(plain.model, DemandModel::Arima { .. }));
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub mod error;
 pub mod plan;
 pub mod policy;
 
-pub use demand::{DemandModel, Lifecycle};
+pub use demand::{DemandModel, Lifecycle, MIN_ARIMA_WEEKS, forecast_demand, forecast_demand_with};
 pub use error::{Error, Result};
 pub use plan::{
     CSV_COLUMNS, FittedInventory, Inventory, InventoryParams, ProductPlan, SafetyStockMethod,

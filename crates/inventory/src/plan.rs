@@ -33,7 +33,7 @@ use rayon::prelude::*;
 use statrs::distribution::{Continuous, ContinuousCDF, Normal};
 
 use crate::demand::{
-    DemandModel, DemandPanel, DemandSeries, Lifecycle, forecast_demand, lifecycle,
+    DemandModel, DemandPanel, DemandSeries, Lifecycle, forecast_demand_with, lifecycle,
 };
 use crate::error::{Error, InvalidParameter, Result};
 use crate::policy::{eoq, fill_rate_factor};
@@ -77,6 +77,7 @@ impl Inventory {
             holding_rate: 0.25,
             review_weeks: None,
             overstock_weeks: 26.0,
+            arima: false,
         }
     }
 }
@@ -93,6 +94,7 @@ impl Inventory {
 /// | `holding_rate` | 0.25 | holding cost per year as a share of the unit cost |
 /// | `review_weeks` | none | periodic review every `R` weeks (an `(R, S)` policy); none: continuous review `(s, Q)` |
 /// | `overstock_weeks` | 26 | cover beyond which stock is flagged as overstock |
+/// | `arima` | false | also backtest an ARIMA candidate (order by auto-ARIMA) for smooth and erratic demand with a year of history before the backtest; about 8 ms more per such product |
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct InventoryParams {
@@ -104,6 +106,8 @@ pub struct InventoryParams {
     holding_rate: f64,
     review_weeks: Option<f64>,
     overstock_weeks: f64,
+    #[cfg_attr(feature = "serde", serde(default))]
+    arima: bool,
 }
 
 impl InventoryParams {
@@ -152,6 +156,13 @@ impl InventoryParams {
     /// Cover (weeks) beyond which stock is overstock.
     pub fn overstock_weeks(mut self, weeks: f64) -> Self {
         self.overstock_weeks = weeks;
+        self
+    }
+
+    /// Whether smooth and erratic products with enough history also get an ARIMA candidate
+    /// ([`forecast_demand_with`]).
+    pub fn arima(mut self, arima: bool) -> Self {
+        self.arima = arima;
         self
     }
 
@@ -481,7 +492,7 @@ impl ValidInventoryParams {
         // The protection interval: the lead time for continuous review, review period plus lead
         // time for periodic review. The backtest measures errors over exactly that interval.
         let protection = lead + p.review_weeks.unwrap_or(0.0);
-        let f = forecast_demand(&s.units, protection, p.fill_rate.is_some());
+        let f = forecast_demand_with(&s.units, protection, p.fill_rate.is_some(), p.arima);
         let mu = f.weekly_mean;
         let stage = lifecycle(&s.units);
         let alpha = match (p.class_service_levels, abc) {
@@ -552,10 +563,13 @@ impl ValidInventoryParams {
                 safety_factor(alpha, n_errors) * sd_p,
             )
         };
-        let lead_time_demand = mu * lead;
+        // The forecast over the protection interval (ARIMA sums its path), pro rata for the
+        // lead time.
+        let protection_demand = f.lead_demand;
+        let lead_time_demand = protection_demand * lead / protection;
         let (safety, order_up_to) = match p.review_weeks {
             // (R, S): the safety stock protects R + L; the order-up-to level covers it.
-            Some(_) => (safety_p, Some((mu * protection + safety_p).max(0.0))),
+            Some(_) => (safety_p, Some((protection_demand + safety_p).max(0.0))),
             None => (safety_p, None),
         };
         let reorder_point = (lead_time_demand + safety * (lead / protection).sqrt()).max(0.0);
@@ -697,7 +711,7 @@ impl FittedInventory {
                 p.abc.map_or(String::new(), |c| c.to_string()),
                 demand_class_name(p.demand_class).to_string(),
                 p.lifecycle.name().to_string(),
-                p.model.name().to_string(),
+                p.model.label(),
                 p.weeks.to_string(),
                 num(Some(p.mean_demand)),
                 num(Some(p.sd_demand)),
