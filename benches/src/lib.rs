@@ -154,6 +154,7 @@ pub fn synthetic_log(
             quantity: f64::from(units),
             unit_price: amount / f64::from(units),
             amount,
+            location: None,
         });
     }
     builder.build()

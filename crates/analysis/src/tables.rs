@@ -1,6 +1,6 @@
 //! Product data beside the transaction log: categories and unit costs, stock positions.
 
-use custalyze_inventory::StockTable;
+use custalyze_inventory::{StockKey, StockTable};
 use custalyze_pricing::ItemTable;
 
 /// What the log does not say about products, for the pricing and inventory stages: the item
@@ -24,12 +24,13 @@ pub struct ProductTables {
 
 impl ProductTables {
     /// The stock table with each item's unit cost filled from the item table where the stock
-    /// table has none (an item only in the item table gets a row with its cost alone).
+    /// table has none (an item only in the item table gets an item-wide row with its cost
+    /// alone, which located plans take their cost from).
     pub fn stock_with_costs(&self) -> StockTable {
         let mut stock = self.stock.clone();
         for (id, attributes) in &self.items {
             if let Some(cost) = attributes.unit_cost {
-                let row = stock.entry(id.clone()).or_default();
+                let row = stock.entry(StockKey::from(id.clone())).or_default();
                 row.unit_cost = row.unit_cost.or(Some(cost));
             }
         }

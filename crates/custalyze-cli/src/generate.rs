@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use clap::Args;
 use custalyze_datagen::{GeneratedLog, GeneratorConfig, PriceDynamics, generate};
-use custalyze_inventory::{StockItem, StockTable};
+use custalyze_inventory::{StockItem, StockKey, StockTable};
 use custalyze_pricing::{ItemAttributes, ItemTable};
 use custalyze_transaction_types::Id;
 
@@ -159,7 +159,9 @@ pub fn embedded_stock() -> Result<StockTable, CliError> {
         .map(|s| {
             let p = &log.catalogue.products[s.product];
             (
-                Id::parse(&p.stock_code).unwrap_or_else(|| p.stock_code.as_str().into()),
+                StockKey::from(
+                    Id::parse(&p.stock_code).unwrap_or_else(|| p.stock_code.as_str().into()),
+                ),
                 StockItem {
                     on_hand: Some(s.on_hand as f64),
                     on_order: Some(s.on_order as f64),

@@ -48,6 +48,10 @@ pub struct InputArgs {
     /// Remove rows identical in every field to another row.
     #[arg(long)]
     pub drop_duplicates: bool,
+    /// Column holding each row's location (store, warehouse, region; e.g. Country in the
+    /// online-retail files): inventory then plans per product x location.
+    #[arg(long, value_name = "COL")]
+    pub location_col: Option<String>,
 }
 
 /// Guesses the schema from the first line of a file.
@@ -101,6 +105,9 @@ impl InputArgs {
             .drop_duplicates(self.drop_duplicates);
         if let Some(f) = &self.date_format {
             opts = opts.date_format(f.clone());
+        }
+        if let Some(c) = &self.location_col {
+            opts = opts.location_column(c.clone());
         }
         match self.zero_amounts.as_deref() {
             Some("keep") => opts = opts.zero_amounts(ZeroAmounts::Keep),

@@ -23,8 +23,10 @@ whose order auto-ARIMA picks; Croston, SBA, TSB, ADIDA for intermittent demand),
 factor, or the quantile of the backtest's lead-time errors for intermittent demand), reorder
 point, EOQ (needs unit_cost) and, with --stock, what to order now.
 
---stock is a CSV with product (or item_id) and optional on_hand, on_order, unit_cost columns.
-Columns written: product,class,demand_class,lifecycle,model,weeks,mean_demand,sd_demand,
+--stock is a CSV with product (or item_id) and optional location, on_hand, on_order, unit_cost
+columns. With --location-col the plans are per product x location (a stock row with an empty
+location gives the unit cost at every location).
+Columns written: product,location,class,demand_class,lifecycle,model,weeks,mean_demand,sd_demand,
 backtest_mae,lead_time_demand,service_level,safety_stock_method,safety_stock,reorder_point,eoq,
 order_quantity,order_up_to,on_hand,position,order_now,days_of_cover,stockout_risk,overstock,
 money_tied_up,unit_cost (demand in units per week). A summary is printed on stderr.")]
@@ -117,8 +119,14 @@ pub fn run(args: &InventoryArgs) -> Result<(), CliError> {
     let count = |f: &dyn Fn(&custalyze_inventory::ProductPlan) -> bool| {
         plan.products.iter().filter(|p| f(p)).count()
     };
+    let located = plan.products.iter().any(|p| p.location.is_some());
+    let what = if located {
+        "product x location plans"
+    } else {
+        "products planned"
+    };
     eprintln!(
-        "{n} products planned (lead time {} days): {} intermittent or lumpy, {} in decline, {} launched in the last 13 weeks",
+        "{n} {what} (lead time {} days): {} intermittent or lumpy, {} in decline, {} launched in the last 13 weeks",
         args.lead_time_days,
         count(&|p| matches!(
             p.demand_class,

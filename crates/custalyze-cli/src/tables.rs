@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use custalyze_analysis::ProductTables;
-use custalyze_inventory::{StockItem, StockTable};
+use custalyze_inventory::{StockItem, StockKey, StockTable};
 use custalyze_pricing::{ItemAttributes, ItemTable};
 use custalyze_transaction_types::Id;
 
@@ -105,7 +105,8 @@ pub fn read_items(path: &Path) -> Result<ItemTable, CliError> {
     Ok(table)
 }
 
-/// Reads `product` (or `item_id`)`[,on_hand][,on_order][,unit_cost]`.
+/// Reads `product` (or `item_id`)`[,location][,on_hand][,on_order][,unit_cost]`; a row with an
+/// empty location (or a file without the column) is about the item as a whole.
 pub fn read_stock(path: &Path) -> Result<StockTable, CliError> {
     let mut reader = csv::Reader::from_path(path)
         .map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
@@ -119,6 +120,7 @@ pub fn read_stock(path: &Path) -> Result<StockTable, CliError> {
         ))
     })?;
     let fields = [col("on_hand"), col("on_order"), col("unit_cost")];
+    let location = col("location");
     let mut table = StockTable::new();
     for (k, record) in reader.records().enumerate() {
         let record = record?;
@@ -146,8 +148,9 @@ pub fn read_stock(path: &Path) -> Result<StockTable, CliError> {
                 })?),
             };
         }
+        let at = location.and_then(|c| record.get(c)).and_then(Id::parse);
         table.insert(
-            Id::parse(product).unwrap_or_else(|| product.into()),
+            StockKey::at(Id::parse(product).unwrap_or_else(|| product.into()), at),
             StockItem {
                 on_hand: values[0],
                 on_order: values[1],

@@ -34,6 +34,8 @@ use custalyze_forecast::intermittent::{
 use custalyze_transaction_types::{Id, Period, TransactionLog};
 use rayon::prelude::*;
 
+use std::collections::HashMap;
+
 use crate::error::{Error, Result};
 
 /// Weekly units of one product, from its first sale to the log's last week.
@@ -42,6 +44,8 @@ use crate::error::{Error, Result};
 pub struct DemandSeries {
     /// The product.
     pub item: Id,
+    /// The location, when the log has locations (one series per product × location).
+    pub location: Option<Id>,
     /// Week ordinal of the first value (Monday-based weeks since 1970).
     pub first_week: i64,
     /// Units per week.
@@ -56,11 +60,15 @@ pub struct DemandSeries {
 pub struct DemandPanel {
     /// The log's last week ordinal.
     pub last_week: i64,
-    /// One series per product with a sale, in the log's item order.
+    /// One series per product with a sale (per product × location when the log has
+    /// locations), in the log's item order (then location order).
     pub products: Vec<DemandSeries>,
     /// Rows left out (quantity zero or less).
     pub excluded_rows: u64,
 }
+
+/// One sale row: (week ordinal, units, amount).
+type WeekSale = (i64, f64, f64);
 
 /// The most weeks one series may span (100 years): a guard against absurd dates.
 pub const MAX_WEEKS: i64 = 5_218;
@@ -74,7 +82,14 @@ impl DemandPanel {
     pub fn from_log(log: &TransactionLog) -> Result<Self> {
         let items = log.items().ok_or(Error::NoItems)?;
         let ids = log.item_ids();
-        let mut rows: Vec<Vec<(i64, f64, f64)>> = vec![Vec::new(); ids.len()];
+        let locations = log.locations();
+        // Series keys: the item index, times the number of locations plus the location index
+        // when the log has locations (sparse: a map, as most products sell in few places).
+        let n_locations = log.location_ids().len().max(1) as u64;
+        let key = |r: usize, item: u32| -> u64 {
+            u64::from(item) * n_locations + locations.map_or(0, |l| u64::from(l[r]))
+        };
+        let mut rows: HashMap<u64, Vec<WeekSale>> = HashMap::new();
         let mut excluded = 0u64;
         let (mut first, mut last) = (i64::MAX, i64::MIN);
         for (r, ((&item, &q), &amount)) in items
@@ -83,17 +98,16 @@ impl DemandPanel {
             .zip(log.amounts())
             .enumerate()
         {
-            if !(q > 0.0 && q.is_finite()) {
+            if !(q > 0.0 && q.is_finite()) || item as usize >= ids.len() {
                 excluded += 1;
                 continue;
             }
             let week = Period::WEEK.unit_ordinal_of_day(log.day(r));
             first = first.min(week);
             last = last.max(week);
-            match rows.get_mut(item as usize) {
-                Some(v) => v.push((week, q, amount)),
-                None => excluded += 1,
-            }
+            rows.entry(key(r, item))
+                .or_default()
+                .push((week, q, amount));
         }
         if first > last {
             return Err(Error::NoSales { excluded });
@@ -107,11 +121,12 @@ impl DemandPanel {
                 ),
             ));
         }
+        let mut rows: Vec<(u64, Vec<WeekSale>)> = rows.into_iter().collect();
+        rows.sort_unstable_by_key(|(k, _)| *k);
+        let location_ids = log.location_ids();
         let products = rows
             .into_par_iter()
-            .zip(ids.par_iter())
-            .filter(|(r, _)| !r.is_empty())
-            .map(|(r, id)| {
+            .map(|(k, r)| {
                 let start = r.iter().map(|x| x.0).min().unwrap_or(last);
                 let mut units = vec![0.0; usize::try_from(last - start + 1).unwrap_or(0)];
                 let mut revenue = 0.0;
@@ -124,8 +139,10 @@ impl DemandPanel {
                     }
                     revenue += amount;
                 }
+                let (item, location) = (k / n_locations, k % n_locations);
                 DemandSeries {
-                    item: id.clone(),
+                    item: ids[item as usize].clone(),
+                    location: locations.map(|_| location_ids[location as usize].clone()),
                     first_week: start,
                     units,
                     revenue,

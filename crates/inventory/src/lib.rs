@@ -18,5 +18,5 @@ pub use demand::{DemandModel, Lifecycle, MIN_ARIMA_WEEKS, forecast_demand, forec
 pub use error::{Error, Result};
 pub use plan::{
     CSV_COLUMNS, FittedInventory, Inventory, InventoryParams, ProductPlan, SafetyStockMethod,
-    StockItem, StockTable, ValidInventoryParams,
+    StockItem, StockKey, StockTable, ValidInventoryParams,
 };

@@ -50,8 +50,55 @@ pub struct StockItem {
     pub unit_cost: Option<f64>,
 }
 
-/// Stock by item id.
-pub type StockTable = HashMap<Id, StockItem>;
+/// What a stock row is about: an item, at a location or for the item as a whole.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct StockKey {
+    /// The item.
+    pub item: Id,
+    /// The location; `None`: the item as a whole (for a log without locations, or a unit cost
+    /// that holds at every location).
+    pub location: Option<Id>,
+}
+
+impl StockKey {
+    /// The item at `location`.
+    pub fn at(item: Id, location: Option<Id>) -> Self {
+        Self { item, location }
+    }
+}
+
+impl From<Id> for StockKey {
+    /// The item as a whole.
+    fn from(item: Id) -> Self {
+        Self {
+            item,
+            location: None,
+        }
+    }
+}
+
+impl From<&str> for StockKey {
+    /// The item as a whole, its id read as the loaders read ids (`"10001"` is the number
+    /// 10001, so it matches a loaded log's item).
+    fn from(item: &str) -> Self {
+        Id::parse(item).unwrap_or_else(|| Id::from(item)).into()
+    }
+}
+
+impl std::fmt::Display for StockKey {
+    /// `item`, or `item@location`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.location {
+            Some(l) => write!(f, "{}@{l}", self.item),
+            None => write!(f, "{}", self.item),
+        }
+    }
+}
+
+/// Stock by item (and location): a located plan takes its row `(item, Some(location))`, and the
+/// unit cost of `(item, None)` when its own row has none.
+pub type StockTable = HashMap<StockKey, StockItem>;
 
 /// Stock plans per product: [`Inventory::params`] starts the builder.
 ///
@@ -273,6 +320,8 @@ pub enum SafetyStockMethod {
 pub struct ProductPlan {
     /// The product.
     pub item: Id,
+    /// The location, when the log has locations (one plan per product × location).
+    pub location: Option<Id>,
     /// ABC class by revenue.
     pub abc: Option<AbcClass>,
     /// Syntetos-Boylan-Croston demand class.
@@ -332,8 +381,9 @@ pub struct FittedInventory {
     pub products: Vec<ProductPlan>,
     /// Rows left out of the demand series.
     pub excluded_rows: u64,
-    /// Items of the stock table that never sold in the log (planned nothing for them).
-    pub unknown_stock_items: Vec<Id>,
+    /// Rows of the stock table whose item (at that location) never sold in the log (planned
+    /// nothing for them).
+    pub unknown_stock_items: Vec<StockKey>,
 }
 
 /// The `p` quantile of the next error, from `n` past ones: the `(n + 1)p`-th order statistic,
@@ -435,7 +485,7 @@ impl ValidInventoryParams {
     /// [`Error::NoItems`], [`Error::NoSales`]; [`Error::InvalidItemValue`] for a negative or
     /// non-finite stock or cost.
     pub fn fit(&self, log: &TransactionLog, stock: &StockTable) -> Result<FittedInventory> {
-        let mut bad: Vec<(&Id, &'static str, f64)> = stock
+        let mut bad: Vec<(&StockKey, &'static str, f64)> = stock
             .iter()
             .flat_map(|(id, s)| {
                 [
@@ -449,9 +499,9 @@ impl ValidInventoryParams {
             .filter(|(_, _, v)| !(v.is_finite() && *v >= 0.0))
             .collect();
         bad.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(b.1)));
-        if let Some((item, field, value)) = bad.first() {
+        if let Some((key, field, value)) = bad.first() {
             return Err(Error::InvalidItemValue {
-                item: (*item).clone(),
+                item: key.item.clone(),
                 field,
                 value: *value,
             });
@@ -464,12 +514,38 @@ impl ValidInventoryParams {
         let products: Vec<ProductPlan> = panel
             .products
             .par_iter()
-            .map(|s| self.plan(s, classes.get(&s.item).copied(), stock.get(&s.item)))
+            .map(|s| {
+                let own = stock.get(&StockKey::at(s.item.clone(), s.location.clone()));
+                let whole = stock.get(&StockKey::from(s.item.clone()));
+                // A located series takes the item-wide unit cost when its row has none.
+                let row = match (own, whole) {
+                    (Some(o), Some(w)) if s.location.is_some() => Some(StockItem {
+                        unit_cost: o.unit_cost.or(w.unit_cost),
+                        ..*o
+                    }),
+                    (Some(o), _) => Some(*o),
+                    (None, Some(w)) if s.location.is_some() => Some(StockItem {
+                        unit_cost: w.unit_cost,
+                        ..StockItem::default()
+                    }),
+                    (None, w) => w.copied(),
+                };
+                self.plan(s, classes.get(&s.item).copied(), row.as_ref())
+            })
             .collect();
-        let sold: std::collections::HashSet<&Id> = panel.products.iter().map(|p| &p.item).collect();
-        let mut unknown_stock_items: Vec<Id> = stock
+        let sold: std::collections::HashSet<StockKey> = panel
+            .products
+            .iter()
+            .flat_map(|p| {
+                [
+                    StockKey::at(p.item.clone(), p.location.clone()),
+                    StockKey::from(p.item.clone()),
+                ]
+            })
+            .collect();
+        let mut unknown_stock_items: Vec<StockKey> = stock
             .keys()
-            .filter(|id| !sold.contains(id))
+            .filter(|k| !sold.contains(k))
             .cloned()
             .collect();
         unknown_stock_items.sort();
@@ -607,6 +683,7 @@ impl ValidInventoryParams {
         };
         ProductPlan {
             item: s.item.clone(),
+            location: s.location.clone(),
             abc,
             demand_class: f.class,
             lifecycle: stage,
@@ -635,8 +712,9 @@ impl ValidInventoryParams {
 }
 
 /// The columns of [`FittedInventory::write_csv`].
-pub const CSV_COLUMNS: [&str; 25] = [
+pub const CSV_COLUMNS: [&str; 26] = [
     "product",
+    "location",
     "class",
     "demand_class",
     "lifecycle",
@@ -708,6 +786,7 @@ impl FittedInventory {
                 .and_then(|(m, h)| (h > 0.0).then(|| m / h));
             w.write_record([
                 p.item.to_string(),
+                p.location.as_ref().map_or(String::new(), Id::to_string),
                 p.abc.map_or(String::new(), |c| c.to_string()),
                 demand_class_name(p.demand_class).to_string(),
                 p.lifecycle.name().to_string(),

@@ -17,7 +17,7 @@ pub use basket::{Basket, Baskets};
 pub use customer_table::{CustomerTable, CustomerTableColumns};
 pub use error::{DataError, InvalidParameter, Result};
 pub use id::Id;
-pub use log::{TransactionLog, TransactionLogBuilder};
+pub use log::{MISSING_LOCATION, TransactionLog, TransactionLogBuilder};
 pub use period::{Period, PeriodUnit};
 pub use summary::{CalibrationHoldout, CustomerSummary, SummaryOptions, SummaryTable, summarize};
 pub use timeseries::{Measure, TimeSeries};

@@ -37,6 +37,8 @@ pub struct TransactionLog {
     pub(crate) unit_price: Vec<f64>,
     pub(crate) amount: Vec<f64>,
     pub(crate) customer_offsets: Vec<usize>,
+    pub(crate) location_ids: Vec<Id>,
+    pub(crate) location: Option<Vec<u32>>,
 }
 
 impl TransactionLog {
@@ -191,6 +193,19 @@ impl TransactionLog {
         self.amount.par_iter().sum()
     }
 
+    /// The location (store, warehouse, region) of each row as an index into
+    /// [`TransactionLog::location_ids`], when the source has a location column
+    /// ([`LoadOptions::location_column`](crate::load::LoadOptions::location_column)); rows with an
+    /// empty location field have the location [`MISSING_LOCATION`].
+    pub fn locations(&self) -> Option<&[u32]> {
+        self.location.as_deref()
+    }
+
+    /// Distinct locations; location index `l` is `location_ids()[l]` (empty without locations).
+    pub fn location_ids(&self) -> &[Id] {
+        &self.location_ids
+    }
+
     /// A new log with only the rows for which `keep(row)` is true (ids are re-interned, so unused
     /// customers, orders and items disappear).
     ///
@@ -215,6 +230,10 @@ impl TransactionLog {
                 quantity: self.quantity[row],
                 unit_price: self.unit_price[row],
                 amount: self.amount[row],
+                location: self
+                    .location
+                    .as_ref()
+                    .map(|l| self.location_ids[l[row] as usize].clone()),
             });
         }
         if b.is_empty() {
@@ -266,7 +285,12 @@ pub struct RawRow {
     pub unit_price: f64,
     /// Line total.
     pub amount: f64,
+    /// Location (store, warehouse, region), when the source has a location column.
+    pub location: Option<Id>,
 }
+
+/// The location given to rows whose location field is empty in a log with locations.
+pub const MISSING_LOCATION: &str = "(none)";
 
 /// Collects rows and builds a sorted [`TransactionLog`].
 ///
@@ -287,6 +311,9 @@ pub struct TransactionLogBuilder {
     amount: Vec<f64>,
     drop_duplicates: bool,
     duplicates: usize,
+    locations: Interner,
+    /// Empty until the first row with a location.
+    location: Vec<u32>,
 }
 
 impl TransactionLogBuilder {
@@ -333,6 +360,7 @@ impl TransactionLogBuilder {
             quantity: t.quantity,
             unit_price: t.unit_price,
             amount: t.amount,
+            location: None,
         });
         Ok(())
     }
@@ -360,6 +388,17 @@ impl TransactionLogBuilder {
         self.quantity.push(row.quantity);
         self.unit_price.push(row.unit_price);
         self.amount.push(row.amount);
+        if let Some(location) = row.location {
+            // Rows before the first located one get the missing location.
+            while self.location.len() + 1 < self.customer.len() {
+                let none = self.locations.intern(Id::from(MISSING_LOCATION));
+                self.location.push(none);
+            }
+            self.location.push(self.locations.intern(location));
+        } else if !self.location.is_empty() {
+            let none = self.locations.intern(Id::from(MISSING_LOCATION));
+            self.location.push(none);
+        }
     }
 
     /// Sorts and freezes the log.
@@ -422,6 +461,7 @@ impl TransactionLogBuilder {
             self.quantity[a] == self.quantity[b]
                 && self.unit_price[a] == self.unit_price[b]
                 && self.amount[a] == self.amount[b]
+                && self.location.get(a) == self.location.get(b)
         };
         let mut is_duplicate = vec![false; perm.len()];
         let mut start = 0;
@@ -455,7 +495,15 @@ impl TransactionLogBuilder {
         }
         customer_offsets.push(customer.len());
         let item = (self.rows_without_item == 0).then(|| gather_u32(&self.item));
+        let location = (!self.location.is_empty()).then(|| gather_u32(&self.location));
+        let location_ids = if location.is_some() {
+            self.locations.into_ids()
+        } else {
+            Vec::new()
+        };
         let log = TransactionLog {
+            location,
+            location_ids,
             customer_ids: sorted_ids,
             order_ids: self.orders.into_ids(),
             item_ids: if item.is_some() {

@@ -673,6 +673,14 @@ fn pricing_section(a: &Analysis, money: &Money) -> Section {
     s
 }
 
+/// A plan's product, and its location when the log has locations.
+fn plan_label(a: &Analysis, x: &custalyze_inventory::ProductPlan) -> String {
+    match &x.location {
+        Some(l) => format!("{} @ {l}", item_label_of_id(a, &x.item)),
+        None => item_label_of_id(a, &x.item),
+    }
+}
+
 fn inventory_section(a: &Analysis, money: &Money) -> Section {
     use custalyze_forecast::intermittent::DemandClass;
     use custalyze_inventory::Lifecycle;
@@ -688,13 +696,18 @@ fn inventory_section(a: &Analysis, money: &Money) -> Section {
     let class = |c: DemandClass| count(&|x| x.demand_class == Some(c));
     let stage = |l: Lifecycle| count(&|x| x.lifecycle == l);
     let mut s = Section::new("inventory", title).text(format!(
-        "Weekly demand of {} products (weeks without a sale count as 0), each forecast by the \
+        "Weekly demand of {} {} (weeks without a sale count as 0), each forecast by the \
          model that did best on the last year's rolling backtest, and the stock that keeps a {} \
          chance of no stockout over a {}-day lead time. Demand classes (Syntetos-Boylan): {} \
          smooth, {} erratic, {} intermittent, {} lumpy (intermittent and lumpy demand gets \
          Croston-type forecasts and a safety stock from the backtest's own errors). Lifecycle: \
          {} launched in the last 13 weeks, {} growing, {} mature, {} declining.",
         fmt_thousands(n as f64, 0),
+        if p.products.iter().any(|x| x.location.is_some()) {
+            "product × location series"
+        } else {
+            "products"
+        },
         fmt_pct(p.params.service_level_value()),
         p.params.lead_time(),
         fmt_thousands(class(DemandClass::Smooth) as f64, 0),
@@ -721,7 +734,7 @@ fn inventory_section(a: &Analysis, money: &Money) -> Section {
         ],
     );
     for x in top.iter().take(15) {
-        let label = item_label_of_id(a, &x.item);
+        let label = plan_label(a, x);
         t.push(vec![
             label,
             match x.demand_class {
@@ -804,7 +817,7 @@ fn inventory_section(a: &Analysis, money: &Money) -> Section {
     );
     for x in orders.iter().take(15) {
         t.push(vec![
-            item_label_of_id(a, &x.item),
+            plan_label(a, x),
             format!("{:.0}", x.on_hand.unwrap_or(0.0)),
             format!(
                 "{:.0}",

@@ -115,17 +115,27 @@ pub fn load_into<R: Read, S: RowSink>(
     let mut report = LoadReport::new(source);
     let mut parser = RowParser::new(options);
     match &options.schema {
-        Schema::Cdnow => load_cdnow(reader, &mut parser, &mut report, sink, options)?,
+        Schema::Cdnow => {
+            if let Some(name) = &options.location_column {
+                return Err(DataError::MissingColumn {
+                    column: parse::clip(name),
+                    available: "none: the CDNOW layout has no named columns".into(),
+                });
+            }
+            load_cdnow(reader, &mut parser, &mut report, sink, options)?
+        }
         Schema::Generic(cols) => {
             let mut csv = csv_reader(reader, options);
             let header = read_header(&mut csv)?;
-            let layout = Layout::generic(cols, &header)?;
+            let layout = Layout::generic(cols, &header)?
+                .with_location(&header, options.location_column.as_deref())?;
             load_delimited(&mut csv, &layout, &mut parser, &mut report, sink, options)?;
         }
         Schema::OnlineRetail => {
             let mut csv = csv_reader(reader, options);
             let header = read_header(&mut csv)?;
-            let layout = Layout::online_retail(&header)?;
+            let layout = Layout::online_retail(&header)?
+                .with_location(&header, options.location_column.as_deref())?;
             load_delimited(&mut csv, &layout, &mut parser, &mut report, sink, options)?;
         }
     }

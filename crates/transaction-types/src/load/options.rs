@@ -119,6 +119,10 @@ pub struct LoadOptions {
     /// Dates accepted (inclusive; default 1900-01-01 to 2200-12-31); rows outside are excluded
     /// as [`ExclusionReason::DateOutOfRange`](super::ExclusionReason::DateOutOfRange).
     pub date_range: (NaiveDate, NaiveDate),
+    /// The column holding each row's location (store, warehouse, region; e.g. `Country` in the
+    /// Online Retail files), for per product × location analyses; `None` (the default): the log
+    /// has no locations. Delimited schemas only; a named column that is missing is an error.
+    pub location_column: Option<String>,
 }
 
 /// The default [`LoadOptions::date_range`].
@@ -140,7 +144,14 @@ impl LoadOptions {
             drop_duplicates: false,
             example_lines: 5,
             date_range: default_date_range(),
+            location_column: None,
         }
+    }
+
+    /// Reads each row's location from column `name` (see [`LoadOptions::location_column`]).
+    pub fn location_column(mut self, name: impl Into<String>) -> Self {
+        self.location_column = Some(name.into());
+        self
     }
 
     /// Sets the accepted date range (inclusive).

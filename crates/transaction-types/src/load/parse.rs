@@ -54,6 +54,7 @@ pub(super) struct Layout {
     pub(super) order: Option<usize>,
     pub(super) item: Option<usize>,
     pub(super) description: Option<usize>,
+    pub(super) location: Option<usize>,
     pub(super) quantity: Option<usize>,
     pub(super) price: Option<usize>,
     pub(super) amount: Option<usize>,
@@ -104,6 +105,7 @@ impl Layout {
             order: find(header, &[&cols.order]),
             item: find(header, &[&cols.item]),
             description: find(header, &[&cols.description]),
+            location: None,
             quantity,
             price,
             amount,
@@ -120,6 +122,7 @@ impl Layout {
             order: Some(require(header, &["InvoiceNo", "Invoice"])?),
             item: Some(require(header, &["StockCode"])?),
             description: find(header, &["Description"]),
+            location: None,
             quantity: Some(require(header, &["Quantity"])?),
             date: require(header, &["InvoiceDate"])?,
             price: Some(require(header, &["UnitPrice", "Price"])?),
@@ -133,12 +136,22 @@ impl Layout {
         Ok(l)
     }
 
+    /// Sets the location column (`name`, required when given).
+    pub(super) fn with_location(mut self, header: &[String], name: Option<&str>) -> Result<Self> {
+        if let Some(name) = name {
+            self.location = Some(require(header, &[name])?);
+            self.min_fields = self.max_index() + 1;
+        }
+        Ok(self)
+    }
+
     pub(super) fn max_index(&self) -> usize {
         [
             Some(self.customer),
             Some(self.date),
             self.order,
             self.item,
+            self.location,
             self.quantity,
             self.price,
             self.amount,
@@ -157,6 +170,7 @@ pub(super) struct Fields<'a> {
     pub(super) date: &'a str,
     pub(super) item: Option<&'a str>,
     pub(super) description: Option<&'a str>,
+    pub(super) location: Option<&'a str>,
     pub(super) quantity: Option<&'a str>,
     pub(super) price: Option<&'a str>,
     pub(super) amount: Option<&'a str>,
@@ -356,6 +370,10 @@ impl RowParser {
             .map(str::trim)
             .filter(|d| !d.is_empty())
             .map(Box::from);
+        // A located file keeps every row's location; an empty field is the missing location.
+        let location = f
+            .location
+            .map(|l| Id::parse(l).unwrap_or_else(|| Id::from(crate::log::MISSING_LOCATION)));
         Ok((
             RawRow {
                 customer,
@@ -366,6 +384,7 @@ impl RowParser {
                 quantity,
                 unit_price,
                 amount,
+                location,
             },
             zero,
         ))
