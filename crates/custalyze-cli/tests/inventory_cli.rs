@@ -127,3 +127,69 @@ fn bad_options_are_errors_not_panics() {
     let o = run(&["inventory", "--output", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// `--location-col Country` plans per product × country; a stock file with a location column
+/// gives each pair its stock.
+#[test]
+fn plans_per_product_and_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.csv");
+    let o = run(&[
+        "generate",
+        "--customers",
+        "1500",
+        "--seed",
+        "4",
+        "--output",
+        log.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let stock = dir.path().join("stock.csv");
+    std::fs::write(
+        &stock,
+        "product,location,on_hand,unit_cost\n10001,United Kingdom,7,1.5\n",
+    )
+    .unwrap();
+    let out = dir.path().join("inv.csv");
+    let o = run(&[
+        "inventory",
+        "--input",
+        log.to_str().unwrap(),
+        "--location-col",
+        "Country",
+        "--stock",
+        stock.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("product x location plans"),
+        "{}",
+        stderr(&o)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap().starts_with("product,location,class,"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let countries: std::collections::HashSet<&str> = rows.iter().map(|r| r[1]).collect();
+    assert!(countries.len() > 3, "{countries:?}");
+    let uk = rows
+        .iter()
+        .find(|r| r[0] == "10001" && r[1] == "United Kingdom")
+        .expect("10001 sells in the United Kingdom");
+    let on_hand = 18; // the on_hand column
+    assert_eq!(uk[on_hand], "7");
+    // A column that is not there is an error naming it.
+    let o = run(&[
+        "inventory",
+        "--input",
+        log.to_str().unwrap(),
+        "--location-col",
+        "Store",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("Store"), "{}", stderr(&o));
+}
