@@ -26,7 +26,7 @@ point, EOQ (needs unit_cost) and, with --stock, what to order now.
 --stock is a CSV with product (or item_id) and optional location, on_hand, on_order, unit_cost
 columns. With --location-col the plans are per product x location (a stock row with an empty
 location gives the unit cost at every location).
-Columns written: product,location,class,demand_class,lifecycle,model,weeks,mean_demand,sd_demand,
+Columns written: product,location,class,xyz,demand_class,lifecycle,model,weeks,mean_demand,sd_demand,
 backtest_mae,lead_time_demand,service_level,safety_stock_method,safety_stock,reorder_point,eoq,
 order_quantity,order_up_to,on_hand,position,order_now,days_of_cover,stockout_risk,overstock,
 money_tied_up,unit_cost (demand in units per week). A summary is printed on stderr.")]
@@ -46,6 +46,10 @@ pub struct InventoryArgs {
     /// Cycle service levels of ABC classes A,B,C (by revenue), e.g. 0.98,0.95,0.90.
     #[arg(long, value_name = "A,B,C")]
     class_service_levels: Option<String>,
+    /// Cycle service levels of the nine ABC-XYZ classes AX,AY,AZ,BX,BY,BZ,CX,CY,CZ (XYZ by the
+    /// coefficient of variation of monthly units), e.g. 0.99,0.98,0.95,0.97,0.95,0.92,0.95,0.9,0.85.
+    #[arg(long, value_name = "AX,...,CZ")]
+    abc_xyz_service_levels: Option<String>,
     /// Fixed cost of one order.
     #[arg(long, value_name = "S", default_value_t = 50.0)]
     order_cost: f64,
@@ -87,22 +91,40 @@ pub fn run(args: &InventoryArgs) -> Result<(), CliError> {
     if let Some(r) = args.review_weeks {
         params = params.review_weeks(r);
     }
-    if let Some(text) = &args.class_service_levels {
+    let levels = |flag: &str, text: &str, n: usize, example: &str| -> Result<Vec<f64>, CliError> {
         let v: Vec<f64> = text
             .split(',')
             .map(|s| s.trim().parse::<f64>())
             .collect::<Result<_, _>>()
             .map_err(|_| {
                 CliError(format!(
-                    "--class-service-levels {text:?}: expected A,B,C such as 0.98,0.95,0.90"
+                    "{flag} {text:?}: expected numbers such as {example}"
                 ))
             })?;
-        let [a, b, c] = v.as_slice() else {
-            return Err(CliError(format!(
-                "--class-service-levels {text:?}: expected three levels A,B,C"
-            )));
-        };
-        params = params.class_service_levels(*a, *b, *c);
+        if v.len() == n {
+            Ok(v)
+        } else {
+            Err(CliError(format!(
+                "{flag} {text:?}: expected {n} levels, such as {example}"
+            )))
+        }
+    };
+    if let Some(text) = &args.class_service_levels {
+        let v = levels("--class-service-levels", text, 3, "0.98,0.95,0.90")?;
+        params = params.class_service_levels(v[0], v[1], v[2]);
+    }
+    if let Some(text) = &args.abc_xyz_service_levels {
+        let v = levels(
+            "--abc-xyz-service-levels",
+            text,
+            9,
+            "0.99,0.98,0.95,0.97,0.95,0.92,0.95,0.9,0.85",
+        )?;
+        params = params.abc_xyz_service_levels([
+            [v[0], v[1], v[2]],
+            [v[3], v[4], v[5]],
+            [v[6], v[7], v[8]],
+        ]);
     }
     let params = params.check()?;
     let stock = match &args.stock {

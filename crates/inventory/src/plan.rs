@@ -26,9 +26,9 @@
 
 use std::collections::HashMap;
 
-use custalyze_abc::{Abc, AbcClass, Dimension, Metric};
+use custalyze_abc::{Abc, AbcClass, Dimension, Metric, Xyz, XyzClass};
 use custalyze_forecast::intermittent::DemandClass;
-use custalyze_transaction_types::{Id, TransactionLog};
+use custalyze_transaction_types::{Id, Period, TransactionLog};
 use rayon::prelude::*;
 use statrs::distribution::{Continuous, ContinuousCDF, Normal};
 
@@ -120,6 +120,7 @@ impl Inventory {
             service_level: 0.95,
             fill_rate: None,
             class_service_levels: None,
+            abc_xyz_service_levels: None,
             order_cost: 50.0,
             holding_rate: 0.25,
             review_weeks: None,
@@ -137,6 +138,7 @@ impl Inventory {
 /// | `service_level` | 0.95 | cycle service level: probability of no stockout in a cycle |
 /// | `fill_rate` | none | target share of demand met from stock (replaces the cycle service level for normal demand) |
 /// | `class_service_levels` | none | cycle service levels of ABC classes A, B, C (by revenue), e.g. 0.98, 0.95, 0.90 |
+/// | `abc_xyz_service_levels` | none | cycle service levels of the nine ABC-XYZ classes (rows A, B, C; columns X, Y, Z by the coefficient of variation of monthly units, thresholds 0.5 and 1.0); takes precedence over `class_service_levels` |
 /// | `order_cost` | 50 | fixed cost of one order, in money |
 /// | `holding_rate` | 0.25 | holding cost per year as a share of the unit cost |
 /// | `review_weeks` | none | periodic review every `R` weeks (an `(R, S)` policy); none: continuous review `(s, Q)` |
@@ -149,6 +151,8 @@ pub struct InventoryParams {
     service_level: f64,
     fill_rate: Option<f64>,
     class_service_levels: Option<[f64; 3]>,
+    #[cfg_attr(feature = "serde", serde(default))]
+    abc_xyz_service_levels: Option<[[f64; 3]; 3]>,
     order_cost: f64,
     holding_rate: f64,
     review_weeks: Option<f64>,
@@ -179,6 +183,14 @@ impl InventoryParams {
     /// Cycle service levels of ABC classes A, B and C.
     pub fn class_service_levels(mut self, a: f64, b: f64, c: f64) -> Self {
         self.class_service_levels = Some([a, b, c]);
+        self
+    }
+
+    /// Cycle service levels of the ABC-XYZ classes: `levels[abc][xyz]`, rows A, B, C and columns
+    /// X, Y, Z (XYZ by the coefficient of variation of monthly units: X below 0.5, Y below 1.0,
+    /// Z above), e.g. `[[0.99, 0.98, 0.95], [0.97, 0.95, 0.92], [0.95, 0.90, 0.85]]`.
+    pub fn abc_xyz_service_levels(mut self, levels: [[f64; 3]; 3]) -> Self {
+        self.abc_xyz_service_levels = Some(levels);
         self
     }
 
@@ -249,7 +261,8 @@ impl InventoryParams {
         let levels = [p.service_level]
             .into_iter()
             .chain(p.fill_rate)
-            .chain(p.class_service_levels.into_iter().flatten());
+            .chain(p.class_service_levels.into_iter().flatten())
+            .chain(p.abc_xyz_service_levels.into_iter().flatten().flatten());
         for l in levels {
             if !(l > 0.0 && l < 1.0) {
                 return bad(
@@ -324,6 +337,8 @@ pub struct ProductPlan {
     pub location: Option<Id>,
     /// ABC class by revenue.
     pub abc: Option<AbcClass>,
+    /// XYZ class by the coefficient of variation of monthly units.
+    pub xyz: Option<XyzClass>,
     /// Syntetos-Boylan-Croston demand class.
     pub demand_class: Option<DemandClass>,
     /// Lifecycle stage.
@@ -511,6 +526,11 @@ impl ValidInventoryParams {
             .fit(log)
             .map(|t| t.entries.into_iter().map(|e| (e.id, e.class)).collect())
             .unwrap_or_default();
+        // XYZ by monthly units (as the report's ABC-XYZ matrix), product-wide.
+        let xyz_classes: HashMap<Id, XyzClass> = Xyz::params(Dimension::Product, Period::MONTH)
+            .fit(log)
+            .map(|t| t.entries.into_iter().map(|e| (e.id, e.class)).collect())
+            .unwrap_or_default();
         let products: Vec<ProductPlan> = panel
             .products
             .par_iter()
@@ -530,7 +550,11 @@ impl ValidInventoryParams {
                     }),
                     (None, w) => w.copied(),
                 };
-                self.plan(s, classes.get(&s.item).copied(), row.as_ref())
+                let classes = (
+                    classes.get(&s.item).copied(),
+                    xyz_classes.get(&s.item).copied(),
+                );
+                self.plan(s, classes, row.as_ref())
             })
             .collect();
         let sold: std::collections::HashSet<StockKey> = panel
@@ -560,7 +584,7 @@ impl ValidInventoryParams {
     fn plan(
         &self,
         s: &DemandSeries,
-        abc: Option<AbcClass>,
+        (abc, xyz): (Option<AbcClass>, Option<XyzClass>),
         stock: Option<&StockItem>,
     ) -> ProductPlan {
         let p = &self.0;
@@ -571,8 +595,9 @@ impl ValidInventoryParams {
         let f = forecast_demand_with(&s.units, protection, p.fill_rate.is_some(), p.arima);
         let mu = f.weekly_mean;
         let stage = lifecycle(&s.units);
-        let alpha = match (p.class_service_levels, abc) {
-            (Some(levels), Some(c)) => levels[c.index()],
+        let alpha = match (p.abc_xyz_service_levels, p.class_service_levels, abc, xyz) {
+            (Some(levels), _, Some(a), Some(x)) => levels[a.index()][x.index()],
+            (_, Some(levels), Some(a), _) => levels[a.index()],
             _ => p.service_level,
         };
         let n = s.units.len() as f64;
@@ -684,6 +709,7 @@ impl ValidInventoryParams {
         ProductPlan {
             item: s.item.clone(),
             location: s.location.clone(),
+            xyz,
             abc,
             demand_class: f.class,
             lifecycle: stage,
@@ -712,10 +738,11 @@ impl ValidInventoryParams {
 }
 
 /// The columns of [`FittedInventory::write_csv`].
-pub const CSV_COLUMNS: [&str; 26] = [
+pub const CSV_COLUMNS: [&str; 27] = [
     "product",
     "location",
     "class",
+    "xyz",
     "demand_class",
     "lifecycle",
     "model",
@@ -788,6 +815,7 @@ impl FittedInventory {
                 p.item.to_string(),
                 p.location.as_ref().map_or(String::new(), Id::to_string),
                 p.abc.map_or(String::new(), |c| c.to_string()),
+                p.xyz.map_or(String::new(), |c| c.to_string()),
                 demand_class_name(p.demand_class).to_string(),
                 p.lifecycle.name().to_string(),
                 p.model.label(),

@@ -86,3 +86,35 @@ fn one_plan_per_product_and_location() {
     assert!(text.starts_with("product,location,class,"));
     assert!(text.contains("\nA,south,"));
 }
+
+/// ABC-XYZ service levels: each plan takes the level of its two classes.
+#[test]
+fn abc_xyz_service_levels_follow_the_classes() {
+    use custalyze_datagen::{PriceDemandConfig, generate_price_demand};
+    let panel = generate_price_demand(&PriceDemandConfig {
+        products: 60,
+        weeks: 104,
+        seed: 2,
+        ..PriceDemandConfig::default()
+    })
+    .unwrap();
+    let log = panel.transaction_log().unwrap();
+    let levels = [[0.99, 0.98, 0.97], [0.96, 0.95, 0.94], [0.93, 0.92, 0.91]];
+    let plan = Inventory::params()
+        .abc_xyz_service_levels(levels)
+        .fit(&log, &StockTable::new())
+        .unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for p in &plan.products {
+        let (a, x) = (p.abc.unwrap(), p.xyz.unwrap());
+        assert_eq!(p.service_level, levels[a.index()][x.index()], "{}", p.item);
+        seen.insert((a, x));
+    }
+    assert!(seen.len() >= 4, "{seen:?}");
+    assert!(
+        Inventory::params()
+            .abc_xyz_service_levels([[0.9; 3], [0.9, 1.2, 0.9], [0.9; 3]])
+            .check()
+            .is_err()
+    );
+}
