@@ -55,108 +55,136 @@ impl TableArgs {
     }
 }
 
+/// A side table being read: its rows, each with its id and named fields.
+struct SideTable {
+    path: PathBuf,
+    headers: csv::StringRecord,
+    reader: csv::Reader<std::fs::File>,
+}
+
+impl SideTable {
+    fn open(path: &Path) -> Result<Self, CliError> {
+        let mut reader = csv::Reader::from_path(path)
+            .map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
+        let headers = reader.headers()?.clone();
+        Ok(Self {
+            path: path.to_path_buf(),
+            headers,
+            reader,
+        })
+    }
+
+    fn col(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h.trim() == name)
+    }
+
+    /// The id column: the first of `names` present.
+    fn id_col(&self, names: &[&str]) -> Result<usize, CliError> {
+        names.iter().find_map(|n| self.col(n)).ok_or_else(|| {
+            CliError(format!(
+                "{}: no {} column (columns: {})",
+                self.path.display(),
+                names.join(" (or ") + &")".repeat(names.len() - 1),
+                self.headers.iter().collect::<Vec<_>>().join(",")
+            ))
+        })
+    }
+
+    /// Calls `row(line, record, id)` for every row; an empty id is an error. Ids are read as
+    /// the loader reads them (`10001` is the number 10001, so it matches a loaded log).
+    fn rows(
+        mut self,
+        id_col: usize,
+        id_name: &str,
+        mut row: impl FnMut(usize, &csv::StringRecord, Id) -> Result<(), CliError>,
+    ) -> Result<(), CliError> {
+        for (k, record) in self.reader.records().enumerate() {
+            let record = record?;
+            let line = k + 2;
+            let id = record.get(id_col).unwrap_or("").trim();
+            if id.is_empty() {
+                return Err(CliError(format!(
+                    "{} line {line}: empty {id_name}",
+                    self.path.display()
+                )));
+            }
+            row(line, &record, Id::parse(id).unwrap_or_else(|| id.into()))?;
+        }
+        Ok(())
+    }
+}
+
+/// The number in column `col` of `record` (`None` when the column or the value is absent).
+fn number(
+    path: &Path,
+    line: usize,
+    record: &csv::StringRecord,
+    (col, name): (Option<usize>, &str),
+) -> Result<Option<f64>, CliError> {
+    match col.and_then(|c| record.get(c)).map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => text.parse::<f64>().map(Some).map_err(|_| {
+            CliError(format!(
+                "{} line {line}: {name} {text:?} is not a number",
+                path.display()
+            ))
+        }),
+    }
+}
+
 /// Reads `item_id[,category][,unit_cost]`.
 pub fn read_items(path: &Path) -> Result<ItemTable, CliError> {
-    let mut reader = csv::Reader::from_path(path)
-        .map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
-    let headers = reader.headers()?.clone();
-    let col = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let item = col("item_id").ok_or_else(|| {
-        CliError(format!(
-            "{}: no item_id column (columns: {})",
-            path.display(),
-            headers.iter().collect::<Vec<_>>().join(",")
-        ))
-    })?;
-    let (category, cost) = (col("category"), col("unit_cost"));
+    let t = SideTable::open(path)?;
+    let item = t.id_col(&["item_id"])?;
+    let (category, cost) = (t.col("category"), t.col("unit_cost"));
     let mut table = ItemTable::new();
-    for (k, record) in reader.records().enumerate() {
-        let record = record?;
-        let line = k + 2;
-        let id = record.get(item).unwrap_or("").trim();
-        if id.is_empty() {
-            return Err(CliError(format!(
-                "{} line {line}: empty item_id",
-                path.display()
-            )));
-        }
-        let unit_cost = match cost.and_then(|c| record.get(c)).map(str::trim) {
-            None | Some("") => None,
-            Some(text) => Some(text.parse::<f64>().map_err(|_| {
-                CliError(format!(
-                    "{} line {line}: unit_cost {text:?} is not a number",
-                    path.display()
-                ))
-            })?),
-        };
+    t.rows(item, "item_id", |line, record, id| {
+        let unit_cost = number(path, line, record, (cost, "unit_cost"))?;
+        let category = category
+            .and_then(|c| record.get(c))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from);
         table.insert(
-            // As the loader reads ids: `10001` is the number 10001.
-            Id::parse(id).unwrap_or_else(|| id.into()),
+            id,
             ItemAttributes {
-                category: category
-                    .and_then(|c| record.get(c))
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(String::from),
+                category,
                 unit_cost,
             },
         );
-    }
+        Ok(())
+    })?;
     Ok(table)
 }
 
 /// Reads `product` (or `item_id`)`[,location][,on_hand][,on_order][,unit_cost]`; a row with an
 /// empty location (or a file without the column) is about the item as a whole.
 pub fn read_stock(path: &Path) -> Result<StockTable, CliError> {
-    let mut reader = csv::Reader::from_path(path)
-        .map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
-    let headers = reader.headers()?.clone();
-    let col = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let id = col("product").or_else(|| col("item_id")).ok_or_else(|| {
-        CliError(format!(
-            "{}: no product (or item_id) column (columns: {})",
-            path.display(),
-            headers.iter().collect::<Vec<_>>().join(",")
-        ))
-    })?;
-    let fields = [col("on_hand"), col("on_order"), col("unit_cost")];
-    let location = col("location");
+    let t = SideTable::open(path)?;
+    let product = t.id_col(&["product", "item_id"])?;
+    let location = t.col("location");
+    let fields = [
+        (t.col("on_hand"), "on_hand"),
+        (t.col("on_order"), "on_order"),
+        (t.col("unit_cost"), "unit_cost"),
+    ];
     let mut table = StockTable::new();
-    for (k, record) in reader.records().enumerate() {
-        let record = record?;
-        let line = k + 2;
-        let product = record.get(id).unwrap_or("").trim();
-        if product.is_empty() {
-            return Err(CliError(format!(
-                "{} line {line}: empty product",
-                path.display()
-            )));
-        }
-        let mut values = [None; 3];
-        for (slot, (c, name)) in
-            values
-                .iter_mut()
-                .zip(fields.iter().zip(["on_hand", "on_order", "unit_cost"]))
-        {
-            *slot = match c.and_then(|c| record.get(c)).map(str::trim) {
-                None | Some("") => None,
-                Some(text) => Some(text.parse::<f64>().map_err(|_| {
-                    CliError(format!(
-                        "{} line {line}: {name} {text:?} is not a number",
-                        path.display()
-                    ))
-                })?),
-            };
-        }
+    t.rows(product, "product", |line, record, id| {
+        let [on_hand, on_order, unit_cost] = [
+            number(path, line, record, fields[0])?,
+            number(path, line, record, fields[1])?,
+            number(path, line, record, fields[2])?,
+        ];
         let at = location.and_then(|c| record.get(c)).and_then(Id::parse);
         table.insert(
-            StockKey::at(Id::parse(product).unwrap_or_else(|| product.into()), at),
+            StockKey::at(id, at),
             StockItem {
-                on_hand: values[0],
-                on_order: values[1],
-                unit_cost: values[2],
+                on_hand,
+                on_order,
+                unit_cost,
             },
         );
-    }
+        Ok(())
+    })?;
     Ok(table)
 }
