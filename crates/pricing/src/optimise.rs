@@ -111,7 +111,7 @@ pub fn optimal_price(
     if !(current > 0.0 && current.is_finite() && elasticity.is_finite() && elasticity < 0.0) {
         return None;
     }
-    let (lo, hi) = (current * (1.0 + bounds.0), current * (1.0 + bounds.1));
+    let (lo, hi) = price_range(current, bounds);
     match objective {
         Objective::Revenue => Some(if elasticity < -1.0 {
             lo
@@ -129,6 +129,11 @@ pub fn optimal_price(
             }
         }
     }
+}
+
+/// The prices allowed: `current × (1 + bounds)`.
+fn price_range(current: f64, bounds: (f64, f64)) -> (f64, f64) {
+    (current * (1.0 + bounds.0), current * (1.0 + bounds.1))
 }
 
 /// Relative change of the objective at price `p` against `p0`.
@@ -161,7 +166,7 @@ pub(crate) fn recommend(
             high: a.max(b),
         })
     };
-    let (lo, hi) = (current * (1.0 + bounds.0), current * (1.0 + bounds.1));
+    let (lo, hi) = price_range(current, bounds);
     let revenue_change = change_of(Objective::Revenue)?;
     let margin_change = change_of(Objective::Margin);
     let objective_change = match objective {
