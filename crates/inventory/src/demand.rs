@@ -294,12 +294,13 @@ impl DemandModel {
 
     /// The forecast for the `lead_weeks` weeks after `y` (a fraction of the last one counted
     /// pro rata): `(mean per week, total)`, each week's forecast floored at 0. Flat models give
-    /// `(m, m × lead_weeks)`; ARIMA sums its path. `None` when the model cannot fit `y`.
+    /// `(m, m × lead_weeks)`; seasonal naive and ARIMA sum their paths. `None` when the model cannot fit `y`.
     pub fn lead_forecast(self, y: &[f64], lead_weeks: f64) -> Option<(f64, f64)> {
         let mut f = self.forecaster();
         f.fit(y).ok()?;
         let horizon = lead_weeks.ceil().max(1.0) as usize;
-        let steps = if matches!(self, DemandModel::Arima { .. }) {
+        // Seasonal naive and ARIMA forecast a path; the others are flat.
+        let steps = if matches!(self, DemandModel::Arima { .. } | DemandModel::SeasonalNaive) {
             horizon
         } else {
             1
@@ -331,7 +332,7 @@ pub struct DemandForecast {
     /// Forecast mean demand per week (the first week's, for ARIMA).
     pub weekly_mean: f64,
     /// Forecast demand over the protection interval the forecast was made for (for flat models
-    /// `weekly_mean × weeks`; ARIMA sums its path).
+    /// `weekly_mean × weeks`; seasonal naive and ARIMA sum their paths).
     pub lead_demand: f64,
     /// Lead-time-demand errors (actual − forecast) of the chosen model at the backtest origins.
     pub errors: Vec<f64>,

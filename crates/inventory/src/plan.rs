@@ -664,7 +664,8 @@ impl ValidInventoryParams {
                 safety_factor(alpha, n_errors) * sd_p,
             )
         };
-        // The forecast over the protection interval (ARIMA sums its path), pro rata for the
+        // The forecast over the protection interval (seasonal naive and ARIMA sum their paths),
+        // pro rata for the
         // lead time.
         let protection_demand = f.lead_demand;
         let lead_time_demand = protection_demand * lead / protection;
