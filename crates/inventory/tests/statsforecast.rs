@@ -4,7 +4,7 @@
 //! `custalyze generate --price-demand --products 100 --weeks 156 --seed 42`): weekly demand,
 //! classes, rolling-origin backtests, the model chosen, the safety stock and the reorder point of
 //! every product.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use custalyze_datagen::{PriceDemandConfig, generate_price_demand};
 use custalyze_inventory::{Inventory, StockTable};
