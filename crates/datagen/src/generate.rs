@@ -85,9 +85,13 @@ pub fn generate(config: &GeneratorConfig) -> Result<GeneratedLog> {
     let calendar = Calendar::new(config)?;
     let mut catalogue = Catalogue::build(config, &mut rng(config.seed, CATALOGUE_STREAM))?;
     if let Some(prices) = &config.prices {
-        // Week w is in the festive season when its middle day is in October to December.
-        let festive: Vec<bool> = (0..calendar.days().div_ceil(7))
-            .map(|w| calendar.month[(7 * w + 3).min(calendar.days() - 1)] >= 9)
+        // Week w is in the festive season when its Thursday is in October to December.
+        let offset = config.start.weekday().num_days_from_monday() as usize;
+        let festive: Vec<bool> = (0..calendar.weeks())
+            .map(|w| {
+                let thursday = (7 * w + 3).saturating_sub(offset);
+                calendar.month[thursday.min(calendar.days() - 1)] >= 9
+            })
             .collect();
         catalogue.set_prices(prices, &festive, &mut rng(config.seed, PRICES_STREAM))?;
     }
@@ -184,7 +188,7 @@ pub fn generate(config: &GeneratorConfig) -> Result<GeneratedLog> {
             BadRowKind::MissingCustomer => {
                 let day = (inv.timestamp.date() - calendar.start).num_days().max(0) as usize;
                 let month0 = inv.timestamp.month0() as u8;
-                let product = catalogue.draw(month0, day / 7, &mut r);
+                let product = catalogue.draw(month0, calendar.week(day), &mut r);
                 guests.push(Invoice {
                     timestamp: calendar.date(day).and_time(calendar.time_of_day(&mut r)),
                     cancellation: false,
@@ -194,7 +198,7 @@ pub fn generate(config: &GeneratorConfig) -> Result<GeneratedLog> {
                     lines: vec![Line {
                         product,
                         quantity: r.random_range(1..=12),
-                        price_cents: catalogue.price_cents_at(product, day / 7),
+                        price_cents: catalogue.price_cents_at(product, calendar.week(day)),
                         kind: RowKind::Bad(kind),
                         date_text: None,
                     }],

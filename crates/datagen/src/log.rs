@@ -103,9 +103,11 @@ pub const ITEMS_HEADER: [&str; 3] = ["item_id", "category", "unit_cost"];
 pub const STOCK_HEADER: [&str; 4] = ["product", "on_hand", "on_order", "unit_cost"];
 
 impl GeneratedLog {
-    /// The week of the span a time falls in (`days since start / 7`, 0 before the start).
+    /// The week of the span a time falls in: weeks run Monday to Sunday, week 0 holds the first
+    /// day of the span (0 before the start).
     pub fn week_of(&self, t: NaiveDateTime) -> usize {
-        usize::try_from((t.date() - self.record.start).num_days() / 7).unwrap_or(0)
+        let offset = i64::from(self.record.start.weekday().num_days_from_monday());
+        usize::try_from(((t.date() - self.record.start).num_days() + offset) / 7).unwrap_or(0)
     }
 
     /// Whether the log has moving prices, unit costs and a stock snapshot.

@@ -412,10 +412,11 @@ impl GeneratorConfig {
         if let Some(prices) = &self.prices {
             prices.check()?;
             let days = (self.end()? - self.start).num_days().max(1) as usize;
-            if days.div_ceil(7).saturating_mul(self.products) > MAX_PRICED_PRODUCT_WEEKS {
+            let weeks = days.div_ceil(7) + 1;
+            if weeks.saturating_mul(self.products) > MAX_PRICED_PRODUCT_WEEKS {
                 return Err(invalid(
                     "prices",
-                    format!("{} products x {} weeks", self.products, days.div_ceil(7)),
+                    format!("{} products x {weeks} weeks", self.products),
                     "at most 10,000,000 product-weeks with moving prices",
                 ));
             }

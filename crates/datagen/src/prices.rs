@@ -3,8 +3,9 @@
 //! product lifecycle, unit costs, and a stock snapshot at the end of the span.
 //!
 //! # Model
-//! Weeks are counted from [`GeneratorConfig::start`](crate::GeneratorConfig::start): week `w` is
-//! days `7w .. 7w + 7` of the span. Each product `i` outside the bundles has a weekly price path
+//! Weeks run Monday to Sunday (as the pricing and inventory crates count them), week 0 being the
+//! one that holds [`GeneratorConfig::start`](crate::GeneratorConfig::start), so a price holds
+//! for exactly one analysed week. Each product `i` outside the bundles has a weekly price path
 //! (the [`price_demand`](crate::price_demand) model: list-price changes by `exp(N(0, sd))` at the
 //! weeks of a Bernoulli process, promotions of 1 to 3 weeks at 10% to 40% off) and, when a
 //! customer picks the items of an order, weight

@@ -158,6 +158,17 @@ impl Calendar {
     }
 
     /// The date of day `d` of the span.
+    /// The week of day `day` of the span: weeks run Monday to Sunday, week 0 is the one holding
+    /// the first day (so it may be short).
+    pub fn week(&self, day: usize) -> usize {
+        (day + self.start.weekday().num_days_from_monday() as usize) / 7
+    }
+
+    /// Weeks the span touches.
+    pub fn weeks(&self) -> usize {
+        self.week(self.days() - 1) + 1
+    }
+
     pub fn date(&self, day: usize) -> NaiveDate {
         self.start + chrono::Days::new(day as u64)
     }

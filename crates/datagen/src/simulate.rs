@@ -39,7 +39,7 @@ const MAX_QUANTITY: i64 = 100_000;
 #[derive(Clone, Debug)]
 pub(crate) struct Order {
     pub timestamp: NaiveDateTime,
-    /// Week of the span (day / 7).
+    /// Week of the span (Monday-based, [`Calendar::week`]).
     pub week: usize,
     /// (product index, quantity >= 1).
     pub lines: Vec<(usize, i64)>,
@@ -151,7 +151,7 @@ pub(crate) fn simulate_customer<R: Rng>(
         let month0 = calendar.month[day];
         let timestamp = calendar.date(day).and_time(calendar.time_of_day(rng));
         let z = (population.order_value.sample(rng) / nu).min(MAX_ORDER_VALUE);
-        let week = day / 7;
+        let week = calendar.week(day);
         let lines = order_lines(z, (month0, week), config, catalogue, population, rng);
         value_cents += lines
             .iter()

@@ -25,10 +25,15 @@ fn sales_follow_price_paths_and_lifecycles() {
         .price_cents
         .len();
     let mut units = vec![vec![0i64; weeks]; log.catalogue.len()];
+    let mut prices = std::collections::HashMap::new();
     for r in log.rows.iter().filter(|r| r.kind == RowKind::Sale) {
         let w = log.week_of(r.timestamp);
         assert_eq!(r.price_cents, log.catalogue.price_cents_at(r.product, w));
         units[r.product][w] += r.quantity;
+        // One price per product and Monday-to-Sunday week (the weeks the pricing crate reads).
+        let monday = r.timestamp.date().week(chrono::Weekday::Mon).first_day();
+        let first = *prices.entry((r.product, monday)).or_insert(r.price_cents);
+        assert_eq!(first, r.price_cents, "two prices in the week of {monday}");
     }
     let mut launched_later = 0;
     let (mut promo_ratio_sum, mut promo_products) = (0.0, 0);
