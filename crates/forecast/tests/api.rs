@@ -238,9 +238,24 @@ fn constant_series_fit_fails_cleanly() {
         Arima::params(1, 1, 0).fit(&y),
         Err(Error::LikelihoodFailed { .. })
     ));
-    assert!(
-        matches!(AutoArima::params(1).fit(&y), Err(Error::ConstantSeries { value }) if value == 5.0)
-    );
+    // auto-ARIMA returns R's mean model: ARIMA(0,0,0) with the mean at the value, σ² = 0.
+    for y in [vec![5.0; 40], vec![5.0]] {
+        let fit = AutoArima::params(1).fit(&y).unwrap();
+        assert_eq!(fit.spec().order(), (0, 0, 0));
+        assert!(fit.spec().has_constant());
+        assert_eq!(fit.sigma2, 0.0);
+        let fc = fit.forecast(3, &[95.0]).unwrap();
+        assert_eq!(fc.mean, vec![5.0; 3]);
+        assert_eq!(fc.lower[0], fc.upper[0]);
+    }
+    // Seasonal settings change nothing for a constant series.
+    let fit = AutoArima::params(12).fit(&[2.5; 30]).unwrap();
+    assert_eq!(fit.spec().order(), (0, 0, 0));
+    // Without a mean a non-zero constant has no model.
+    assert!(matches!(
+        AutoArima::params(1).allow_constant(false, false).fit(&y),
+        Err(Error::ConstantSeries { value }) if value == 5.0
+    ));
 }
 
 #[test]

@@ -220,9 +220,12 @@ impl AutoArimaParams {
     /// Searches and fits the best model.
     ///
     /// # Errors
-    /// Bad data (empty, non-finite), [`Error::SeriesTooShort`] below 3 observations,
-    /// [`Error::ConstantSeries`] for a constant series, [`Error::NoModelFound`] when no
-    /// candidate could be fitted.
+    /// Bad data (empty, non-finite), [`Error::SeriesTooShort`] below 3 observations (unless
+    /// constant), [`Error::ConstantSeries`] for a constant non-zero series when the mean is not
+    /// allowed, [`Error::NoModelFound`] when no candidate could be fitted.
+    ///
+    /// A constant series (a single value included) gets what R's `auto.arima` returns: ARIMA(0,0,0)
+    /// with the mean fixed at the value, `σ² = 0` and zero-width intervals.
     ///
     /// When the differenced series is constant (a straight line, an exactly repeating season)
     /// the result is R's deterministic model: ARIMA(0,d,0)(0,D,0) with the constant fixed at
@@ -266,6 +269,17 @@ impl AutoArimaParams {
 
     fn search(&self, y: &[f64]) -> Result<(FittedArima, Vec<CandidateModel>)> {
         check_series(y)?;
+        // A constant series (one value included): R's `auto.arima` returns ARIMA(0,0,0) with
+        // the mean fixed at the value (σ² = 0), before any test or search.
+        if y.windows(2).all(|w| w[0] == w[1]) && (self.allow_mean || y[0] == 0.0) {
+            let spec = Arima::params(0, 0, 0).constant(self.allow_mean && y[0] != 0.0);
+            let fit = spec.deterministic(y)?;
+            let visited = vec![CandidateModel {
+                spec,
+                criterion: f64::NEG_INFINITY,
+            }];
+            return Ok((fit, visited));
+        }
         if y.len() < 3 {
             return Err(Error::SeriesTooShort {
                 what: "auto-ARIMA".into(),

@@ -472,7 +472,13 @@ impl ArimaParams {
     /// and forecasts with zero-width intervals.
     pub(crate) fn deterministic(&self, y: &[f64]) -> Result<FittedArima> {
         self.validate()?;
-        let w = self.differenced(y)?;
+        // Nothing is estimated: one value past the differencing is enough (a constant series of
+        // one value gets its mean model).
+        let w = if y.len() > self.n_lost() {
+            params::difference(y, self.d, self.sd, self.s())
+        } else {
+            self.differenced(y)?
+        };
         let mu = if self.constant {
             w.iter().sum::<f64>() / w.len() as f64
         } else {
