@@ -1,5 +1,6 @@
-//! A small BFGS minimiser with central-difference gradients, and Brent's one-dimensional
-//! minimiser.
+//! A small BFGS minimiser with central-difference gradients, Brent's one-dimensional
+//! minimiser, and a box-bounded Nelder-Mead simplex search (the one exponential smoothing and
+//! Theta use).
 //!
 //! The ARIMA likelihood has few parameters (rarely more than 10) and is cheap to evaluate, so a
 //! dense BFGS with numeric gradients (as R's `optim(method = "BFGS")` used by `stats::arima`) is
@@ -238,6 +239,135 @@ pub(crate) fn brent_min<F: FnMut(f64) -> f64>(mut f: F, lower: f64, upper: f64, 
     }
 }
 
+/// Box-bounded Nelder-Mead, with the conventions statsforecast uses for ETS and Theta so that the
+/// two land on the same optimum: the start is clamped into the box; the initial simplex moves
+/// each coordinate by `init_step` (relative; `zero_pert` where it is zero); every trial point is
+/// clamped into the box; the adaptive coefficients of Gao & Han (2012) (expansion `1 + 2/n`,
+/// contraction `3/4 - 1/(2n)`, shrink `1 - 1/n`, reflection 1); the search stops when the
+/// population standard deviation of the simplex's values falls below `tol_std` or after
+/// `max_iter` iterations.
+///
+/// Returns the best vertex and its value.
+pub(crate) fn nelder_mead<F: FnMut(&[f64]) -> f64>(
+    mut f: F,
+    x0: &[f64],
+    lower: &[f64],
+    upper: &[f64],
+    tol_std: f64,
+    max_iter: usize,
+) -> (Vec<f64>, f64) {
+    let n = x0.len();
+    let clamp = |x: &mut [f64]| {
+        for (i, v) in x.iter_mut().enumerate() {
+            *v = v.max(lower[i]).min(upper[i]);
+        }
+    };
+    let mut start = x0.to_vec();
+    clamp(&mut start);
+    if n == 0 {
+        let fx = f(&start);
+        return (start, fx);
+    }
+    let nf = n as f64;
+    let (refl, expand, contract, shrink) =
+        (1.0, 1.0 + 2.0 / nf, 0.75 - 1.0 / (2.0 * nf), 1.0 - 1.0 / nf);
+    let (init_step, zero_pert) = (0.05, 1e-4);
+    let mut simplex: Vec<Vec<f64>> = (0..=n).map(|_| start.clone()).collect();
+    for (i, vertex) in simplex.iter_mut().take(n).enumerate() {
+        let v = vertex[i];
+        let moved = if v == 0.0 {
+            zero_pert
+        } else {
+            v * (1.0 + init_step)
+        };
+        vertex[i] = moved.max(lower[i]).min(upper[i]);
+    }
+    let mut values: Vec<f64> = simplex.iter().map(|x| f(x)).collect();
+    let mut order: Vec<usize> = (0..=n).collect();
+    let mut centroid = vec![0.0; n];
+    let mut trial = vec![0.0; n];
+    let mut trial2 = vec![0.0; n];
+    let mut best = 0;
+    for _ in 0..max_iter {
+        order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+        best = order[0];
+        let worst = order[n];
+        let second_worst = order[n - 1];
+        let mean = values.iter().sum::<f64>() / (nf + 1.0);
+        let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (nf + 1.0);
+        // A simplex with an infinite value has a NaN spread: keep searching, as statsforecast.
+        if var.sqrt() < tol_std {
+            break;
+        }
+        for (j, c) in centroid.iter_mut().enumerate() {
+            *c = (simplex.iter().map(|x| x[j]).sum::<f64>() - simplex[worst][j]) / nf;
+        }
+        for j in 0..n {
+            trial[j] = centroid[j] + refl * (centroid[j] - simplex[worst][j]);
+        }
+        clamp(&mut trial);
+        let f_r = f(&trial);
+        if values[best] <= f_r && f_r < values[second_worst] {
+            simplex[worst].copy_from_slice(&trial);
+            values[worst] = f_r;
+            continue;
+        }
+        if f_r < values[best] {
+            for j in 0..n {
+                trial2[j] = centroid[j] + expand * (trial[j] - centroid[j]);
+            }
+            clamp(&mut trial2);
+            let f_e = f(&trial2);
+            if f_e < f_r {
+                simplex[worst].copy_from_slice(&trial2);
+                values[worst] = f_e;
+            } else {
+                simplex[worst].copy_from_slice(&trial);
+                values[worst] = f_r;
+            }
+            continue;
+        }
+        if values[second_worst] <= f_r && f_r < values[worst] {
+            // Outside contraction.
+            for j in 0..n {
+                trial2[j] = centroid[j] + contract * (trial[j] - centroid[j]);
+            }
+            clamp(&mut trial2);
+            let f_oc = f(&trial2);
+            if f_oc <= f_r {
+                simplex[worst].copy_from_slice(&trial2);
+                values[worst] = f_oc;
+                continue;
+            }
+        } else {
+            // Inside contraction.
+            for j in 0..n {
+                trial2[j] = centroid[j] - contract * (trial[j] - centroid[j]);
+            }
+            clamp(&mut trial2);
+            let f_ic = f(&trial2);
+            if f_ic < values[worst] {
+                simplex[worst].copy_from_slice(&trial2);
+                values[worst] = f_ic;
+                continue;
+            }
+        }
+        // Shrink towards the best vertex.
+        let anchor = simplex[best].clone();
+        for (k, vertex) in simplex.iter_mut().enumerate() {
+            if k == best {
+                continue;
+            }
+            for j in 0..n {
+                vertex[j] = anchor[j] + shrink * (vertex[j] - anchor[j]);
+            }
+            clamp(vertex);
+            values[k] = f(vertex);
+        }
+    }
+    (simplex[best].clone(), values[best])
+}
+
 fn identity(n: usize) -> Vec<f64> {
     let mut h = vec![0.0; n * n];
     for i in 0..n {
@@ -259,6 +389,21 @@ mod tests {
         // Monotone: the minimum is at the upper bound (to the tolerance).
         let x = brent_min(|x| -x, -1.0, 2.0, 1e-6);
         assert!((x - 2.0).abs() < 1e-5, "{x}");
+    }
+
+    #[test]
+    fn nelder_mead_respects_the_box_and_finds_the_minimum() {
+        let (x, fx) = nelder_mead(
+            |x| (x[0] - 0.3).powi(2) + (x[1] + 2.0).powi(2),
+            &[0.5, 0.5],
+            &[0.0, -1.0],
+            &[1.0, 1.0],
+            1e-12,
+            2000,
+        );
+        assert!((x[0] - 0.3).abs() < 1e-4, "{x:?}");
+        assert!((x[1] + 1.0).abs() < 1e-9, "the bound binds: {x:?}");
+        assert!((fx - 1.0).abs() < 1e-6);
     }
 
     #[test]
