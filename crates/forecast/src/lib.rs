@@ -17,10 +17,12 @@ pub mod learner;
 #[cfg_attr(docsrs, doc(cfg(feature = "lstm")))]
 pub mod lstm;
 pub mod metrics;
+pub mod mstl;
 mod optim;
 pub mod series;
 pub mod stl;
 pub mod strategy;
+pub mod theta;
 pub mod transform;
 
 pub use error::{Error, Result};

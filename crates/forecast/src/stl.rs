@@ -25,43 +25,157 @@ fn next_odd(x: f64) -> usize {
     if n.is_multiple_of(2) { n + 1 } else { n }
 }
 
+/// The spans, degrees and jumps of one STL run.
+///
+/// [`StlSettings::r`] gives R's `stats::stl` defaults (used by the seasonal-strength test of
+/// auto-ARIMA), [`StlSettings::statsmodels`] statsmodels' `STL` defaults (used by MSTL, as
+/// statsforecast's `mstl` calls statsmodels): every span odd, jumps of 1, the low-pass span the
+/// smallest odd number above the period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct StlSettings {
+    /// Seasonal period (at least 2).
+    pub period: usize,
+    /// Span of the cycle-subseries loess (odd, at least 3).
+    pub seasonal: usize,
+    /// Span of the trend loess (odd).
+    pub trend: usize,
+    /// Span of the low-pass loess (odd).
+    pub low_pass: usize,
+    /// Degree (0 or 1) of the seasonal loess.
+    pub seasonal_deg: usize,
+    /// Degree (0 or 1) of the trend loess.
+    pub trend_deg: usize,
+    /// Degree (0 or 1) of the low-pass loess.
+    pub low_pass_deg: usize,
+    /// Evaluate the seasonal loess every this many points and interpolate between.
+    pub seasonal_jump: usize,
+    /// Same for the trend loess.
+    pub trend_jump: usize,
+    /// Same for the low-pass loess.
+    pub low_pass_jump: usize,
+    /// Inner-loop passes (R 2, statsmodels 5 without robustness).
+    pub inner_iterations: usize,
+}
+
+impl StlSettings {
+    /// R's `stl(x, s.window)` defaults: `t.window = nextodd(1.5 s / (1 − 1.5 / s.window))`,
+    /// `l.window = nextodd(s)`, degrees 0, 1, 1, jumps `ceil(window / 10)`.
+    pub fn r(period: usize, s_window: usize) -> Self {
+        let ns = next_odd(s_window.max(3) as f64);
+        let nt = next_odd(1.5 * period as f64 / (1.0 - 1.5 / ns as f64));
+        let nl = next_odd(period as f64);
+        let jump = |w: usize| w.div_ceil(10);
+        StlSettings {
+            period,
+            seasonal: ns,
+            trend: nt,
+            low_pass: nl,
+            seasonal_deg: 0,
+            trend_deg: 1,
+            low_pass_deg: 1,
+            seasonal_jump: jump(ns),
+            trend_jump: jump(nt),
+            low_pass_jump: jump(nl),
+            inner_iterations: 2,
+        }
+    }
+
+    /// statsmodels' `STL(endog, period, seasonal, seasonal_deg).fit()` defaults: trend span
+    /// `ceil(1.5 p / (1 − 1.5 / seasonal))` made odd, low-pass span the smallest odd number
+    /// above `p`, trend and low-pass degree 1, all jumps 1, five inner passes.
+    pub fn statsmodels(period: usize, seasonal: usize, seasonal_deg: usize) -> Self {
+        let mut nt = (1.5 * period as f64 / (1.0 - 1.5 / seasonal as f64)).ceil() as usize;
+        nt += usize::from(nt.is_multiple_of(2));
+        let mut nl = period + 1;
+        nl += usize::from(nl.is_multiple_of(2));
+        StlSettings {
+            period,
+            seasonal,
+            trend: nt,
+            low_pass: nl,
+            seasonal_deg,
+            trend_deg: 1,
+            low_pass_deg: 1,
+            seasonal_jump: 1,
+            trend_jump: 1,
+            low_pass_jump: 1,
+            inner_iterations: 5,
+        }
+    }
+}
+
 /// STL with R's defaults for a given seasonal window `s_window` (odd, >= 7 recommended; `mstl`
-/// uses 11 for the first seasonality): `t.window = nextodd(1.5 s / (1 - 1.5 / s.window))`,
-/// `l.window = nextodd(s)`, degrees 0 (seasonal) and 1 (trend, low-pass), two inner iterations.
+/// uses 11 for the first seasonality): see [`StlSettings::r`]; two inner passes, no
+/// robustness iterations.
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] for a period below 2; [`Error::SeriesTooShort`] with fewer than two
 /// full periods; bad data as usual.
 pub fn stl(y: &[f64], period: usize, s_window: usize) -> Result<Stl> {
+    stl_with(y, &StlSettings::r(period, s_window))
+}
+
+/// STL with explicit settings, without robustness iterations.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] for a period below 2, an even or too short span, or a degree
+/// above 1; [`Error::SeriesTooShort`] with fewer than two full periods (plus one); bad data as
+/// usual.
+pub fn stl_with(y: &[f64], settings: &StlSettings) -> Result<Stl> {
     check_series(y)?;
-    if period < 2 {
+    let s = settings;
+    if s.period < 2 {
         return Err(Error::InvalidParameter(
             crate::error::InvalidParameter::combination(
                 "period",
-                format!("STL needs a seasonal period of at least 2, got {period}"),
+                format!(
+                    "STL needs a seasonal period of at least 2, got {}",
+                    s.period
+                ),
             ),
         ));
     }
+    for (name, span) in [
+        ("seasonal", s.seasonal),
+        ("trend", s.trend),
+        ("low_pass", s.low_pass),
+    ] {
+        if span < 3 || span.is_multiple_of(2) {
+            return Err(Error::InvalidParameter(
+                crate::error::InvalidParameter::combination(
+                    name,
+                    format!("an STL span must be odd and at least 3, got {span}"),
+                ),
+            ));
+        }
+    }
+    if s.seasonal_deg > 1 || s.trend_deg > 1 || s.low_pass_deg > 1 {
+        return Err(Error::InvalidParameter(
+            crate::error::InvalidParameter::combination("degree", "loess degrees are 0 or 1"),
+        ));
+    }
     let n = y.len();
-    if n < 2 * period + 1 {
+    let np = s.period;
+    if n < 2 * np + 1 {
         return Err(Error::SeriesTooShort {
             what: "STL".into(),
-            needed: 2 * period + 1,
+            needed: 2 * np + 1,
             got: n,
         });
     }
-    let np = period;
-    let ns = next_odd(s_window.max(3) as f64);
-    let nt = next_odd(1.5 * np as f64 / (1.0 - 1.5 / ns as f64));
-    let nl = next_odd(np as f64);
-    let (isdeg, itdeg, ildeg) = (0, 1, 1);
-    let jump = |w: usize| w.div_ceil(10);
-    let (nsjump, ntjump, nljump) = (jump(ns), jump(nt), jump(nl));
+    let (ns, nt, nl) = (s.seasonal, s.trend, s.low_pass);
+    let (isdeg, itdeg, ildeg) = (s.seasonal_deg, s.trend_deg, s.low_pass_deg);
+    let (nsjump, ntjump, nljump) = (
+        s.seasonal_jump.max(1),
+        s.trend_jump.max(1),
+        s.low_pass_jump.max(1),
+    );
     let mut trend = vec![0.0; n];
     let mut season = vec![0.0; n];
     let mut c = vec![0.0; n + 2 * np];
     let mut work = vec![0.0; n];
-    for _ in 0..2 {
+    for _ in 0..s.inner_iterations.max(1) {
         for i in 0..n {
             work[i] = y[i] - trend[i];
         }

@@ -1,9 +1,12 @@
-//! AutoETS, AutoTheta and MSTL against statsforecast 2.0.1 on AirPassengers and the 20 retail
+//! AutoETS, AutoTheta and MSTL against statsforecast 2.1.1 on AirPassengers and the 20 retail
 //! series of `retail20.csv`, each minus its last 12 months
 //! (`tests/fixtures/oracle_ets_theta_mstl.py` wrote the fixture).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use custalyze_forecast::Forecaster;
 use custalyze_forecast::ets::{Component, Ets};
+use custalyze_forecast::mstl::{MstlForecaster, mstl};
+use custalyze_forecast::theta::{Theta, ThetaModel};
 
 fn fixture() -> serde_json::Value {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -68,4 +71,96 @@ fn auto_ets_equals_statsforecast() {
             }
         }
     }
+}
+
+/// Each of the four Theta models, and AutoTheta's choice, forecast within 1e-6 (relative) of
+/// statsforecast's on all 21 series.
+#[test]
+fn theta_equals_statsforecast() {
+    let fx = fixture();
+    let series = fx["series"].as_object().unwrap();
+    let mut worst: f64 = 0.0;
+    for (name, s) in series {
+        let y = floats(&s["y"]);
+        let want = &s["theta"];
+        for model in ThetaModel::ALL {
+            let fit = Theta::params(12).model(Some(model)).fit(&y).unwrap();
+            for (o, w) in fit
+                .point_forecast(12)
+                .iter()
+                .zip(floats(&want[model.code()]))
+            {
+                let rel = (o - w).abs() / w.abs().max(1.0);
+                worst = worst.max(rel);
+                assert!(rel < 1e-6, "{name} {}: {o} vs {w}", model.code());
+            }
+        }
+        let fit = Theta::params(12).fit(&y).unwrap();
+        assert_eq!(fit.model.code(), want["model"].as_str().unwrap(), "{name}");
+        for (o, w) in fit.point_forecast(12).iter().zip(floats(&want["mean"])) {
+            assert!(
+                (o - w).abs() / w.abs().max(1.0) < 1e-6,
+                "{name}: {o} vs {w}"
+            );
+        }
+    }
+    println!("largest relative difference {worst:e}");
+}
+
+fn assert_close(name: &str, what: &str, ours: &[f64], want: &[f64], tol: f64) {
+    assert_eq!(ours.len(), want.len(), "{name} {what}");
+    for (i, (o, w)) in ours.iter().zip(want).enumerate() {
+        assert!(
+            (o - w).abs() <= tol * w.abs().max(1.0),
+            "{name} {what}[{i}]: {o} vs {w}"
+        );
+    }
+}
+
+/// MSTL's trend and seasonal components and its forecasts (seasonal naive plus AutoETS "ZZN" on
+/// the deseasonalised series) within 1e-6 of statsforecast's on the 21 monthly series and on a
+/// daily series with weekly and yearly seasons.
+#[test]
+fn mstl_equals_statsforecast() {
+    let fx = fixture();
+    for (name, s) in fx["series"].as_object().unwrap() {
+        let y = floats(&s["y"]);
+        let want = &s["mstl"];
+        let d = mstl(&y, &[12]).unwrap();
+        assert_close(name, "trend", &d.trend, &floats(&want["trend"]), 1e-6);
+        assert_close(
+            name,
+            "seasonal",
+            &d.seasonal[0],
+            &floats(&want["seasonal"]),
+            1e-6,
+        );
+        let mut model = MstlForecaster::new(vec![12]);
+        model.fit(&y).unwrap();
+        let f = model.forecast(12, &[]).unwrap();
+        assert_close(name, "forecast", &f.mean, &floats(&want["mean"]), 1e-6);
+    }
+    let daily = &fx["daily"];
+    let y = floats(&daily["y"]);
+    let d = mstl(&y, &[365, 7]).unwrap();
+    assert_eq!(d.periods, vec![7, 365]);
+    assert_close("daily", "trend", &d.trend, &floats(&daily["trend"]), 1e-6);
+    assert_close(
+        "daily",
+        "weekly",
+        &d.seasonal[0],
+        &floats(&daily["seasonal7"]),
+        1e-6,
+    );
+    assert_close(
+        "daily",
+        "yearly",
+        &d.seasonal[1],
+        &floats(&daily["seasonal365"]),
+        1e-6,
+    );
+    let mut model = MstlForecaster::new(vec![7, 365]);
+    model.fit(&y).unwrap();
+    let f = model.forecast(28, &[80.0]).unwrap();
+    assert_close("daily", "forecast", &f.mean, &floats(&daily["mean"]), 1e-6);
 }
