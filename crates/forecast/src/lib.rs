@@ -5,6 +5,7 @@ pub mod arima;
 pub mod backtest;
 pub mod baselines;
 pub mod compare;
+pub mod conformal;
 pub mod decompose;
 pub mod diagnostics;
 pub mod error;
