@@ -3,8 +3,14 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use custalyze_forecast::arima::{Arima, AutoArima, FittedArima, SeasonalTest};
+use custalyze_forecast::arima::{Arima, AutoArima, AutoArimaForecaster, FittedArima, SeasonalTest};
+use custalyze_forecast::conformal::ConformalForecaster;
+use custalyze_forecast::decompose::DecompositionKind;
+use custalyze_forecast::ets::{Ets, EtsForecaster};
+use custalyze_forecast::mstl::MstlForecaster;
+use custalyze_forecast::theta::{Theta, ThetaForecaster, ThetaModel};
 use custalyze_forecast::transform::{box_cox, box_cox_lambda, inv_box_cox};
+use custalyze_forecast::{Forecast, Forecaster};
 use serde_json::{Map, Value, json};
 
 use crate::CliError;
@@ -16,6 +22,15 @@ pub enum ForecastCommand {
     Arima(Box<ArimaArgs>),
     /// Choose the ARIMA orders by R's auto.arima algorithm (Hyndman-Khandakar) and forecast.
     AutoArima(Box<AutoArimaArgs>),
+    /// Choose an exponential smoothing (ETS) model by AICc, as statsforecast's AutoETS and R's
+    /// ets, and forecast.
+    AutoEts(Box<AutoEtsArgs>),
+    /// Choose among the four Theta models (standard, optimised, dynamic), deseasonalising when
+    /// the seasonal test asks, as statsforecast's AutoTheta, and forecast.
+    AutoTheta(Box<AutoThetaArgs>),
+    /// Decompose by MSTL (one or several seasonal periods), forecast the seasonally adjusted
+    /// series by AutoETS and add the seasonal components back.
+    Mstl(Box<MstlArgs>),
     /// One LSTM strategy forecaster (recursive, direct, mimo or dirrec) with intervals from
     /// validation residuals (needs the CLI's `lstm` feature).
     Lstm(Box<crate::forecast_ml::LstmArgs>),
@@ -106,6 +121,107 @@ pub struct AutoArimaArgs {
     /// statsforecast's default) or "ocsb" (pmdarima's default).
     #[arg(long, value_name = "seas|ocsb", default_value = "seas")]
     seasonal_test: String,
+    #[command(flatten)]
+    intervals: IntervalArgs,
+}
+
+/// Interval options shared by the auto-ARIMA, ETS, Theta and MSTL subcommands.
+#[derive(Debug, Args)]
+pub struct IntervalArgs {
+    /// "model": the model's own prediction intervals; "conformal": split conformal intervals
+    /// from the absolute errors of forecasts made at --windows rolling origins at the end of
+    /// the series (the model refitted at each), per horizon step.
+    #[arg(long, value_name = "model|conformal", default_value = "model")]
+    intervals: String,
+    /// Calibration origins of the conformal intervals (each refits the model).
+    #[arg(long, value_name = "N", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    windows: u32,
+}
+
+impl IntervalArgs {
+    fn conformal(&self) -> Result<bool, CliError> {
+        match self.intervals.as_str() {
+            "model" => Ok(false),
+            "conformal" => Ok(true),
+            other => Err(CliError(format!(
+                "--intervals takes model or conformal, got {other:?}"
+            ))),
+        }
+    }
+}
+
+/// Arguments of `custalyze forecast auto-ets`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  custalyze forecast auto-ets --input airline.csv --horizon 12 --output fc.json
+  custalyze forecast auto-ets --input sales.csv --column units --model ZZN --intervals conformal --output -
+
+Fits every ETS model the pattern allows (error A/M, trend N/A/Ad, season N/A/M; no multiplicative
+trend, no additive error with a multiplicative season) and keeps the lowest AICc; the fits equal
+statsforecast's AutoETS. Writes JSON: model (ETS(M,Ad,M)), params {alpha, beta, gamma, phi},
+initial_states, log_likelihood, aic, aicc, bic, sigma2, nobs, candidates [{model, aicc}],
+intervals, and forecast {mean, lower, upper} as `forecast auto-arima`.")]
+pub struct AutoEtsArgs {
+    #[command(flatten)]
+    series: SeriesArgs,
+    /// Seasonal period (default: inferred from the dates as for auto-arima; at most 52).
+    #[arg(long, value_name = "S")]
+    period: Option<usize>,
+    /// Model pattern: error, trend, season letters, Z = choose (e.g. ZZZ, ZZN, MAM).
+    #[arg(long, value_name = "ETS", default_value = "ZZZ")]
+    model: String,
+    /// Only damped trends (true) or only undamped ones (false).
+    #[arg(long, value_name = "true|false")]
+    damped: Option<bool>,
+    #[command(flatten)]
+    intervals: IntervalArgs,
+}
+
+/// Arguments of `custalyze forecast auto-theta`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  custalyze forecast auto-theta --input airline.csv --horizon 12 --output fc.json
+  custalyze forecast auto-theta --input sales.csv --model DOTM --intervals conformal --output -
+
+Models (Fiorucci et al. 2016): STM (the classic Theta method), OTM (theta estimated), DSTM and DOTM
+(trend line updated every period); the default fits all four and keeps the smallest in-sample
+error, as statsforecast's AutoTheta. Writes JSON: model, params {initial_level, alpha, theta},
+deseasonalised (multiplicative, additive or null), intervals, forecast {mean, lower, upper}.")]
+pub struct AutoThetaArgs {
+    #[command(flatten)]
+    series: SeriesArgs,
+    /// Seasonal period (default: inferred from the dates as for auto-arima).
+    #[arg(long, value_name = "S")]
+    period: Option<usize>,
+    /// One model instead of the best of four: STM, OTM, DSTM or DOTM.
+    #[arg(long, value_name = "STM|OTM|DSTM|DOTM")]
+    model: Option<String>,
+    #[command(flatten)]
+    intervals: IntervalArgs,
+}
+
+/// Arguments of `custalyze forecast mstl`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  custalyze forecast mstl --input daily_sales.csv --periods 7,365 --horizon 28 --output fc.json
+  custalyze forecast mstl --input airline.csv --horizon 12 --intervals conformal --output -
+
+Each seasonal component is forecast by repeating its last cycle, the trend plus remainder by
+AutoETS without a season (ZZN), as statsforecast's MSTL. Writes JSON: periods, trend_model (the
+ETS model of the adjusted series), components {trend, seasonal: {\"7\": [...]}, remainder},
+intervals, forecast {mean, lower, upper}.")]
+pub struct MstlArgs {
+    #[command(flatten)]
+    series: SeriesArgs,
+    /// Seasonal periods, comma-separated (default: the one inferred from the dates).
+    #[arg(long, value_name = "S1,S2", value_delimiter = ',')]
+    periods: Option<Vec<usize>>,
+    #[command(flatten)]
+    intervals: IntervalArgs,
 }
 
 /// Runs a `forecast` subcommand.
@@ -133,7 +249,8 @@ pub fn run(cmd: &ForecastCommand) -> Result<(), CliError> {
             let lambda = choose_lambda(&a.series, &raw, period)?;
             let y = transform(&raw, lambda)?;
             let fit = spec.fit(&y)?;
-            write(&a.series, &fit, lambda, Map::new())
+            let fc = fit.forecast(a.series.horizon as usize, &a.series.levels)?;
+            write(&a.series, &fit, fc, lambda, Map::new())
         }
         ForecastCommand::AutoArima(a) => {
             let (dates, raw) = read_series(&a.series)?;
@@ -149,15 +266,134 @@ pub fn run(cmd: &ForecastCommand) -> Result<(), CliError> {
             };
             let lambda = choose_lambda(&a.series, &raw, period)?;
             let y = transform(&raw, lambda)?;
-            let (fit, trace) = AutoArima::params(period)
+            let params = AutoArima::params(period)
                 .stepwise(!a.exhaustive)
-                .seasonal_test(test)
-                .fit_with_trace(&y)?;
+                .seasonal_test(test);
+            let (fit, trace) = params.fit_with_trace(&y)?;
             let mut extra = Map::new();
             extra.insert("model".into(), json!(fit.spec().name()));
             extra.insert("models_fitted".into(), json!(trace.len()));
             extra.insert("seasonal_test".into(), json!(a.seasonal_test));
-            write(&a.series, &fit, lambda, extra)
+            let fc = if a.intervals.conformal()? {
+                conformal(
+                    AutoArimaForecaster::new(params),
+                    &y,
+                    &a.series,
+                    &a.intervals,
+                )?
+            } else {
+                fit.forecast(a.series.horizon as usize, &a.series.levels)?
+            };
+            extra.insert("intervals".into(), json!(a.intervals.intervals));
+            write(&a.series, &fit, fc, lambda, extra)
+        }
+        ForecastCommand::AutoEts(a) => {
+            let (dates, raw) = read_series(&a.series)?;
+            let period = a.period.unwrap_or_else(|| infer_period(&dates));
+            let lambda = choose_lambda(&a.series, &raw, period)?;
+            let y = transform(&raw, lambda)?;
+            let params = Ets::params(period).model(a.model.clone()).damped(a.damped);
+            let (fit, trace) = params.check()?.fit_with_trace(&y)?;
+            let fc = if a.intervals.conformal()? {
+                conformal(EtsForecaster::new(params), &y, &a.series, &a.intervals)?
+            } else {
+                fit.forecast(a.series.horizon as usize, &a.series.levels)?
+            };
+            let candidates: Vec<Value> = trace
+                .iter()
+                .map(|(m, ic)| json!({"model": m.name(), "aicc": ic.is_finite().then_some(*ic)}))
+                .collect();
+            let out = json!({
+                "model": fit.model.name(),
+                "period": fit.period,
+                "params": {"alpha": fit.alpha, "beta": fit.beta, "gamma": fit.gamma, "phi": fit.phi},
+                "initial_states": fit.initial_states,
+                "log_likelihood": fit.log_likelihood,
+                "aic": fit.aic,
+                "aicc": fit.aicc,
+                "bic": fit.bic,
+                "sigma2": fit.sigma2,
+                "nobs": y.len(),
+                "candidates": candidates,
+            });
+            write_forecast(&a.series, out, fc, lambda, &a.intervals)
+        }
+        ForecastCommand::AutoTheta(a) => {
+            let (dates, raw) = read_series(&a.series)?;
+            let period = a.period.unwrap_or_else(|| infer_period(&dates));
+            let lambda = choose_lambda(&a.series, &raw, period)?;
+            let y = transform(&raw, lambda)?;
+            let model = match a.model.as_deref() {
+                None => None,
+                Some(code) => Some(
+                    ThetaModel::ALL
+                        .into_iter()
+                        .find(|m| m.code().eq_ignore_ascii_case(code))
+                        .ok_or_else(|| {
+                            CliError(format!(
+                                "--model takes STM, OTM, DSTM or DOTM, got {code:?}"
+                            ))
+                        })?,
+                ),
+            };
+            let params = Theta::params(period).model(model);
+            let fit = params.fit(&y)?;
+            let fc = if a.intervals.conformal()? {
+                conformal(ThetaForecaster::new(params), &y, &a.series, &a.intervals)?
+            } else {
+                fit.forecast(a.series.horizon as usize, &a.series.levels)?
+            };
+            let deseasonalised = fit.seasonal_indices.as_ref().map(|(kind, _)| match kind {
+                DecompositionKind::Multiplicative => "multiplicative",
+                DecompositionKind::Additive => "additive",
+            });
+            let out = json!({
+                "model": fit.model.code(),
+                "period": period,
+                "params": {"initial_level": fit.initial_level, "alpha": fit.alpha, "theta": fit.theta},
+                "mse": fit.mse,
+                "deseasonalised": deseasonalised,
+                "nobs": y.len(),
+            });
+            write_forecast(&a.series, out, fc, lambda, &a.intervals)
+        }
+        ForecastCommand::Mstl(a) => {
+            let (dates, raw) = read_series(&a.series)?;
+            let periods = match &a.periods {
+                Some(p) => p.clone(),
+                None => vec![infer_period(&dates)],
+            };
+            if periods.iter().any(|p| *p < 2) {
+                return Err(CliError(format!(
+                    "MSTL needs seasonal periods of at least 2 (got {periods:?}); pass --periods, e.g. --periods 7,365 for daily data"
+                )));
+            }
+            let lambda = choose_lambda(&a.series, &raw, periods[0])?;
+            let y = transform(&raw, lambda)?;
+            let mut model = MstlForecaster::new(periods.clone());
+            model.fit(&y)?;
+            let fc = if a.intervals.conformal()? {
+                conformal(MstlForecaster::new(periods), &y, &a.series, &a.intervals)?
+            } else {
+                model.forecast(a.series.horizon as usize, &a.series.levels)?
+            };
+            let d = model
+                .decomposition
+                .as_ref()
+                .ok_or(CliError("MSTL did not fit".into()))?;
+            let seasonal: Map<String, Value> = d
+                .periods
+                .iter()
+                .zip(&d.seasonal)
+                .map(|(p, s)| (p.to_string(), json!(s)))
+                .collect();
+            let out = json!({
+                "periods": d.periods,
+                "trend_model": model.trend_forecaster.fitted.as_ref().map(|f| f.model.name()),
+                "components": {"trend": d.trend, "seasonal": seasonal, "remainder": d.remainder},
+                "nobs": y.len(),
+            });
+            write_forecast(&a.series, out, fc, lambda, &a.intervals)
         }
     }
 }
@@ -253,13 +489,21 @@ fn level_key(l: f64) -> String {
     }
 }
 
-fn write(
+/// Forecasts by `model` with conformal intervals calibrated at `--windows` origins.
+fn conformal<F: Forecaster>(
+    model: F,
+    y: &[f64],
     args: &SeriesArgs,
-    fit: &FittedArima,
-    lambda: Option<f64>,
-    extra: Map<String, Value>,
-) -> Result<(), CliError> {
-    let fc = fit.forecast(args.horizon as usize, &args.levels)?;
+    intervals: &IntervalArgs,
+) -> Result<Forecast, CliError> {
+    let horizon = args.horizon as usize;
+    let mut c = ConformalForecaster::new(model, horizon).windows(intervals.windows as usize);
+    c.fit(y)?;
+    Ok(c.forecast(horizon, &args.levels)?)
+}
+
+/// `{mean, lower: {"80": [...]}, upper: {...}}` on the scale of the input.
+fn forecast_json(fc: Forecast, lambda: Option<f64>) -> Value {
     let fc = match lambda {
         Some(l) => fc.map(|v| inv_box_cox(v, l)),
         None => fc,
@@ -267,6 +511,44 @@ fn write(
     let bounds = |b: &[(f64, Vec<f64>)]| -> Map<String, Value> {
         b.iter().map(|(l, v)| (level_key(*l), json!(v))).collect()
     };
+    json!({"mean": fc.mean, "lower": bounds(&fc.lower), "upper": bounds(&fc.upper)})
+}
+
+/// Adds the transform, interval method and forecast to a model's fields and writes the JSON.
+fn write_forecast(
+    args: &SeriesArgs,
+    mut out: Value,
+    fc: Forecast,
+    lambda: Option<f64>,
+    intervals: &IntervalArgs,
+) -> Result<(), CliError> {
+    if let Some(o) = out.as_object_mut() {
+        o.insert("log".into(), json!(args.log));
+        o.insert("lambda".into(), json!(lambda));
+        o.insert("intervals".into(), json!(intervals.intervals));
+        o.insert("forecast".into(), forecast_json(fc, lambda));
+    }
+    emit(args, &out)
+}
+
+fn emit(args: &SeriesArgs, out: &Value) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(out)?;
+    if args.output.as_os_str() == "-" {
+        println!("{text}");
+    } else {
+        std::fs::write(&args.output, text + "\n")
+            .map_err(|e| CliError(format!("cannot write {}: {e}", args.output.display())))?;
+    }
+    Ok(())
+}
+
+fn write(
+    args: &SeriesArgs,
+    fit: &FittedArima,
+    fc: Forecast,
+    lambda: Option<f64>,
+    extra: Map<String, Value>,
+) -> Result<(), CliError> {
     let (p, d, q) = fit.spec().order();
     let (sp, sd, sq, s) = fit.spec().seasonal_order();
     let params: Map<String, Value> = fit
@@ -293,21 +575,10 @@ fn write(
         "bic": fit.bic,
         "nobs": fit.nobs,
         "nobs_effective": fit.nobs_effective,
-        "forecast": {
-            "mean": fc.mean,
-            "lower": bounds(&fc.lower),
-            "upper": bounds(&fc.upper),
-        },
+        "forecast": forecast_json(fc, lambda),
     });
     if let Some(o) = out.as_object_mut() {
         o.extend(extra);
     }
-    let text = serde_json::to_string_pretty(&out)?;
-    if args.output.as_os_str() == "-" {
-        println!("{text}");
-    } else {
-        std::fs::write(&args.output, text + "\n")
-            .map_err(|e| CliError(format!("cannot write {}: {e}", args.output.display())))?;
-    }
-    Ok(())
+    emit(args, &out)
 }

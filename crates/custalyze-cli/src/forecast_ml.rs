@@ -16,12 +16,15 @@ use custalyze_forecast::compare::ForecasterModel;
 use custalyze_forecast::compare::{
     ComparableModel, CompareParams, Comparison, SeasonalNaiveBaseline, compare,
 };
+use custalyze_forecast::ets::{Ets, EtsForecaster};
 use custalyze_forecast::features::{CalendarSpec, FeatureSpec, Frequency, Preprocess};
 use custalyze_forecast::learner::Ridge;
 use custalyze_forecast::metrics::Accuracy;
 #[cfg(feature = "lstm")]
 use custalyze_forecast::metrics::{accuracy, mase_scale};
+use custalyze_forecast::mstl::MstlForecaster;
 use custalyze_forecast::strategy::Strategy;
+use custalyze_forecast::theta::{Theta, ThetaForecaster};
 use custalyze_forecast::transform::BoxCoxForecaster;
 use serde_json::{Value, json};
 
@@ -120,8 +123,10 @@ Examples:
   custalyze forecast compare --input airline_passengers.csv --horizon 12 --holdout 24 --step 6 \\
       --models snaive,linear-recursive,linear-direct,lstm-recursive --output cmp.json
 
-Models: snaive, {linear,lstm}-{recursive,direct,mimo,dirrec}; arima and auto-arima are connected
-when the ARIMA forecaster is merged. Origins n-holdout, n-holdout+step, .. while a full horizon fits;
+Models: snaive, arima (the airline model, on logs), auto-arima, auto-ets, auto-theta, mstl (each
+with --season as the period; mstl forecasts the deseasonalised series by AutoETS) and
+{linear,lstm}-{recursive,direct,mimo,dirrec}. The model with the lowest MASE is reported as
+\"best\": model selection for this series by backtest. Origins n-holdout, n-holdout+step, .. while a full horizon fits;
 every model is refitted at each origin. MASE is scaled by the in-sample seasonal naive MAE of the
 data before the first origin. The table goes to standard output; OUT.json holds per model the
 forecasts, \"metrics\" (overall) and \"metrics_by_horizon\".")]
@@ -320,6 +325,34 @@ impl ModelArgs {
                 AutoArimaForecaster::new(AutoArima::params(self.season.max(1))),
             )));
         }
+        // AutoETS and AutoTheta with the season length; MSTL with it as its one period and
+        // AutoETS ("ZZN") on the deseasonalised series (statsforecast's defaults).
+        let m = self.season.max(1);
+        if name == "auto-ets" {
+            let ets = Ets::params(m);
+            let ets = if m > 52 { ets.model("ZZN") } else { ets };
+            return Ok(Box::new(ForecasterModel::new(
+                "auto-ets",
+                EtsForecaster::new(ets),
+            )));
+        }
+        if name == "auto-theta" {
+            return Ok(Box::new(ForecasterModel::new(
+                "auto-theta",
+                ThetaForecaster::new(Theta::params(m)),
+            )));
+        }
+        if name == "mstl" {
+            if m < 2 {
+                return Err(CliError(
+                    "mstl needs a season of at least 2: pass --season".into(),
+                ));
+            }
+            return Ok(Box::new(ForecasterModel::new(
+                "mstl",
+                MstlForecaster::new(vec![m]),
+            )));
+        }
         let (learner, strategy) = name.split_once('-').ok_or_else(|| unknown_model(name))?;
         let strategy: Strategy = strategy.parse().map_err(|_| unknown_model(name))?;
         let pre = self.preprocess(&series.values)?;
@@ -349,8 +382,8 @@ impl ModelArgs {
 
 fn unknown_model(name: &str) -> CliError {
     CliError(format!(
-        "unknown model {name:?}: use snaive, arima, auto-arima, or linear-/lstm- followed by \
-         recursive, direct, mimo or dirrec"
+        "unknown model {name:?}: use snaive, arima, auto-arima, auto-ets, auto-theta, mstl, or \
+         linear-/lstm- followed by recursive, direct, mimo or dirrec"
     ))
 }
 
@@ -501,7 +534,17 @@ pub fn run_compare(args: &CompareArgs) -> Result<(), CliError> {
     for &o in &table.origins {
         by_origin.insert(o.to_string(), y[o..o + args.horizon].to_vec());
     }
+    let best = table
+        .models
+        .iter()
+        .filter_map(|m| m.overall.as_ref().map(|o| (o.mase, m.name.clone())))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, name)| name);
+    if let Some(name) = &best {
+        println!("\nbest by MASE: {name}");
+    }
     let out = json!({
+        "best": best,
         "column": series.column,
         "horizon": args.horizon,
         "holdout": args.holdout,
