@@ -7,6 +7,11 @@ Modes (run each several times; medians are reported):
                 predict on the 100 generated retail series (CSV written by the Rust bench with
                 FORECAST_RETAIL_CSV=...), after a warm-up call; prints sMAPE on the last 12 months.
                 python: /tmp/forecast-venv (pip install statsforecast==2.1.1)
+  statsforecast-ets  statsforecast AutoETS, AutoTheta and MSTL(season_length=12) on the 100 retail
+                series: fit on all but the last 12 months, 12-step forecast with 80/95% intervals,
+                one series at a time, after a warm-up pass; wall and CPU seconds per pass and
+                the mean sMAPE, as JSON lines like the Rust example ets_theta_retail.
+                REPS = 0: each series' AutoETS model and AICc instead.
 
 Usage: python forecast_compare.py MODE AIRLINE.csv [RETAIL.csv] [REPS]
 """
@@ -47,6 +52,36 @@ def main():
         fit = lambda: sm.tsa.SARIMAX(ly, order=(0, 1, 1), seasonal_order=(0, 1, 1, 12)).fit(disp=False)
         fit()
         out["airline_fit_median_s"], out["runs_s"] = timed(fit, reps)
+    elif mode == "statsforecast-ets":
+        from statsforecast.models import MSTL, AutoETS, AutoTheta
+        retail = sys.argv[3]
+        reps = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+        df = pd.read_csv(retail)
+        series = [g["y"].to_numpy(float) for _, g in df.groupby("unique_id", sort=True)]
+        makers = {
+            "AutoETS": lambda: AutoETS(season_length=12),
+            "AutoTheta": lambda: AutoTheta(season_length=12),
+            "MSTL": lambda: MSTL(season_length=12),
+        }
+        if reps == 0:  # one line per series: id, AutoETS's model and AICc
+            ids = sorted(df["unique_id"].unique())
+            for i, s in zip(ids, series):
+                m = AutoETS(season_length=12).fit(s[:-12]).model_
+                print(f"{i} {m['method']} {m['aicc']:.6f}")
+            return
+        for make in makers.values():  # warm-up (imports, first calls)
+            make().fit(series[0][:-12]).predict(h=12, level=[80, 95])
+        for _ in range(reps):
+            for name, make in makers.items():
+                wall, cpu = time.perf_counter(), time.process_time()
+                scores = []
+                for s in series:
+                    fc = make().fit(s[:-12]).predict(h=12, level=[80, 95])
+                    scores.append(smape(s[-12:], fc["mean"]))
+                print(json.dumps({"model": name, "wall_s": round(time.perf_counter() - wall, 4),
+                                  "cpu_s": round(time.process_time() - cpu, 2),
+                                  "series": len(series), "smape": round(float(np.mean(scores)), 4)}))
+        return
     else:
         from statsforecast.models import AutoARIMA
         retail = sys.argv[3]

@@ -776,11 +776,13 @@ fn calc(
     let mut level = state[0];
     let mut growth = if has_trend { state[1] } else { 0.0 };
     let off = 1 + usize::from(has_trend);
+    // Seasonal states in a ring: layout position k (0 = newest) is `seas[(head + k) % m]`.
     let mut seas: Vec<f64> = if has_season {
         state[off..off + m].to_vec()
     } else {
         Vec::new()
     };
+    let mut head = 0usize;
     let mut sse = 0.0;
     let mut log_sum = 0.0;
     let mut sq1 = 0.0;
@@ -789,7 +791,8 @@ fn calc(
         let old_growth = growth;
         let phi_b = if has_trend { s.phi * old_growth } else { 0.0 };
         let q = old_level + phi_b;
-        let old_s = if has_season { seas[m - 1] } else { 0.0 };
+        let oldest = if has_season { (head + m - 1) % m } else { 0 };
+        let old_s = if has_season { seas[oldest] } else { 0.0 };
         let mu = match model.season {
             Component::None => q,
             Component::Additive => q + old_s,
@@ -831,9 +834,9 @@ fn calc(
                     }
                 }
             };
-            let new_s = old_s + s.gamma * (tt - old_s);
-            seas.rotate_right(1);
-            seas[0] = new_s;
+            // The oldest state's slot becomes the newest.
+            head = oldest;
+            seas[head] = old_s + s.gamma * (tt - old_s);
         }
         sse += e * e;
         let a = mu.abs();
@@ -853,7 +856,7 @@ fn calc(
         if has_trend {
             last.push(growth);
         }
-        last.extend_from_slice(&seas);
+        last.extend((0..seas.len()).map(|k| seas[(head + k) % m]));
         work.last_state = last;
         work.mse = sq1 / n;
     }
