@@ -1,11 +1,13 @@
 //! Reference tests against statsmodels (shared/oracle/oracle_arima.py) and R's forecast package
 //! (auto.arima, ocsb.test, nsdiffs, BoxCox.lambda; fixtures/seasonal_tests.R).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use custalyze_forecast::arima::FittedArima;
 use custalyze_forecast::arima::{
     Arima, AutoArima, LagSelection, SeasonalTest, nsdiffs_with, ocsb_test,
 };
 use custalyze_forecast::transform::box_cox_lambda;
+use custalyze_forecast::{Error, Forecast};
 use serde_json::Value;
 
 const FIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
@@ -251,4 +253,120 @@ fn auto_arima_long_series_matches_r() {
     let fit = AutoArima::params(12).fit(&y).unwrap();
     assert_eq!(fit.spec().name(), "ARIMA(1,1,1)(2,1,1)[12]");
     assert!((fit.aicc - 341.93).abs() < 0.1, "{}", fit.aicc);
+}
+
+fn sarimax_exog_fixture() -> serde_json::Value {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sarimax_exog.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn json_floats(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+/// Parameters (statsmodels' names and order), log-likelihood, 12-step forecasts and 95% bounds
+/// equal statsmodels' SARIMAX within `tol` (relative to max(1, |value|)).
+fn assert_equals_sarimax(fit: &FittedArima, want: &serde_json::Value, fc: &Forecast, tol: f64) {
+    let names: Vec<String> = fit.params().into_iter().map(|(n, _)| n).collect();
+    let want_names: Vec<String> = want["names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, want_names);
+    let close = |a: f64, b: f64| (a - b).abs() <= tol * b.abs().max(1.0);
+    for ((name, got), w) in fit.params().into_iter().zip(json_floats(&want["params"])) {
+        assert!(close(got, w), "{name}: {got} vs statsmodels {w}");
+    }
+    let llf = want["llf"].as_f64().unwrap();
+    assert!(
+        close(fit.log_likelihood, llf),
+        "loglik {} vs {llf}",
+        fit.log_likelihood
+    );
+    let (lo, hi) = fc.interval(95.0).unwrap();
+    for (key, ours) in [("mean", &fc.mean[..]), ("lower95", lo), ("upper95", hi)] {
+        for (g, w) in ours.iter().zip(json_floats(&want[key])) {
+            assert!(close(*g, w), "{key}: {g} vs {w}");
+        }
+    }
+}
+
+/// Regression with ARIMA(1,1,1) errors on two regressors (a price index and a promotion flag)
+/// equals statsmodels' SARIMAX(exog) to 1e-4: coefficients, σ², log-likelihood, and forecasts
+/// given the future regressors (`fixtures/oracle_sarimax_exog.py`).
+#[test]
+fn exog_regression_with_arima_errors_equals_sarimax() {
+    let fx = sarimax_exog_fixture();
+    let e = &fx["exog"];
+    let y = json_floats(&e["y"]);
+    let x: Vec<Vec<f64>> = e["x"].as_array().unwrap().iter().map(json_floats).collect();
+    let future: Vec<Vec<f64>> = e["future"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(json_floats)
+        .collect();
+    let fit = Arima::params(1, 1, 1).fit_with_exog(&y, &x).unwrap();
+    assert_eq!(fit.spec().name(), "Regression with ARIMA(1,1,1) errors");
+    let fc = fit.forecast_with_exog(12, &[95.0], &future).unwrap();
+    assert_equals_sarimax(&fit, e, &fc, 1e-4);
+    // Forecasting without the future regressors, or with the wrong number, is an error.
+    assert!(matches!(
+        fit.forecast(12, &[95.0]),
+        Err(Error::LengthMismatch { .. })
+    ));
+    assert!(matches!(
+        fit.forecast_with_exog(12, &[95.0], &future[..1]),
+        Err(Error::LengthMismatch { .. })
+    ));
+    assert!(matches!(
+        fit.forecast_with_exog(13, &[95.0], &future),
+        Err(Error::LengthMismatch { .. })
+    ));
+    let mut bad = x.clone();
+    bad[1][5] = f64::NAN;
+    assert!(matches!(
+        Arima::params(1, 1, 1).fit_with_exog(&y, &bad),
+        Err(Error::NonFiniteExog { column: 1 })
+    ));
+    let collinear = vec![x[0].clone(), x[0].iter().map(|v| 2.0 * v).collect()];
+    assert!(matches!(
+        Arima::params(1, 1, 1).fit_with_exog(&y, &collinear),
+        Err(Error::SingularRegression { .. })
+    ));
+}
+
+/// Sparse lags: ARIMA(0,1,[1,4]) and ARIMA([1,4],1,0) equal statsmodels' SARIMAX with
+/// `order=(0, 1, [1, 4])` and `order=([1, 4], 1, 0)` to 1e-4.
+#[test]
+fn sparse_lags_equal_sarimax() {
+    let fx = sarimax_exog_fixture();
+    let ma = &fx["sparse_ma"];
+    let fit = Arima::params(0, 1, 0)
+        .ma_lags(&[1, 4])
+        .fit(&json_floats(&ma["y"]))
+        .unwrap();
+    assert_eq!(fit.spec().name(), "ARIMA(0,1,[1,4])");
+    assert_eq!(fit.ma()[1..3], [0.0, 0.0]);
+    let fc = fit.forecast(12, &[95.0]).unwrap();
+    assert_equals_sarimax(&fit, ma, &fc, 1e-4);
+    let ar = &fx["sparse_ar"];
+    let fit = Arima::params(0, 1, 0)
+        .ar_lags(&[1, 4])
+        .fit(&json_floats(&ar["y"]))
+        .unwrap();
+    assert_eq!(fit.spec().name(), "ARIMA([1,4],1,0)");
+    let fc = fit.forecast(12, &[95.0]).unwrap();
+    assert_equals_sarimax(&fit, ar, &fc, 1e-4);
+    assert!(matches!(
+        Arima::params(0, 1, 0).ma_lags(&[0, 2]).check(),
+        Err(Error::InvalidParameter(_))
+    ));
 }

@@ -63,21 +63,27 @@ impl FittedArima {
         self.coefs().sma
     }
 
+    /// The regression coefficients `β` of a fit with exogenous regressors (empty otherwise).
+    pub fn exog_coefficients(&self) -> Vec<f64> {
+        self.coefs().beta
+    }
+
     /// The constant `μ` (mean of the differenced series), if the model has one.
     pub fn constant(&self) -> Option<f64> {
         self.spec.constant.then(|| self.coefs().mu)
     }
 
-    /// Parameter names as statsmodels writes them: `const`, `ar.L1`, `ma.L1`, `ar.S.L12`,
-    /// `ma.S.L12`, …, `sigma2`.
+    /// Parameter names as statsmodels writes them: `const`, `x1`, …, `ar.L1`, `ma.L1`,
+    /// `ar.S.L12`, `ma.S.L12`, …, `sigma2` (sparse lags by their lag: `ma.L1`, `ma.L4`).
     pub fn param_names(&self) -> Vec<String> {
         let s = self.spec.s();
         let mut names = Vec::new();
         if self.spec.constant {
             names.push("const".to_string());
         }
-        names.extend((1..=self.spec.p).map(|i| format!("ar.L{i}")));
-        names.extend((1..=self.spec.q).map(|i| format!("ma.L{i}")));
+        names.extend((1..=self.spec.n_exog).map(|i| format!("x{i}")));
+        names.extend(self.spec.ar_lag_list().iter().map(|i| format!("ar.L{i}")));
+        names.extend(self.spec.ma_lag_list().iter().map(|i| format!("ma.L{i}")));
         names.extend((1..=self.spec.sp).map(|i| format!("ar.S.L{}", i * s)));
         names.extend((1..=self.spec.sq).map(|i| format!("ma.S.L{}", i * s)));
         names.push("sigma2".to_string());
@@ -119,8 +125,57 @@ impl FittedArima {
     /// of the state at the end of the sample (as statsmodels' `get_forecast`).
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for a zero horizon or a level outside (0, 100).
+    /// [`Error::InvalidParameter`] for a zero horizon or a level outside (0, 100);
+    /// [`Error::LengthMismatch`] for a model with exogenous regressors (their future values are
+    /// needed: [`FittedArima::forecast_with_exog`]).
     pub fn forecast(&self, horizon: usize, levels: &[f64]) -> Result<Forecast> {
+        if self.spec.n_exog > 0 {
+            return Err(Error::LengthMismatch {
+                what: "future exogenous columns (use forecast_with_exog)".into(),
+                expected: self.spec.n_exog,
+                got: 0,
+            });
+        }
+        self.forecast_errors(horizon, levels)
+    }
+
+    /// Forecasts a regression with ARIMA errors: the ARIMA forecast of the errors plus
+    /// `Σ β_j x_{j,T+h}` from `future` (one column per regressor, `horizon` values each); the
+    /// intervals are the errors' (the coefficients `β` taken as known, as R and statsmodels).
+    ///
+    /// # Errors
+    /// As [`FittedArima::forecast`]; [`Error::LengthMismatch`] when `future` does not have one
+    /// column per regressor of `horizon` values; [`Error::NonFiniteExog`].
+    pub fn forecast_with_exog(
+        &self,
+        horizon: usize,
+        levels: &[f64],
+        future: &[Vec<f64>],
+    ) -> Result<Forecast> {
+        if future.len() != self.spec.n_exog {
+            return Err(Error::LengthMismatch {
+                what: "future exogenous columns".into(),
+                expected: self.spec.n_exog,
+                got: future.len(),
+            });
+        }
+        super::check_exog(future, horizon, "future exogenous column")?;
+        let beta = self.exog_coefficients();
+        let fc = self.forecast_errors(horizon, levels)?;
+        let shift: Vec<f64> = (0..horizon)
+            .map(|h| future.iter().zip(&beta).map(|(c, b)| c[h] * b).sum())
+            .collect();
+        let add = |v: &mut Vec<f64>| v.iter_mut().zip(&shift).for_each(|(a, s)| *a += s);
+        let mut fc = fc;
+        add(&mut fc.mean);
+        for (_, b) in fc.lower.iter_mut().chain(fc.upper.iter_mut()) {
+            add(b);
+        }
+        Ok(fc)
+    }
+
+    /// Forecasts of the ARIMA part (the series itself without regressors).
+    fn forecast_errors(&self, horizon: usize, levels: &[f64]) -> Result<Forecast> {
         check_horizon(horizon)?;
         check_levels(levels)?;
         let coefs = self.coefs();

@@ -118,6 +118,12 @@ pub struct ArimaParams {
     constant: bool,
     method: FitMethod,
     max_iter: usize,
+    /// Non-seasonal AR lags with a free coefficient (`None`: all of `1..=p`).
+    ar_lags: Option<Vec<usize>>,
+    /// Non-seasonal MA lags with a free coefficient (`None`: all of `1..=q`).
+    ma_lags: Option<Vec<usize>>,
+    /// Number of exogenous regressors (set by [`ValidArimaParams::fit_with_exog`]).
+    n_exog: usize,
 }
 
 impl ArimaParams {
@@ -134,7 +140,55 @@ impl ArimaParams {
             constant: false,
             method: FitMethod::CssMl,
             max_iter: 200,
+            ar_lags: None,
+            ma_lags: None,
+            n_exog: 0,
         }
+    }
+
+    /// Non-seasonal AR coefficients only at `lags` (e.g. `[1, 4]`), the others fixed at zero;
+    /// `p` becomes the largest lag. statsmodels writes this `order=([1, 4], d, q)`. A sparse
+    /// polynomial is estimated directly (no partial-autocorrelation transform), with candidates
+    /// outside the stationary region rejected.
+    #[must_use]
+    pub fn ar_lags(mut self, lags: &[usize]) -> Self {
+        let mut l = lags.to_vec();
+        l.sort_unstable();
+        l.dedup();
+        self.p = l.last().copied().unwrap_or(0);
+        self.ar_lags = Some(l);
+        self
+    }
+
+    /// Non-seasonal MA coefficients only at `lags` (e.g. `[1, 4]`), the others fixed at zero;
+    /// `q` becomes the largest lag; candidates outside the invertible region are rejected.
+    #[must_use]
+    pub fn ma_lags(mut self, lags: &[usize]) -> Self {
+        let mut l = lags.to_vec();
+        l.sort_unstable();
+        l.dedup();
+        self.q = l.last().copied().unwrap_or(0);
+        self.ma_lags = Some(l);
+        self
+    }
+
+    /// The non-seasonal AR lags with a free coefficient.
+    pub fn ar_lag_list(&self) -> Vec<usize> {
+        self.ar_lags
+            .clone()
+            .unwrap_or_else(|| (1..=self.p).collect())
+    }
+
+    /// The non-seasonal MA lags with a free coefficient.
+    pub fn ma_lag_list(&self) -> Vec<usize> {
+        self.ma_lags
+            .clone()
+            .unwrap_or_else(|| (1..=self.q).collect())
+    }
+
+    /// Number of exogenous regressors of a fit with [`ValidArimaParams::fit_with_exog`].
+    pub fn n_exog(&self) -> usize {
+        self.n_exog
     }
 
     /// Adds the seasonal part (P,D,Q) with period `s` (e.g. 12 for monthly data).
@@ -190,12 +244,34 @@ impl ArimaParams {
 
     /// Number of estimated coefficients (without σ²).
     pub fn n_coefficients(&self) -> usize {
-        usize::from(self.constant) + self.p + self.q + self.sp + self.sq
+        usize::from(self.constant)
+            + self.n_exog
+            + self.ar_lag_list().len()
+            + self.ma_lag_list().len()
+            + self.sp
+            + self.sq
     }
 
-    /// The model in R's notation, e.g. `ARIMA(0,1,1)(0,1,1)[12]`.
+    /// The model in R's notation, e.g. `ARIMA(0,1,1)(0,1,1)[12]`; sparse lags as
+    /// statsmodels writes them (`ARIMA([1,4],1,0)`); with regressors R's
+    /// `Regression with ARIMA(1,1,1) errors`.
     pub fn name(&self) -> String {
-        let mut s = format!("ARIMA({},{},{})", self.p, self.d, self.q);
+        let lags = |l: &Option<Vec<usize>>, dense: usize| match l {
+            Some(l) => format!(
+                "[{}]",
+                l.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            None => dense.to_string(),
+        };
+        let mut s = format!(
+            "ARIMA({},{},{})",
+            lags(&self.ar_lags, self.p),
+            self.d,
+            lags(&self.ma_lags, self.q)
+        );
         if self.has_seasonal() {
             s.push_str(&format!(
                 "({},{},{})[{}]",
@@ -208,6 +284,9 @@ impl ArimaParams {
             } else {
                 " with drift"
             });
+        }
+        if self.n_exog > 0 {
+            s = format!("Regression with {s} errors");
         }
         s
     }
@@ -250,6 +329,18 @@ impl ArimaParams {
             return Err(Error::InvalidParameter(
                 crate::error::InvalidParameter::combination("max_iter", "must be at least 1"),
             ));
+        }
+        for (name, lags) in [("ar_lags", &self.ar_lags), ("ma_lags", &self.ma_lags)] {
+            if let Some(l) = lags
+                && (l.is_empty() || l[0] == 0 || l[l.len() - 1] > 520)
+            {
+                return Err(Error::InvalidParameter(
+                    crate::error::InvalidParameter::combination(
+                        name,
+                        format!("{l:?}: lags are between 1 and 520, at least one"),
+                    ),
+                ));
+            }
         }
         Ok(())
     }
@@ -336,15 +427,79 @@ impl ArimaParams {
     /// `reltol` our optimiser stops early on flat ridges, and 8 instead of 5 of the 100 retail
     /// series of the benchmark got a different model from R (docs/benchmarks.md).
     pub(crate) fn fit_impl(&self, y: &[f64], with_se: bool, search: bool) -> Result<FittedArima> {
+        self.fit_impl_exog(y, &[], with_se, search)
+    }
+
+    /// [`ArimaParams::fit_impl`] with exogenous columns `exog` (each as long as `y`; `self.n_exog`
+    /// must equal their number).
+    pub(crate) fn fit_impl_exog(
+        &self,
+        y: &[f64],
+        exog: &[Vec<f64>],
+        with_se: bool,
+        search: bool,
+    ) -> Result<FittedArima> {
         self.validate()?;
         check_series(y)?;
         let w = self.differenced(y)?;
         let n = w.len() as f64;
-        let mean = w.iter().sum::<f64>() / n;
-        let sd = (w.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n)
+        let dx: Vec<Vec<f64>> = exog
+            .iter()
+            .map(|col| params::difference(col, self.d, self.sd, self.s()))
+            .collect();
+        // Regression starting values: OLS of the differenced series on the differenced
+        // regressors (and a constant when the model has one), as R's Arima(xreg=).
+        let (beta0, beta_scale, base) = if dx.is_empty() {
+            (Vec::new(), Vec::new(), w.clone())
+        } else {
+            let k = dx.len() + usize::from(self.constant);
+            let design: Vec<f64> = (0..w.len())
+                .flat_map(|t| {
+                    let mut row: Vec<f64> = Vec::with_capacity(k);
+                    if self.constant {
+                        row.push(1.0);
+                    }
+                    row.extend(dx.iter().map(|c| c[t]));
+                    row
+                })
+                .collect();
+            let b = crate::decompose::least_squares(&design, k, &w)
+                .ok_or(Error::SingularRegression { what: "exogenous" })?;
+            let beta: Vec<f64> = b[usize::from(self.constant)..].to_vec();
+            let resid: Vec<f64> = (0..w.len())
+                .map(|t| w[t] - dx.iter().zip(&beta).map(|(c, b)| c[t] * b).sum::<f64>())
+                .collect();
+            let rm = resid.iter().sum::<f64>() / n;
+            let rsd = (resid.iter().map(|v| (v - rm).powi(2)).sum::<f64>() / n).sqrt();
+            let scale: Vec<f64> = dx
+                .iter()
+                .map(|c| {
+                    let cm = c.iter().sum::<f64>() / n;
+                    let csd = (c.iter().map(|v| (v - cm).powi(2)).sum::<f64>() / n).sqrt();
+                    (rsd / csd.max(1e-12)).max(1e-8)
+                })
+                .collect();
+            (beta, scale, resid)
+        };
+        let mean = base.iter().sum::<f64>() / n;
+        let sd = (base.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n)
             .sqrt()
             .max(1e-8 * mean.abs().max(1.0));
-        let layout = Layout::new(self, mean, sd);
+        let layout = Layout::new(self, mean, sd, beta0, beta_scale);
+        let adjusted = |c: &Coefs| -> Vec<f64> {
+            if dx.is_empty() {
+                return w.clone();
+            }
+            (0..w.len())
+                .map(|t| {
+                    w[t] - dx
+                        .iter()
+                        .zip(&c.beta)
+                        .map(|(col, b)| col[t] * b)
+                        .sum::<f64>()
+                })
+                .collect()
+        };
         let x0 = vec![0.0; layout.len];
         let opts = BfgsOptions {
             max_iter: self.max_iter,
@@ -365,17 +520,23 @@ impl ArimaParams {
         let opts = if search { search_opts } else { opts };
         let css_obj = |x: &[f64]| {
             let c = layout.decode(self, x);
+            if !c.admissible(self) {
+                return f64::INFINITY;
+            }
             let phi = params::expand_ar(&c.ar, &c.sar, self.s());
             let theta = params::expand_ma(&c.ma, &c.sma, self.s());
-            match css::css(&w, c.mu, &phi, &theta) {
+            match css::css(&adjusted(&c), c.mu, &phi, &theta) {
                 Some((ssq, nu)) if ssq > 0.0 => 0.5 * (ssq / nu as f64).ln(),
                 _ => f64::INFINITY,
             }
         };
         let ml_obj = |x: &[f64]| {
             let c = layout.decode(self, x);
+            if !c.admissible(self) {
+                return f64::INFINITY;
+            }
             let ss = c.state_space(self);
-            match filter(&ss, &w, c.mu, false) {
+            match filter(&ss, &adjusted(&c), c.mu, false) {
                 Some(out) if out.ssq > 0.0 => -out.concentrated_loglik() / n,
                 _ => f64::INFINITY,
             }
@@ -409,7 +570,8 @@ impl ArimaParams {
         };
         let coefs = layout.decode(self, &xhat);
         let ss = coefs.state_space(self);
-        let out = filter(&ss, &w, coefs.mu, true)
+        let w_adj = adjusted(&coefs);
+        let out = filter(&ss, &w_adj, coefs.mu, true)
             .filter(|o| o.ssq > 0.0 && o.ssq.is_finite())
             .ok_or_else(|| Error::LikelihoodFailed { model: self.name() })?;
         let (sigma2, loglik) = match self.method {
@@ -417,7 +579,7 @@ impl ArimaParams {
                 let phi = params::expand_ar(&coefs.ar, &coefs.sar, self.s());
                 let theta = params::expand_ma(&coefs.ma, &coefs.sma, self.s());
                 let (ssq, nu) =
-                    css::css(&w, coefs.mu, &phi, &theta).ok_or_else(|| Error::NotFinite {
+                    css::css(&w_adj, coefs.mu, &phi, &theta).ok_or_else(|| Error::NotFinite {
                         what: "the CSS residuals",
                     })?;
                 let s2 = ssq / nu as f64;
@@ -439,12 +601,21 @@ impl ArimaParams {
         let bic = -2.0 * loglik + k * n.ln();
         let coef_vec = coefs.to_vec(self);
         let std_errors = if with_se {
-            opg_std_errors(self, &w, &coef_vec, sigma2, &out)
+            opg_std_errors(self, &w, &dx, &coef_vec, sigma2, &out)
         } else {
             Vec::new()
         };
         let m = self.n_lost();
-        let tail = y[y.len() - m..].to_vec();
+        // The regression errors `y − Xβ` carry the integrated part into the forecasts.
+        let tail = (y.len() - m..y.len())
+            .map(|t| {
+                y[t] - exog
+                    .iter()
+                    .zip(&coefs.beta)
+                    .map(|(c, b)| c[t] * b)
+                    .sum::<f64>()
+            })
+            .collect();
         Ok(FittedArima {
             spec: self.clone(),
             coefficients: coef_vec,
@@ -486,6 +657,7 @@ impl ArimaParams {
         };
         let coefs = Coefs {
             mu,
+            beta: Vec::new(),
             ar: Vec::new(),
             ma: Vec::new(),
             sar: Vec::new(),
@@ -518,6 +690,7 @@ impl ArimaParams {
 #[derive(Clone, Debug)]
 struct Coefs {
     mu: f64,
+    beta: Vec<f64>,
     ar: Vec<f64>,
     ma: Vec<f64>,
     sar: Vec<f64>,
@@ -533,10 +706,14 @@ impl Coefs {
             s
         };
         let mu = if spec.constant { take(1)[0] } else { 0.0 };
+        let beta = take(spec.n_exog);
+        let ar = spread(&take(spec.ar_lag_list().len()), &spec.ar_lag_list(), spec.p);
+        let ma = spread(&take(spec.ma_lag_list().len()), &spec.ma_lag_list(), spec.q);
         Coefs {
             mu,
-            ar: take(spec.p),
-            ma: take(spec.q),
+            beta,
+            ar,
+            ma,
             sar: take(spec.sp),
             sma: take(spec.sq),
         }
@@ -547,11 +724,20 @@ impl Coefs {
         if spec.constant {
             v.push(self.mu);
         }
-        v.extend_from_slice(&self.ar);
-        v.extend_from_slice(&self.ma);
+        v.extend_from_slice(&self.beta);
+        v.extend(spec.ar_lag_list().iter().map(|l| self.ar[l - 1]));
+        v.extend(spec.ma_lag_list().iter().map(|l| self.ma[l - 1]));
         v.extend_from_slice(&self.sar);
         v.extend_from_slice(&self.sma);
         v
+    }
+
+    /// Whether sparse polynomials (estimated without a transform) are stationary and invertible.
+    fn admissible(&self, spec: &ArimaParams) -> bool {
+        let ar_ok = spec.ar_lags.is_none() || params::ar_roots_outside(&self.ar, 1.0);
+        let neg_ma: Vec<f64> = self.ma.iter().map(|v| -v).collect();
+        let ma_ok = spec.ma_lags.is_none() || params::ar_roots_outside(&neg_ma, 1.0);
+        ar_ok && ma_ok
     }
 
     fn state_space(&self, spec: &ArimaParams) -> StateSpace {
@@ -562,19 +748,32 @@ impl Coefs {
     }
 }
 
-/// Unconstrained parameter layout: `[μ scaled?, ar, ma, sar, sma]`.
+/// Coefficients at `lags` spread into a dense polynomial of degree `order` (zeros elsewhere).
+fn spread(values: &[f64], lags: &[usize], order: usize) -> Vec<f64> {
+    let mut dense = vec![0.0; order];
+    for (v, l) in values.iter().zip(lags) {
+        dense[l - 1] = *v;
+    }
+    dense
+}
+
+/// Unconstrained parameter layout: `[μ scaled?, β scaled, ar, ma, sar, sma]`.
 struct Layout {
     len: usize,
     mean: f64,
     sd: f64,
+    beta0: Vec<f64>,
+    beta_scale: Vec<f64>,
 }
 
 impl Layout {
-    fn new(spec: &ArimaParams, mean: f64, sd: f64) -> Self {
+    fn new(spec: &ArimaParams, mean: f64, sd: f64, beta0: Vec<f64>, beta_scale: Vec<f64>) -> Self {
         Layout {
             len: spec.n_coefficients(),
             mean,
             sd,
+            beta0,
+            beta_scale,
         }
     }
 
@@ -590,10 +789,24 @@ impl Layout {
         } else {
             0.0
         };
+        let beta = take(spec.n_exog)
+            .iter()
+            .zip(self.beta0.iter().zip(&self.beta_scale))
+            .map(|(x, (b, s))| b + s * x)
+            .collect();
+        let ar = match &spec.ar_lags {
+            Some(lags) => spread(take(lags.len()), lags, spec.p),
+            None => params::constrain_ar(take(spec.p)),
+        };
+        let ma = match &spec.ma_lags {
+            Some(lags) => spread(take(lags.len()), lags, spec.q),
+            None => params::constrain_ma(take(spec.q)),
+        };
         Coefs {
             mu,
-            ar: params::constrain_ar(take(spec.p)),
-            ma: params::constrain_ma(take(spec.q)),
+            beta,
+            ar,
+            ma,
             sar: params::constrain_ar(take(spec.sp)),
             sma: params::constrain_ma(take(spec.sq)),
         }
@@ -604,6 +817,7 @@ impl Layout {
 fn opg_std_errors(
     spec: &ArimaParams,
     w: &[f64],
+    dx: &[Vec<f64>],
     coef: &[f64],
     sigma2: f64,
     base: &kalman::FilterOutput,
@@ -630,7 +844,16 @@ fn opg_std_errors(
         minus[j] -= h;
         let eval = |c: &[f64]| {
             let cf = Coefs::from_vec(spec, c);
-            filter(&cf.state_space(spec), w, cf.mu, true).map(|o| ll_obs(&o))
+            let wa: Vec<f64> = (0..n)
+                .map(|t| {
+                    w[t] - dx
+                        .iter()
+                        .zip(&cf.beta)
+                        .map(|(col, b)| col[t] * b)
+                        .sum::<f64>()
+                })
+                .collect();
+            filter(&cf.state_space(spec), &wa, cf.mu, true).map(|o| ll_obs(&o))
         };
         let (Some(lp), Some(lm)) = (eval(&plus), eval(&minus)) else {
             return nan;
@@ -681,4 +904,50 @@ impl ValidArimaParams {
     pub fn fit(&self, y: &[f64]) -> Result<FittedArima> {
         self.0.fit_impl(y, true, false)
     }
+
+    /// Regression with ARIMA errors (R's `Arima(y, xreg = X)`, statsmodels'
+    /// `SARIMAX(y, exog = X)`): `y_t = Σ_j β_j x_{j,t} + u_t` with `u` following this ARIMA
+    /// model. `exog` holds one column per regressor, each as long as `y`. The regression
+    /// coefficients and the ARMA coefficients maximise the exact likelihood of the differenced
+    /// equation `Δy_t − Σ β_j Δx_{j,t} = ARMA`, starting from the least-squares `β`; they are
+    /// named `x1, x2, …` after `const`. Forecast with [`FittedArima::forecast_with_exog`].
+    ///
+    /// # Errors
+    /// As [`ValidArimaParams::fit`]; [`Error::LengthMismatch`] when a column's length differs
+    /// from the series'; [`Error::NonFiniteExog`]; [`Error::SingularRegression`] when the
+    /// (differenced) regressors are collinear.
+    pub fn fit_with_exog(&self, y: &[f64], exog: &[Vec<f64>]) -> Result<FittedArima> {
+        check_exog(exog, y.len(), "exogenous column")?;
+        let mut spec = self.0.clone();
+        spec.n_exog = exog.len();
+        spec.fit_impl_exog(y, exog, true, false)
+    }
+}
+
+impl ArimaParams {
+    /// Checks the settings and fits a regression with ARIMA errors: see
+    /// [`ValidArimaParams::fit_with_exog`].
+    ///
+    /// # Errors
+    /// As [`ArimaParams::check`] and [`ValidArimaParams::fit_with_exog`].
+    pub fn fit_with_exog(&self, y: &[f64], exog: &[Vec<f64>]) -> Result<FittedArima> {
+        self.check()?.fit_with_exog(y, exog)
+    }
+}
+
+/// Every column `len` long and finite.
+pub(crate) fn check_exog(exog: &[Vec<f64>], len: usize, what: &str) -> Result<()> {
+    for (j, col) in exog.iter().enumerate() {
+        if col.len() != len {
+            return Err(Error::LengthMismatch {
+                what: format!("{what} {j}"),
+                expected: len,
+                got: col.len(),
+            });
+        }
+        if col.iter().any(|v| !v.is_finite()) {
+            return Err(Error::NonFiniteExog { column: j });
+        }
+    }
+    Ok(())
 }
