@@ -5,7 +5,8 @@
 //! Every candidate models the log of monthly revenue and is back-transformed, so the line is the
 //! **median** of the forecast distribution (the exponential of the log-scale mean) and the
 //! intervals are its quantiles. Candidates: seasonal naive (period 12 from 24 months of history,
-//! else naive), auto-ARIMA (R's stepwise search), drift and simple exponential smoothing.
+//! else naive), auto-ARIMA (R's stepwise search), AutoETS and AutoTheta (statsforecast's
+//! selections), drift and simple exponential smoothing.
 //! Backtest: [`ORIGINS`] origins [`STEP`] months apart, each forecasting `min(12, n / 4)` months
 //! on the revenue scale, scored by MASE (scale: the in-sample seasonal naive errors).
 
@@ -13,6 +14,8 @@ use chrono::{Months, NaiveDate};
 use custalyze_forecast::arima::{AutoArima, AutoArimaForecaster};
 use custalyze_forecast::backtest::Backtest;
 use custalyze_forecast::baselines::{Drift, Naive, SeasonalNaive, SimpleExponentialSmoothing};
+use custalyze_forecast::ets::{Ets, EtsForecaster};
+use custalyze_forecast::theta::{Theta, ThetaForecaster};
 use custalyze_forecast::{Forecast, Forecaster};
 use custalyze_transaction_types::{Measure, Period, TimeSeries, TransactionLog};
 
@@ -89,6 +92,10 @@ impl RevenueForecast {
 enum LogScale {
     /// Auto-ARIMA (kept apart to name the selected model).
     Arima(Box<AutoArimaForecaster>),
+    /// AutoETS (kept apart to name the selected model).
+    Ets(Box<EtsForecaster>),
+    /// AutoTheta (kept apart to name the selected model).
+    Theta(Box<ThetaForecaster>),
     /// A benchmark.
     Other(Box<dyn Forecaster>),
 }
@@ -99,6 +106,8 @@ impl LogScale {
             "auto-ARIMA" => LogScale::Arima(Box::new(AutoArimaForecaster::new(AutoArima::params(
                 period,
             )))),
+            "AutoETS" => LogScale::Ets(Box::new(EtsForecaster::new(Ets::params(period)))),
+            "AutoTheta" => LogScale::Theta(Box::new(ThetaForecaster::new(Theta::params(period)))),
             "drift" => LogScale::Other(Box::new(Drift::default())),
             "exponential smoothing" => {
                 LogScale::Other(Box::new(SimpleExponentialSmoothing::new(None)))
@@ -111,14 +120,21 @@ impl LogScale {
     fn inner(&mut self) -> &mut dyn Forecaster {
         match self {
             LogScale::Arima(m) => m.as_mut(),
+            LogScale::Ets(m) => m.as_mut(),
+            LogScale::Theta(m) => m.as_mut(),
             LogScale::Other(m) => m.as_mut(),
         }
     }
 
-    /// The selected ARIMA's name, after a fit.
-    fn arima_name(&self) -> Option<String> {
+    /// The selected model's name, after a fit (ARIMA orders, ETS components, Theta variant).
+    fn fitted_name(&self) -> Option<String> {
         match self {
             LogScale::Arima(m) => m.fitted.as_ref().map(|f| f.spec().name()),
+            LogScale::Ets(m) => m.fitted.as_ref().map(|f| f.model.name()),
+            LogScale::Theta(m) => m
+                .fitted
+                .as_ref()
+                .map(|f| format!("Theta ({})", f.model.code())),
             LogScale::Other(_) => None,
         }
     }
@@ -133,6 +149,8 @@ impl Forecaster for LogScale {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> custalyze_forecast::Result<Forecast> {
         let f = match self {
             LogScale::Arima(m) => m.forecast(horizon, levels)?,
+            LogScale::Ets(m) => m.forecast(horizon, levels)?,
+            LogScale::Theta(m) => m.forecast(horizon, levels)?,
             LogScale::Other(m) => m.forecast(horizon, levels)?,
         };
         Ok(f.map(f64::exp))
@@ -191,7 +209,14 @@ pub fn forecast_revenue(history: &[(NaiveDate, f64)]) -> Result<RevenueForecast>
     } else {
         "naive"
     };
-    let names = [benchmark, "auto-ARIMA", "drift", "exponential smoothing"];
+    let names = [
+        benchmark,
+        "auto-ARIMA",
+        "AutoETS",
+        "AutoTheta",
+        "drift",
+        "exponential smoothing",
+    ];
     let horizon = (n / 4).clamp(1, HORIZON);
     let initial = n
         .saturating_sub(horizon + STEP * (ORIGINS - 1))
@@ -236,7 +261,7 @@ pub fn forecast_revenue(history: &[(NaiveDate, f64)]) -> Result<RevenueForecast>
                 .ok_or_else(|| Error::NotEnoughData("forecast date out of range".into()))
         })
         .collect::<Result<Vec<_>>>()?;
-    let fitted_name = model.arima_name().unwrap_or_else(|| chosen.clone());
+    let fitted_name = model.fitted_name().unwrap_or_else(|| chosen.clone());
     Ok(RevenueForecast {
         history: history.to_vec(),
         period,
