@@ -133,9 +133,9 @@ pub struct IntervalArgs {
     /// the series (the model refitted at each), per horizon step.
     #[arg(long, value_name = "model|conformal", default_value = "model")]
     intervals: String,
-    /// Calibration origins of the conformal intervals (each refits the model).
+    /// Calibration origins of the conformal intervals (each refits the model; at most 200).
     #[arg(long, value_name = "N", default_value_t = 20,
-          value_parser = clap::value_parser!(u32).range(1..=1000))]
+          value_parser = clap::value_parser!(u32).range(1..=200))]
     windows: u32,
 }
 

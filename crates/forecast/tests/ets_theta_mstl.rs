@@ -3,10 +3,10 @@
 //! (`tests/fixtures/oracle_ets_theta_mstl.py` wrote the fixture).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use custalyze_forecast::Forecaster;
 use custalyze_forecast::ets::{Component, Ets};
 use custalyze_forecast::mstl::{MstlForecaster, mstl};
 use custalyze_forecast::theta::{Theta, ThetaModel};
+use custalyze_forecast::{Error, Forecaster};
 
 fn fixture() -> serde_json::Value {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -163,4 +163,95 @@ fn mstl_equals_statsforecast() {
     model.fit(&y).unwrap();
     let f = model.forecast(28, &[80.0]).unwrap();
     assert_close("daily", "forecast", &f.mean, &floats(&daily["mean"]), 1e-6);
+}
+
+/// Bad input gets a typed error, never a panic; degenerate series still get a forecast.
+#[test]
+fn bad_input_is_a_typed_error() {
+    let short = [1.0, 2.0, 3.0];
+    assert!(matches!(Ets::params(12).fit(&[]), Err(Error::EmptySeries)));
+    assert!(matches!(
+        Ets::params(1).fit(&short),
+        Err(Error::SeriesTooShort { .. })
+    ));
+    assert!(matches!(
+        Ets::params(1).fit(&[1.0, f64::NAN, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]),
+        Err(Error::NonFiniteValue { index: 1, .. })
+    ));
+    let with_zero: Vec<f64> = (0..40).map(|t| (t % 7) as f64).collect();
+    assert!(matches!(
+        Ets::params(1).model("MNN").fit(&with_zero),
+        Err(Error::NonPositiveForTransform { .. })
+    ));
+    // Z chooses among the additive models only.
+    let fit = Ets::params(4).fit(&with_zero).unwrap();
+    assert_eq!(fit.model.error, Component::Additive);
+    for pattern in ["ZZ", "ZQZ", "NNN", "ZMZ", "AZM"] {
+        assert!(
+            matches!(
+                Ets::params(12).model(pattern).check(),
+                Err(Error::InvalidParameter(_))
+            ),
+            "{pattern}"
+        );
+    }
+    assert!(matches!(
+        Ets::params(0).check(),
+        Err(Error::InvalidParameter(_))
+    ));
+    assert!(matches!(
+        Ets::params(60).check(),
+        Err(Error::InvalidParameter(_))
+    ));
+    assert!(matches!(
+        Ets::params(12).alpha(Some(1.5)).check(),
+        Err(Error::InvalidParameter(_))
+    ));
+    assert!(matches!(
+        Ets::params(12).phi(Some(0.5)).check(),
+        Err(Error::InvalidParameter(_))
+    ));
+    // A constant series: a flat forecast at the constant.
+    let flat = Ets::params(12).fit(&[5.0; 30]).unwrap();
+    assert!(
+        flat.point_forecast(3)
+            .iter()
+            .all(|v| (v - 5.0).abs() < 1e-6)
+    );
+    let flat = Theta::params(12).fit(&[5.0; 30]).unwrap();
+    assert!(
+        flat.point_forecast(3)
+            .iter()
+            .all(|v| (v - 5.0).abs() < 1e-6),
+        "{:?}",
+        flat.point_forecast(3)
+    );
+    // Values so large the likelihood overflows: an error, not a panic or a NaN forecast.
+    let huge: Vec<f64> = (0..30).map(|t| 1e300 * (1.0 + (t % 3) as f64)).collect();
+    match Ets::params(1).fit(&huge) {
+        Ok(fit) => assert!(fit.point_forecast(2).iter().all(|v| v.is_finite())),
+        Err(e) => assert!(matches!(e, Error::NoModelFound { .. }), "{e}"),
+    }
+    assert!(matches!(
+        Theta::params(0).check(),
+        Err(Error::InvalidParameter(_))
+    ));
+    assert!(matches!(
+        Theta::params(12).fit(&short),
+        Err(Error::SeriesTooShort { .. })
+    ));
+    assert!(matches!(
+        mstl(&[1.0; 20], &[12]),
+        Err(Error::SeriesTooShort { .. })
+    ));
+    assert!(matches!(
+        mstl(&[1.0; 40], &[]),
+        Err(Error::InvalidParameter(_))
+    ));
+    assert!(matches!(
+        mstl(&[1.0; 40], &[1]),
+        Err(Error::InvalidParameter(_))
+    ));
+    let mut m = MstlForecaster::new(vec![12]);
+    assert!(matches!(m.forecast(3, &[]), Err(Error::NotFitted)));
 }
