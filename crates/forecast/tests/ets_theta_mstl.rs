@@ -252,6 +252,6 @@ fn bad_input_is_a_typed_error() {
         mstl(&[1.0; 40], &[1]),
         Err(Error::InvalidParameter(_))
     ));
-    let mut m = MstlForecaster::new(vec![12]);
+    let m = MstlForecaster::new(vec![12]);
     assert!(matches!(m.forecast(3, &[]), Err(Error::NotFitted)));
 }
