@@ -71,6 +71,14 @@ pub enum InputProblem {
         /// The mean spend `m`.
         spend: f64,
     },
+    /// A cohort's survivor count grows from one period to the next (sBG survivor curves only
+    /// fall).
+    SurvivorsIncrease {
+        /// Survivors at the previous period.
+        previous: f64,
+        /// Survivors at this period.
+        value: f64,
+    },
 }
 
 impl fmt::Display for InputProblem {
@@ -106,6 +114,10 @@ impl fmt::Display for InputProblem {
             InputProblem::NoRepeatPurchase => {
                 write!(f, "the Gamma-Gamma model needs repeat buyers (x > 0)")
             }
+            InputProblem::SurvivorsIncrease { previous, value } => write!(
+                f,
+                "survivors rise from {previous} to {value}: a cohort's survivor counts only fall"
+            ),
             InputProblem::NonPositiveSpend { spend } => {
                 write!(f, "mean repeat spend must be > 0, got {spend}")
             }

@@ -7,6 +7,7 @@ pub mod error;
 pub mod optim;
 pub mod pareto_nbd;
 pub(crate) mod real;
+pub mod sbg;
 pub mod scoring;
 pub(crate) mod special;
 
@@ -20,6 +21,7 @@ pub use optim::{FitOptions, FitReport, PenalizerConvention};
 pub use pareto_nbd::{
     FittedParetoNbd, ParetoNbd, ParetoNbdParameters, ParetoNbdParams, ValidParetoNbdParams,
 };
+pub use sbg::{FittedSbg, Sbg, SbgData, SbgParameters, SbgParams, ValidSbgParams};
 pub mod clv;
 pub mod gamma_gamma;
 pub mod mbgnbd;
