@@ -1,4 +1,4 @@
-//! `custalyze cltv fit` and `custalyze cltv predict`.
+//! `custalyze cltv fit`, `custalyze cltv predict` and `custalyze cltv retention`.
 
 use crate::output::writer;
 use std::fs::File;
@@ -24,6 +24,38 @@ pub enum CltvCommand {
     Fit(FitArgs),
     /// Predict purchases, P(alive) and CLV per customer from a fitted model.
     Predict(PredictArgs),
+    /// Subscription retention: fit the shifted-beta-geometric model (Fader & Hardie 2007) to a
+    /// cohort's survivor counts and project survivors, retention rates and residual lifetimes.
+    Retention(RetentionArgs),
+}
+
+/// Arguments of `custalyze cltv retention`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  custalyze cltv retention --survivors 1000,631,468,382,326,289,262,241 --horizon 5 --output -
+  custalyze cltv retention --survivors 1000,869,743,653,593,551,517,491 --discount 0.1 --output sbg.json
+
+Writes JSON: model \"sBG\", alpha, beta, standard_errors, log_likelihood, expected_lifetime (null
+when infinite), periods [{period, survivors (observed or null), expected_survivors,
+retention_rate}] through the data and --horizon more periods, and residual_lifetime
+[{renewals, discounted_expected_residual_lifetime}] at --discount: the expected number of
+further renewals of a customer who has renewed that many times, the next one undiscounted.")]
+pub struct RetentionArgs {
+    /// The cohort's survivor counts: the starting size, then those still active after each
+    /// period, comma-separated.
+    #[arg(long, value_name = "N0,N1,...", value_delimiter = ',', required = true)]
+    survivors: Vec<f64>,
+    /// Periods to project beyond the data (at most 1,000).
+    #[arg(long, value_name = "N", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(0..=1000))]
+    horizon: u32,
+    /// Discount rate per period for the residual lifetimes.
+    #[arg(long, value_name = "D", default_value_t = 0.1)]
+    discount: f64,
+    /// Output JSON ("-" for standard output).
+    #[arg(long, value_name = "OUT.json")]
+    output: PathBuf,
 }
 
 /// Arguments of `custalyze cltv fit`.
@@ -137,7 +169,55 @@ pub fn run(cmd: &CltvCommand) -> Result<(), CliError> {
     match cmd {
         CltvCommand::Fit(a) => fit(a),
         CltvCommand::Predict(a) => predict(a),
+        CltvCommand::Retention(a) => retention(a),
     }
+}
+
+fn retention(a: &RetentionArgs) -> Result<(), CliError> {
+    use custalyze_cltv_core::sbg::{Sbg, SbgData};
+    let data = SbgData::from_survivors(&a.survivors)?;
+    let fit = Sbg::params().fit(&data)?;
+    let p = fit.params;
+    let observed = a.survivors.len() - 1;
+    let size = a.survivors[0];
+    let last = u32::try_from(observed)
+        .unwrap_or(u32::MAX)
+        .saturating_add(a.horizon);
+    let periods: Vec<Value> = (0..=last)
+        .map(|t| {
+            json!({
+                "period": t,
+                "survivors": a.survivors.get(t as usize),
+                "expected_survivors": size * p.survival(t),
+                "retention_rate": (t > 0).then(|| p.retention_rate(t)),
+            })
+        })
+        .collect();
+    let residual = (0..=observed as u32)
+        .map(|n| {
+            p.discounted_expected_residual_lifetime(a.discount, n)
+                .map(|d| json!({"renewals": n, "discounted_expected_residual_lifetime": d}))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let out = json!({
+        "model": "sBG",
+        "alpha": p.alpha,
+        "beta": p.beta,
+        "standard_errors": fit.report.standard_errors,
+        "log_likelihood": fit.report.log_likelihood,
+        "expected_lifetime": p.expected_lifetime(),
+        "discount": a.discount,
+        "periods": periods,
+        "residual_lifetime": residual,
+    });
+    let text = serde_json::to_string_pretty(&out)?;
+    if a.output.as_os_str() == "-" {
+        println!("{text}");
+    } else {
+        std::fs::write(&a.output, text + "\n")
+            .map_err(|e| CliError(format!("cannot write {}: {e}", a.output.display())))?;
+    }
+    Ok(())
 }
 
 /// A summary CSV read by column name.
