@@ -10,6 +10,7 @@ pub(crate) mod real;
 pub mod sbg;
 pub mod scoring;
 pub(crate) mod special;
+pub mod uncertainty;
 
 pub use bgbb::{
     BgBb, BgBbCustomer, BgBbData, BgBbParameters, BgBbParams, FittedBgBb, ValidBgBbParams,

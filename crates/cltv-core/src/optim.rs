@@ -280,6 +280,11 @@ pub struct FitReport {
     /// Standard errors of the natural parameters from the inverse observed information
     /// (`None` when the Hessian is not negative definite).
     pub standard_errors: Option<Vec<f64>>,
+    /// The asymptotic covariance of the natural parameters (row-major `k × k`, the inverse of
+    /// the observed information), for parameter draws ([`crate::uncertainty`]); `None` when the
+    /// Hessian is not negative definite or the model was saved before this field existed.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub covariance: Option<Vec<f64>>,
     /// Number of customers (sum of weights).
     pub n_customers: f64,
     /// Optimiser iterations.
@@ -652,12 +657,14 @@ pub(crate) fn fit_penalised<L: LogLikelihood<N>, const N: usize>(
         });
     }
     let log_likelihood = problem.cached(&best).2;
-    let standard_errors = standard_errors(model, &params);
+    let covariance = covariance(model, &params);
+    let standard_errors = covariance.as_ref().and_then(|c| standard_errors_of(c, N));
     Ok((
         params,
         FitReport {
             log_likelihood,
             standard_errors,
+            covariance,
             n_customers: model.total_weight(),
             iterations,
             method: method.into(),
@@ -674,9 +681,10 @@ pub(crate) fn natural_gradient<L: LogLikelihood<N>, const N: usize>(
     model.value_and_gradient(params).1
 }
 
-/// Standard errors from the inverse of the observed information `-H`, with `H` the Hessian of the
-/// total log-likelihood (central differences of the exact gradient).
-pub(crate) fn standard_errors<L: LogLikelihood<N>, const N: usize>(
+/// The inverse of the observed information `-H` (row-major), with `H` the Hessian of the total
+/// log-likelihood (exact where the model has one, else central differences of the exact
+/// gradient).
+pub(crate) fn covariance<L: LogLikelihood<N>, const N: usize>(
     model: &L,
     params: &[f64; N],
 ) -> Option<Vec<f64>> {
@@ -687,7 +695,7 @@ pub(crate) fn standard_errors<L: LogLikelihood<N>, const N: usize>(
                 info[i][j] = -h[i][j];
             }
         }
-        return standard_errors_from_information(info);
+        return invert_information(info);
     }
     // The 2N gradients are independent: evaluate them in parallel (each may be parallel inside).
     let columns: Vec<(f64, [f64; N], [f64; N])> = (0..N)
@@ -710,11 +718,11 @@ pub(crate) fn standard_errors<L: LogLikelihood<N>, const N: usize>(
             info[i][j] = -(gu[i] - gd[i]) / (2.0 * h);
         }
     }
-    standard_errors_from_information(info)
+    invert_information(info)
 }
 
-/// Square roots of the diagonal of the inverse of the (symmetrised) observed information.
-fn standard_errors_from_information(info: Vec<Vec<f64>>) -> Option<Vec<f64>> {
+/// The inverse of the (symmetrised) observed information, when it is positive definite.
+fn invert_information(info: Vec<Vec<f64>>) -> Option<Vec<f64>> {
     let n = info.len();
     // Symmetrise, then invert by Gauss-Jordan with partial pivoting.
     let info: Vec<Vec<f64>> = (0..n)
@@ -722,8 +730,16 @@ fn standard_errors_from_information(info: Vec<Vec<f64>>) -> Option<Vec<f64>> {
         .collect();
     let flat: Vec<f64> = info.into_iter().flatten().collect();
     let inv = custalyze_transaction_types::linalg::invert(&flat, n)?;
+    let sym: Vec<f64> = (0..n * n)
+        .map(|k| 0.5 * (inv[k] + inv[(k % n) * n + k / n]))
+        .collect();
+    standard_errors_of(&sym, n).map(|_| sym)
+}
+
+/// Square roots of a covariance's diagonal; `None` unless all are finite and positive.
+pub(crate) fn standard_errors_of(covariance: &[f64], n: usize) -> Option<Vec<f64>> {
     let se: Vec<f64> = (0..n)
-        .map(|i| inv[i * n + i])
+        .map(|i| covariance[i * n + i])
         .map(|v| if v > 0.0 { v.sqrt() } else { f64::NAN })
         .collect();
     se.iter().all(|s| s.is_finite()).then_some(se)
