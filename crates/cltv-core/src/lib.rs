@@ -8,6 +8,7 @@ pub mod optim;
 pub mod pareto_nbd;
 pub(crate) mod real;
 pub mod sbg;
+pub mod scorecard;
 pub mod scoring;
 pub(crate) mod special;
 pub mod uncertainty;

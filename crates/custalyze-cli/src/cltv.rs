@@ -24,9 +24,38 @@ pub enum CltvCommand {
     Fit(FitArgs),
     /// Predict purchases, P(alive) and CLV per customer from a fitted model.
     Predict(PredictArgs),
+    /// Fit BG/NBD, MBG/NBD and Pareto/NBD on a calibration/holdout summary's calibration columns
+    /// and score them on its holdout columns: the scorecard, and the model a rule selects.
+    Compare(CompareArgs),
     /// Subscription retention: fit the shifted-beta-geometric model (Fader & Hardie 2007) to a
     /// cohort's survivor counts and project survivors, retention rates and residual lifetimes.
     Retention(RetentionArgs),
+}
+
+/// Arguments of `custalyze cltv compare`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  custalyze summary --input CDNOW_sample.txt --schema cdnow --freq D --freq-multiplier 7 \\
+      --calibration-end 1997-09-30 --end 1998-06-30 --output cal.csv
+  custalyze cltv compare --summary cal.csv --select mae --output scorecard.json
+
+The summary needs frequency_cal, recency_cal, T_cal, frequency_holdout and duration_holdout (what
+`custalyze summary --calibration-end` writes). Per model: calibration log-likelihood, AIC, BIC;
+holdout MAE and RMSE of each customer's purchases, predicted and actual totals, the total's
+relative error, and the ROC AUC of the probability of a holdout purchase against whether one
+happened. The table goes to standard output, the JSON (rows, selected, rule) to --output.")]
+pub struct CompareArgs {
+    /// Calibration/holdout summary CSV.
+    #[arg(long, value_name = "FILE")]
+    summary: PathBuf,
+    /// Selection rule: bic, aic (calibration fit), mae (holdout error per customer) or total
+    /// (holdout total's error).
+    #[arg(long, value_parser = ["bic", "aic", "mae", "total"], default_value = "bic")]
+    select: String,
+    /// Output JSON ("-" for standard output, instead of the table).
+    #[arg(long, value_name = "OUT.json")]
+    output: PathBuf,
 }
 
 /// Arguments of `custalyze cltv retention`.
@@ -170,7 +199,110 @@ pub fn run(cmd: &CltvCommand) -> Result<(), CliError> {
         CltvCommand::Fit(a) => fit(a),
         CltvCommand::Predict(a) => predict(a),
         CltvCommand::Retention(a) => retention(a),
+        CltvCommand::Compare(a) => compare(a),
     }
+}
+
+fn compare(a: &CompareArgs) -> Result<(), CliError> {
+    use custalyze_cltv_core::scorecard::{Candidate, HoldoutData, SelectionRule, scorecard};
+    let s = SummaryCsv::read(&a.summary)?;
+    let cal = s.rfm()?;
+    let holdout = HoldoutData {
+        customers: (0..cal.x.len())
+            .map(|i| Customer::new(cal.x[i], cal.t_x[i], cal.t[i]))
+            .collect::<Result<_, _>>()?,
+        purchases: s.column(&["frequency_holdout"])?,
+        duration: s.column(&["duration_holdout"])?,
+    };
+    if let Some((i, v)) = holdout
+        .purchases
+        .iter()
+        .chain(&holdout.duration)
+        .enumerate()
+        .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
+    {
+        return Err(CliError(format!(
+            "{}: line {}: holdout frequency and duration must be finite and >= 0, got {v}",
+            a.summary.display(),
+            i % holdout.purchases.len() + 2
+        )));
+    }
+    let bg = BgNbd::params().fit(&cal)?;
+    let mbg = MbgNbd::params().fit(&cal)?;
+    let pareto = ParetoNbd::params().fit(&cal)?;
+    let card = scorecard(
+        &[
+            Candidate {
+                name: "bgnbd",
+                model: &bg,
+                report: &bg.report,
+            },
+            Candidate {
+                name: "mbgnbd",
+                model: &mbg,
+                report: &mbg.report,
+            },
+            Candidate {
+                name: "pareto-nbd",
+                model: &pareto,
+                report: &pareto.report,
+            },
+        ],
+        &holdout,
+        &[],
+    )?;
+    let rule = match a.select.as_str() {
+        "aic" => SelectionRule::Aic,
+        "mae" => SelectionRule::HoldoutMae,
+        "total" => SelectionRule::HoldoutTotal,
+        _ => SelectionRule::Bic,
+    };
+    let selected = card.select(rule).map(|r| r.model.clone());
+    if a.output.as_os_str() != "-" {
+        println!(
+            "{:<11} {:>11} {:>10} {:>10} {:>7} {:>7} {:>10} {:>8} {:>6}",
+            "model", "LL", "AIC", "BIC", "MAE", "RMSE", "total", "error%", "AUC"
+        );
+        for r in &card.rows {
+            println!(
+                "{:<11} {:>11.2} {:>10.2} {:>10.2} {:>7.4} {:>7.4} {:>10.1} {:>+8.1} {:>6.3}",
+                r.model,
+                r.log_likelihood,
+                r.aic,
+                r.bic,
+                r.mae,
+                r.rmse,
+                r.total_predicted,
+                100.0 * r.total_error,
+                r.auc
+            );
+        }
+        println!(
+            "actual holdout total {}; selected by {}: {}",
+            card.rows.first().map_or(0.0, |r| r.total_actual),
+            a.select,
+            selected.as_deref().unwrap_or("none")
+        );
+    }
+    let out = json!({
+        "customers": card.customers,
+        "rule": a.select,
+        "selected": selected,
+        "rows": card.rows.iter().map(|r| json!({
+            "model": r.model, "n_params": r.n_params, "log_likelihood": r.log_likelihood,
+            "aic": r.aic, "bic": r.bic, "mae": r.mae, "rmse": r.rmse,
+            "total_predicted": r.total_predicted, "total_actual": r.total_actual,
+            "total_error": r.total_error, "auc": r.auc,
+        })).collect::<Vec<_>>(),
+    });
+    let text = serde_json::to_string_pretty(&out)?;
+    if a.output.as_os_str() == "-" {
+        println!("{text}");
+    } else {
+        std::fs::write(&a.output, text + "\n")
+            .map_err(|e| CliError(format!("cannot write {}: {e}", a.output.display())))?;
+    }
+    Ok(())
 }
 
 fn retention(a: &RetentionArgs) -> Result<(), CliError> {

@@ -69,3 +69,69 @@ fn bad_survivor_counts_are_one_line_errors() {
     ]);
     assert!(stderr(&o).contains("discount"));
 }
+
+/// `cltv compare` on the CDNOW calibration/holdout summary: three models scored, the BG/NBD total
+/// equal to lifetimes' 1653.41, the selection following the rule.
+#[test]
+fn compare_scores_three_models_on_cdnow() {
+    let cdnow = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../transaction-types/tests/fixtures/CDNOW_sample.txt");
+    let dir = tempfile::tempdir().unwrap();
+    let cal = dir.path().join("cal.csv");
+    let o = run(&[
+        "summary",
+        "--input",
+        cdnow.to_str().unwrap(),
+        "--schema",
+        "cdnow",
+        "--freq",
+        "D",
+        "--freq-multiplier",
+        "7",
+        "--calibration-end",
+        "1997-09-30",
+        "--end",
+        "1998-06-30",
+        "--output",
+        cal.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for (rule, key) in [("bic", "bic"), ("mae", "mae")] {
+        let o = run(&[
+            "cltv",
+            "compare",
+            "--summary",
+            cal.to_str().unwrap(),
+            "--select",
+            rule,
+            "--output",
+            "-",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let rows = j["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(j["customers"], 2357);
+        let bg = rows.iter().find(|r| r["model"] == "bgnbd").unwrap();
+        assert!((bg["total_predicted"].as_f64().unwrap() - 1653.4087).abs() < 0.01);
+        let best = rows
+            .iter()
+            .min_by(|a, b| {
+                a[key]
+                    .as_f64()
+                    .unwrap()
+                    .total_cmp(&b[key].as_f64().unwrap())
+            })
+            .unwrap();
+        assert_eq!(j["selected"], best["model"]);
+    }
+    let o = run(&[
+        "cltv",
+        "compare",
+        "--summary",
+        cdnow.to_str().unwrap(),
+        "--output",
+        "-",
+    ]);
+    assert!(!o.status.success());
+}
