@@ -380,7 +380,54 @@ fn holdout_section(a: &Analysis, money: &Money) -> Section {
         h.p_alive_roc_auc.map_or("–".into(), |v| format!("{v:.3}")),
         String::new(),
     ]);
-    sections::holdout_section(&rows).table(t)
+    let section = sections::holdout_section(&rows).table(t);
+    match &h.scorecard {
+        Some(card) => section.table(scorecard_table(card)),
+        None => section,
+    }
+}
+
+/// BG/NBD (the model the report uses) beside MBG/NBD and Pareto/NBD on the same holdout.
+fn scorecard_table(card: &custalyze_cltv_core::scorecard::Scorecard) -> Table {
+    use custalyze_cltv_core::scorecard::SelectionRule;
+    let pick = |rule| {
+        card.select(rule)
+            .map_or("–".to_string(), |r| r.model.clone())
+    };
+    let mut t = Table::new(
+        &format!(
+            "Purchase models fitted on the calibration period, scored on the holdout (lowest BIC: {}; lowest holdout error per customer: {}; the report's figures use BG/NBD)",
+            pick(SelectionRule::Bic),
+            pick(SelectionRule::HoldoutMae)
+        ),
+        &[
+            "model",
+            "#BIC",
+            "#MAE per customer",
+            "#holdout purchases",
+            "#error of the total",
+            "#ROC AUC",
+        ],
+    );
+    for r in &card.rows {
+        t.push(vec![
+            r.model.clone(),
+            fmt_thousands(r.bic, 1),
+            format!("{:.3}", r.mae),
+            fmt_thousands(r.total_predicted, 0),
+            if r.total_error.is_finite() {
+                format!("{:+.1}%", 100.0 * r.total_error)
+            } else {
+                "–".into()
+            },
+            if r.auc.is_finite() {
+                format!("{:.3}", r.auc)
+            } else {
+                "–".into()
+            },
+        ]);
+    }
+    t
 }
 
 fn churn_section(a: &Analysis, money: &Money) -> Section {

@@ -517,6 +517,7 @@ pub fn report_json(a: &Analysis, load: &LoadReport) -> Value {
                 "predicted_revenue": h.predicted_revenue,
                 "total_actual": h.comparison.total_actual,
                 "total_predicted": h.comparison.total_predicted,
+                "scorecard": h.scorecard.as_ref().map(|c| &c.rows),
             })),
             "rfm_segments": a.rfm.as_ref().ok().map(|r| &r.summaries),
             "forecast": a.forecast.as_ref().ok().map(|f| json!({
