@@ -486,8 +486,31 @@ impl ValidParetoNbdParams {
             data.max_t(),
             1.0 / rows.max(1) as f64,
         );
-        let (p, report) =
-            fit_penalised(&Problem::new(&data), init.as_array(), &self.options, pen_w)?;
+        let (p, report) = fit_penalised(&Problem::new(&data), init.as_array(), &self.options, pen_w)
+            .map_err(|e| match e {
+                // The dropout rates' Gamma(s, β) collapsing to a point (s and β growing together)
+                // is a flat ridge of the likelihood, where the hypergeometric series needs ever
+                // more terms: say what the data are telling.
+                Error::NotConverged {
+                    model,
+                    reason,
+                    last_params,
+                } if last_params.len() == 4 && last_params[2] > 100.0 && last_params[3] > 1e3 => {
+                    Error::NotConverged {
+                        model,
+                        reason: format!(
+                            "{reason}; s = {:.0} and β = {:.0} keep growing together: the data show \
+                             no spread in the customers' dropout rates (the Pareto/NBD tends to \
+                             exponential lifetimes with rate s/β = {:.4}); fit BG/NBD or MBG/NBD instead",
+                            last_params[2],
+                            last_params[3],
+                            last_params[2] / last_params[3]
+                        ),
+                        last_params,
+                    }
+                }
+                e => e,
+            })?;
         Ok(FittedParetoNbd {
             params: ParetoNbdParameters {
                 r: p[0],

@@ -16,9 +16,12 @@ use crate::real::Real;
 /// divisions per term instead of arithmetic on the whole gradient.
 ///
 /// Returns NaN (never a panic) when the arguments are outside that domain or the series has not
-/// converged after `max_terms` terms (z extremely close to 1).
+/// converged after 40,000 terms (z very close to 1, e.g. a Pareto/NBD fit drifting to `s, β → ∞`):
+/// the fits treat NaN as infeasible, so such a fit stops within seconds with a typed error instead
+/// of crawling for minutes (with 250,000 terms a 400-customer fit took over a minute). No
+/// reference fit comes near the bound.
 pub fn ln_hyp2f1<T: Real>(a: T, b: T, c: T, z: T) -> T {
-    const MAX_TERMS: usize = 250_000;
+    const MAX_TERMS: usize = 40_000;
     const RESCALE: f64 = 1e200;
     let (av, bv, cv, zv) = (a.value(), b.value(), c.value(), z.value());
     if !(av > 0.0 && bv > 0.0 && cv > 0.0 && (0.0..1.0).contains(&zv)) {
