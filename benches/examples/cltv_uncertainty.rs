@@ -6,19 +6,9 @@
 //! (the `ID,x,t_x,T,...` summary, e.g.
 //! `crates/cltv-core/tests/fixtures/cdnow_customers_summary_with_transactions.csv`).
 
+use custalyze_benches::cpu_seconds;
 use custalyze_cltv_core::uncertainty::{bootstrap, customer_quantiles, parameter_draws};
 use custalyze_cltv_core::{BgNbd, Customer, RfmData};
-
-fn cpu_seconds() -> f64 {
-    std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| {
-            let rest = s.rsplit_once(')')?.1;
-            let f: Vec<&str> = rest.split_whitespace().collect();
-            Some((f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?) / 100.0)
-        })
-        .unwrap_or(f64::NAN)
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args()

@@ -7,25 +7,13 @@
 //! Run: `cargo run --release -p custalyze-benches --example ets_theta_retail [-- REPS]`; with
 //! `-- models`, prints each series' AutoETS model and AICc instead.
 
+use custalyze_benches::cpu_seconds;
 use custalyze_benches::retail_series::retail_series;
 use custalyze_forecast::Forecaster;
 use custalyze_forecast::ets::{Ets, EtsForecaster};
 use custalyze_forecast::metrics::smape;
 use custalyze_forecast::mstl::MstlForecaster;
 use custalyze_forecast::theta::{Theta, ThetaForecaster};
-
-/// CPU seconds of this process (user + system).
-fn cpu_seconds() -> f64 {
-    // /proc/self/stat fields 14 and 15: utime and stime in clock ticks (100 per second on Linux).
-    std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| {
-            let rest = s.rsplit_once(')')?.1;
-            let f: Vec<&str> = rest.split_whitespace().collect();
-            Some((f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?) / 100.0)
-        })
-        .unwrap_or(f64::NAN)
-}
 
 fn pass(
     name: &str,

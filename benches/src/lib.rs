@@ -18,6 +18,21 @@ use std::path::{Path, PathBuf};
 use custalyze_transaction_types::log::RawRow;
 use custalyze_transaction_types::{Id, Result, TransactionLog, TransactionLogBuilder};
 
+/// CPU seconds (user + system) this process has used so far, from `/proc/self/stat` (Linux; NaN
+/// elsewhere), for examples that report CPU time beside wall time.
+pub fn cpu_seconds() -> f64 {
+    // Fields 14 and 15 of /proc/self/stat (after the parenthesised command name): utime and
+    // stime in clock ticks, 100 per second on Linux.
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Some((f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?) / 100.0)
+        })
+        .unwrap_or(f64::NAN)
+}
+
 /// Environment variable that overrides the location of the shared data directory.
 pub const SHARED_DIR_ENV: &str = "CUSTALYZE_SHARED_DIR";
 

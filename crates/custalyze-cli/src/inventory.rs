@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use custalyze_inventory::{Inventory, StockTable};
+use custalyze_inventory::Inventory;
 
 use crate::CliError;
 use crate::input::InputArgs;
@@ -127,11 +127,7 @@ pub fn run(args: &InventoryArgs) -> Result<(), CliError> {
         ]);
     }
     let params = params.check()?;
-    let stock = match &args.stock {
-        Some(path) => crate::tables::read_stock(path)?,
-        None if args.input.input.is_none() => crate::generate::embedded_stock()?,
-        None => StockTable::new(),
-    };
+    let stock = crate::tables::stock_or_embedded(args.stock.as_deref(), &args.input)?;
     let loaded = args.input.load()?;
     eprintln!("{}", loaded.report);
     let plan = params.fit(&loaded.log, &stock)?;

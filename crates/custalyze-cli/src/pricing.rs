@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use custalyze_pricing::{EstimateStatus, ItemTable, Objective, Pricing, ProductPricing};
+use custalyze_pricing::{EstimateStatus, Objective, Pricing, ProductPricing};
 
 use crate::CliError;
 use crate::input::InputArgs;
@@ -82,11 +82,7 @@ pub fn run(args: &PricingArgs) -> Result<(), CliError> {
         .min_weeks(args.min_weeks)
         .pooling(!args.no_pooling)
         .check()?;
-    let items = match &args.items {
-        Some(path) => crate::tables::read_items(path)?,
-        None if args.input.input.is_none() => crate::generate::embedded_items()?,
-        None => ItemTable::new(),
-    };
+    let items = crate::tables::items_or_embedded(args.items.as_deref(), &args.input)?;
     if objective == Objective::Margin && !items.values().any(|a| a.unit_cost.is_some()) {
         return Err(CliError(
             "--objective margin needs unit costs: pass --items FILE with a unit_cost column".into(),

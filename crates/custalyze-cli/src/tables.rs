@@ -29,21 +29,13 @@ impl TableArgs {
     /// The item table: `--items`, else the embedded sample's when there is no `--input`, else
     /// empty.
     pub fn items(&self, input: &InputArgs) -> Result<ItemTable, CliError> {
-        match &self.items {
-            Some(path) => read_items(path),
-            None if input.input.is_none() => crate::generate::embedded_items(),
-            None => Ok(ItemTable::new()),
-        }
+        items_or_embedded(self.items.as_deref(), input)
     }
 
     /// The stock table: `--stock`, else the embedded sample's when there is no `--input`, else
     /// empty.
     pub fn stock(&self, input: &InputArgs) -> Result<StockTable, CliError> {
-        match &self.stock {
-            Some(path) => read_stock(path),
-            None if input.input.is_none() => crate::generate::embedded_stock(),
-            None => Ok(StockTable::new()),
-        }
+        stock_or_embedded(self.stock.as_deref(), input)
     }
 
     /// Both tables.
@@ -52,6 +44,24 @@ impl TableArgs {
             items: self.items(input)?,
             stock: self.stock(input)?,
         })
+    }
+}
+
+/// The item table at `path`, else the embedded sample's when there is no `--input`, else empty.
+pub fn items_or_embedded(path: Option<&Path>, input: &InputArgs) -> Result<ItemTable, CliError> {
+    match path {
+        Some(path) => read_items(path),
+        None if input.input.is_none() => crate::generate::embedded_items(),
+        None => Ok(ItemTable::new()),
+    }
+}
+
+/// The stock table at `path`, else the embedded sample's when there is no `--input`, else empty.
+pub fn stock_or_embedded(path: Option<&Path>, input: &InputArgs) -> Result<StockTable, CliError> {
+    match path {
+        Some(path) => read_stock(path),
+        None if input.input.is_none() => crate::generate::embedded_stock(),
+        None => Ok(StockTable::new()),
     }
 }
 
