@@ -159,6 +159,16 @@ pub struct PredictArgs {
     /// Write P(X(horizon) = n) of a new customer for n = 0..N instead of per-customer scores.
     #[arg(long, value_name = "N")]
     pmf: Option<u32>,
+    /// Per-customer intervals: quantiles (in (0, 1), e.g. 0.05,0.95) of expected purchases and
+    /// P(alive) over parameter draws from the fit's asymptotic covariance (bgnbd, mbgnbd,
+    /// pareto-nbd; the model JSON must come from `cltv fit` of this version). Adds columns
+    /// expected_purchases_q5, p_alive_q5, ... (the quantile in percent).
+    #[arg(long, value_name = "Q1,Q2", value_delimiter = ',')]
+    quantiles: Option<Vec<f64>>,
+    /// Parameter draws for --quantiles (at most 10,000).
+    #[arg(long, value_name = "N", default_value_t = 1000,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    draws: u32,
     /// Output CSV ("-" for standard output).
     #[arg(long, value_name = "OUT.csv")]
     output: PathBuf,
@@ -470,6 +480,7 @@ fn model_json(model: &str, names: &[&str], values: &[f64], report: &FitReport) -
         }),
         "iterations": report.iterations,
         "method": report.method,
+        "covariance": report.covariance,
     })
 }
 
@@ -668,6 +679,13 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
         )));
     }
     let (kind, p, model_unit) = read_model_unit(&args.model)?;
+    if let Some(q) = &args.quantiles
+        && let Some(bad) = q.iter().find(|v| !(**v > 0.0 && **v < 1.0))
+    {
+        return Err(CliError(format!(
+            "--quantiles are probabilities in (0, 1), e.g. 0.05,0.95; got {bad}"
+        )));
+    }
     if let Some(n) = args.pmf {
         return predict_pmf(args, &kind, &p, n);
     }
@@ -716,10 +734,36 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
         monthly_discount_rate: args.discount_rate,
         unit,
     };
+    let intervals = match &args.quantiles {
+        None => None,
+        Some(q) => Some(quantile_columns(
+            &args.model,
+            &kind,
+            &p,
+            &data,
+            args.horizon,
+            q,
+            args.draws,
+        )?),
+    };
     let mut w = csv::Writer::from_writer(writer(&args.output)?);
-    let mut header = vec!["customer_id", "expected_purchases", "p_alive", "p_purchase"];
+    let mut header: Vec<String> = ["customer_id", "expected_purchases", "p_alive", "p_purchase"]
+        .map(String::from)
+        .to_vec();
     if spend.is_some() {
-        header.extend(["expected_avg_spend", "clv"]);
+        header.extend(["expected_avg_spend".into(), "clv".into()]);
+    }
+    if let Some(q) = &args.quantiles {
+        let pct = |v: f64| {
+            let p = 100.0 * v;
+            if (p - p.round()).abs() < 1e-9 {
+                format!("{}", p.round() as i64)
+            } else {
+                format!("{p}")
+            }
+        };
+        header.extend(q.iter().map(|v| format!("expected_purchases_q{}", pct(*v))));
+        header.extend(q.iter().map(|v| format!("p_alive_q{}", pct(*v))));
     }
     w.write_record(&header)?;
     for i in 0..data.len() {
@@ -740,6 +784,10 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
             let spend_i = gg.conditional_expected_average_profit(x, mi);
             let clv = gg.customer_lifetime_value(model.as_ref(), &history, mi, &clv_options)?;
             rec.extend([fmt_f64(spend_i), fmt_f64(clv)]);
+        }
+        if let Some((purchases, alive)) = &intervals {
+            rec.extend(purchases[i].iter().map(|v| fmt_f64(*v)));
+            rec.extend(alive[i].iter().map(|v| fmt_f64(*v)));
         }
         // Never write a non-finite number: extreme (valid) parameters can overflow a prediction.
         if let Some(bad) = rec
@@ -762,6 +810,84 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
         args.output.display()
     );
     Ok(())
+}
+
+/// Per-customer quantiles of expected purchases and P(alive) over `draws` parameter draws from
+/// the model file's covariance.
+fn quantile_columns(
+    path: &Path,
+    kind: &str,
+    p: &[f64],
+    data: &RfmData,
+    horizon: f64,
+    quantiles: &[f64],
+    draws: u32,
+) -> Result<(Vec<Vec<f64>>, Vec<Vec<f64>>), CliError> {
+    use custalyze_cltv_core::clv::PurchaseModel;
+    use custalyze_cltv_core::uncertainty::{ModelParameters, customer_quantiles, parameter_draws};
+    let file =
+        File::open(path).map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
+    let v: Value = serde_json::from_reader(BufReader::new(file))
+        .map_err(|e| CliError(format!("{}: not a MODEL.json ({e})", path.display())))?;
+    let covariance: Vec<f64> = v["covariance"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .filter(|c: &Vec<f64>| c.len() == p.len() * p.len())
+        .ok_or_else(|| {
+            CliError(format!(
+                "{}: no parameter covariance (a model from an older `cltv fit`, or a fit whose information matrix was singular): refit to use --quantiles",
+                path.display()
+            ))
+        })?;
+    let customers: Vec<Customer> = (0..data.len())
+        .map(|i| Customer::new(data.x[i], data.t_x[i], data.t[i]))
+        .collect::<Result<_, _>>()?;
+    fn columns<P: ModelParameters + PurchaseModel>(
+        est: P,
+        cov: &[f64],
+        customers: &[Customer],
+        horizon: f64,
+        q: &[f64],
+        draws: u32,
+    ) -> Result<(Vec<Vec<f64>>, Vec<Vec<f64>>), custalyze_cltv_core::Error> {
+        let draws = parameter_draws(&est, cov, draws as usize, 1)?;
+        let purchases = customer_quantiles(&draws, customers, q, |p, c| {
+            p.expected_purchases(horizon, c)
+        })?;
+        let alive = customer_quantiles(&draws, customers, q, |p, c| p.p_alive(c))?;
+        Ok((purchases, alive))
+    }
+    Ok(match kind {
+        "bgnbd" => columns(
+            BgNbdParameters::new(p[0], p[1], p[2], p[3])?,
+            &covariance,
+            &customers,
+            horizon,
+            quantiles,
+            draws,
+        )?,
+        "mbgnbd" => columns(
+            MbgNbdParameters::new(p[0], p[1], p[2], p[3])?,
+            &covariance,
+            &customers,
+            horizon,
+            quantiles,
+            draws,
+        )?,
+        "pareto-nbd" => columns(
+            ParetoNbdParameters::new(p[0], p[1], p[2], p[3])?,
+            &covariance,
+            &customers,
+            horizon,
+            quantiles,
+            draws,
+        )?,
+        other => {
+            return Err(CliError(format!(
+                "--quantiles is available for bgnbd, mbgnbd and pareto-nbd models, not {other}"
+            )));
+        }
+    })
 }
 
 /// `--pmf N`: P(X(horizon) = n) of a newly acquired customer, n = 0..N.

@@ -135,3 +135,136 @@ fn compare_scores_three_models_on_cdnow() {
     ]);
     assert!(!o.status.success());
 }
+
+/// `cltv predict --quantiles`: per-customer intervals from the fit's covariance, ordered and
+/// around the point predictions; models without a covariance and bad quantiles are errors.
+#[test]
+fn predict_quantiles_bracket_the_point_predictions() {
+    let cdnow = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../transaction-types/tests/fixtures/CDNOW_sample.txt");
+    let dir = tempfile::tempdir().unwrap();
+    let (cal, model, out) = (
+        dir.path().join("cal.csv"),
+        dir.path().join("bg.json"),
+        dir.path().join("p.csv"),
+    );
+    let (cal, model, out) = (
+        cal.to_str().unwrap(),
+        model.to_str().unwrap(),
+        out.to_str().unwrap(),
+    );
+    for args in [
+        vec![
+            "summary",
+            "--input",
+            cdnow.to_str().unwrap(),
+            "--schema",
+            "cdnow",
+            "--freq",
+            "D",
+            "--freq-multiplier",
+            "7",
+            "--calibration-end",
+            "1997-09-30",
+            "--end",
+            "1998-06-30",
+            "--output",
+            cal,
+        ],
+        vec![
+            "cltv",
+            "fit",
+            "--model",
+            "bgnbd",
+            "--summary",
+            cal,
+            "--output",
+            model,
+        ],
+        vec![
+            "cltv",
+            "predict",
+            "--model",
+            model,
+            "--summary",
+            cal,
+            "--horizon",
+            "39",
+            "--quantiles",
+            "0.05,0.95",
+            "--draws",
+            "300",
+            "--output",
+            out,
+        ],
+    ] {
+        let o = run(&args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    }
+    let text = std::fs::read_to_string(out).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (e, lo, hi) = (
+        col("expected_purchases"),
+        col("expected_purchases_q5"),
+        col("expected_purchases_q95"),
+    );
+    let (a, alo, ahi) = (col("p_alive"), col("p_alive_q5"), col("p_alive_q95"));
+    let mut rows = 0;
+    for line in lines {
+        let f: Vec<f64> = line
+            .split(',')
+            .map(|v| v.parse().unwrap_or(f64::NAN))
+            .collect();
+        assert!(f[lo] <= f[e] * 1.05 && f[e] <= f[hi] * 1.05, "{line}");
+        assert!(
+            f[lo] <= f[hi] && f[alo] <= f[ahi] && f[alo] >= 0.0 && f[ahi] <= 1.0,
+            "{line}"
+        );
+        assert!(f[alo] <= f[a] + 0.05 && f[a] <= f[ahi] + 0.05, "{line}");
+        rows += 1;
+    }
+    assert_eq!(rows, 2357);
+    // A model JSON without the covariance (written by an older version) is refused with the fix.
+    let old = std::fs::read_to_string(model)
+        .unwrap()
+        .replace("\"covariance\"", "\"covariance_gone\"");
+    let old_path = dir.path().join("old.json");
+    std::fs::write(&old_path, old).unwrap();
+    let o = run(&[
+        "cltv",
+        "predict",
+        "--model",
+        old_path.to_str().unwrap(),
+        "--summary",
+        cal,
+        "--horizon",
+        "39",
+        "--quantiles",
+        "0.1",
+        "--output",
+        "-",
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("refit to use --quantiles"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "cltv",
+        "predict",
+        "--model",
+        model,
+        "--summary",
+        cal,
+        "--horizon",
+        "39",
+        "--quantiles",
+        "0,0.5",
+        "--output",
+        "-",
+    ]);
+    assert!(stderr(&o).contains("probabilities in (0, 1)"));
+}
