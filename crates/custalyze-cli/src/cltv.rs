@@ -812,6 +812,9 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Per customer, the requested quantiles of expected purchases and of P(alive).
+type QuantileColumns = (Vec<Vec<f64>>, Vec<Vec<f64>>);
+
 /// Per-customer quantiles of expected purchases and P(alive) over `draws` parameter draws from
 /// the model file's covariance.
 fn quantile_columns(
@@ -822,7 +825,7 @@ fn quantile_columns(
     horizon: f64,
     quantiles: &[f64],
     draws: u32,
-) -> Result<(Vec<Vec<f64>>, Vec<Vec<f64>>), CliError> {
+) -> Result<QuantileColumns, CliError> {
     use custalyze_cltv_core::clv::PurchaseModel;
     use custalyze_cltv_core::uncertainty::{ModelParameters, customer_quantiles, parameter_draws};
     let file =
@@ -849,7 +852,7 @@ fn quantile_columns(
         horizon: f64,
         q: &[f64],
         draws: u32,
-    ) -> Result<(Vec<Vec<f64>>, Vec<Vec<f64>>), custalyze_cltv_core::Error> {
+    ) -> Result<QuantileColumns, custalyze_cltv_core::Error> {
         let draws = parameter_draws(&est, cov, draws as usize, 1)?;
         let purchases = customer_quantiles(&draws, customers, q, |p, c| {
             p.expected_purchases(horizon, c)
