@@ -328,7 +328,7 @@ impl GammaGammaParameters {
         Self::ln_likelihood_generic(&[self.p, self.q, self.v], x, m)
     }
 
-    fn ln_likelihood_generic<T: Real>(params: &[T; 3], x: f64, m: f64) -> T {
+    pub(crate) fn ln_likelihood_generic<T: Real>(params: &[T; 3], x: f64, m: f64) -> T {
         let [p, q, v] = *params;
         let px = p * x;
         (px + q).ln_gamma() - px.ln_gamma() - q.ln_gamma()

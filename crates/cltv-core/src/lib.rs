@@ -2,6 +2,7 @@
 
 pub mod bgbb;
 pub mod bgnbd;
+pub mod covariates;
 pub mod data;
 pub mod error;
 pub mod optim;

@@ -722,7 +722,7 @@ pub(crate) fn covariance<L: LogLikelihood<N>, const N: usize>(
 }
 
 /// The inverse of the (symmetrised) observed information, when it is positive definite.
-fn invert_information(info: Vec<Vec<f64>>) -> Option<Vec<f64>> {
+pub(crate) fn invert_information(info: Vec<Vec<f64>>) -> Option<Vec<f64>> {
     let n = info.len();
     // Symmetrise, then invert by Gauss-Jordan with partial pivoting.
     let info: Vec<Vec<f64>> = (0..n)

@@ -96,6 +96,8 @@ Examples:
   custalyze cltv fit --model bgnbd --summary cal.csv --output bgnbd.json
   custalyze cltv fit --model gamma-gamma --summary cal.csv --output gg.json
   custalyze cltv fit --model bgbb --summary donations.csv --output bgbb.json
+  custalyze cltv fit --model bgnbd --summary cal.csv --covariates customers.csv \\
+      --purchase-cov vip,online --dropout-cov age --output bgnbd_cov.json
 
 The summary CSV is what `custalyze summary` writes (frequency, recency, T, monetary_value; the
 _cal columns of a calibration/holdout file are used when present). bgbb reads frequency, recency,
@@ -118,6 +120,8 @@ pub struct FitArgs {
     /// Output MODEL.json.
     #[arg(long, value_name = "MODEL.json")]
     output: PathBuf,
+    #[command(flatten)]
+    covariates: crate::cltv_covariates::CovariateArgs,
 }
 
 /// Arguments of `custalyze cltv predict`.
@@ -169,6 +173,10 @@ pub struct PredictArgs {
     #[arg(long, value_name = "N", default_value_t = 1000,
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     draws: u32,
+    /// Customer covariates (CSV with customer_id and the columns the model was fitted with), for
+    /// a MODEL.json fitted with --covariates: each customer is scored at her own parameters.
+    #[arg(long, value_name = "FILE")]
+    covariates: Option<PathBuf>,
     /// Output CSV ("-" for standard output).
     #[arg(long, value_name = "OUT.csv")]
     output: PathBuf,
@@ -363,15 +371,15 @@ fn retention(a: &RetentionArgs) -> Result<(), CliError> {
 }
 
 /// A summary CSV read by column name.
-struct SummaryCsv {
-    ids: Vec<String>,
-    columns: Vec<String>,
-    rows: Vec<Vec<f64>>,
+pub(crate) struct SummaryCsv {
+    pub(crate) ids: Vec<String>,
+    pub(crate) columns: Vec<String>,
+    pub(crate) rows: Vec<Vec<f64>>,
     path: PathBuf,
 }
 
 impl SummaryCsv {
-    fn read(path: &Path) -> Result<Self, CliError> {
+    pub(crate) fn read(path: &Path) -> Result<Self, CliError> {
         let mut r = csv::Reader::from_path(path)
             .map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
         let columns: Vec<String> = r.headers()?.iter().map(|h| h.trim().to_string()).collect();
@@ -416,7 +424,7 @@ impl SummaryCsv {
         })
     }
 
-    fn column(&self, names: &[&str]) -> Result<Vec<f64>, CliError> {
+    pub(crate) fn column(&self, names: &[&str]) -> Result<Vec<f64>, CliError> {
         let k = names
             .iter()
             .find_map(|n| self.columns.iter().position(|c| c == n))
@@ -434,7 +442,7 @@ impl SummaryCsv {
             .collect())
     }
 
-    fn optional(&self, names: &[&str]) -> Option<Vec<f64>> {
+    pub(crate) fn optional(&self, names: &[&str]) -> Option<Vec<f64>> {
         self.column(names).ok()
     }
 
@@ -509,7 +517,16 @@ fn fit(args: &FitArgs) -> Result<(), CliError> {
             None => d,
         })
     };
+    let covariates = args.covariates.requested()?;
     let mut out = match args.model.as_str() {
+        kind if covariates => crate::cltv_covariates::fit(
+            kind,
+            &s,
+            rfm,
+            args.penalizer,
+            &args.covariates,
+            model_json,
+        )?,
         "bgnbd" => {
             let f = BgNbd::params().penalizer(args.penalizer).fit(&rfm()?)?;
             let p = f.params;
@@ -589,10 +606,7 @@ fn read_model(path: &Path) -> Result<(String, Vec<f64>), CliError> {
 
 /// A MODEL.json: its kind, parameters (validated by the caller) and time unit.
 fn read_model_unit(path: &Path) -> Result<(String, Vec<f64>, Option<TimeUnit>), CliError> {
-    let file =
-        File::open(path).map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
-    let v: Value = serde_json::from_reader(BufReader::new(file))
-        .map_err(|e| CliError(format!("{}: not a MODEL.json ({e})", path.display())))?;
+    let v = read_model_value(path)?;
     let model = v["model"]
         .as_str()
         .ok_or_else(|| CliError(format!("{}: no \"model\" field", path.display())))?
@@ -625,6 +639,21 @@ fn read_model_unit(path: &Path) -> Result<(String, Vec<f64>, Option<TimeUnit>), 
         ),
     };
     Ok((model, params, unit))
+}
+
+/// A MODEL.json as JSON.
+fn read_model_value(path: &Path) -> Result<Value, CliError> {
+    let file =
+        File::open(path).map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
+    serde_json::from_reader(BufReader::new(file))
+        .map_err(|e| CliError(format!("{}: not a MODEL.json ({e})", path.display())))
+}
+
+/// The covariate effects of a MODEL.json, if it has any.
+fn model_effects(
+    path: &Path,
+) -> Result<Option<Vec<custalyze_cltv_core::covariates::CovariateEffect>>, CliError> {
+    crate::cltv_covariates::read_effects(path, &read_model_value(path)?)
 }
 
 /// The unit of a prediction: the model's, the flag's and the summary's must agree.
@@ -726,9 +755,39 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
             Some((
                 GammaGammaParameters::new(g[0], g[1], g[2])?,
                 s.column(&["monetary_value_cal", "monetary_value", "zbar"])?,
+                model_effects(path)?
+                    .map(|e| crate::cltv_covariates::spend_model(&g, e))
+                    .transpose()?,
             ))
         }
     };
+    // Models fitted with covariates score each customer at her own parameters.
+    let purchase_effects = model_effects(&args.model)?
+        .map(|e| crate::cltv_covariates::purchase_model(&kind, &p, e))
+        .transpose()?;
+    let needs_table =
+        purchase_effects.is_some() || spend.as_ref().is_some_and(|(_, _, e)| e.is_some());
+    let table = match (&args.covariates, needs_table) {
+        (Some(path), true) => Some(crate::cltv_covariates::covariate_table(path, &s.ids)?),
+        (None, true) => {
+            return Err(CliError(
+                "the model was fitted with covariates: pass each customer's with --covariates FILE"
+                    .into(),
+            ));
+        }
+        (Some(path), false) => {
+            return Err(CliError(format!(
+                "--covariates {}: the model was fitted without covariates",
+                path.display()
+            )));
+        }
+        (None, false) => None,
+    };
+    if purchase_effects.is_some() && args.quantiles.is_some() {
+        return Err(CliError(
+            "--quantiles is not available for a model with covariates yet".into(),
+        ));
+    }
     let clv_options = ClvOptions {
         months: args.months,
         monthly_discount_rate: args.discount_rate,
@@ -773,16 +832,28 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
             t: data.t[i],
         };
         let x = history.x;
+        let own;
+        let model_i: &(dyn PurchaseModel + Sync) = match (&purchase_effects, &table) {
+            (Some(f), Some(t)) => {
+                own = f.customer_model_of(t, i)?;
+                &own
+            }
+            _ => model.as_ref(),
+        };
         let mut rec = vec![
             s.ids[i].clone(),
-            fmt_f64(model.expected_purchases(args.horizon, &history)?),
-            fmt_f64(model.p_alive(&history)?),
-            fmt_f64(model.probability_of_a_purchase(args.horizon, &history)?),
+            fmt_f64(model_i.expected_purchases(args.horizon, &history)?),
+            fmt_f64(model_i.p_alive(&history)?),
+            fmt_f64(model_i.probability_of_a_purchase(args.horizon, &history)?),
         ];
-        if let Some((gg, m)) = &spend {
+        if let Some((gg, m, gg_cov)) = &spend {
+            let gg = match (gg_cov, &table) {
+                (Some(f), Some(t)) => f.customer_parameters_of(t, i)?,
+                _ => *gg,
+            };
             let mi = if x > 0.0 { m[i] } else { 0.0 };
             let spend_i = gg.conditional_expected_average_profit(x, mi);
-            let clv = gg.customer_lifetime_value(model.as_ref(), &history, mi, &clv_options)?;
+            let clv = gg.customer_lifetime_value(model_i, &history, mi, &clv_options)?;
             rec.extend([fmt_f64(spend_i), fmt_f64(clv)]);
         }
         if let Some((purchases, alive)) = &intervals {

@@ -5,6 +5,7 @@
 mod abc;
 mod churn;
 mod cltv;
+mod cltv_covariates;
 mod cohort;
 mod customer;
 mod forecast;
