@@ -7,13 +7,16 @@
 //! and the predictions for `(calibration_end, observation_end]` are compared with the holdout:
 //! purchases per calibration frequency, the share of customers who bought, how well the purchase
 //! probability ranks the buyers (ROC AUC), and revenue. A scorecard puts BG/NBD beside MBG/NBD
-//! fitted on the same calibration data ([`custalyze_cltv_core::scorecard`]). Pareto/NBD is left
+//! fitted on the same calibration data ([`custalyze_cltv_core::scorecard`]), including how each
+//! tracks the holdout week by week; the weekly tracking of repeat transactions over the whole
+//! span is kept for the report's chart ([`custalyze_cltv_core::diagnostics::tracking`]). Pareto/NBD is left
 //! out here: on some logs its fit drifts to where the likelihood's hypergeometric series needs
 //! hundreds of thousands of terms per customer, minutes for a report that takes a second
 //! (`custalyze cltv compare` includes it).
 
 use chrono::{Datelike, Months, NaiveDate};
 use custalyze_cltv_core::clv::ClvOptions;
+use custalyze_cltv_core::diagnostics::{PurchaseTimes, tracking};
 use custalyze_cltv_core::{HoldoutComparison, compare_holdout};
 use custalyze_transaction_types::period::days_from_epoch;
 use custalyze_transaction_types::{CalibrationHoldout, Period, TransactionLog};
@@ -53,9 +56,19 @@ pub struct HoldoutCheck {
     pub actual_revenue: f64,
     /// Predicted revenue (`None` when the spend model failed).
     pub predicted_revenue: Option<f64>,
-    /// BG/NBD and MBG/NBD scored on the holdout (`None` when a fit failed).
+    /// BG/NBD and MBG/NBD scored on the holdout (`None` when a fit failed), with their weekly
+    /// tracking error.
     #[cfg_attr(feature = "serde", serde(default))]
     pub scorecard: Option<custalyze_cltv_core::scorecard::Scorecard>,
+    /// Weekly repeat transactions of the calibration customers from the log's first week to the
+    /// observation end, actual and as the calibration BG/NBD predicts them from each customer's
+    /// acquisition (Fader, Hardie & Lee 2005, figure 3; `None` when the log has no date).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub tracking: Option<custalyze_cltv_core::diagnostics::Tracking>,
+    /// Weeks from the log's first week to the end of the calibration period (where the
+    /// tracking's holdout begins).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub calibration_weeks: f64,
 }
 
 /// Whole months between two dates (by calendar month).
@@ -105,7 +118,24 @@ pub fn holdout_check(
         .iter()
         .map(|r| r.frequency_holdout > 0.0)
         .collect();
-    let scorecard = purchase_model_scorecard(&summary, &split, &fit.bgnbd);
+    // Purchase weeks since the log's first week, for the tracking and the scorecard.
+    let week = Period::WEEK;
+    let origin = week.unit_ordinal(first);
+    let calibration_weeks = week.elapsed(origin, week.end_ordinal(calibration_end));
+    let observation_weeks = week.elapsed(origin, week.end_ordinal(observation_end));
+    let times = PurchaseTimes::from_log(log, &week, first, calibration_end, observation_end);
+    // Repeats in the last week count from the step after it.
+    let steps: Vec<f64> = (1..=observation_weeks.max(0.0) as usize + 1)
+        .take(custalyze_cltv_core::diagnostics::MAX_TRACKING_STEPS)
+        .map(|k| k as f64)
+        .collect();
+    let tracking = tracking(&fit.bgnbd, &times.first, &times.repeats, &steps).ok();
+    let scorecard = purchase_model_scorecard(
+        &summary,
+        &split,
+        &fit.bgnbd,
+        times.repeats_after(calibration_weeks),
+    );
     let p_purchase: Vec<f64> = fit.customers.iter().map(|c| c.p_purchase).collect();
     let p_alive: Vec<f64> = fit.customers.iter().map(|c| c.p_alive).collect();
     let n = bought.len().max(1) as f64;
@@ -123,6 +153,8 @@ pub fn holdout_check(
         actual_revenue: holdout_revenue(log, calibration_end, observation_end),
         predicted_revenue: fit.expected_revenue(),
         scorecard,
+        tracking,
+        calibration_weeks,
     })
 }
 
@@ -132,11 +164,13 @@ fn purchase_model_scorecard(
     summary: &custalyze_transaction_types::SummaryTable,
     split: &CalibrationHoldout,
     bgnbd: &custalyze_cltv_core::FittedBgNbd,
+    purchase_times: Vec<f64>,
 ) -> Option<custalyze_cltv_core::scorecard::Scorecard> {
     use custalyze_cltv_core::scorecard::{Candidate, HoldoutData, scorecard};
     let data = custalyze_cltv_core::RfmData::from_summary(summary).ok()?;
     let mbg = custalyze_cltv_core::MbgNbd::params().fit(&data).ok()?;
-    let holdout = HoldoutData::from_split(split).ok()?;
+    let mut holdout = HoldoutData::from_split(split).ok()?;
+    holdout.purchase_times = purchase_times;
     scorecard(
         &[
             Candidate {

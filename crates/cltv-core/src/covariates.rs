@@ -1000,15 +1000,15 @@ impl<const N: usize> Problem<'_, N> {
                 }
                 acc
             })
-            .reduce(
-                || vec![0.0; 1 + dim],
-                |mut a, b| {
-                    for (x, y) in a.iter_mut().zip(b) {
-                        *x += y;
-                    }
-                    a
-                },
-            );
+            .collect::<Vec<Vec<f64>>>()
+            .into_iter()
+            // Chunks summed in order: the same result whatever the thread count.
+            .fold(vec![0.0; 1 + dim], |mut a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    *x += y;
+                }
+                a
+            });
         (acc.iter().all(|v| v.is_finite())).then(|| (acc[0], acc[1..].to_vec()))
     }
 

@@ -4,6 +4,7 @@ pub mod bgbb;
 pub mod bgnbd;
 pub mod covariates;
 pub mod data;
+pub mod diagnostics;
 pub mod error;
 pub mod optim;
 pub mod pareto_nbd;

@@ -10,6 +10,7 @@
 //! | `mae`, `rmse` | per-customer error of the holdout purchase count |
 //! | `total_error` | (predicted − actual) / actual of the holdout total |
 //! | `auc` | ROC AUC of P(a purchase in the holdout) against whether one happened (0.5 = chance) |
+//! | `tracking_error` | period-by-period (weekly) error of the holdout's repeat transactions, when their times are known |
 //! | `log_likelihood`, `aic`, `bic` | the calibration fit |
 //!
 //! plus likelihood-ratio tests for pairs the caller declares nested (the restricted model's
@@ -33,6 +34,11 @@ pub struct HoldoutData {
     pub purchases: Vec<f64>,
     /// Holdout duration per customer, in the models' time unit.
     pub duration: Vec<f64>,
+    /// When known, the time (since the end of the calibration period, in the models' unit) of
+    /// every holdout repeat purchase of these customers, pooled: the scorecard then tracks the
+    /// models period by period ([`ScorecardRow::tracking_error`]). Empty when unknown.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub purchase_times: Vec<f64>,
 }
 
 impl HoldoutData {
@@ -85,6 +91,66 @@ pub struct ScorecardRow {
     /// ROC AUC of the probability of a holdout purchase against holdout activity (NaN when all
     /// or none bought).
     pub auc: f64,
+    /// Period-by-period tracking error of the holdout: with `P_k = Σ_i E[Y(min(k, d_i)) | history_i]`
+    /// the predicted and `A_k` the actual repeat purchases in the first `k` periods,
+    /// `Σ_k |ΔP_k − ΔA_k| / Σ_k ΔA_k` (weekly when the unit is weeks). NaN without
+    /// [`HoldoutData::purchase_times`].
+    #[cfg_attr(feature = "serde", serde(default = "nan"))]
+    pub tracking_error: f64,
+}
+
+#[cfg(feature = "serde")]
+fn nan() -> f64 {
+    f64::NAN
+}
+
+/// Most periods [`ScorecardRow::tracking_error`] tracks (beyond that the holdout is summarised
+/// by its totals only).
+pub const MAX_TRACKED_PERIODS: usize = 1_000;
+
+/// Customers per parallel chunk of [`tracking_error`].
+const TRACKING_CHUNK: usize = 512;
+
+/// The tracking error of one model (see [`ScorecardRow::tracking_error`]).
+fn tracking_error(model: &(dyn PurchaseModel + Sync), holdout: &HoldoutData) -> Result<f64> {
+    use rayon::prelude::*;
+    if holdout.purchase_times.is_empty() {
+        return Ok(f64::NAN);
+    }
+    let longest = holdout.duration.iter().fold(0.0f64, |m, d| m.max(*d));
+    let periods = (longest.ceil() as usize).clamp(1, MAX_TRACKED_PERIODS);
+    // Fixed chunks summed in order: the same result whatever the thread count.
+    let n = holdout.customers.len();
+    let chunks: Vec<Vec<f64>> = (0..n.div_ceil(TRACKING_CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let mut acc = vec![0.0; periods];
+            for i in c * TRACKING_CHUNK..((c + 1) * TRACKING_CHUNK).min(n) {
+                let (cust, d) = (&holdout.customers[i], holdout.duration[i]);
+                for (k, a) in acc.iter_mut().enumerate() {
+                    *a += model.expected_purchases(((k + 1) as f64).min(d), cust)?;
+                }
+            }
+            Ok(acc)
+        })
+        .collect::<Result<_>>()?;
+    let mut predicted = vec![0.0; periods];
+    for chunk in chunks {
+        for (p, c) in predicted.iter_mut().zip(chunk) {
+            *p += c;
+        }
+    }
+    let mut times = holdout.purchase_times.clone();
+    times.sort_by(f64::total_cmp);
+    let (mut err, mut total, mut prev_p, mut prev_a) = (0.0, 0.0, 0.0, 0.0);
+    for (k, p) in predicted.iter().enumerate() {
+        let a = times.partition_point(|t| *t <= (k + 1) as f64) as f64;
+        err += ((p - prev_p) - (a - prev_a)).abs();
+        total += a - prev_a;
+        prev_p = *p;
+        prev_a = a;
+    }
+    Ok(if total > 0.0 { err / total } else { f64::NAN })
 }
 
 /// A likelihood-ratio test of a restricted model against a fuller one it is nested in.
@@ -198,6 +264,7 @@ pub fn scorecard(
                 f64::NAN
             },
             auc: roc_auc(&prob, &bought),
+            tracking_error: tracking_error(c.model, holdout)?,
         });
     }
     let mut tests = Vec::with_capacity(nested.len());

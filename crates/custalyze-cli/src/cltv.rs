@@ -231,6 +231,9 @@ fn compare(a: &CompareArgs) -> Result<(), CliError> {
             .collect::<Result<_, _>>()?,
         purchases: s.column(&["frequency_holdout"])?,
         duration: s.column(&["duration_holdout"])?,
+        // A summary has counts, not times: no period-by-period tracking here (the report,
+        // which has the log, tracks).
+        purchase_times: Vec::new(),
     };
     if let Some((i, v)) = holdout
         .purchases

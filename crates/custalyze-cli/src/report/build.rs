@@ -380,11 +380,46 @@ fn holdout_section(a: &Analysis, money: &Money) -> Section {
         h.p_alive_roc_auc.map_or("–".into(), |v| format!("{v:.3}")),
         String::new(),
     ]);
-    let section = sections::holdout_section(&rows).table(t);
+    let mut section = sections::holdout_section(&rows);
+    if let Some(tr) = &h.tracking {
+        section = section.chart(
+            "Repeat purchases per week of the customers acquired by the calibration end: what they did, and what the BG/NBD fitted on the calibration period expects from each customer's acquisition (Fader, Hardie & Lee 2005, figure 3). Right of the line is the holdout.",
+            tracking_chart(tr, h.calibration_weeks),
+        );
+    }
+    let section = section.table(t);
     match &h.scorecard {
         Some(card) => section.table(scorecard_table(card)),
         None => section,
     }
+}
+
+/// Weekly (incremental) tracking: actual against the model, with the calibration end marked.
+fn tracking_chart(
+    tr: &custalyze_cltv_core::diagnostics::Tracking,
+    calibration_weeks: f64,
+) -> String {
+    let line = |name: &str, values: Vec<f64>, dashed: bool, colour: &str| svg::Line {
+        name: name.into(),
+        points: tr.time.iter().copied().zip(values).collect(),
+        dashed,
+        colour: colour.into(),
+    };
+    svg::line_chart(
+        "holdout-tracking",
+        "Weekly repeat purchases: actual vs BG/NBD",
+        &[
+            line("actual", tr.actual_incremental(), false, svg::PALETTE[0]),
+            line("BG/NBD", tr.predicted_incremental(), true, svg::PALETTE[1]),
+        ],
+        &[],
+        &svg::LineChartOptions {
+            x_label: "weeks since the first week of the log".into(),
+            y_label: "repeat purchases (purchase weeks)".into(),
+            x_marks: vec![(calibration_weeks, "calibration end".into())],
+            ..svg::LineChartOptions::default()
+        },
+    )
 }
 
 /// BG/NBD (the model the report uses) beside MBG/NBD and Pareto/NBD on the same holdout.
@@ -406,6 +441,7 @@ fn scorecard_table(card: &custalyze_cltv_core::scorecard::Scorecard) -> Table {
             "#MAE per customer",
             "#holdout purchases",
             "#error of the total",
+            "#weekly tracking error",
             "#ROC AUC",
         ],
     );
@@ -417,6 +453,11 @@ fn scorecard_table(card: &custalyze_cltv_core::scorecard::Scorecard) -> Table {
             fmt_thousands(r.total_predicted, 0),
             if r.total_error.is_finite() {
                 format!("{:+.1}%", 100.0 * r.total_error)
+            } else {
+                "–".into()
+            },
+            if r.tracking_error.is_finite() {
+                fmt_pct(r.tracking_error)
             } else {
                 "–".into()
             },
