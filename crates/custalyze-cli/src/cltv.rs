@@ -30,6 +30,9 @@ pub enum CltvCommand {
     /// Subscription retention: fit the shifted-beta-geometric model (Fader & Hardie 2007) to a
     /// cohort's survivor counts and project survivors, retention rates and residual lifetimes.
     Retention(RetentionArgs),
+    /// Diagnostic plots of a fitted model as SVG: frequency/recency and P(alive) matrices,
+    /// period transactions, calibration vs holdout, tracking, P(X(t) = n).
+    Plot(Box<crate::cltv_plot::PlotArgs>),
 }
 
 /// Arguments of `custalyze cltv compare`.
@@ -218,6 +221,7 @@ pub fn run(cmd: &CltvCommand) -> Result<(), CliError> {
         CltvCommand::Predict(a) => predict(a),
         CltvCommand::Retention(a) => retention(a),
         CltvCommand::Compare(a) => compare(a),
+        CltvCommand::Plot(a) => crate::cltv_plot::plot(a),
     }
 }
 
@@ -449,7 +453,7 @@ impl SummaryCsv {
         self.column(names).ok()
     }
 
-    fn rfm(&self) -> Result<RfmData, CliError> {
+    pub(crate) fn rfm(&self) -> Result<RfmData, CliError> {
         let x = self.column(&["frequency_cal", "frequency", "x"])?;
         let tx = self.column(&["recency_cal", "recency", "t_x"])?;
         let t = self.column(&["T_cal", "T"])?;
@@ -608,7 +612,9 @@ fn read_model(path: &Path) -> Result<(String, Vec<f64>), CliError> {
 }
 
 /// A MODEL.json: its kind, parameters (validated by the caller) and time unit.
-fn read_model_unit(path: &Path) -> Result<(String, Vec<f64>, Option<TimeUnit>), CliError> {
+pub(crate) fn read_model_unit(
+    path: &Path,
+) -> Result<(String, Vec<f64>, Option<TimeUnit>), CliError> {
     let v = read_model_value(path)?;
     let model = v["model"]
         .as_str()

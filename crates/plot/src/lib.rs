@@ -217,6 +217,48 @@ fn text(x: f64, y: f64, anchor: &str, extra: &str, s: &str) -> String {
     )
 }
 
+/// A standalone figure: a visible `heading` above `charts` (each a chart of this crate) stacked
+/// vertically at full width, in one `<svg>` document (what `custalyze cltv plot` writes).
+pub fn figure(heading: &str, charts: &[String]) -> String {
+    const TOP: f64 = 40.0;
+    const GAP: f64 = 16.0;
+    let mut body = String::new();
+    let mut y = TOP;
+    for chart in charts {
+        // The chart's own viewBox gives its aspect ratio.
+        let (w, h) = chart
+            .find("viewBox=\"0 0 ")
+            .and_then(|i| {
+                let rest = &chart[i + 14..];
+                let end = rest.find('"')?;
+                let mut it = rest[..end].split_whitespace().map(str::parse::<f64>);
+                Some((it.next()?.ok()?, it.next()?.ok()?))
+            })
+            .filter(|(w, h)| *w > 0.0 && *h > 0.0)
+            .unwrap_or((WIDTH, 400.0));
+        let height = h * WIDTH / w;
+        let _ = write!(
+            body,
+            "<svg x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\">{chart}</svg>",
+            c(y),
+            c(WIDTH),
+            c(height)
+        );
+        y += height + GAP;
+    }
+    let mut s = open_sized("figure", heading, WIDTH, y, 12.0, "figure");
+    s.push_str(&text(
+        0.0,
+        24.0,
+        "start",
+        " font-size=\"18\" font-weight=\"600\"",
+        heading,
+    ));
+    s.push_str(&body);
+    s.push_str("</svg>");
+    s
+}
+
 fn no_data(id: &str, title: &str) -> String {
     let mut s = open(id, title, 120.0);
     let _ = write!(
