@@ -273,6 +273,7 @@ fn clv_stage(
     summary: &Outcome<SummaryTable>,
     window: &Window,
     options: &AnalysisOptions,
+    model: crate::clv::PurchaseModelKind,
 ) -> Result<ClvAnalysis> {
     let s = upstream("summaries", summary)?;
     let horizon_weeks = (window.horizon_end - window.as_of).num_days() as f64 / 7.0;
@@ -284,6 +285,7 @@ fn clv_stage(
             monthly_discount_rate: options.discount_rate,
             ..ClvOptions::default()
         },
+        model,
     )
 }
 
@@ -378,11 +380,13 @@ impl Analysis {
         let facts = customer_facts(log);
         let items = catalogue(log);
         let summary = stage(|| summaries(log, end, facts.len()));
-        progress(Stage::Clv);
-        let clv = stage(|| clv_stage(&summary, &window, options));
-        let columns = ClvColumns::of(&clv);
+        // The holdout check picks the purchase model the CLV stage uses.
         progress(Stage::Holdout);
         let holdout = stage(|| crate::holdout::holdout_check(log, end, options.months));
+        let model = holdout.as_ref().map(|h| h.model).unwrap_or_default();
+        progress(Stage::Clv);
+        let clv = stage(|| clv_stage(&summary, &window, options, model));
+        let columns = ClvColumns::of(&clv);
         progress(Stage::Rfm);
         let rfm =
             stage(|| crate::rfm::rfm(log, as_of, options.rfm_frequency, options.best_sellers));

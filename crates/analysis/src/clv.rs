@@ -1,4 +1,5 @@
-//! The CLV stage: BG/NBD for the number of purchases, Gamma-Gamma for their value, and per
+//! The CLV stage: BG/NBD (or MBG/NBD, when the holdout scorecard finds its holdout total closer
+//! to what happened) for the number of purchases, Gamma-Gamma for their value, and per
 //! customer the probability of buying in the horizon, expected purchases, expected revenue, CLV
 //! and a CLV tier.
 //!
@@ -13,9 +14,10 @@
 //! [`SpendModel::zero_spend_repeat_buyers`].
 
 use chrono::NaiveDate;
-use custalyze_cltv_core::clv::{ClvOptions, TimeUnit, customer_lifetime_values};
+use custalyze_cltv_core::clv::{ClvOptions, PurchaseModel, TimeUnit, customer_lifetime_values};
 use custalyze_cltv_core::{
-    BgNbd, Customer, FittedBgNbd, FittedGammaGamma, GammaGamma, RfmData, SpendData,
+    BgNbd, Customer, FittedBgNbd, FittedGammaGamma, FittedMbgNbd, GammaGamma, MbgNbd, RfmData,
+    SpendData,
 };
 use custalyze_transaction_types::{Id, Period, SummaryOptions, SummaryTable, TransactionLog};
 use rayon::prelude::*;
@@ -91,7 +93,8 @@ pub struct TierSummary {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CustomerValue {
-    /// BG/NBD probability that the customer has not dropped out (1 for every one-time buyer).
+    /// The purchase model's probability that the customer has not dropped out (under BG/NBD 1
+    /// for every one-time buyer).
     pub p_alive: f64,
     /// Probability of at least one purchase in the horizon, `1 - P(X(t) = 0 | x, t_x, T)`.
     pub p_purchase: f64,
@@ -124,12 +127,50 @@ pub struct SpendModel {
     pub population_mean_spend: f64,
 }
 
+/// The purchase model of the CLV stage: BG/NBD, or MBG/NBD when the holdout scorecard finds its
+/// holdout total closer to what happened ([`crate::holdout::HoldoutCheck::model`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum PurchaseModelKind {
+    /// BG/NBD (Fader, Hardie & Lee 2005): customers drop out only after a repeat purchase.
+    #[default]
+    BgNbd,
+    /// MBG/NBD (Batislam, Denizel & Filiztekin 2007): also at the first purchase, so a one-time
+    /// buyer can have dropped out.
+    MbgNbd,
+}
+
+impl PurchaseModelKind {
+    /// `"BG/NBD"` or `"MBG/NBD"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PurchaseModelKind::BgNbd => "BG/NBD",
+            PurchaseModelKind::MbgNbd => "MBG/NBD",
+        }
+    }
+
+    /// The kind of a scorecard row's model name (`None` for other models).
+    pub fn of_name(name: &str) -> Option<Self> {
+        match name {
+            "BG/NBD" => Some(PurchaseModelKind::BgNbd),
+            "MBG/NBD" => Some(PurchaseModelKind::MbgNbd),
+            _ => None,
+        }
+    }
+}
+
 /// The result of the CLV stage: models and per-customer predictions, aligned with the summary.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ClvAnalysis {
     /// BG/NBD fitted on the weekly summaries (times in weeks).
     pub bgnbd: FittedBgNbd,
+    /// MBG/NBD fitted on the same summaries, when it is the purchase model.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub mbgnbd: Option<FittedMbgNbd>,
+    /// The purchase model behind the per-customer predictions.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub model: PurchaseModelKind,
     /// The spend model, or why it failed (CLV and revenue are then missing).
     pub spend: Outcome<SpendModel>,
     /// Horizon in weeks of `p_purchase`, `expected_purchases` and `expected_revenue`.
@@ -143,6 +184,27 @@ pub struct ClvAnalysis {
 }
 
 impl ClvAnalysis {
+    /// The purchase model behind the per-customer predictions.
+    pub fn purchase_model(&self) -> &(dyn PurchaseModel + Sync) {
+        match (&self.model, &self.mbgnbd) {
+            (PurchaseModelKind::MbgNbd, Some(m)) => m,
+            _ => &self.bgnbd,
+        }
+    }
+
+    /// The purchase model's parameters `(r, α, a, b)` (both models have the same four).
+    pub fn purchase_parameters(&self) -> [f64; 4] {
+        match (&self.model, &self.mbgnbd) {
+            (PurchaseModelKind::MbgNbd, Some(m)) => {
+                [m.params.r, m.params.alpha, m.params.a, m.params.b]
+            }
+            _ => {
+                let p = &self.bgnbd.params;
+                [p.r, p.alpha, p.a, p.b]
+            }
+        }
+    }
+
     /// Mean probability of a purchase in the horizon: the expected share of customers who buy.
     pub fn expected_buyers_share(&self) -> f64 {
         mean(self.customers.iter().map(|c| c.p_purchase))
@@ -186,6 +248,7 @@ pub fn fit_clv(
     summary: &SummaryTable,
     horizon_weeks: f64,
     clv_options: &ClvOptions,
+    model: PurchaseModelKind,
 ) -> Result<ClvAnalysis> {
     if summary.rows.is_empty() {
         return Err(Error::NotEnoughData("no customer to model".into()));
@@ -203,6 +266,19 @@ pub fn fit_clv(
         model: "BG/NBD fit",
         source,
     })?;
+    let mbgnbd = match model {
+        PurchaseModelKind::BgNbd => None,
+        PurchaseModelKind::MbgNbd => {
+            Some(MbgNbd::params().fit(&data).map_err(|source| Error::Clv {
+                model: "MBG/NBD fit",
+                source,
+            })?)
+        }
+    };
+    let chosen: &(dyn PurchaseModel + Sync) = match &mbgnbd {
+        Some(m) => m,
+        None => &bgnbd,
+    };
     let mut customers: Vec<CustomerValue> = (0..x.len())
         .into_par_iter()
         .map(|i| {
@@ -212,9 +288,9 @@ pub fn fit_clv(
                 t: t[i],
             };
             Ok(CustomerValue {
-                p_alive: bgnbd.p_alive(&history)?,
-                p_purchase: bgnbd.probability_of_a_purchase(horizon_weeks, &history)?,
-                expected_purchases: bgnbd.expected_purchases(horizon_weeks, &history)?,
+                p_alive: chosen.p_alive(&history)?,
+                p_purchase: chosen.probability_of_a_purchase(horizon_weeks, &history)?,
+                expected_purchases: chosen.expected_purchases(horizon_weeks, &history)?,
                 expected_spend: None,
                 expected_revenue: None,
                 clv: None,
@@ -223,7 +299,7 @@ pub fn fit_clv(
         })
         .collect::<std::result::Result<_, _>>()
         .map_err(|source| Error::Clv {
-            model: "BG/NBD scores",
+            model: "purchase model scores",
             source,
         })?;
     let spend = fit_spend(summary);
@@ -241,7 +317,7 @@ pub fn fit_clv(
                 }
             })
             .collect();
-        let clv = customer_lifetime_values(&bgnbd, x, tx, t, &per_purchase, &clv_options).map_err(
+        let clv = customer_lifetime_values(chosen, x, tx, t, &per_purchase, &clv_options).map_err(
             |source| Error::Clv {
                 model: "CLV",
                 source,
@@ -259,6 +335,8 @@ pub fn fit_clv(
     }
     Ok(ClvAnalysis {
         bgnbd,
+        mbgnbd,
+        model,
         spend,
         horizon_weeks,
         clv_options,

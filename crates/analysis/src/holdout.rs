@@ -3,7 +3,9 @@
 //!
 //! The log up to the observation end is split at `calibration_end = observation_end - h months`
 //! (`h` the analysis horizon, shortened to a third of the data's span when the data are short);
-//! BG/NBD and Gamma-Gamma are fitted on the calibration summaries exactly as the CLV stage does,
+//! BG/NBD and MBG/NBD are fitted on the calibration summaries and scored on the holdout, and the
+//! one whose predicted holdout total is closer to the actual becomes the report's purchase model
+//! ([`HoldoutCheck::model`]); it and Gamma-Gamma are fitted exactly as the CLV stage does,
 //! and the predictions for `(calibration_end, observation_end]` are compared with the holdout:
 //! purchases per calibration frequency, the share of customers who bought, how well the purchase
 //! probability ranks the buyers (ROC AUC), and revenue. A scorecard puts BG/NBD beside MBG/NBD
@@ -21,8 +23,9 @@ use custalyze_cltv_core::{HoldoutComparison, compare_holdout};
 use custalyze_transaction_types::period::days_from_epoch;
 use custalyze_transaction_types::{CalibrationHoldout, Period, TransactionLog};
 
-use crate::clv::fit_clv;
+use crate::clv::{PurchaseModelKind, fit_clv};
 use crate::error::{Error, Result};
+use custalyze_cltv_core::scorecard::SelectionRule;
 
 /// Highest calibration frequency with its own row in the comparison (the last row is `7+`).
 pub const MAX_FREQUENCY: u32 = 7;
@@ -69,6 +72,11 @@ pub struct HoldoutCheck {
     /// tracking's holdout begins).
     #[cfg_attr(feature = "serde", serde(default))]
     pub calibration_weeks: f64,
+    /// The purchase model the scorecard selects by the smaller error of the holdout total
+    /// ([`SelectionRule::HoldoutTotal`]: the report's headline figures are totals; BG/NBD when
+    /// the scorecard failed): the check's figures and the CLV stage use it.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub model: PurchaseModelKind,
 }
 
 /// Whole months between two dates (by calendar month).
@@ -100,42 +108,62 @@ pub fn holdout_check(
     let split = CalibrationHoldout::split(log, Period::WEEK, calibration_end, observation_end)?;
     let holdout_weeks = (observation_end - calibration_end).num_days() as f64 / 7.0;
     let summary = split.calibration();
-    let fit = fit_clv(
+    let clv_options = ClvOptions {
+        months: holdout_months,
+        ..ClvOptions::default()
+    };
+    let bg_fit = fit_clv(
         &summary,
         holdout_weeks,
-        &ClvOptions {
-            months: holdout_months,
-            ..ClvOptions::default()
-        },
+        &clv_options,
+        PurchaseModelKind::BgNbd,
     )?;
-    let comparison =
-        compare_holdout(&fit.bgnbd.params, &split, MAX_FREQUENCY).map_err(|source| Error::Clv {
-            model: "holdout comparison",
-            source,
-        })?;
-    let bought: Vec<bool> = split
-        .rows
-        .iter()
-        .map(|r| r.frequency_holdout > 0.0)
-        .collect();
     // Purchase weeks since the log's first week, for the tracking and the scorecard.
     let week = Period::WEEK;
     let origin = week.unit_ordinal(first);
     let calibration_weeks = week.elapsed(origin, week.end_ordinal(calibration_end));
     let observation_weeks = week.elapsed(origin, week.end_ordinal(observation_end));
     let times = PurchaseTimes::from_log(log, &week, first, calibration_end, observation_end);
+    let scorecard = purchase_model_scorecard(
+        &summary,
+        &split,
+        &bg_fit.bgnbd,
+        times.repeats_after(calibration_weeks),
+    );
+    // The model whose holdout total is closer is the report's: its headline figures (buyers,
+    // purchases, revenue) are totals.
+    let model = scorecard
+        .as_ref()
+        .and_then(|c| c.select(SelectionRule::HoldoutTotal))
+        .and_then(|r| PurchaseModelKind::of_name(&r.model))
+        .unwrap_or_default();
+    let fit = match model {
+        PurchaseModelKind::BgNbd => bg_fit,
+        PurchaseModelKind::MbgNbd => fit_clv(&summary, holdout_weeks, &clv_options, model)?,
+    };
+    let comparison =
+        compare_holdout(fit.purchase_model(), &split, MAX_FREQUENCY).map_err(|source| {
+            Error::Clv {
+                model: "holdout comparison",
+                source,
+            }
+        })?;
+    let bought: Vec<bool> = split
+        .rows
+        .iter()
+        .map(|r| r.frequency_holdout > 0.0)
+        .collect();
     // Repeats in the last week count from the step after it.
     let steps: Vec<f64> = (1..=observation_weeks.max(0.0) as usize + 1)
         .take(custalyze_cltv_core::diagnostics::MAX_TRACKING_STEPS)
         .map(|k| k as f64)
         .collect();
-    let tracking = tracking(&fit.bgnbd, &times.first, &times.repeats, &steps).ok();
-    let scorecard = purchase_model_scorecard(
-        &summary,
-        &split,
-        &fit.bgnbd,
-        times.repeats_after(calibration_weeks),
-    );
+    let tracking = match &fit.mbgnbd {
+        Some(m) if model == PurchaseModelKind::MbgNbd => {
+            tracking(m, &times.first, &times.repeats, &steps).ok()
+        }
+        _ => tracking(&fit.bgnbd, &times.first, &times.repeats, &steps).ok(),
+    };
     let p_purchase: Vec<f64> = fit.customers.iter().map(|c| c.p_purchase).collect();
     let p_alive: Vec<f64> = fit.customers.iter().map(|c| c.p_alive).collect();
     let n = bought.len().max(1) as f64;
@@ -155,6 +183,7 @@ pub fn holdout_check(
         scorecard,
         tracking,
         calibration_weeks,
+        model,
     })
 }
 

@@ -120,7 +120,7 @@ fn zero_spend_repeat_buyers_get_the_mean_spend_and_are_counted() {
         observation_end: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
         rows,
     };
-    let c = fit_clv(&table, 26.0, &Default::default()).unwrap();
+    let c = fit_clv(&table, 26.0, &Default::default(), Default::default()).unwrap();
     let s = c.spend.as_ref().unwrap();
     assert_eq!(s.fitted_customers, 30);
     assert_eq!(s.zero_spend_repeat_buyers, 1);
@@ -142,7 +142,7 @@ fn a_customer_no_model_can_take_is_named_by_id() {
             monetary_value: 5.0,
         }],
     };
-    let e = fit_clv(&table, 26.0, &Default::default()).unwrap_err();
+    let e = fit_clv(&table, 26.0, &Default::default(), Default::default()).unwrap_err();
     assert!(matches!(
         &e,
         Error::Clv { source: custalyze_cltv_core::Error::InvalidCustomer { customer, .. }, .. }
@@ -360,4 +360,43 @@ fn analysis_types_are_send_and_sync() {
     check::<Analysis>();
     check::<Error>();
     check::<custalyze_analysis::StageError>();
+}
+
+#[test]
+fn the_clv_stage_uses_the_model_the_holdout_scorecard_picks() {
+    use custalyze_analysis::clv::PurchaseModelKind;
+    use custalyze_cltv_core::scorecard::SelectionRule;
+    let a = analysis();
+    let h = a.holdout.as_ref().unwrap();
+    let card = h.scorecard.as_ref().unwrap();
+    // The rule: the smaller error of the holdout total.
+    let picked = card.select(SelectionRule::HoldoutTotal).unwrap();
+    assert_eq!(h.model.name(), picked.model);
+    let c = a.clv.as_ref().unwrap();
+    assert_eq!(c.model, h.model);
+    // Both purchase models tracked week by week.
+    assert!(card.rows.iter().all(|r| r.tracking_error.is_finite()));
+    assert!(h.tracking.as_ref().is_some_and(|t| !t.time.is_empty()));
+
+    // With MBG/NBD forced, every customer's figures come from the MBG/NBD fit.
+    let summary = weekly_summaries(log(), a.window.observation_end).unwrap();
+    let m = fit_clv(
+        &summary,
+        26.0,
+        &Default::default(),
+        PurchaseModelKind::MbgNbd,
+    )
+    .unwrap();
+    let mbg = m.mbgnbd.as_ref().unwrap();
+    let r = &summary.rows[0];
+    let history = custalyze_cltv_core::Customer::new(r.frequency, r.recency, r.t).unwrap();
+    assert_eq!(m.customers[0].p_alive, mbg.p_alive(&history).unwrap());
+    assert_eq!(
+        m.customers[0].expected_purchases,
+        mbg.expected_purchases(26.0, &history).unwrap()
+    );
+    assert_eq!(
+        m.purchase_model().p_alive(&history).unwrap(),
+        mbg.p_alive(&history).unwrap()
+    );
 }

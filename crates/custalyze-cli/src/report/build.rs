@@ -175,11 +175,19 @@ fn rfm_section(a: &Analysis) -> Section {
 }
 
 fn clv_text(c: &ClvAnalysis, a: &Analysis) -> String {
-    let p = &c.bgnbd.params;
+    let [r, alpha, pa, pb] = c.purchase_parameters();
     let mut t = format!(
-        "BG/NBD (r = {:.3}, α = {:.3}, a = {:.3}, b = {:.3}, weekly) for the number of purchases",
-        p.r, p.alpha, p.a, p.b
+        "{} (r = {r:.3}, α = {alpha:.3}, a = {pa:.3}, b = {pb:.3}, weekly) for the number of purchases",
+        c.model.name()
     );
+    if let Ok(h) = &a.holdout
+        && h.scorecard.is_some()
+    {
+        t.push_str(&format!(
+            " (chosen by the holdout scorecard: the closer total on the {} months after {})",
+            h.holdout_months, h.calibration_end
+        ));
+    }
     match &c.spend {
         Ok(s) => {
             t.push_str(&format!(
@@ -285,8 +293,9 @@ fn purchase_section(a: &Analysis) -> Section {
     let share = c.expected_buyers_share();
     let mut s = Section::new("purchase", title).text(format!(
         "For every customer, the probability of at least one purchase in the next {months} months \
-         (BG/NBD: P(alive) times the chance that an active customer buys in the horizon). Its mean, \
+         ({}: P(alive) times the chance that an active customer buys in the horizon). Its mean, \
          {}, is the expected share of customers who buy: about {} of {} customers.",
+        c.model.name(),
         fmt_pct(share),
         fmt_thousands(share * a.facts.len() as f64, 0),
         fmt_thousands(a.facts.len() as f64, 0)
@@ -302,10 +311,19 @@ fn purchase_section(a: &Analysis) -> Section {
             h.buyers_roc_auc.map_or("–".into(), |v| format!("{v:.2}"))
         ));
     }
+    let why = match c.model {
+        custalyze_analysis::clv::PurchaseModelKind::BgNbd => {
+            "the BG/NBD lets customers drop out only after a repeat purchase, so every one-time \
+             buyer has P(alive) = 1 however long ago she bought"
+        }
+        custalyze_analysis::clv::PurchaseModelKind::MbgNbd => {
+            "it says whether a customer is still a customer, not whether she will buy in the \
+             horizon (a slow buyer can be alive and unlikely to buy soon)"
+        }
+    };
     s.text(format!(
         "P(alive), the model's probability that a customer has not dropped out, is not the headline: \
-         the BG/NBD lets customers drop out only after a repeat purchase, so every one-time buyer has \
-         P(alive) = 1 however long ago she bought. Mean P(alive) is {} (column p_alive of customers.csv).",
+         {why}. Mean P(alive) is {} (column p_alive of customers.csv).",
         fmt_pct(c.mean_p_alive())
     ))
     .chart(
@@ -380,16 +398,17 @@ fn holdout_section(a: &Analysis, money: &Money) -> Section {
         h.p_alive_roc_auc.map_or("–".into(), |v| format!("{v:.3}")),
         String::new(),
     ]);
-    let mut section = sections::holdout_section(&rows);
+    let name = h.model.name();
+    let mut section = sections::holdout_section(&rows, name);
     if let Some(tr) = &h.tracking {
         section = section.chart(
-            "Repeat purchases per week of the customers acquired by the calibration end: what they did, and what the BG/NBD fitted on the calibration period expects from each customer's acquisition (Fader, Hardie & Lee 2005, figure 3). Right of the line is the holdout.",
-            tracking_chart(tr, h.calibration_weeks),
+            format!("Repeat purchases per week of the customers acquired by the calibration end: what they did, and what the {name} fitted on the calibration period expects from each customer's acquisition (Fader, Hardie & Lee 2005, figure 3). Right of the line is the holdout."),
+            tracking_chart(tr, h.calibration_weeks, name),
         );
     }
     let section = section.table(t);
     match &h.scorecard {
-        Some(card) => section.table(scorecard_table(card)),
+        Some(card) => section.table(scorecard_table(card, name)),
         None => section,
     }
 }
@@ -398,6 +417,7 @@ fn holdout_section(a: &Analysis, money: &Money) -> Section {
 fn tracking_chart(
     tr: &custalyze_cltv_core::diagnostics::Tracking,
     calibration_weeks: f64,
+    model: &str,
 ) -> String {
     let line = |name: &str, values: Vec<f64>, dashed: bool, colour: &str| svg::Line {
         name: name.into(),
@@ -407,10 +427,10 @@ fn tracking_chart(
     };
     svg::line_chart(
         "holdout-tracking",
-        "Weekly repeat purchases: actual vs BG/NBD",
+        &format!("Weekly repeat purchases: actual vs {model}"),
         &[
             line("actual", tr.actual_incremental(), false, svg::PALETTE[0]),
-            line("BG/NBD", tr.predicted_incremental(), true, svg::PALETTE[1]),
+            line(model, tr.predicted_incremental(), true, svg::PALETTE[1]),
         ],
         &[],
         &svg::LineChartOptions {
@@ -423,7 +443,7 @@ fn tracking_chart(
 }
 
 /// BG/NBD (the model the report uses) beside MBG/NBD and Pareto/NBD on the same holdout.
-fn scorecard_table(card: &custalyze_cltv_core::scorecard::Scorecard) -> Table {
+fn scorecard_table(card: &custalyze_cltv_core::scorecard::Scorecard, used: &str) -> Table {
     use custalyze_cltv_core::scorecard::SelectionRule;
     let pick = |rule| {
         card.select(rule)
@@ -431,7 +451,7 @@ fn scorecard_table(card: &custalyze_cltv_core::scorecard::Scorecard) -> Table {
     };
     let mut t = Table::new(
         &format!(
-            "Purchase models fitted on the calibration period, scored on the holdout (lowest BIC: {}; lowest holdout error per customer: {}; the report's figures use BG/NBD)",
+            "Purchase models fitted on the calibration period, scored on the holdout (lowest BIC: {}; lowest holdout error per customer: {}; the report uses {used}, whose holdout total is closer: its headline figures are totals)",
             pick(SelectionRule::Bic),
             pick(SelectionRule::HoldoutMae)
         ),

@@ -503,7 +503,9 @@ pub fn report_json(a: &Analysis, load: &LoadReport) -> Value {
         "window": a.window,
         "options": a.options,
         "models": {
+            "purchase_model": clv.map(|c| c.model.name()),
             "bgnbd": clv.map(|c| &c.bgnbd),
+            "mbgnbd": clv.and_then(|c| c.mbgnbd.as_ref()),
             "gamma_gamma": clv.and_then(|c| c.spend.as_ref().ok()),
             "clv_tiers": clv.map(|c| &c.tiers),
             "holdout": a.holdout.as_ref().ok().map(|h| json!({

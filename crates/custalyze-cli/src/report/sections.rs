@@ -287,7 +287,7 @@ pub struct HoldoutRows {
 }
 
 /// Calibration-vs-holdout grouped bars.
-pub fn holdout_section(h: &HoldoutRows) -> Section {
+pub fn holdout_section(h: &HoldoutRows, model: &str) -> Section {
     let last = h.frequency.len().saturating_sub(1);
     let cats: Vec<String> = h
         .frequency
@@ -308,7 +308,7 @@ pub fn holdout_section(h: &HoldoutRows) -> Section {
     };
     Section::new("holdout", "Model check: calibration vs holdout")
         .text(format!(
-            "The BG/NBD model is fitted again on the purchases up to {} only and predicts the \
+            "The {model} model is fitted again on the purchases up to {} only and predicts the \
              purchases from then to {}. It predicted {} repeat purchases; customers made {} ({} {}).",
             h.calibration_end,
             h.observation_end,
