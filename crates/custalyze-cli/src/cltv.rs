@@ -804,15 +804,24 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
     };
     let intervals = match &args.quantiles {
         None => None,
-        Some(q) => Some(quantile_columns(
-            &args.model,
-            &kind,
-            &p,
-            &data,
-            args.horizon,
-            q,
-            args.draws,
-        )?),
+        Some(_) => {
+            let spend_draws = match (&spend, &args.spend_model) {
+                (Some((gg, m, None)), Some(path)) => Some(SpendDraws {
+                    estimates: *gg,
+                    covariance: model_covariance(path, 3)?,
+                    spend: m,
+                    options: &clv_options,
+                }),
+                (Some((_, _, Some(_))), _) => {
+                    return Err(CliError(
+                        "--quantiles is not available with a spend model with covariates yet"
+                            .into(),
+                    ));
+                }
+                _ => None,
+            };
+            Some(quantile_columns(args, &kind, &p, &data, spend_draws)?)
+        }
     };
     let mut w = csv::Writer::from_writer(writer(&args.output)?);
     let mut header: Vec<String> = ["customer_id", "expected_purchases", "p_alive", "p_purchase"]
@@ -832,6 +841,9 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
         };
         header.extend(q.iter().map(|v| format!("expected_purchases_q{}", pct(*v))));
         header.extend(q.iter().map(|v| format!("p_alive_q{}", pct(*v))));
+        if spend.is_some() {
+            header.extend(q.iter().map(|v| format!("clv_q{}", pct(*v))));
+        }
     }
     w.write_record(&header)?;
     for i in 0..data.len() {
@@ -865,9 +877,12 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
             let clv = gg.customer_lifetime_value(model_i, &history, mi, &clv_options)?;
             rec.extend([fmt_f64(spend_i), fmt_f64(clv)]);
         }
-        if let Some((purchases, alive)) = &intervals {
+        if let Some((purchases, alive, clv)) = &intervals {
             rec.extend(purchases[i].iter().map(|v| fmt_f64(*v)));
             rec.extend(alive[i].iter().map(|v| fmt_f64(*v)));
+            if let Some(clv) = clv {
+                rec.extend(clv[i].iter().map(|v| fmt_f64(*v)));
+            }
         }
         // Never write a non-finite number: extreme (valid) parameters can overflow a prediction.
         if let Some(bad) = rec
@@ -892,88 +907,122 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Per customer, the requested quantiles of expected purchases and of P(alive).
-type QuantileColumns = (Vec<Vec<f64>>, Vec<Vec<f64>>);
+/// Per customer, the requested quantiles of expected purchases, of P(alive) and (with a spend
+/// model) of CLV.
+type QuantileColumns = (Vec<Vec<f64>>, Vec<Vec<f64>>, Option<Vec<Vec<f64>>>);
 
-/// Per-customer quantiles of expected purchases and P(alive) over `draws` parameter draws from
-/// the model file's covariance.
-fn quantile_columns(
-    path: &Path,
-    kind: &str,
-    p: &[f64],
-    data: &RfmData,
-    horizon: f64,
-    quantiles: &[f64],
-    draws: u32,
-) -> Result<QuantileColumns, CliError> {
-    use custalyze_cltv_core::clv::PurchaseModel;
-    use custalyze_cltv_core::uncertainty::{ModelParameters, customer_quantiles, parameter_draws};
-    let file =
-        File::open(path).map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
-    let v: Value = serde_json::from_reader(BufReader::new(file))
-        .map_err(|e| CliError(format!("{}: not a MODEL.json ({e})", path.display())))?;
-    let covariance: Vec<f64> = v["covariance"]
+/// The spend side of CLV intervals: the Gamma-Gamma estimates, their covariance, each
+/// customer's mean repeat spend and the CLV options.
+struct SpendDraws<'a> {
+    estimates: GammaGammaParameters,
+    covariance: Vec<f64>,
+    spend: &'a [f64],
+    options: &'a ClvOptions,
+}
+
+/// A MODEL.json's parameter covariance (written by `cltv fit`).
+fn model_covariance(path: &Path, n: usize) -> Result<Vec<f64>, CliError> {
+    read_model_value(path)?["covariance"]
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_f64).collect())
-        .filter(|c: &Vec<f64>| c.len() == p.len() * p.len())
+        .filter(|c: &Vec<f64>| c.len() == n * n)
         .ok_or_else(|| {
             CliError(format!(
                 "{}: no parameter covariance (a model from an older `cltv fit`, or a fit whose information matrix was singular): refit to use --quantiles",
                 path.display()
             ))
-        })?;
+        })
+}
+
+/// Per-customer quantiles of expected purchases, P(alive) and CLV over `draws` parameter draws
+/// from the model files' covariances (purchase and spend models drawn independently).
+fn quantile_columns(
+    args: &PredictArgs,
+    kind: &str,
+    p: &[f64],
+    data: &RfmData,
+    spend: Option<SpendDraws<'_>>,
+) -> Result<QuantileColumns, CliError> {
+    let (path, horizon, draws) = (args.model.as_path(), args.horizon, args.draws);
+    let quantiles = args.quantiles.as_deref().unwrap_or_default();
+    use custalyze_cltv_core::clv::PurchaseModel;
+    use custalyze_cltv_core::uncertainty::{
+        ModelParameters, clv_quantiles, customer_quantiles, p_alive_quantiles, parameter_draws,
+    };
+    let covariance = model_covariance(path, p.len())?;
     let customers: Vec<Customer> = (0..data.len())
         .map(|i| Customer::new(data.x[i], data.t_x[i], data.t[i]))
         .collect::<Result<_, _>>()?;
-    fn columns<P: ModelParameters + PurchaseModel>(
-        est: P,
-        cov: &[f64],
+    let spend_draws = match &spend {
+        None => None,
+        Some(s) => Some(parameter_draws(
+            &s.estimates,
+            &s.covariance,
+            draws as usize,
+            2,
+        )?),
+    };
+    let columns = |draws_p: &dyn Fn() -> Result<QuantileColumns, custalyze_cltv_core::Error>| {
+        draws_p().map_err(CliError::from)
+    };
+    fn columns_of<P: ModelParameters + PurchaseModel>(
+        draws: &[P],
         customers: &[Customer],
         horizon: f64,
         q: &[f64],
-        draws: u32,
+        spend: Option<(&[GammaGammaParameters], &SpendDraws<'_>)>,
+        alive: impl FnOnce() -> Result<Vec<Vec<f64>>, custalyze_cltv_core::Error>,
     ) -> Result<QuantileColumns, custalyze_cltv_core::Error> {
-        let draws = parameter_draws(&est, cov, draws as usize, 1)?;
-        let purchases = customer_quantiles(&draws, customers, q, |p, c| {
-            p.expected_purchases(horizon, c)
-        })?;
-        let alive = customer_quantiles(&draws, customers, q, |p, c| p.p_alive(c))?;
-        Ok((purchases, alive))
+        let purchases =
+            customer_quantiles(draws, customers, q, |p, c| p.expected_purchases(horizon, c))?;
+        let clv = match spend {
+            None => None,
+            Some((g, s)) => Some(clv_quantiles(draws, g, customers, s.spend, s.options, q)?),
+        };
+        Ok((purchases, alive()?, clv))
     }
-    Ok(match kind {
-        "bgnbd" => columns(
-            BgNbdParameters::new(p[0], p[1], p[2], p[3])?,
-            &covariance,
-            &customers,
-            horizon,
-            quantiles,
-            draws,
-        )?,
-        "mbgnbd" => columns(
-            MbgNbdParameters::new(p[0], p[1], p[2], p[3])?,
-            &covariance,
-            &customers,
-            horizon,
-            quantiles,
-            draws,
-        )?,
-        "pareto-nbd" => columns(
-            ParetoNbdParameters::new(p[0], p[1], p[2], p[3])?,
-            &covariance,
-            &customers,
-            horizon,
-            quantiles,
-            draws,
-        )?,
-        other => {
-            return Err(CliError(format!(
-                "--quantiles is available for bgnbd, mbgnbd and pareto-nbd models, not {other}"
-            )));
-        }
-    })
+    let spend_pair = spend_draws.as_deref().zip(spend.as_ref());
+    let n = draws as usize;
+    match kind {
+        "bgnbd" => columns(&|| {
+            let d = parameter_draws(
+                &BgNbdParameters::new(p[0], p[1], p[2], p[3])?,
+                &covariance,
+                n,
+                1,
+            )?;
+            columns_of(&d, &customers, horizon, quantiles, spend_pair, || {
+                p_alive_quantiles(&d, &customers, quantiles)
+            })
+        }),
+        "mbgnbd" => columns(&|| {
+            let d = parameter_draws(
+                &MbgNbdParameters::new(p[0], p[1], p[2], p[3])?,
+                &covariance,
+                n,
+                1,
+            )?;
+            columns_of(&d, &customers, horizon, quantiles, spend_pair, || {
+                customer_quantiles(&d, &customers, quantiles, |p, c| p.p_alive(c))
+            })
+        }),
+        "pareto-nbd" => columns(&|| {
+            let d = parameter_draws(
+                &ParetoNbdParameters::new(p[0], p[1], p[2], p[3])?,
+                &covariance,
+                n,
+                1,
+            )?;
+            columns_of(&d, &customers, horizon, quantiles, spend_pair, || {
+                customer_quantiles(&d, &customers, quantiles, |p, c| p.p_alive(c))
+            })
+        }),
+        other => Err(CliError(format!(
+            "--quantiles is available for bgnbd, mbgnbd and pareto-nbd models, not {other}"
+        ))),
+    }
 }
 
-/// `--pmf N`: P(X(horizon) = n) of a newly acquired customer, n = 0..N.
 fn predict_pmf(args: &PredictArgs, kind: &str, p: &[f64], n: u32) -> Result<(), CliError> {
     if kind != "bgnbd" {
         return Err(CliError(format!(

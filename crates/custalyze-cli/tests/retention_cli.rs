@@ -153,6 +153,7 @@ fn predict_quantiles_bracket_the_point_predictions() {
         model.to_str().unwrap(),
         out.to_str().unwrap(),
     );
+    let gg = dir.path().join("gg.json").to_str().unwrap().to_string();
     for args in [
         vec![
             "summary",
@@ -183,9 +184,21 @@ fn predict_quantiles_bracket_the_point_predictions() {
         ],
         vec![
             "cltv",
+            "fit",
+            "--model",
+            "gamma-gamma",
+            "--summary",
+            cal,
+            "--output",
+            &gg,
+        ],
+        vec![
+            "cltv",
             "predict",
             "--model",
             model,
+            "--spend-model",
+            &gg,
             "--summary",
             cal,
             "--horizon",
@@ -211,6 +224,8 @@ fn predict_quantiles_bracket_the_point_predictions() {
         col("expected_purchases_q95"),
     );
     let (a, alo, ahi) = (col("p_alive"), col("p_alive_q5"), col("p_alive_q95"));
+    // CLV intervals with the spend parameters drawn too.
+    let (v, vlo, vhi) = (col("clv"), col("clv_q5"), col("clv_q95"));
     let mut rows = 0;
     for line in lines {
         let f: Vec<f64> = line
@@ -223,6 +238,10 @@ fn predict_quantiles_bracket_the_point_predictions() {
             "{line}"
         );
         assert!(f[alo] <= f[a] + 0.05 && f[a] <= f[ahi] + 0.05, "{line}");
+        assert!(
+            f[vlo] < f[vhi] && f[vlo] <= f[v] * 1.05 && f[v] <= f[vhi] * 1.05,
+            "{line}"
+        );
         rows += 1;
     }
     assert_eq!(rows, 2357);
