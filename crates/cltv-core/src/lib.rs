@@ -13,6 +13,7 @@ pub mod sbg;
 pub mod scorecard;
 pub mod scoring;
 pub(crate) mod special;
+pub mod time_varying;
 pub mod uncertainty;
 
 pub use bgbb::{
