@@ -1,5 +1,8 @@
-//! Time-varying covariates on the purchase process of the BG/NBD and MBG/NBD models (which no
-//! peer offers: CLVTools has them for the Pareto/NBD only).
+//! Time-varying covariates: on the purchase process of the BG/NBD and MBG/NBD models (which no
+//! peer offers), and on the purchase and dropout processes of the Pareto/NBD (CLVTools' dynamic
+//! covariate model, Bachmann, Meierer & Näf 2021).
+//!
+//! ## BG/NBD and MBG/NBD
 //!
 //! A customer's purchase rate moves with covariates that change over time (a promotion week, a
 //! season, a price level): `λ_i(t) = λ_i · exp(γ' z_i(t))`, with `z_i` piecewise constant over
@@ -23,6 +26,25 @@
 //! `∂B(t)/∂γ = ∫_0^t z(u) exp(γ' z(u)) du`; standard errors from the observed information
 //! (central differences of that gradient). tests/time_varying.rs recovers known coefficients on
 //! simulated data.
+//!
+//! ## Pareto/NBD
+//!
+//! Purchases at rate `λ_i exp(γ_p' z_i(t))`, dropout at rate `μ_i exp(γ_d' z_i(t))`
+//! ([`TimeVaryingParams::dropout`] names the dropout columns), `λ ~ Gamma(r, α)`,
+//! `μ ~ Gamma(s, β)`. With `B` and `D` the two operational times,
+//!
+//! ```text
+//! L_i = e^{Σ_j γ_p'z(t_j)} Γ(r+x)/Γ(r) α^r β^s [ (α+B(T))^-(r+x) (β+D(T))^-s
+//!       + s ∫_{t_x}^T e^{γ_d'z(τ)} (α+B(τ))^-(r+x) (β+D(τ))^-(s+1) dτ ]
+//! ```
+//!
+//! (dying at `τ` after the last purchase, integrated over the Gamma rates). The integral is
+//! summed period by period with 8-point Gauss-Legendre on parts over which the integrand
+//! changes by at most a factor e (equal to the closed form of the plain model at `γ = 0` to
+//! 1e-10, checked in the unit tests); gradients by dual numbers over all parameters (at most
+//! [`MAX_PARETO_COEFFICIENTS`] coefficients). [`FittedTimeVarying::p_alive`] and
+//! [`FittedTimeVarying::expected_purchases`] predict with the covariates planned over the
+//! horizon.
 //!
 //! ## Example
 //!
@@ -63,7 +85,9 @@
 //! // Customer 3's history and a 13-week horizon with two promotion weeks, in operational time.
 //! let next = CovariatePath::regular(1.0, (0..13).map(|w| vec![f64::from(u8::from(w % 6 == 0))]).collect())?;
 //! let (history, horizon) = fit.operational(&customers[3], &next)?;
-//! let expected = fit.customer_model().expected_purchases(horizon, &history)?;
+//! let expected = fit.customer_model()?.expected_purchases(horizon, &history)?;
+//! // The same through the fitted model's own method.
+//! assert_eq!(expected, fit.expected_purchases(&customers[3], &next)?);
 //! assert!(expected >= 0.0);
 //! # Ok(())
 //! # }
@@ -81,6 +105,7 @@ use crate::data::{Customer, MAX_MAGNITUDE, RfmData};
 use crate::error::{Error, InvalidParameter, Result};
 use crate::mbgnbd::{MbgNbd, MbgNbdParameters};
 use crate::optim::{FitOptions, FitReport, MAX_LOG_PARAM};
+use crate::pareto_nbd::ParetoNbd;
 use crate::real::{Dual, Real};
 
 fn invalid(
@@ -261,12 +286,14 @@ impl TimeVaryingCustomer {
 pub struct TimeVarying;
 
 impl TimeVarying {
-    /// The builder for `model` (BG/NBD or MBG/NBD) with covariates named `names` (the columns of
-    /// the customers' paths, in order).
+    /// The builder for `model` with covariates named `names` (the columns of the customers'
+    /// paths, in order). Every column acts on the purchase process unless
+    /// [`TimeVaryingParams::dropout`] moves some to the dropout (Pareto/NBD only).
     pub fn params(model: BaseModel, names: Vec<String>) -> TimeVaryingParams {
         TimeVaryingParams {
             model,
             names,
+            dropout: vec![],
             options: FitOptions::default(),
         }
     }
@@ -277,10 +304,19 @@ impl TimeVarying {
 pub struct TimeVaryingParams {
     model: BaseModel,
     names: Vec<String>,
+    dropout: Vec<String>,
     options: FitOptions,
 }
 
 impl TimeVaryingParams {
+    /// Columns acting on the dropout instead of the purchase process (Pareto/NBD: `μ_i(t) =
+    /// μ_i exp(γ_d' z_i(t))`; the BG/NBD's dropout is a coin after each purchase, with no clock
+    /// for a time-varying rate to act on).
+    pub fn dropout<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.dropout.extend(names.into_iter().map(Into::into));
+        self
+    }
+
     /// Optimiser options (the penalizer applies to the plain fit the covariate fit starts from).
     pub fn options(mut self, options: FitOptions) -> Self {
         self.options = options;
@@ -295,13 +331,6 @@ impl TimeVaryingParams {
     /// the names; the plain fit's errors; [`Error::NotConverged`].
     pub fn fit(&self, customers: &[TimeVaryingCustomer]) -> Result<FittedTimeVarying> {
         self.options.check()?;
-        if self.model == BaseModel::ParetoNbd {
-            return Err(invalid(
-                "model",
-                "Pareto/NBD",
-                "time-varying covariates are available for BG/NBD and MBG/NBD",
-            ));
-        }
         let k = self.names.len();
         if k == 0 {
             return Err(invalid("covariates", "none", "name at least one covariate"));
@@ -318,6 +347,27 @@ impl TimeVaryingParams {
                 reason: "no customers".into(),
             });
         }
+        let dropout: Vec<usize> = self
+            .dropout
+            .iter()
+            .map(|n| {
+                self.names.iter().position(|m| m == n).ok_or_else(|| {
+                    invalid(
+                        "covariate",
+                        n,
+                        format!("not a column of the paths ({})", self.names.join(", ")),
+                    )
+                })
+            })
+            .collect::<Result<_>>()?;
+        if !dropout.is_empty() && self.model != BaseModel::ParetoNbd {
+            return Err(invalid(
+                "dropout",
+                self.dropout.join(", "),
+                "time-varying dropout covariates are for the Pareto/NBD (the BG/NBD drops out by a coin after each purchase, with no clock)",
+            ));
+        }
+        let purchase: Vec<usize> = (0..k).filter(|c| !dropout.contains(c)).collect();
         let (x, tx, t): (Vec<f64>, Vec<f64>, Vec<f64>) = customers
             .iter()
             .map(|c| {
@@ -336,12 +386,16 @@ impl TimeVaryingParams {
                 let f = MbgNbd::params().options(self.options).fit(&plain)?;
                 [f.params.r, f.params.alpha, f.params.a, f.params.b]
             }
-            _ => {
+            BaseModel::BgNbd => {
                 let f = BgNbd::params().options(self.options).fit(&plain)?;
                 [f.params.r, f.params.alpha, f.params.a, f.params.b]
             }
+            BaseModel::ParetoNbd => {
+                let f = ParetoNbd::params().options(self.options).fit(&plain)?;
+                [f.params.r, f.params.alpha, f.params.s, f.params.beta]
+            }
         };
-        // Σ_j z(t_j) per customer, and the column scales.
+        // Σ_j z(t_j) per customer over every column (the Jacobian of the purchase time change).
         let jacobian: Vec<Vec<f64>> = customers
             .iter()
             .map(|c| {
@@ -354,120 +408,74 @@ impl TimeVaryingParams {
                 s
             })
             .collect();
-        let problem = Problem {
-            customers,
-            jacobian: &jacobian,
-            k,
-            mbg: self.model == BaseModel::MbgNbd,
+        // Coefficients in column order: purchase columns first, then dropout columns.
+        let order: Vec<(usize, Process)> = purchase
+            .iter()
+            .map(|&c| (c, Process::Purchase))
+            .chain(dropout.iter().map(|&c| (c, Process::Dropout)))
+            .collect();
+        let objective: Box<LogLikelihoodFn<'_>> = if self.model == BaseModel::ParetoNbd {
+            if order.len() > MAX_PARETO_COEFFICIENTS {
+                return Err(invalid(
+                    "covariates",
+                    order.len(),
+                    format!(
+                        "a time-varying Pareto/NBD takes at most {MAX_PARETO_COEFFICIENTS} coefficients"
+                    ),
+                ));
+            }
+            let problem = ParetoProblem {
+                customers,
+                jacobian: jacobian.clone(),
+                purchase: purchase.clone(),
+                dropout: dropout.clone(),
+            };
+            Box::new(move |u: &[f64]| problem.ll_and_gradient(u))
+        } else {
+            let problem = Problem {
+                customers,
+                jacobian: jacobian.clone(),
+                k,
+                mbg: self.model == BaseModel::MbgNbd,
+            };
+            Box::new(move |u: &[f64]| problem.ll_and_gradient(u))
         };
         let mut u0: Vec<f64> = start.iter().map(|v| v.ln()).collect();
-        u0.extend(std::iter::repeat_n(0.0, k));
-        let tol = self.options.gradient_tolerance;
-        let mut best = u0;
-        let mut iterations = 0;
-        for _ in 0..3 {
-            let lbfgs = LBFGS::new(MoreThuenteLineSearch::new(), 10)
-                .with_tolerance_grad(tol * 0.1)?
-                .with_tolerance_cost(1e-15)?;
-            let run = Executor::new(Borrowed(&problem), lbfgs)
-                .configure(|s| s.param(best.clone()).max_iters(self.options.max_iters))
-                .run();
-            if let Ok(res) = &run {
-                iterations += res.state().get_iter();
-            }
-            if let Ok(res) = run
-                && let Some(p) = res.state().get_best_param()
-                && problem.cost_and_gradient(p).0 <= problem.cost_and_gradient(&best).0
-            {
-                best = p.clone();
-            }
-            if problem
-                .cost_and_gradient(&best)
-                .1
-                .iter()
-                .all(|g| g.abs() <= tol)
-            {
-                break;
-            }
-        }
+        u0.extend(std::iter::repeat_n(0.0, order.len()));
+        let (best, iterations, ll, cov_u) = maximise(
+            objective.as_ref(),
+            u0,
+            &self.options,
+            customers.len() as f64,
+            self.model.name(),
+        )?;
+        let dim = best.len();
         let natural: Vec<f64> = best
             .iter()
             .enumerate()
             .map(|(j, v)| if j < 4 { v.exp() } else { *v })
             .collect();
-        let grad = problem
-            .cost_and_gradient(&best)
-            .1
-            .iter()
-            .fold(0.0f64, |m, g| {
-                if g.is_nan() {
-                    f64::INFINITY
-                } else {
-                    m.max(g.abs())
+        let covariance = cov_u.map(|mut cov| {
+            for i in 0..dim {
+                for j in 0..dim {
+                    let (a, b) = (
+                        if i < 4 { natural[i] } else { 1.0 },
+                        if j < 4 { natural[j] } else { 1.0 },
+                    );
+                    cov[i * dim + j] *= a * b;
                 }
-            });
-        if grad > tol
-            || best[..4].iter().any(|v| v.abs() > MAX_LOG_PARAM - 1.0)
-            || natural[..4]
-                .iter()
-                .any(|v| *v > crate::optim::MAX_FITTED_PARAM)
-        {
-            return Err(Error::NotConverged {
-                model: self.model.name(),
-                reason: format!(
-                    "with time-varying covariates: largest gradient {grad:.3e} (tolerance {tol:.1e}), or parameters running off"
-                ),
-                last_params: natural,
-            });
-        }
-        let ll = problem.ll_and_gradient(&best).map_or(f64::NAN, |v| v.0);
-        let dim = 4 + k;
-        let n = customers.len() as f64;
-        let cols: Option<Vec<Vec<f64>>> = (0..dim)
-            .into_par_iter()
-            .map(|j| {
-                let h = 1e-5 * best[j].abs().max(1.0);
-                let (mut up, mut dn) = (best.clone(), best.clone());
-                up[j] += h;
-                dn[j] -= h;
-                let (cu, gu) = problem.cost_and_gradient(&up);
-                let (cd, gd) = problem.cost_and_gradient(&dn);
-                (cu.is_finite() && cd.is_finite()).then(|| {
-                    gu.iter()
-                        .zip(&gd)
-                        .map(|(a, b)| (a - b) / (2.0 * h) * n)
-                        .collect()
-                })
-            })
-            .collect();
-        let jac: Vec<f64> = (0..dim)
-            .map(|j| if j < 4 { natural[j] } else { 1.0 })
-            .collect();
-        let covariance = cols
-            .and_then(|c| {
-                let info = (0..dim)
-                    .map(|i| (0..dim).map(|j| 0.5 * (c[i][j] + c[j][i])).collect())
-                    .collect();
-                crate::optim::invert_information(info)
-            })
-            .map(|mut cov| {
-                for i in 0..dim {
-                    for j in 0..dim {
-                        cov[i * dim + j] *= jac[i] * jac[j];
-                    }
-                }
-                cov
-            });
+            }
+            cov
+        });
         let se = covariance
             .as_ref()
             .and_then(|c| crate::optim::standard_errors_of(c, dim));
-        let effects = self
-            .names
+        let effects = order
             .iter()
             .enumerate()
-            .map(|(j, name)| CovariateEffect {
-                name: name.clone(),
-                process: Process::Purchase,
+            .map(|(j, (col, process))| CovariateEffect {
+                name: self.names[*col].clone(),
+                process: *process,
                 estimate: natural[4 + j],
                 standard_error: se.as_ref().map(|s| s[4 + j]),
             })
@@ -475,12 +483,13 @@ impl TimeVaryingParams {
         Ok(FittedTimeVarying {
             model: self.model,
             base: [natural[0], natural[1], natural[2], natural[3]],
+            names: self.names.clone(),
             effects,
             report: FitReport {
                 log_likelihood: ll,
                 standard_errors: se,
                 covariance,
-                n_customers: n,
+                n_customers: customers.len() as f64,
                 iterations,
                 method: "L-BFGS (time-varying covariates)".into(),
                 n_params: dim,
@@ -489,15 +498,123 @@ impl TimeVaryingParams {
     }
 }
 
-/// A BG/NBD or MBG/NBD with time-varying purchase covariates, fitted.
+/// A fit's log-likelihood in `u` with its gradient (`None` outside its domain).
+type LogLikelihoodFn<'a> = dyn Fn(&[f64]) -> Option<(f64, Vec<f64>)> + Sync + 'a;
+
+/// Most coefficients of a time-varying Pareto/NBD (purchase and dropout together).
+pub const MAX_PARETO_COEFFICIENTS: usize = 6;
+
+/// The fit's optimum in `u`: the maximiser, L-BFGS iterations, the log-likelihood and the
+/// inverse observed information in `u` (central differences of the exact gradient).
+type Optimum = (Vec<f64>, u64, f64, Option<Vec<f64>>);
+
+/// Maximises `ll(u)` (value and gradient; `None` outside its domain) from `u0`.
+fn maximise(
+    ll: &LogLikelihoodFn<'_>,
+    u0: Vec<f64>,
+    options: &FitOptions,
+    n: f64,
+    name: &'static str,
+) -> Result<Optimum> {
+    let objective = Objective { ll, n: n.max(1.0) };
+    let tol = options.gradient_tolerance;
+    let mut best = u0;
+    let mut iterations = 0;
+    for _ in 0..3 {
+        let lbfgs = LBFGS::new(MoreThuenteLineSearch::new(), 10)
+            .with_tolerance_grad(tol * 0.1)?
+            .with_tolerance_cost(1e-15)?;
+        let run = Executor::new(Borrowed(&objective), lbfgs)
+            .configure(|s| s.param(best.clone()).max_iters(options.max_iters))
+            .run();
+        if let Ok(res) = &run {
+            iterations += res.state().get_iter();
+        }
+        if let Ok(res) = run
+            && let Some(p) = res.state().get_best_param()
+            && objective.cost_and_gradient(p).0 <= objective.cost_and_gradient(&best).0
+        {
+            best = p.clone();
+        }
+        if objective
+            .cost_and_gradient(&best)
+            .1
+            .iter()
+            .all(|g| g.abs() <= tol)
+        {
+            break;
+        }
+    }
+    let grad = objective
+        .cost_and_gradient(&best)
+        .1
+        .iter()
+        .fold(0.0f64, |m, g| {
+            if g.is_nan() {
+                f64::INFINITY
+            } else {
+                m.max(g.abs())
+            }
+        });
+    let natural: Vec<f64> = best
+        .iter()
+        .enumerate()
+        .map(|(j, v)| if j < 4 { v.exp() } else { *v })
+        .collect();
+    if grad > tol
+        || best[..4].iter().any(|v| v.abs() > MAX_LOG_PARAM - 1.0)
+        || natural[..4]
+            .iter()
+            .any(|v| *v > crate::optim::MAX_FITTED_PARAM)
+    {
+        return Err(Error::NotConverged {
+            model: name,
+            reason: format!(
+                "with time-varying covariates: largest gradient {grad:.3e} (tolerance {tol:.1e}), or parameters running off"
+            ),
+            last_params: natural,
+        });
+    }
+    let value = ll(&best).map_or(f64::NAN, |v| v.0);
+    let dim = best.len();
+    let cols: Option<Vec<Vec<f64>>> = (0..dim)
+        .into_par_iter()
+        .map(|j| {
+            let h = 1e-5 * best[j].abs().max(1.0);
+            let (mut up, mut dn) = (best.clone(), best.clone());
+            up[j] += h;
+            dn[j] -= h;
+            let (cu, gu) = objective.cost_and_gradient(&up);
+            let (cd, gd) = objective.cost_and_gradient(&dn);
+            (cu.is_finite() && cd.is_finite()).then(|| {
+                gu.iter()
+                    .zip(&gd)
+                    .map(|(a, b)| (a - b) / (2.0 * h) * objective.n)
+                    .collect()
+            })
+        })
+        .collect();
+    let cov = cols.and_then(|c| {
+        let info = (0..dim)
+            .map(|i| (0..dim).map(|j| 0.5 * (c[i][j] + c[j][i])).collect())
+            .collect();
+        crate::optim::invert_information(info)
+    });
+    Ok((best, iterations, value, cov))
+}
+
+/// A model with time-varying covariates, fitted.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FittedTimeVarying {
     /// The model.
     pub model: BaseModel,
-    /// `(r, α, a, b)`: the parameters in operational time.
+    /// `(r, α, a, b)` (BG/NBD, MBG/NBD: the parameters in operational time) or `(r, α, s, β)`
+    /// (Pareto/NBD: the rates' Gamma heterogeneity at covariates 0).
     pub base: [f64; 4],
-    /// The purchase coefficients `γ`, in path column order.
+    /// The path columns, in order.
+    pub names: Vec<String>,
+    /// The coefficients: purchase columns first, then dropout columns.
     pub effects: Vec<CovariateEffect>,
     /// Log-likelihood, covariance `(r, α, a, b, γ)`, optimiser details.
     pub report: FitReport,
@@ -535,34 +652,87 @@ impl PurchaseModel for OperationalModel {
 
 impl FittedTimeVarying {
     /// The plain model at the estimates, to be asked in operational time
-    /// ([`Self::operational`]).
-    pub fn customer_model(&self) -> OperationalModel {
+    /// ([`Self::operational`]; BG/NBD and MBG/NBD).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a Pareto/NBD fit (use [`Self::p_alive`] and
+    /// [`Self::expected_purchases`]).
+    pub fn customer_model(&self) -> Result<OperationalModel> {
         let [r, alpha, a, b] = self.base;
         match self.model {
-            BaseModel::MbgNbd => OperationalModel::MbgNbd(MbgNbdParameters { r, alpha, a, b }),
-            _ => OperationalModel::BgNbd(BgNbdParameters { r, alpha, a, b }),
+            BaseModel::MbgNbd => Ok(OperationalModel::MbgNbd(MbgNbdParameters {
+                r,
+                alpha,
+                a,
+                b,
+            })),
+            BaseModel::BgNbd => Ok(OperationalModel::BgNbd(BgNbdParameters { r, alpha, a, b })),
+            BaseModel::ParetoNbd => Err(invalid(
+                "model",
+                "Pareto/NBD",
+                "the Pareto/NBD has no single operational time; use p_alive and expected_purchases",
+            )),
+        }
+    }
+
+    /// Coefficients per path column for the purchase and the dropout process (0 where a column
+    /// does not act).
+    fn column_coefficients(&self, k: usize) -> Result<(Vec<f64>, Vec<f64>)> {
+        let (mut gp, mut gd) = (vec![0.0; k], vec![0.0; k]);
+        for e in &self.effects {
+            let c = self
+                .names
+                .iter()
+                .position(|n| *n == e.name)
+                .ok_or_else(|| {
+                    invalid("covariate", &e.name, "not among the model's path columns")
+                })?;
+            if c >= k {
+                return Err(invalid(
+                    "covariate path",
+                    format!("{k} columns"),
+                    format!("the model has {} columns", self.names.len()),
+                ));
+            }
+            match e.process {
+                Process::Dropout => gd[c] = e.estimate,
+                _ => gp[c] = e.estimate,
+            }
+        }
+        Ok((gp, gd))
+    }
+
+    fn check_width(&self, path: &CovariatePath) -> Result<()> {
+        if path.k == self.names.len() {
+            Ok(())
+        } else {
+            Err(invalid(
+                "covariate path",
+                format!("{} columns", path.k),
+                format!(
+                    "the model has {} columns ({})",
+                    self.names.len(),
+                    self.names.join(", ")
+                ),
+            ))
         }
     }
 
     /// A customer's history in operational time `(x, B(t_x), B(T))` and the operational length
     /// `B(T + t) − B(T)` of a horizon whose covariates are `future` (periods from `T` on; the
-    /// horizon is `future`'s length).
+    /// horizon is `future`'s length). BG/NBD and MBG/NBD.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for a `future` path of another width.
+    /// [`Error::InvalidParameter`] for a path of another width or a Pareto/NBD fit.
     pub fn operational(
         &self,
         customer: &TimeVaryingCustomer,
         future: &CovariatePath,
     ) -> Result<(Customer, f64)> {
-        let gamma: Vec<f64> = self.effects.iter().map(|e| e.estimate).collect();
-        if future.k != gamma.len() || customer.path.k != gamma.len() {
-            return Err(invalid(
-                "covariate path",
-                format!("{} columns", future.k),
-                format!("the model has {} covariates", gamma.len()),
-            ));
-        }
+        self.customer_model()?;
+        self.check_width(future)?;
+        self.check_width(&customer.path)?;
+        let (gamma, _) = self.column_coefficients(future.k)?;
         let mut scratch = vec![0.0; gamma.len()];
         let h = customer.history();
         let b_tx = customer.path.operational(&gamma, h.t_x, &mut scratch);
@@ -570,12 +740,84 @@ impl FittedTimeVarying {
         let horizon = future.operational(&gamma, future.end(), &mut scratch);
         Ok((Customer::new(h.x, b_tx.min(b_t), b_t)?, horizon))
     }
+
+    /// The Pareto/NBD parts `(ln survive, ln died, B(T), D(T))` of a customer at the estimates.
+    fn pareto_parts(&self, customer: &TimeVaryingCustomer) -> Result<(f64, f64, f64, f64)> {
+        self.check_width(&customer.path)?;
+        let k = customer.path.k;
+        let (gp, gd) = self.column_coefficients(k)?;
+        let mut v = self.base.to_vec();
+        let acting = |g: &[f64]| -> Vec<usize> { (0..k).filter(|&c| g[c] != 0.0).collect() };
+        let (purchase, dropout) = (acting(&gp), acting(&gd));
+        v.extend(purchase.iter().map(|&c| gp[c]));
+        v.extend(dropout.iter().map(|&c| gd[c]));
+        let jac = vec![0.0; k];
+        let (_, survive, died) = pareto_tv_terms(&v, &purchase, &dropout, customer, &jac);
+        let t = customer.history().t;
+        let mut scratch = vec![0.0; k];
+        let b = customer.path.operational(&gp, t, &mut scratch);
+        let d = customer.path.operational(&gd, t, &mut scratch);
+        Ok((survive, died, b, d))
+    }
+
+    /// P(alive) at `T` given the history and the covariates up to `T`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a path of another width.
+    pub fn p_alive(&self, customer: &TimeVaryingCustomer) -> Result<f64> {
+        if self.model != BaseModel::ParetoNbd {
+            let (history, _) = self.operational(customer, &customer.path)?;
+            return self.customer_model()?.p_alive(&history);
+        }
+        let (survive, died, _, _) = self.pareto_parts(customer)?;
+        Ok(1.0 / (1.0 + (died - survive).exp()))
+    }
+
+    /// Expected purchases over the horizon whose covariates are `future` (periods from `T` on).
+    ///
+    /// For the Pareto/NBD: `P(alive) · (r+x)/(α+B(T)) · ∫_0^h e^{γ_p'z(u)} ((β+D(T))/(β+D(T)+ΔD(u)))^s du`
+    /// (the posterior rates of a customer alive at `T` are `Gamma(r+x, α+B(T))` and
+    /// `Gamma(s, β+D(T))`), the integral by Gauss-Legendre per period.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for paths of another width.
+    pub fn expected_purchases(
+        &self,
+        customer: &TimeVaryingCustomer,
+        future: &CovariatePath,
+    ) -> Result<f64> {
+        if self.model != BaseModel::ParetoNbd {
+            let (history, horizon) = self.operational(customer, future)?;
+            return self.customer_model()?.expected_purchases(horizon, &history);
+        }
+        self.check_width(future)?;
+        let (survive, died, b_t, d_t) = self.pareto_parts(customer)?;
+        let alive = 1.0 / (1.0 + (died - survive).exp());
+        let (gp, gd) = self.column_coefficients(future.k)?;
+        let [r, alpha, s, beta] = self.base;
+        let x = customer.history().x;
+        let (mut start, mut d_acc, mut integral) = (0.0, 0.0, 0.0);
+        for (p, &end) in future.ends.iter().enumerate() {
+            let z = future.row(p);
+            let bp = z.iter().zip(&gp).map(|(z, g)| z * g).sum::<f64>().exp();
+            let dp = z.iter().zip(&gd).map(|(z, g)| z * g).sum::<f64>().exp();
+            let (d_lo, d_hi) = (d_acc, d_acc + dp * (end - start));
+            let spread = s * ((beta + d_t + d_hi) / (beta + d_t + d_lo)).ln();
+            let m = spread.abs().ceil().clamp(1.0, MAX_SUBINTERVALS) as usize;
+            integral += gauss_legendre(start, end, m, &mut |u: f64| {
+                bp * ((beta + d_t) / (beta + d_t + d_lo + dp * (u - start))).powf(s)
+            });
+            d_acc = d_hi;
+            start = end;
+        }
+        Ok(alive * (r + x) / (alpha + b_t) * integral)
+    }
 }
 
 /// The fitting problem in `u = (ln r, ln α, ln a, ln b, γ)`.
 struct Problem<'a> {
     customers: &'a [TimeVaryingCustomer],
-    jacobian: &'a [Vec<f64>],
+    jacobian: Vec<Vec<f64>>,
     k: usize,
     mbg: bool,
 }
@@ -661,18 +903,25 @@ impl Problem<'_> {
             .all(|v| v.is_finite())
             .then(|| (total[0], total[1..].to_vec()))
     }
+}
 
+/// The objective the optimiser minimises: `-LL(u) / n` and its gradient.
+struct Objective<'f> {
+    ll: &'f LogLikelihoodFn<'f>,
+    n: f64,
+}
+
+impl Objective<'_> {
     fn cost_and_gradient(&self, u: &[f64]) -> (f64, Vec<f64>) {
-        let n = self.customers.len().max(1) as f64;
-        match self.ll_and_gradient(u) {
-            Some((ll, g)) => (-ll / n, g.iter().map(|v| -v / n).collect()),
+        match (self.ll)(u) {
+            Some((ll, g)) => (-ll / self.n, g.iter().map(|v| -v / self.n).collect()),
             None => (f64::INFINITY, vec![f64::NAN; u.len()]),
         }
     }
 }
 
-/// The problem lent to argmin.
-struct Borrowed<'p, 'a>(&'p Problem<'a>);
+/// The objective lent to argmin.
+struct Borrowed<'p, 'f>(&'p Objective<'f>);
 
 impl CostFunction for Borrowed<'_, '_> {
     type Param = Vec<f64>;
@@ -687,5 +936,216 @@ impl Gradient for Borrowed<'_, '_> {
     type Gradient = Vec<f64>;
     fn gradient(&self, u: &Vec<f64>) -> Result<Vec<f64>, argmin::core::Error> {
         Ok(self.0.cost_and_gradient(u).1)
+    }
+}
+
+/// Gauss-Legendre nodes and weights (8 points on [-1, 1]).
+const GL_NODES: [f64; 4] = [
+    0.183_434_642_495_649_8,
+    0.525_532_409_916_329,
+    0.796_666_477_413_626_7,
+    0.960_289_856_497_536_3,
+];
+const GL_WEIGHTS: [f64; 4] = [
+    0.362_683_783_378_362,
+    0.313_706_645_877_887_3,
+    0.222_381_034_453_374_5,
+    0.101_228_536_290_376_3,
+];
+
+/// Most sub-intervals of one covariate period in the Pareto/NBD integrals.
+const MAX_SUBINTERVALS: f64 = 256.0;
+
+/// `Σ_k w_k f(τ_k)` of an 8-point Gauss-Legendre rule on each of `m` equal parts of `[lo, hi]`.
+fn gauss_legendre<T: Real>(lo: f64, hi: f64, m: usize, f: &mut dyn FnMut(f64) -> T) -> T {
+    let mut sum = T::cst(0.0);
+    let h = (hi - lo) / m as f64;
+    for part in 0..m {
+        let mid = lo + (part as f64 + 0.5) * h;
+        for (x, w) in GL_NODES.iter().zip(GL_WEIGHTS) {
+            for sign in [-1.0, 1.0] {
+                sum = sum + f(mid + sign * x * h / 2.0) * (w * h / 2.0);
+            }
+        }
+    }
+    sum
+}
+
+/// The Pareto/NBD with time-varying covariates: one customer's log-likelihood, generic over
+/// `v = (r, α, s, β, γ_p…, γ_d…)`:
+///
+/// ```text
+/// ln L = Σ_j γ_p'z(t_j) + ln Γ(r+x) − ln Γ(r) + r ln α + s ln β
+///        + ln[ (α+B(T))^-(r+x) (β+D(T))^-s + s ∫_{t_x}^T e^{γ_d'z(τ)} (α+B(τ))^-(r+x) (β+D(τ))^-(s+1) dτ ]
+/// ```
+/// with `B`, `D` the purchase and dropout operational times. The integral is summed period by
+/// period with 8-point Gauss-Legendre on parts small enough that the integrand changes by at
+/// most a factor e within each, in log space against its first value.
+fn pareto_tv_ll<T: Real>(
+    v: &[T],
+    purchase: &[usize],
+    dropout: &[usize],
+    customer: &TimeVaryingCustomer,
+    jacobian: &[f64],
+) -> T {
+    let (head, survive, died) = pareto_tv_terms(v, purchase, dropout, customer, jacobian);
+    head + T::log_add_exp(survive, died)
+}
+
+/// The three parts of [`pareto_tv_ll`]: the head, `ln` of the survival term and `ln` of the
+/// dropout integral term (`-∞` when the last purchase is at `T`).
+fn pareto_tv_terms<T: Real>(
+    v: &[T],
+    purchase: &[usize],
+    dropout: &[usize],
+    customer: &TimeVaryingCustomer,
+    jacobian: &[f64],
+) -> (T, T, T) {
+    let (r, alpha, s, beta) = (v[0], v[1], v[2], v[3]);
+    let k = customer.path.k;
+    let mut gp = vec![T::cst(0.0); k];
+    let mut gd = vec![T::cst(0.0); k];
+    for (j, &c) in purchase.iter().enumerate() {
+        gp[c] = v[4 + j];
+    }
+    for (j, &c) in dropout.iter().enumerate() {
+        gd[c] = v[4 + purchase.len() + j];
+    }
+    let h = customer.history();
+    let (x, t_x, big_t) = (h.x, h.t_x, h.t);
+    let rx = r + x;
+    let s1 = s + 1.0;
+    let mut ll = rx.ln_gamma() - r.ln_gamma() + r * alpha.ln() + s * beta.ln();
+    for (g, j) in gp.iter().zip(jacobian) {
+        ll = ll + *g * *j;
+    }
+    let (mut b, mut d) = (T::cst(0.0), T::cst(0.0));
+    let mut start = 0.0;
+    let mut reference: Option<T> = None;
+    let mut sum = T::cst(0.0);
+    for (p, &end) in customer.path.ends.iter().enumerate() {
+        let stop = end.min(big_t);
+        if stop <= start {
+            break;
+        }
+        let z = customer.path.row(p);
+        let (mut lp, mut ld) = (T::cst(0.0), T::cst(0.0));
+        for c in 0..k {
+            lp = lp + gp[c] * z[c];
+            ld = ld + gd[c] * z[c];
+        }
+        let (bp, dp) = (lp.exp(), ld.exp());
+        let lo = start.max(t_x);
+        if stop > lo {
+            let (b_lo, d_lo) = (b + bp * (lo - start), d + dp * (lo - start));
+            let (b_hi, d_hi) = (b + bp * (stop - start), d + dp * (stop - start));
+            let spread = rx.value() * ((alpha + b_hi).value() / (alpha + b_lo).value()).ln()
+                + s1.value() * ((beta + d_hi).value() / (beta + d_lo).value()).ln();
+            let m = spread.abs().ceil().clamp(1.0, MAX_SUBINTERVALS) as usize;
+            let first = ld - rx * (alpha + b_lo).ln() - s1 * (beta + d_lo).ln();
+            let reference = *reference.get_or_insert(first);
+            sum = sum
+                + gauss_legendre(lo, stop, m, &mut |tau| {
+                    let (bt, dt) = (b_lo + bp * (tau - lo), d_lo + dp * (tau - lo));
+                    (ld - rx * (alpha + bt).ln() - s1 * (beta + dt).ln() - reference).exp()
+                });
+        }
+        b = b + bp * (stop - start);
+        d = d + dp * (stop - start);
+        start = stop;
+    }
+    let survive = -rx * (alpha + b).ln() - s * (beta + d).ln();
+    let died = match reference {
+        Some(reference) if t_x < big_t => s.ln() + reference + sum.ln(),
+        _ => T::cst(f64::NEG_INFINITY),
+    };
+    (ll, survive, died)
+}
+
+/// Dual-number width of the Pareto/NBD fit: 4 base parameters and the coefficients.
+const PN: usize = 4 + MAX_PARETO_COEFFICIENTS;
+
+/// The Pareto/NBD fitting problem in `u = (ln r, ln α, ln s, ln β, γ_p, γ_d)`.
+struct ParetoProblem<'a> {
+    customers: &'a [TimeVaryingCustomer],
+    jacobian: Vec<Vec<f64>>,
+    purchase: Vec<usize>,
+    dropout: Vec<usize>,
+}
+
+impl ParetoProblem<'_> {
+    fn ll_and_gradient(&self, u: &[f64]) -> Option<(f64, Vec<f64>)> {
+        if u.iter().any(|v| !v.is_finite()) || u[..4].iter().any(|v| v.abs() > MAX_LOG_PARAM) {
+            return None;
+        }
+        let dim = u.len();
+        let natural: Vec<f64> = (0..dim)
+            .map(|j| if j < 4 { u[j].exp() } else { u[j] })
+            .collect();
+        let vars: Vec<Dual<PN>> = (0..dim).map(|j| Dual::var(natural[j], j)).collect();
+        let chunks: Vec<Vec<f64>> = self
+            .customers
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut acc = vec![0.0; 1 + dim];
+                for (j, cust) in chunk.iter().enumerate() {
+                    let l = pareto_tv_ll(
+                        &vars,
+                        &self.purchase,
+                        &self.dropout,
+                        cust,
+                        &self.jacobian[c * CHUNK + j],
+                    );
+                    acc[0] += l.v;
+                    for q in 0..dim {
+                        acc[1 + q] += l.d[q] * if q < 4 { natural[q] } else { 1.0 };
+                    }
+                }
+                acc
+            })
+            .collect();
+        let mut total = vec![0.0; 1 + dim];
+        for c in chunks {
+            for (t, v) in total.iter_mut().zip(c) {
+                *t += v;
+            }
+        }
+        total
+            .iter()
+            .all(|v| v.is_finite())
+            .then(|| (total[0], total[1..].to_vec()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::ParetoNbdParameters;
+
+    #[test]
+    fn the_pareto_integral_equals_the_closed_form_at_zero_coefficients() {
+        let p = ParetoNbdParameters::new(0.55, 10.6, 0.61, 11.7).unwrap();
+        let v = [p.r, p.alpha, p.s, p.beta, 0.0, 0.0];
+        for &(x, t_x, t) in &[
+            (0.0f64, 0.0f64, 38.9f64),
+            (1.0, 1.7, 38.9),
+            (4.0, 35.3, 38.9),
+            (40.0, 10.0, 52.0),
+            (300.0, 51.0, 52.0),
+            (2.0, 38.9, 38.9),
+        ] {
+            let times: Vec<f64> = (1..=x as usize).map(|k| t_x * k as f64 / x).collect();
+            let weeks = t.ceil() as usize;
+            let path = CovariatePath::regular(1.0, vec![vec![1.0, 0.5]; weeks]).unwrap();
+            let c = TimeVaryingCustomer::new(times, t, path).unwrap();
+            let ours = pareto_tv_ll(&v, &[0], &[1], &c, &[0.0, 0.0]);
+            let closed = p.log_likelihood_of(x, t_x, t);
+            assert!(
+                (ours - closed).abs() < 1e-10 * closed.abs(),
+                "({x}, {t_x}, {t}): {ours} vs {closed}"
+            );
+        }
     }
 }

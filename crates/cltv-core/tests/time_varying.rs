@@ -146,19 +146,140 @@ fn recovers_the_promotion_effect_and_predicts_the_holdout() {
         }
         // The holdout, predicted with each customer's holdout promotions, against what the
         // simulation did.
-        let m = fit.customer_model();
+        let m = fit.customer_model().unwrap();
         let (mut predicted, mut actual) = (0.0, 0.0);
         for s in &sims {
             let (history, horizon) = fit.operational(&s.customer, &s.future).unwrap();
             predicted += m.expected_purchases(horizon, &history).unwrap();
             actual += s.holdout as f64;
         }
+        println!(
+            "{}: γ {:.3} ± {se:.3}, base {:?}; holdout predicted {predicted:.0} vs actual {actual}",
+            model.name(),
+            e.estimate,
+            fit.base
+        );
         assert!(
             (predicted / actual - 1.0).abs() < 0.05,
             "{}: predicted {predicted} vs actual {actual}",
             model.name()
         );
     }
+}
+
+/// Pareto/NBD customers (r 0.6, α 5, s 0.5, β 12): purchases faster by `exp(gp)` in promotion
+/// weeks (probability 0.25 per customer-week), dropout faster by `exp(gd)` in the high season
+/// (weeks 13-25 and 39-51 of the calendar every customer shares); T ~ U(20, 52) weeks, then 26
+/// holdout weeks.
+fn simulate_pareto(gp: f64, gd: f64, n: usize, seed: u64) -> Vec<Simulated> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let rate = Gamma::new(0.6, 1.0 / 5.0).unwrap();
+    let death = Gamma::new(0.5, 1.0 / 12.0).unwrap();
+    (0..n)
+        .map(|_| {
+            let (lambda, mu): (f64, f64) = (rate.sample(&mut rng), death.sample(&mut rng));
+            let big_t = rng.random_range(20.0f64..52.0).ceil();
+            let weeks = big_t as usize + HOLDOUT;
+            let rows: Vec<Vec<f64>> = (0..weeks)
+                .map(|w| {
+                    vec![
+                        f64::from(u8::from(rng.random::<f64>() < 0.25)),
+                        f64::from(u8::from((w / 13) % 2 == 1)),
+                    ]
+                })
+                .collect();
+            let (mut purchases, mut holdout, mut alive) = (vec![], 0, true);
+            for (w, z) in rows.iter().enumerate() {
+                if !alive {
+                    break;
+                }
+                let life = Exp::new((mu * (gd * z[1]).exp()).max(1e-12))
+                    .unwrap()
+                    .sample(&mut rng);
+                let span = life.min(1.0);
+                alive = life >= 1.0;
+                let mean = lambda * (gp * z[0]).exp() * span;
+                let count = if mean > 0.0 {
+                    rand_distr::Poisson::new(mean).unwrap().sample(&mut rng) as usize
+                } else {
+                    0
+                };
+                for _ in 0..count {
+                    let t = w as f64 + span * rng.random::<f64>();
+                    if t <= big_t {
+                        purchases.push(t);
+                    } else {
+                        holdout += 1;
+                    }
+                }
+            }
+            let t0 = big_t as usize;
+            Simulated {
+                customer: TimeVaryingCustomer::new(
+                    purchases,
+                    big_t,
+                    CovariatePath::regular(1.0, rows[..t0].to_vec()).unwrap(),
+                )
+                .unwrap(),
+                future: CovariatePath::regular(1.0, rows[t0..].to_vec()).unwrap(),
+                holdout,
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn pareto_nbd_recovers_purchase_and_dropout_effects_and_predicts_the_holdout() {
+    let (gp, gd) = (0.7, 0.8);
+    let sims = simulate_pareto(gp, gd, 10_000, 3);
+    let customers: Vec<TimeVaryingCustomer> = sims.iter().map(|s| s.customer.clone()).collect();
+    let fit = TimeVarying::params(
+        BaseModel::ParetoNbd,
+        vec!["promotion".into(), "season".into()],
+    )
+    .dropout(["season"])
+    .fit(&customers)
+    .unwrap();
+    assert_eq!(
+        fit.effects[0].process,
+        custalyze_cltv_core::covariates::Process::Purchase
+    );
+    assert_eq!(
+        fit.effects[1].process,
+        custalyze_cltv_core::covariates::Process::Dropout
+    );
+    for (e, truth) in fit.effects.iter().zip([gp, gd]) {
+        let se = e.standard_error.unwrap();
+        assert!(
+            (e.estimate - truth).abs() < 3.0 * se,
+            "{}: {} ± {se}",
+            e.name,
+            e.estimate
+        );
+    }
+    let base_se = &fit.report.standard_errors.as_ref().unwrap()[..4];
+    for ((est, se), truth) in fit.base.iter().zip(base_se).zip([0.6, 5.0, 0.5, 12.0]) {
+        assert!((est - truth).abs() < 3.0 * se, "{est} ± {se} vs {truth}");
+    }
+    let (mut predicted, mut actual) = (0.0, 0.0);
+    for s in &sims {
+        predicted += fit.expected_purchases(&s.customer, &s.future).unwrap();
+        actual += s.holdout as f64;
+        let p = fit.p_alive(&s.customer).unwrap();
+        assert!((0.0..=1.0).contains(&p));
+    }
+    println!(
+        "Pareto/NBD: γ_p {:.3} ± {:.3}, γ_d {:.3} ± {:.3}, base {:?}; holdout predicted {predicted:.0} vs actual {actual}",
+        fit.effects[0].estimate,
+        fit.effects[0].standard_error.unwrap(),
+        fit.effects[1].estimate,
+        fit.effects[1].standard_error.unwrap(),
+        fit.base
+    );
+    assert!(
+        (predicted / actual - 1.0).abs() < 0.05,
+        "predicted {predicted} vs actual {actual}"
+    );
 }
 
 #[test]
@@ -170,9 +291,17 @@ fn bad_input_is_a_typed_error() {
     assert!(CovariatePath::new(vec![2.0, 1.0], vec![vec![0.0], vec![0.0]]).is_err());
     assert!(CovariatePath::regular(1.0, vec![vec![f64::NAN]]).is_err());
     let c = TimeVaryingCustomer::new(vec![3.0], 10.0, path).unwrap();
-    // Pareto/NBD (dropout in calendar time) and width mismatches are refused.
+    // Time-varying dropout for the BG/NBD, an unknown dropout column and width mismatches are
+    // refused.
+    assert!(
+        TimeVarying::params(BaseModel::BgNbd, vec!["p".into()])
+            .dropout(["p"])
+            .fit(std::slice::from_ref(&c))
+            .is_err()
+    );
     assert!(
         TimeVarying::params(BaseModel::ParetoNbd, vec!["p".into()])
+            .dropout(["q"])
             .fit(std::slice::from_ref(&c))
             .is_err()
     );
