@@ -166,10 +166,11 @@ pub struct PredictArgs {
     /// Write P(X(horizon) = n) of a new customer for n = 0..N instead of per-customer scores.
     #[arg(long, value_name = "N")]
     pmf: Option<u32>,
-    /// Per-customer intervals: quantiles (in (0, 1), e.g. 0.05,0.95) of expected purchases and
-    /// P(alive) over parameter draws from the fit's asymptotic covariance (bgnbd, mbgnbd,
-    /// pareto-nbd; the model JSON must come from `cltv fit` of this version). Adds columns
-    /// expected_purchases_q5, p_alive_q5, ... (the quantile in percent).
+    /// Per-customer intervals: quantiles (in (0, 1), e.g. 0.05,0.95) of expected purchases,
+    /// P(alive), the probability of a purchase and (with --spend-model) CLV over parameter draws
+    /// from the fits' asymptotic covariances (bgnbd, mbgnbd, pareto-nbd; the model JSON must come
+    /// from `cltv fit` of this version). Adds columns expected_purchases_q5, p_alive_q5,
+    /// p_purchase_q5, clv_q5, ... (the quantile in percent).
     #[arg(long, value_name = "Q1,Q2", value_delimiter = ',')]
     quantiles: Option<Vec<f64>>,
     /// Parameter draws for --quantiles (at most 10,000).
@@ -841,6 +842,7 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
         };
         header.extend(q.iter().map(|v| format!("expected_purchases_q{}", pct(*v))));
         header.extend(q.iter().map(|v| format!("p_alive_q{}", pct(*v))));
+        header.extend(q.iter().map(|v| format!("p_purchase_q{}", pct(*v))));
         if spend.is_some() {
             header.extend(q.iter().map(|v| format!("clv_q{}", pct(*v))));
         }
@@ -877,10 +879,11 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
             let clv = gg.customer_lifetime_value(model_i, &history, mi, &clv_options)?;
             rec.extend([fmt_f64(spend_i), fmt_f64(clv)]);
         }
-        if let Some((purchases, alive, clv)) = &intervals {
-            rec.extend(purchases[i].iter().map(|v| fmt_f64(*v)));
-            rec.extend(alive[i].iter().map(|v| fmt_f64(*v)));
-            if let Some(clv) = clv {
+        if let Some(q) = &intervals {
+            rec.extend(q.purchases[i].iter().map(|v| fmt_f64(*v)));
+            rec.extend(q.alive[i].iter().map(|v| fmt_f64(*v)));
+            rec.extend(q.p_purchase[i].iter().map(|v| fmt_f64(*v)));
+            if let Some(clv) = &q.clv {
                 rec.extend(clv[i].iter().map(|v| fmt_f64(*v)));
             }
         }
@@ -909,7 +912,12 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
 
 /// Per customer, the requested quantiles of expected purchases, of P(alive) and (with a spend
 /// model) of CLV.
-type QuantileColumns = (Vec<Vec<f64>>, Vec<Vec<f64>>, Option<Vec<Vec<f64>>>);
+struct QuantileColumns {
+    purchases: Vec<Vec<f64>>,
+    alive: Vec<Vec<f64>>,
+    p_purchase: Vec<Vec<f64>>,
+    clv: Option<Vec<Vec<f64>>>,
+}
 
 /// The spend side of CLV intervals: the Gamma-Gamma estimates, their covariance, each
 /// customer's mean repeat spend and the CLV options.
@@ -979,7 +987,15 @@ fn quantile_columns(
             None => None,
             Some((g, s)) => Some(clv_quantiles(draws, g, customers, s.spend, s.options, q)?),
         };
-        Ok((purchases, alive()?, clv))
+        let p_purchase = customer_quantiles(draws, customers, q, |p, c| {
+            p.probability_of_a_purchase(horizon, c)
+        })?;
+        Ok(QuantileColumns {
+            purchases,
+            alive: alive()?,
+            p_purchase,
+            clv,
+        })
     }
     let spend_pair = spend_draws.as_deref().zip(spend.as_ref());
     let n = draws as usize;

@@ -226,6 +226,11 @@ fn predict_quantiles_bracket_the_point_predictions() {
     let (a, alo, ahi) = (col("p_alive"), col("p_alive_q5"), col("p_alive_q95"));
     // CLV intervals with the spend parameters drawn too.
     let (v, vlo, vhi) = (col("clv"), col("clv_q5"), col("clv_q95"));
+    let (pp, plo, phi) = (
+        col("p_purchase"),
+        col("p_purchase_q5"),
+        col("p_purchase_q95"),
+    );
     let mut rows = 0;
     for line in lines {
         let f: Vec<f64> = line
@@ -240,6 +245,10 @@ fn predict_quantiles_bracket_the_point_predictions() {
         assert!(f[alo] <= f[a] + 0.05 && f[a] <= f[ahi] + 0.05, "{line}");
         assert!(
             f[vlo] < f[vhi] && f[vlo] <= f[v] * 1.05 && f[v] <= f[vhi] * 1.05,
+            "{line}"
+        );
+        assert!(
+            f[plo] <= f[pp] + 0.05 && f[pp] <= f[phi] + 0.05 && f[phi] <= 1.0,
             "{line}"
         );
         rows += 1;
