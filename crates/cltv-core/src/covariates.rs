@@ -76,9 +76,6 @@
 //! # }
 //! ```
 
-use argmin::core::{CostFunction, Executor, Gradient, State};
-use argmin::solver::linesearch::MoreThuenteLineSearch;
-use argmin::solver::quasinewton::LBFGS;
 use rayon::prelude::*;
 
 use crate::bgnbd::{BgNbd, BgNbdParameters};
@@ -87,7 +84,10 @@ use crate::data::{Customer, RfmData};
 use crate::error::{Error, InvalidParameter, Result};
 use crate::gamma_gamma::{GammaGamma, GammaGammaParameters, SpendData};
 use crate::mbgnbd::{MbgNbd, MbgNbdParameters};
-use crate::optim::{FitOptions, FitReport, MAX_LOG_PARAM};
+use crate::optim::{
+    FitOptions, FitReport, MAX_LOG_PARAM, VecProblem, maximise_vec, rescale_covariance,
+    sum_in_order,
+};
 use crate::pareto_nbd::{ParetoNbd, ParetoNbdParameters};
 use crate::real::Dual;
 
@@ -941,7 +941,6 @@ struct Problem<'a, const N: usize> {
     /// Per coefficient: the covariate's scale (standard deviation, 1 for a constant column).
     sd: Vec<f64>,
     l2: f64,
-    total: f64,
     ll: RowLikelihood<N>,
 }
 
@@ -1000,23 +999,14 @@ impl<const N: usize> Problem<'_, N> {
                 }
                 acc
             })
-            .collect::<Vec<Vec<f64>>>()
-            .into_iter()
-            // Chunks summed in order: the same result whatever the thread count.
-            .fold(vec![0.0; 1 + dim], |mut a, b| {
-                for (x, y) in a.iter_mut().zip(b) {
-                    *x += y;
-                }
-                a
-            });
+            .collect::<Vec<Vec<f64>>>();
+        let acc = sum_in_order(acc, 1 + dim);
         (acc.iter().all(|v| v.is_finite())).then(|| (acc[0], acc[1..].to_vec()))
     }
 
-    /// The penalised objective `-(LL - λ Σ γ²) / n` and its gradient in `u`.
-    fn cost_and_gradient(&self, u: &[f64]) -> (f64, Vec<f64>) {
-        let Some((ll, mut g)) = self.ll_and_gradient(u) else {
-            return (f64::INFINITY, vec![f64::NAN; u.len()]);
-        };
+    /// The penalised log-likelihood `LL - λ Σ γ²` and its gradient in `u`.
+    fn penalised(&self, u: &[f64]) -> Option<(f64, Vec<f64>)> {
+        let (ll, mut g) = self.ll_and_gradient(u)?;
         let mut pen = 0.0;
         for (j, sd) in self.sd.iter().enumerate() {
             let gamma = u[N + j] / sd;
@@ -1024,27 +1014,7 @@ impl<const N: usize> Problem<'_, N> {
             // d(λ γ²)/du = 2 λ γ / sd
             g[N + j] -= 2.0 * self.l2 * gamma / sd;
         }
-        let n = self.total.max(1.0);
-        ((pen - ll) / n, g.iter().map(|v| -v / n).collect())
-    }
-}
-
-/// The problem lent to argmin (which takes its problem by value).
-struct Borrowed<'p, 'a, const N: usize>(&'p Problem<'a, N>);
-
-impl<const N: usize> CostFunction for Borrowed<'_, '_, N> {
-    type Param = Vec<f64>;
-    type Output = f64;
-    fn cost(&self, u: &Vec<f64>) -> Result<f64, argmin::core::Error> {
-        Ok(self.0.cost_and_gradient(u).0)
-    }
-}
-
-impl<const N: usize> Gradient for Borrowed<'_, '_, N> {
-    type Param = Vec<f64>;
-    type Gradient = Vec<f64>;
-    fn gradient(&self, u: &Vec<f64>) -> Result<Vec<f64>, argmin::core::Error> {
-        Ok(self.0.cost_and_gradient(u).1)
+        Some((ll - pen, g))
     }
 }
 
@@ -1125,81 +1095,34 @@ fn fit_with_covariates<const N: usize>(
         links,
         sd: sd.clone(),
         l2: spec.l2,
-        total,
         ll,
     };
     let mut u0: Vec<f64> = start.iter().map(|v| v.ln()).collect();
     u0.extend(std::iter::repeat_n(0.0, k));
-    if !problem.cost_and_gradient(&u0).0.is_finite() {
-        return Err(Error::NotConverged {
-            model: name,
-            reason: "the log-likelihood is not finite at the plain model's estimates".into(),
-            last_params: start.to_vec(),
-        });
-    }
-    let tol = spec.options.gradient_tolerance;
-    let mut best = u0.clone();
-    let mut iterations = 0;
-    for _ in 0..3 {
-        let lbfgs = LBFGS::new(MoreThuenteLineSearch::new(), 10)
-            .with_tolerance_grad(tol * 0.1)?
-            .with_tolerance_cost(1e-15)?;
-        let run = Executor::new(Borrowed(&problem), lbfgs)
-            .configure(|s| s.param(best.clone()).max_iters(spec.options.max_iters))
-            .run();
-        if let Ok(res) = &run {
-            iterations += res.state().get_iter();
-        }
-        if let Ok(res) = run
-            && let Some(p) = res.state().get_best_param()
-            && problem.cost_and_gradient(p).0 <= problem.cost_and_gradient(&best).0
-        {
-            best = p.clone();
-        }
-        let g = problem.cost_and_gradient(&best).1;
-        if g.iter().all(|v| v.abs() <= tol) {
-            break;
-        }
-    }
-    let (_, g) = problem.cost_and_gradient(&best);
-    let grad = g.iter().fold(0.0f64, |m, v| {
-        if v.is_nan() {
-            f64::INFINITY
-        } else {
-            m.max(v.abs())
-        }
-    });
     let natural = |u: &[f64]| -> Vec<f64> {
         u.iter()
             .enumerate()
             .map(|(j, v)| if j < N { v.exp() } else { v / sd[j - N] })
             .collect()
     };
-    if best[..N].iter().any(|v| v.abs() > MAX_LOG_PARAM - 1.0)
-        || natural(&best)[..N]
-            .iter()
-            .any(|v| *v > crate::optim::MAX_FITTED_PARAM)
-    {
-        return Err(Error::NotConverged {
-            model: name,
-            reason: "with covariates: the base parameters run off towards 0 or infinity (too few customers, or a covariate that explains everything); try l2, e.g. 0.1, or a penalizer".into(),
-            last_params: natural(&best),
-        });
-    }
-    if grad > tol || best.iter().any(|v| !v.is_finite()) {
-        return Err(Error::NotConverged {
-            model: name,
-            reason: format!(
-                "with covariates: largest gradient {grad:.3e} > tolerance {tol:.1e} (a covariate that separates customers perfectly runs its coefficient off; try l2, e.g. 0.1)"
-            ),
-            last_params: natural(&best),
-        });
-    }
+    let optimum = maximise_vec(
+        &|u: &[f64]| problem.penalised(u),
+        u0,
+        &spec.options,
+        total,
+        &VecProblem {
+            name,
+            n_log: N,
+            natural: &natural,
+            hint: "a covariate that separates customers perfectly runs its coefficient off; try l2, e.g. 0.1",
+        },
+    )?;
+    let best = optimum.best;
+    let iterations = optimum.iterations;
     let (ll, _) = problem.ll_and_gradient(&best).unwrap_or((f64::NAN, vec![]));
-    // Observed information of the penalised log-likelihood in u, by central differences of the
-    // exact gradient; then the delta method to natural coordinates.
+    // The inverse information of the penalised log-likelihood in u, moved to natural
+    // coordinates by the delta method.
     let dim = N + k;
-    let n = total.max(1.0);
     let jac: Vec<f64> = (0..dim)
         .map(|j| {
             if j < N {
@@ -1209,43 +1132,9 @@ fn fit_with_covariates<const N: usize>(
             }
         })
         .collect();
-    let columns_h: Vec<Option<Vec<f64>>> = (0..dim)
-        .into_par_iter()
-        .map(|j| {
-            let h = 1e-5 * best[j].abs().max(1.0);
-            let mut up = best.clone();
-            up[j] += h;
-            let mut dn = best.clone();
-            dn[j] -= h;
-            let (cu, gu) = problem.cost_and_gradient(&up);
-            let (cd, gd) = problem.cost_and_gradient(&dn);
-            (cu.is_finite() && cd.is_finite()).then(|| {
-                gu.iter()
-                    .zip(&gd)
-                    .map(|(a, b)| (a - b) / (2.0 * h) * n)
-                    .collect()
-            })
-        })
-        .collect();
-    let covariance = columns_h
-        .into_iter()
-        .collect::<Option<Vec<Vec<f64>>>>()
-        .and_then(|cols| {
-            // Symmetrise the information.
-            let info: Vec<Vec<f64>> = (0..dim)
-                .map(|i| (0..dim).map(|j| 0.5 * (cols[i][j] + cols[j][i])).collect())
-                .collect();
-            crate::optim::invert_information(info)
-        })
-        .map(|cov_u| {
-            let mut cov = cov_u;
-            for i in 0..dim {
-                for j in 0..dim {
-                    cov[i * dim + j] *= jac[i] * jac[j];
-                }
-            }
-            cov
-        });
+    let covariance = optimum
+        .information_inverse
+        .map(|cov| rescale_covariance(cov, &jac));
     let se = covariance
         .as_ref()
         .and_then(|c| crate::optim::standard_errors_of(c, dim));

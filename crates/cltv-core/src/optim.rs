@@ -789,3 +789,200 @@ pub(crate) fn assert_derivatives_match<L: LogLikelihood<N>, const N: usize>(
         }
     }
 }
+
+/// A log-likelihood over a parameter vector of any length with its gradient (`None` outside its
+/// domain): the covariate fits, whose number of parameters is known only at run time.
+pub(crate) type VecLogLikelihood<'a> = dyn Fn(&[f64]) -> Option<(f64, Vec<f64>)> + Sync + 'a;
+
+/// The optimum of [`maximise_vec`]: the maximiser, the L-BFGS iterations, and the inverse of the
+/// observed information at it (central differences of the exact gradient; `None` when singular),
+/// all in the optimiser's coordinates.
+pub(crate) struct VecOptimum {
+    pub(crate) best: Vec<f64>,
+    pub(crate) iterations: u64,
+    pub(crate) information_inverse: Option<Vec<f64>>,
+}
+
+/// How [`maximise_vec`] reads its coordinates and words its errors.
+pub(crate) struct VecProblem<'a> {
+    /// Model name for errors.
+    pub(crate) name: &'static str,
+    /// The first `n_log` coordinates are logarithms of positive parameters (kept within
+    /// [`MAX_LOG_PARAM`]; a fit whose parameters pass [`MAX_FITTED_PARAM`] ran off).
+    pub(crate) n_log: usize,
+    /// The natural parameters of a point (for errors).
+    pub(crate) natural: &'a dyn Fn(&[f64]) -> Vec<f64>,
+    /// What the errors say to try.
+    pub(crate) hint: &'static str,
+}
+
+/// `-ll / n` and its gradient, for argmin.
+struct VecObjective<'f> {
+    ll: &'f VecLogLikelihood<'f>,
+    n: f64,
+}
+
+impl VecObjective<'_> {
+    fn cost_and_gradient(&self, u: &[f64]) -> (f64, Vec<f64>) {
+        match (self.ll)(u) {
+            Some((ll, g)) => (-ll / self.n, g.iter().map(|v| -v / self.n).collect()),
+            None => (f64::INFINITY, vec![f64::NAN; u.len()]),
+        }
+    }
+}
+
+struct BorrowedObjective<'p, 'f>(&'p VecObjective<'f>);
+
+impl CostFunction for BorrowedObjective<'_, '_> {
+    type Param = Vec<f64>;
+    type Output = f64;
+    fn cost(&self, u: &Vec<f64>) -> Result<f64, argmin::core::Error> {
+        Ok(self.0.cost_and_gradient(u).0)
+    }
+}
+
+impl Gradient for BorrowedObjective<'_, '_> {
+    type Param = Vec<f64>;
+    type Gradient = Vec<f64>;
+    fn gradient(&self, u: &Vec<f64>) -> Result<Vec<f64>, argmin::core::Error> {
+        Ok(self.0.cost_and_gradient(u).1)
+    }
+}
+
+/// Maximises `ll` from `u0` by L-BFGS (restarted at most twice while the gradient is above
+/// the tolerance), for `n` customers.
+///
+/// # Errors
+/// [`Error::NotConverged`] when the log-likelihood is not finite at `u0`, the parameters run
+/// off, or the gradient stays above [`FitOptions::gradient_tolerance`].
+pub(crate) fn maximise_vec(
+    ll: &VecLogLikelihood<'_>,
+    u0: Vec<f64>,
+    options: &FitOptions,
+    n: f64,
+    problem: &VecProblem<'_>,
+) -> Result<VecOptimum> {
+    let objective = VecObjective { ll, n: n.max(1.0) };
+    let name = problem.name;
+    if !objective.cost_and_gradient(&u0).0.is_finite() {
+        return Err(Error::NotConverged {
+            model: name,
+            reason: "the log-likelihood is not finite at the starting values (the plain model's estimates)".into(),
+            last_params: (problem.natural)(&u0),
+        });
+    }
+    let tol = options.gradient_tolerance;
+    let largest = |u: &[f64]| {
+        objective
+            .cost_and_gradient(u)
+            .1
+            .iter()
+            .fold(0.0f64, |m, g| {
+                if g.is_nan() {
+                    f64::INFINITY
+                } else {
+                    m.max(g.abs())
+                }
+            })
+    };
+    let mut best = u0;
+    let mut iterations = 0;
+    for _ in 0..3 {
+        let lbfgs = LBFGS::new(MoreThuenteLineSearch::new(), 10)
+            .with_tolerance_grad(tol * LBFGS_GRADIENT_FRACTION)?
+            .with_tolerance_cost(1e-15)?;
+        let run = Executor::new(BorrowedObjective(&objective), lbfgs)
+            .configure(|s| s.param(best.clone()).max_iters(options.max_iters))
+            .run();
+        if let Ok(res) = &run {
+            iterations += res.state().get_iter();
+        }
+        if let Ok(res) = run
+            && let Some(p) = res.state().get_best_param()
+            && objective.cost_and_gradient(p).0 <= objective.cost_and_gradient(&best).0
+        {
+            best = p.clone();
+        }
+        if largest(&best) <= tol {
+            break;
+        }
+    }
+    let natural = (problem.natural)(&best);
+    let k = problem.n_log;
+    if best[..k].iter().any(|v| v.abs() > MAX_LOG_PARAM - 1.0)
+        || natural[..k].iter().any(|v| *v > MAX_FITTED_PARAM)
+    {
+        return Err(Error::NotConverged {
+            model: name,
+            reason: format!(
+                "the base parameters run off towards 0 or infinity (too few customers, or a covariate that explains everything); {}",
+                problem.hint
+            ),
+            last_params: natural,
+        });
+    }
+    let grad = largest(&best);
+    if grad > tol || best.iter().any(|v| !v.is_finite()) {
+        return Err(Error::NotConverged {
+            model: name,
+            reason: format!(
+                "largest gradient {grad:.3e} > tolerance {tol:.1e}; {}",
+                problem.hint
+            ),
+            last_params: natural,
+        });
+    }
+    // Observed information in u by central differences of the exact gradient, symmetrised.
+    let dim = best.len();
+    let columns: Option<Vec<Vec<f64>>> = (0..dim)
+        .into_par_iter()
+        .map(|j| {
+            let h = 1e-5 * best[j].abs().max(1.0);
+            let (mut up, mut dn) = (best.clone(), best.clone());
+            up[j] += h;
+            dn[j] -= h;
+            let (cu, gu) = objective.cost_and_gradient(&up);
+            let (cd, gd) = objective.cost_and_gradient(&dn);
+            (cu.is_finite() && cd.is_finite()).then(|| {
+                gu.iter()
+                    .zip(&gd)
+                    .map(|(a, b)| (a - b) / (2.0 * h) * objective.n)
+                    .collect()
+            })
+        })
+        .collect();
+    let information_inverse = columns.and_then(|c| {
+        let info = (0..dim)
+            .map(|i| (0..dim).map(|j| 0.5 * (c[i][j] + c[j][i])).collect())
+            .collect();
+        invert_information(info)
+    });
+    Ok(VecOptimum {
+        best,
+        iterations,
+        information_inverse,
+    })
+}
+
+/// `cov[i][j] · jac[i] · jac[j]`: a covariance moved to other coordinates by a diagonal Jacobian
+/// (the delta method).
+pub(crate) fn rescale_covariance(mut cov: Vec<f64>, jac: &[f64]) -> Vec<f64> {
+    let dim = jac.len();
+    for i in 0..dim {
+        for j in 0..dim {
+            cov[i * dim + j] *= jac[i] * jac[j];
+        }
+    }
+    cov
+}
+
+/// Adds per-chunk vectors in chunk order (the same sum whatever the thread count).
+pub(crate) fn sum_in_order(chunks: Vec<Vec<f64>>, len: usize) -> Vec<f64> {
+    let mut total = vec![0.0; len];
+    for c in chunks {
+        for (t, v) in total.iter_mut().zip(c) {
+            *t += v;
+        }
+    }
+    total
+}

@@ -93,9 +93,6 @@
 //! # }
 //! ```
 
-use argmin::core::{CostFunction, Executor, Gradient, State};
-use argmin::solver::linesearch::MoreThuenteLineSearch;
-use argmin::solver::quasinewton::LBFGS;
 use rayon::prelude::*;
 
 use crate::bgnbd::{BgNbd, BgNbdParameters};
@@ -104,7 +101,10 @@ use crate::covariates::{BaseModel, CovariateEffect, Process};
 use crate::data::{Customer, MAX_MAGNITUDE, RfmData};
 use crate::error::{Error, InvalidParameter, Result};
 use crate::mbgnbd::{MbgNbd, MbgNbdParameters};
-use crate::optim::{FitOptions, FitReport, MAX_LOG_PARAM};
+use crate::optim::{
+    FitOptions, FitReport, MAX_LOG_PARAM, VecLogLikelihood, VecProblem, maximise_vec,
+    rescale_covariance, sum_in_order,
+};
 use crate::pareto_nbd::ParetoNbd;
 use crate::real::{Dual, Real};
 
@@ -414,7 +414,7 @@ impl TimeVaryingParams {
             .map(|&c| (c, Process::Purchase))
             .chain(dropout.iter().map(|&c| (c, Process::Dropout)))
             .collect();
-        let objective: Box<LogLikelihoodFn<'_>> = if self.model == BaseModel::ParetoNbd {
+        let objective: Box<VecLogLikelihood<'_>> = if self.model == BaseModel::ParetoNbd {
             if order.len() > MAX_PARETO_COEFFICIENTS {
                 return Err(invalid(
                     "covariates",
@@ -442,31 +442,35 @@ impl TimeVaryingParams {
         };
         let mut u0: Vec<f64> = start.iter().map(|v| v.ln()).collect();
         u0.extend(std::iter::repeat_n(0.0, order.len()));
-        let (best, iterations, ll, cov_u) = maximise(
+        let natural_of = |u: &[f64]| -> Vec<f64> {
+            u.iter()
+                .enumerate()
+                .map(|(j, v)| if j < 4 { v.exp() } else { *v })
+                .collect()
+        };
+        let optimum = maximise_vec(
             objective.as_ref(),
             u0,
             &self.options,
             customers.len() as f64,
-            self.model.name(),
+            &VecProblem {
+                name: self.model.name(),
+                n_log: 4,
+                natural: &natural_of,
+                hint: "time-varying covariates that separate buyers from non-buyers run their coefficients off",
+            },
         )?;
+        let best = optimum.best;
+        let ll = objective(&best).map_or(f64::NAN, |v| v.0);
         let dim = best.len();
-        let natural: Vec<f64> = best
-            .iter()
-            .enumerate()
-            .map(|(j, v)| if j < 4 { v.exp() } else { *v })
+        let natural = natural_of(&best);
+        let jac: Vec<f64> = (0..dim)
+            .map(|j| if j < 4 { natural[j] } else { 1.0 })
             .collect();
-        let covariance = cov_u.map(|mut cov| {
-            for i in 0..dim {
-                for j in 0..dim {
-                    let (a, b) = (
-                        if i < 4 { natural[i] } else { 1.0 },
-                        if j < 4 { natural[j] } else { 1.0 },
-                    );
-                    cov[i * dim + j] *= a * b;
-                }
-            }
-            cov
-        });
+        let covariance = optimum
+            .information_inverse
+            .map(|cov| rescale_covariance(cov, &jac));
+        let iterations = optimum.iterations;
         let se = covariance
             .as_ref()
             .and_then(|c| crate::optim::standard_errors_of(c, dim));
@@ -498,110 +502,8 @@ impl TimeVaryingParams {
     }
 }
 
-/// A fit's log-likelihood in `u` with its gradient (`None` outside its domain).
-type LogLikelihoodFn<'a> = dyn Fn(&[f64]) -> Option<(f64, Vec<f64>)> + Sync + 'a;
-
 /// Most coefficients of a time-varying Pareto/NBD (purchase and dropout together).
 pub const MAX_PARETO_COEFFICIENTS: usize = 6;
-
-/// The fit's optimum in `u`: the maximiser, L-BFGS iterations, the log-likelihood and the
-/// inverse observed information in `u` (central differences of the exact gradient).
-type Optimum = (Vec<f64>, u64, f64, Option<Vec<f64>>);
-
-/// Maximises `ll(u)` (value and gradient; `None` outside its domain) from `u0`.
-fn maximise(
-    ll: &LogLikelihoodFn<'_>,
-    u0: Vec<f64>,
-    options: &FitOptions,
-    n: f64,
-    name: &'static str,
-) -> Result<Optimum> {
-    let objective = Objective { ll, n: n.max(1.0) };
-    let tol = options.gradient_tolerance;
-    let mut best = u0;
-    let mut iterations = 0;
-    for _ in 0..3 {
-        let lbfgs = LBFGS::new(MoreThuenteLineSearch::new(), 10)
-            .with_tolerance_grad(tol * 0.1)?
-            .with_tolerance_cost(1e-15)?;
-        let run = Executor::new(Borrowed(&objective), lbfgs)
-            .configure(|s| s.param(best.clone()).max_iters(options.max_iters))
-            .run();
-        if let Ok(res) = &run {
-            iterations += res.state().get_iter();
-        }
-        if let Ok(res) = run
-            && let Some(p) = res.state().get_best_param()
-            && objective.cost_and_gradient(p).0 <= objective.cost_and_gradient(&best).0
-        {
-            best = p.clone();
-        }
-        if objective
-            .cost_and_gradient(&best)
-            .1
-            .iter()
-            .all(|g| g.abs() <= tol)
-        {
-            break;
-        }
-    }
-    let grad = objective
-        .cost_and_gradient(&best)
-        .1
-        .iter()
-        .fold(0.0f64, |m, g| {
-            if g.is_nan() {
-                f64::INFINITY
-            } else {
-                m.max(g.abs())
-            }
-        });
-    let natural: Vec<f64> = best
-        .iter()
-        .enumerate()
-        .map(|(j, v)| if j < 4 { v.exp() } else { *v })
-        .collect();
-    if grad > tol
-        || best[..4].iter().any(|v| v.abs() > MAX_LOG_PARAM - 1.0)
-        || natural[..4]
-            .iter()
-            .any(|v| *v > crate::optim::MAX_FITTED_PARAM)
-    {
-        return Err(Error::NotConverged {
-            model: name,
-            reason: format!(
-                "with time-varying covariates: largest gradient {grad:.3e} (tolerance {tol:.1e}), or parameters running off"
-            ),
-            last_params: natural,
-        });
-    }
-    let value = ll(&best).map_or(f64::NAN, |v| v.0);
-    let dim = best.len();
-    let cols: Option<Vec<Vec<f64>>> = (0..dim)
-        .into_par_iter()
-        .map(|j| {
-            let h = 1e-5 * best[j].abs().max(1.0);
-            let (mut up, mut dn) = (best.clone(), best.clone());
-            up[j] += h;
-            dn[j] -= h;
-            let (cu, gu) = objective.cost_and_gradient(&up);
-            let (cd, gd) = objective.cost_and_gradient(&dn);
-            (cu.is_finite() && cd.is_finite()).then(|| {
-                gu.iter()
-                    .zip(&gd)
-                    .map(|(a, b)| (a - b) / (2.0 * h) * objective.n)
-                    .collect()
-            })
-        })
-        .collect();
-    let cov = cols.and_then(|c| {
-        let info = (0..dim)
-            .map(|i| (0..dim).map(|j| 0.5 * (c[i][j] + c[j][i])).collect())
-            .collect();
-        crate::optim::invert_information(info)
-    });
-    Ok((best, iterations, value, cov))
-}
 
 /// A model with time-varying covariates, fitted.
 #[derive(Clone, Debug, PartialEq)]
@@ -891,51 +793,11 @@ impl Problem<'_> {
                 acc
             })
             .collect();
-        // Chunks summed in order: the same result whatever the thread count.
-        let mut total = vec![0.0; 1 + 4 + k];
-        for c in chunks {
-            for (t, v) in total.iter_mut().zip(c) {
-                *t += v;
-            }
-        }
+        let total = sum_in_order(chunks, 1 + 4 + k);
         total
             .iter()
             .all(|v| v.is_finite())
             .then(|| (total[0], total[1..].to_vec()))
-    }
-}
-
-/// The objective the optimiser minimises: `-LL(u) / n` and its gradient.
-struct Objective<'f> {
-    ll: &'f LogLikelihoodFn<'f>,
-    n: f64,
-}
-
-impl Objective<'_> {
-    fn cost_and_gradient(&self, u: &[f64]) -> (f64, Vec<f64>) {
-        match (self.ll)(u) {
-            Some((ll, g)) => (-ll / self.n, g.iter().map(|v| -v / self.n).collect()),
-            None => (f64::INFINITY, vec![f64::NAN; u.len()]),
-        }
-    }
-}
-
-/// The objective lent to argmin.
-struct Borrowed<'p, 'f>(&'p Objective<'f>);
-
-impl CostFunction for Borrowed<'_, '_> {
-    type Param = Vec<f64>;
-    type Output = f64;
-    fn cost(&self, u: &Vec<f64>) -> Result<f64, argmin::core::Error> {
-        Ok(self.0.cost_and_gradient(u).0)
-    }
-}
-
-impl Gradient for Borrowed<'_, '_> {
-    type Param = Vec<f64>;
-    type Gradient = Vec<f64>;
-    fn gradient(&self, u: &Vec<f64>) -> Result<Vec<f64>, argmin::core::Error> {
-        Ok(self.0.cost_and_gradient(u).1)
     }
 }
 
@@ -1105,12 +967,7 @@ impl ParetoProblem<'_> {
                 acc
             })
             .collect();
-        let mut total = vec![0.0; 1 + dim];
-        for c in chunks {
-            for (t, v) in total.iter_mut().zip(c) {
-                *t += v;
-            }
-        }
+        let total = sum_in_order(chunks, 1 + dim);
         total
             .iter()
             .all(|v| v.is_finite())

@@ -227,32 +227,10 @@ pub fn run(cmd: &CltvCommand) -> Result<(), CliError> {
 }
 
 fn compare(a: &CompareArgs) -> Result<(), CliError> {
-    use custalyze_cltv_core::scorecard::{Candidate, HoldoutData, SelectionRule, scorecard};
+    use custalyze_cltv_core::scorecard::{Candidate, SelectionRule, scorecard};
     let s = SummaryCsv::read(&a.summary)?;
     let cal = s.rfm()?;
-    let holdout = HoldoutData {
-        customers: (0..cal.x.len())
-            .map(|i| Customer::new(cal.x[i], cal.t_x[i], cal.t[i]))
-            .collect::<Result<_, _>>()?,
-        purchases: s.column(&["frequency_holdout"])?,
-        duration: s.column(&["duration_holdout"])?,
-        // A summary has counts, not times: no period-by-period tracking here (the report,
-        // which has the log, tracks).
-        purchase_times: Vec::new(),
-    };
-    if let Some((i, v)) = holdout
-        .purchases
-        .iter()
-        .chain(&holdout.duration)
-        .enumerate()
-        .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
-    {
-        return Err(CliError(format!(
-            "{}: line {}: holdout frequency and duration must be finite and >= 0, got {v}",
-            a.summary.display(),
-            i % holdout.purchases.len() + 2
-        )));
-    }
+    let holdout = s.holdout_data()?;
     let bg = BgNbd::params().fit(&cal)?;
     let mbg = MbgNbd::params().fit(&cal)?;
     let pareto = ParetoNbd::params().fit(&cal)?;
@@ -452,6 +430,36 @@ impl SummaryCsv {
 
     pub(crate) fn optional(&self, names: &[&str]) -> Option<Vec<f64>> {
         self.column(names).ok()
+    }
+
+    /// The calibration histories and holdout columns of a calibration/holdout summary (counts,
+    /// not times: no period-by-period tracking from a summary).
+    pub(crate) fn holdout_data(
+        &self,
+    ) -> Result<custalyze_cltv_core::scorecard::HoldoutData, CliError> {
+        let cal = self.rfm()?;
+        let holdout = custalyze_cltv_core::scorecard::HoldoutData {
+            customers: (0..cal.x.len())
+                .map(|i| Customer::new(cal.x[i], cal.t_x[i], cal.t[i]))
+                .collect::<Result<_, _>>()?,
+            purchases: self.column(&["frequency_holdout"])?,
+            duration: self.column(&["duration_holdout"])?,
+            purchase_times: Vec::new(),
+        };
+        if let Some((i, v)) = holdout
+            .purchases
+            .iter()
+            .chain(&holdout.duration)
+            .enumerate()
+            .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
+        {
+            return Err(CliError(format!(
+                "{}: line {}: holdout frequency and duration must be finite and >= 0, got {v}",
+                self.path.display(),
+                i % holdout.purchases.len() + 2
+            )));
+        }
+        Ok(holdout)
     }
 
     pub(crate) fn rfm(&self) -> Result<RfmData, CliError> {

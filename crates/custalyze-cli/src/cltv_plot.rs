@@ -9,8 +9,7 @@ use custalyze_cltv_core::diagnostics::{
     self, HistoryMatrix, NewCustomerModel, PurchaseTimes, calibration_holdout,
     frequency_recency_matrix, p_alive_matrix, period_transactions, probability_of_purchases,
 };
-use custalyze_cltv_core::scorecard::HoldoutData;
-use custalyze_cltv_core::{BgNbdParameters, Customer, MbgNbdParameters, ParetoNbdParameters};
+use custalyze_cltv_core::{BgNbdParameters, MbgNbdParameters, ParetoNbdParameters};
 use custalyze_plot as plot;
 use custalyze_transaction_types::Period;
 use serde_json::json;
@@ -197,16 +196,7 @@ pub fn plot(a: &PlotArgs) -> Result<(), CliError> {
             (svg, json!(p))
         }
         "calibration-holdout" => {
-            let s = summary()?;
-            let cal = s.rfm()?;
-            let holdout = HoldoutData {
-                customers: (0..cal.x.len())
-                    .map(|i| Customer::new(cal.x[i], cal.t_x[i], cal.t[i]))
-                    .collect::<Result<_, _>>()?,
-                purchases: s.column(&["frequency_holdout"])?,
-                duration: s.column(&["duration_holdout"])?,
-                purchase_times: Vec::new(),
-            };
+            let holdout = summary()?.holdout_data()?;
             let c = calibration_holdout(model.purchase(), &holdout, 7)?;
             let cats: Vec<String> = c.frequency.iter().map(|f| format!("{f}")).collect();
             let svg = plot::grouped_bars(
