@@ -153,8 +153,9 @@ pub fn holdout_check(
         .iter()
         .map(|r| r.frequency_holdout > 0.0)
         .collect();
-    // Repeats in the last week count from the step after it.
-    let steps: Vec<f64> = (1..=observation_weeks.max(0.0) as usize + 1)
+    // Whole weeks only: the last week is partial when the observation ends mid-week, and its
+    // few days of purchases would read as a collapse against a full week's prediction.
+    let steps: Vec<f64> = (1..=observation_weeks.max(1.0) as usize)
         .take(custalyze_cltv_core::diagnostics::MAX_TRACKING_STEPS)
         .map(|k| k as f64)
         .collect();
