@@ -299,14 +299,7 @@ fn compare(a: &CompareArgs) -> Result<(), CliError> {
             "total_error": r.total_error, "auc": r.auc,
         })).collect::<Vec<_>>(),
     });
-    let text = serde_json::to_string_pretty(&out)?;
-    if a.output.as_os_str() == "-" {
-        println!("{text}");
-    } else {
-        std::fs::write(&a.output, text + "\n")
-            .map_err(|e| CliError(format!("cannot write {}: {e}", a.output.display())))?;
-    }
-    Ok(())
+    crate::output::write_json(&a.output, &out)
 }
 
 fn retention(a: &RetentionArgs) -> Result<(), CliError> {
@@ -346,14 +339,7 @@ fn retention(a: &RetentionArgs) -> Result<(), CliError> {
         "periods": periods,
         "residual_lifetime": residual,
     });
-    let text = serde_json::to_string_pretty(&out)?;
-    if a.output.as_os_str() == "-" {
-        println!("{text}");
-    } else {
-        std::fs::write(&a.output, text + "\n")
-            .map_err(|e| CliError(format!("cannot write {}: {e}", a.output.display())))?;
-    }
-    Ok(())
+    crate::output::write_json(&a.output, &out)
 }
 
 /// A summary CSV read by column name.
@@ -606,7 +592,7 @@ fn fit(args: &FitArgs) -> Result<(), CliError> {
     if args.model != "gamma-gamma" && args.model != "bgbb" {
         out["time_unit"] = json!(unit.map(unit_name));
     }
-    serde_json::to_writer_pretty(writer(&args.output)?, &out)?;
+    crate::output::write_json(&args.output, &out)?;
     eprintln!(
         "{} fit: log-likelihood {:.4}, written to {}",
         args.model,

@@ -258,7 +258,7 @@ pub fn plot(a: &PlotArgs) -> Result<(), CliError> {
     w.write_all(svg.as_bytes())?;
     w.flush()?;
     if let Some(path) = &a.data {
-        serde_json::to_writer_pretty(writer(path)?, &data)?;
+        crate::output::write_json(path, &data)?;
     }
     eprintln!("cltv plot {} written to {}", a.kind, a.output.display());
     Ok(())

@@ -532,14 +532,7 @@ fn write_forecast(
 }
 
 fn emit(args: &SeriesArgs, out: &Value) -> Result<(), CliError> {
-    let text = serde_json::to_string_pretty(out)?;
-    if args.output.as_os_str() == "-" {
-        println!("{text}");
-    } else {
-        std::fs::write(&args.output, text + "\n")
-            .map_err(|e| CliError(format!("cannot write {}: {e}", args.output.display())))?;
-    }
-    Ok(())
+    crate::output::write_json(&args.output, out)
 }
 
 fn write(

@@ -6,8 +6,6 @@
 //! `YYYY-MM-DD` dates are daily, weekly or monthly from the spacing of the first two rows.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use clap::Args;
@@ -391,20 +389,6 @@ fn metrics_json(m: &Accuracy) -> Value {
     json!({"mae": m.mae, "rmse": m.rmse, "smape": m.smape, "mase": m.mase})
 }
 
-fn write_json(path: &PathBuf, value: &Value) -> Result<(), CliError> {
-    let text = serde_json::to_string_pretty(value)?;
-    if path.as_os_str() == "-" {
-        println!("{text}");
-        return Ok(());
-    }
-    let f = File::create(path)
-        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
-    let mut w = BufWriter::new(f);
-    writeln!(w, "{text}")?;
-    w.flush()?;
-    Ok(())
-}
-
 /// Parses a horizon of 1 to 10,000 steps (larger ones only exhaust memory).
 fn horizon_parser(s: &str) -> Result<usize, String> {
     let h: usize = s
@@ -491,7 +475,7 @@ pub fn run_lstm(args: &LstmArgs) -> Result<(), CliError> {
             let m = accuracy(actual, &fc.mean[..steps], scale)?;
             out["holdout"] = json!({"actual": actual, "metrics": metrics_json(&m)});
         }
-        write_json(&args.output, &out)
+        crate::output::write_json(&args.output, &out)
     }
 }
 
@@ -556,7 +540,7 @@ pub fn run_compare(args: &CompareArgs) -> Result<(), CliError> {
         "actual_by_origin": by_origin,
         "models": model_json,
     });
-    write_json(&args.output, &out)
+    crate::output::write_json(&args.output, &out)
 }
 
 fn print_table(table: &Comparison) {
