@@ -304,13 +304,24 @@ fn step(
     theta: f64,
     y: Option<f64>,
 ) -> f64 {
-    let [level, meany, a, b, _] = *state;
-    let fi = i as f64;
-    let mu = level
+    let mu = one_step_mean(state, i, alpha, theta);
+    update(state, i, model, alpha, mu, y.unwrap_or(mu));
+    mu
+}
+
+/// The one-step-ahead mean at time `i` of the state.
+fn one_step_mean(state: &[f64; 5], i: usize, alpha: f64, theta: f64) -> f64 {
+    let [level, _, a, b, _] = *state;
+    level
         + (1.0 - 1.0 / theta)
             * (a * (1.0 - alpha).powi(i as i32)
-                + b * (1.0 - (1.0 - alpha).powi(i as i32 + 1)) / alpha);
-    let y = y.unwrap_or(mu);
+                + b * (1.0 - (1.0 - alpha).powi(i as i32 + 1)) / alpha)
+}
+
+/// The state after observing `y` at time `i`, whose one-step mean was `mu`.
+fn update(state: &mut [f64; 5], i: usize, model: ThetaModel, alpha: f64, mu: f64, y: f64) {
+    let [level, meany, _, b, _] = *state;
+    let fi = i as f64;
     state[4] = mu;
     state[0] = alpha * y + (1.0 - alpha) * level;
     state[1] = (fi * meany + y) / (fi + 1.0);
@@ -318,7 +329,6 @@ fn step(
         state[3] = ((fi - 1.0) * b + 6.0 * (y - meany) / (fi + 1.0)) / (fi + 2.0);
         state[2] = state[1] - state[3] * (fi + 2.0) / 2.0;
     }
-    mu
 }
 
 fn initial_state(y: &[f64], model: ThetaModel, level: f64, alpha: f64, theta: f64) -> [f64; 5] {
@@ -435,10 +445,9 @@ impl FittedTheta {
                 let mut state = self.final_state;
                 for (j, path) in paths.iter_mut().enumerate() {
                     let i = self.n + j;
-                    let mut probe = state;
-                    let mu = step(&mut probe, i, self.model, self.alpha, self.theta, None);
+                    let mu = one_step_mean(&state, i, self.alpha, self.theta);
                     let y = mu + normal.sample(&mut rng);
-                    step(&mut state, i, self.model, self.alpha, self.theta, Some(y));
+                    update(&mut state, i, self.model, self.alpha, mu, y);
                     path[k] = y;
                 }
             }
