@@ -74,8 +74,6 @@
 //! ```
 //! Zero for `x > n`.
 
-use std::collections::HashMap;
-
 use crate::data::weighted_sum;
 use crate::error::{Error, InputProblem, Result};
 use crate::optim::{FitReport, LogLikelihood, fit};
@@ -162,25 +160,22 @@ impl BgBbData {
 
     /// Merges identical `(x, t_x, n)` rows, adding their weights (rows keep first-seen order).
     pub fn compress(&self) -> Self {
-        let mut index: HashMap<(u64, u64, u64), usize> = HashMap::new();
         let mut out = Self::default();
-        for i in 0..self.len() {
-            let key = (
-                self.frequency[i].to_bits(),
-                self.recency[i].to_bits(),
-                self.periods[i].to_bits(),
-            );
-            match index.get(&key) {
-                Some(&k) => out.weight[k] += self.weight[i],
-                None => {
-                    index.insert(key, out.len());
-                    out.frequency.push(self.frequency[i]);
-                    out.recency.push(self.recency[i]);
-                    out.periods.push(self.periods[i]);
-                    out.weight.push(self.weight[i]);
-                }
-            }
-        }
+        out.weight = crate::data::merge_by_key(
+            &self.weight,
+            |i| {
+                (
+                    self.frequency[i].to_bits(),
+                    self.recency[i].to_bits(),
+                    self.periods[i].to_bits(),
+                )
+            },
+            |i| {
+                out.frequency.push(self.frequency[i]);
+                out.recency.push(self.recency[i]);
+                out.periods.push(self.periods[i]);
+            },
+        );
         out
     }
 

@@ -404,3 +404,27 @@ pub(crate) fn grouped_fold<const K: usize>(
         acc
     })
 }
+
+/// Merges rows with equal keys in first-seen order, summing their weights: `keep(i)` is called
+/// with the first row of each key (to copy its columns), and the merged weights are returned in
+/// the same order. The compressions of the data types ([`crate::BgBbData::compress`],
+/// [`crate::SbgData::compress`]).
+pub(crate) fn merge_by_key<K: std::hash::Hash + Eq>(
+    weight: &[f64],
+    key: impl Fn(usize) -> K,
+    mut keep: impl FnMut(usize),
+) -> Vec<f64> {
+    let mut index: std::collections::HashMap<K, usize> = std::collections::HashMap::new();
+    let mut merged: Vec<f64> = Vec::new();
+    for (i, w) in weight.iter().enumerate() {
+        match index.entry(key(i)) {
+            std::collections::hash_map::Entry::Occupied(e) => merged[*e.get()] += w,
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(merged.len());
+                merged.push(*w);
+                keep(i);
+            }
+        }
+    }
+    merged
+}

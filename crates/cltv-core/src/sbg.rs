@@ -29,8 +29,6 @@
 //! `DERL(d | n) = (β + n)/(α + β + n) · ₂F₁(1, β + n + 1; α + β + n + 1; 1/(1 + d))`, which times the
 //! margin per period is the customer's residual value.
 
-use std::collections::HashMap;
-
 use crate::data::weighted_sum;
 use crate::error::{Error, InputProblem, Result};
 use crate::optim::{FitReport, LogLikelihood, fit};
@@ -191,21 +189,20 @@ impl SbgData {
 
     /// Rows merged by pattern.
     pub fn compress(&self) -> Self {
-        let mut index: HashMap<(u64, bool), usize> = HashMap::new();
-        let mut out = SbgData::default();
-        for i in 0..self.periods.len() {
-            let key = (self.periods[i].to_bits(), self.churned[i]);
-            match index.get(&key) {
-                Some(&k) => out.weight[k] += self.weight[i],
-                None => {
-                    index.insert(key, out.periods.len());
-                    out.periods.push(self.periods[i]);
-                    out.churned.push(self.churned[i]);
-                    out.weight.push(self.weight[i]);
-                }
-            }
+        let (mut periods, mut churned) = (vec![], vec![]);
+        let weight = crate::data::merge_by_key(
+            &self.weight,
+            |i| (self.periods[i].to_bits(), self.churned[i]),
+            |i| {
+                periods.push(self.periods[i]);
+                churned.push(self.churned[i]);
+            },
+        );
+        SbgData {
+            periods,
+            churned,
+            weight,
         }
-        out
     }
 
     /// Number of rows.
