@@ -1340,5 +1340,6 @@ fn header(a: &Analysis, load: &LoadReport, money: &Money) -> PageHeader {
         headlines: headlines(a, money),
         summary: executive_summary(a, money),
         links: FILES.iter().map(|f| (*f).to_string()).collect(),
+        empty_files: Vec::new(),
     }
 }

@@ -160,6 +160,14 @@ fn write_json(dir: &Path, name: &str, value: &impl serde::Serialize) -> Result<(
 ///
 /// # Errors
 /// When the directory or a file cannot be written.
+/// Whether a CSV file has a row after its header (a missing file has none).
+fn has_data_rows(path: &Path) -> bool {
+    use std::io::BufRead;
+    std::fs::File::open(path)
+        .map(|f| std::io::BufReader::new(f).lines().take(2).count() > 1)
+        .unwrap_or(false)
+}
+
 pub fn write_all(
     a: &Analysis,
     load: &LoadReport,
@@ -190,7 +198,19 @@ pub fn write_all(
         },
     )?;
 
-    let (header, sections) = page_parts(a, load);
+    let (mut header, sections) = page_parts(a, load);
+    // Link only tables with rows; a header-only table (no products in the log, no bundle) is
+    // named as such instead of offering an empty download.
+    let (mut links, mut empty) = (vec![], vec![]);
+    for f in header.links.drain(..) {
+        if f.ends_with(".csv") && !has_data_rows(&dir.join(&f)) {
+            empty.push(f);
+        } else {
+            links.push(f);
+        }
+    }
+    header.links = links;
+    header.empty_files = empty;
     let page = html::page(
         &header,
         &sections,

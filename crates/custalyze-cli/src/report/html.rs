@@ -242,6 +242,8 @@ pub struct PageHeader {
     pub summary: Vec<String>,
     /// Files of the report directory, linked from the page (relative paths).
     pub links: Vec<String>,
+    /// Tables written with their header only (nothing to list), named but not linked.
+    pub empty_files: Vec<String>,
 }
 
 const CSS: &str = r#"
@@ -331,6 +333,13 @@ pub fn page(header: &PageHeader, sections: &[Section], footer: &str) -> String {
                 s.push_str(" · ");
             }
             let _ = write!(s, "<a href=\"{0}\">{0}</a>", escape(f));
+        }
+        if !header.empty_files.is_empty() {
+            let _ = write!(
+                s,
+                " (no rows, header only: {})",
+                escape(&header.empty_files.join(", "))
+            );
         }
         s.push_str("</p>");
     }
