@@ -642,7 +642,9 @@ fn fit_model(
     if n_par + 1 >= y.len() {
         return Ok(None);
     }
-    let unpack = |x: &[f64]| -> (Smoothing, Vec<f64>) {
+    // The smoothing parameters of `x`, and its initial states written into `state` (a buffer
+    // reused across the optimiser's evaluations).
+    let unpack = |x: &[f64], state: &mut Vec<f64>| -> Smoothing {
         let mut j = 0;
         let mut take = |is_free: bool, v: f64| {
             if is_free {
@@ -662,7 +664,8 @@ fn fit_model(
             gamma: if has_season { gamma } else { 0.0 },
             phi: if model.damped { phi } else { 1.0 },
         };
-        let mut state = x[n_smoothing..].to_vec();
+        state.clear();
+        state.extend_from_slice(&x[n_smoothing..]);
         if has_season {
             let start = 1 + usize::from(has_trend);
             let sum: f64 = state[start..].iter().sum();
@@ -673,11 +676,12 @@ fn fit_model(
             };
             state.push(base - sum);
         }
-        (s, state)
+        s
     };
     let mut work = Work::new(y.len());
+    let mut state = Vec::with_capacity(x0.len() + 1);
     let objective = |x: &[f64]| -> f64 {
-        let (s, state) = unpack(x);
+        let s = unpack(x, &mut state);
         if model.season == Component::Multiplicative {
             let start = 1 + usize::from(has_trend);
             if state[start..].iter().any(|v| *v < 0.0) {
@@ -688,7 +692,8 @@ fn fit_model(
         if lik.is_nan() { f64::INFINITY } else { lik }
     };
     let (best, _) = nelder_mead(objective, &x0, &lo, &hi, 1e-4, 1000);
-    let (s, state) = unpack(&best);
+    let mut state = Vec::with_capacity(x0.len() + 1);
+    let s = unpack(&best, &mut state);
     let mut work = Work::new(y.len());
     let lik = calc(y, &state, model, s, m, &mut work, true);
     if !lik.is_finite() {
