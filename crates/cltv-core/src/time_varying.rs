@@ -323,29 +323,21 @@ impl TimeVaryingParams {
         self
     }
 
-    /// Fits the model on `customers`.
+    /// Checks the options: at least one column, distinct names, dropout columns among them and
+    /// only for the Pareto/NBD (at most [`MAX_PARETO_COEFFICIENTS`] coefficients there).
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for a Pareto/NBD model (its dropout runs in calendar time, so
-    /// the time change does not apply), no covariate name, or paths whose width differs from
-    /// the names; the plain fit's errors; [`Error::NotConverged`].
-    pub fn fit(&self, customers: &[TimeVaryingCustomer]) -> Result<FittedTimeVarying> {
+    /// [`Error::InvalidParameter`] naming what is wrong.
+    pub fn check(&self) -> Result<ValidTimeVaryingParams> {
         self.options.check()?;
         let k = self.names.len();
         if k == 0 {
             return Err(invalid("covariates", "none", "name at least one covariate"));
         }
-        if let Some(c) = customers.iter().find(|c| c.path.k != k) {
-            return Err(invalid(
-                "covariate path",
-                format!("{} columns", c.path.k),
-                format!("the fit names {k} covariates"),
-            ));
-        }
-        if customers.is_empty() {
-            return Err(Error::EmptyInput {
-                reason: "no customers".into(),
-            });
+        for (i, n) in self.names.iter().enumerate() {
+            if self.names[..i].contains(n) {
+                return Err(invalid("covariates", n, "column names must be distinct"));
+            }
         }
         let dropout: Vec<usize> = self
             .dropout
@@ -367,6 +359,64 @@ impl TimeVaryingParams {
                 "time-varying dropout covariates are for the Pareto/NBD (the BG/NBD drops out by a coin after each purchase, with no clock)",
             ));
         }
+        if self.model == BaseModel::ParetoNbd && k > MAX_PARETO_COEFFICIENTS {
+            return Err(invalid(
+                "covariates",
+                k,
+                format!(
+                    "a time-varying Pareto/NBD takes at most {MAX_PARETO_COEFFICIENTS} coefficients"
+                ),
+            ));
+        }
+        Ok(ValidTimeVaryingParams {
+            model: self.model,
+            names: self.names.clone(),
+            dropout,
+            options: self.options,
+        })
+    }
+
+    /// Checks, then fits ([`ValidTimeVaryingParams::fit`]).
+    ///
+    /// # Errors
+    /// As [`Self::check`] and [`ValidTimeVaryingParams::fit`].
+    pub fn fit(&self, customers: &[TimeVaryingCustomer]) -> Result<FittedTimeVarying> {
+        self.check()?.fit(customers)
+    }
+}
+
+/// Checked [`TimeVaryingParams`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidTimeVaryingParams {
+    model: BaseModel,
+    names: Vec<String>,
+    /// Indices of the dropout columns.
+    dropout: Vec<usize>,
+    options: FitOptions,
+}
+
+impl ValidTimeVaryingParams {
+    /// Fits the model on `customers`: the plain model first (the start), then every
+    /// parameter and coefficient by L-BFGS.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for paths whose width differs from the names;
+    /// [`Error::EmptyInput`] without customers; the plain fit's errors; [`Error::NotConverged`].
+    pub fn fit(&self, customers: &[TimeVaryingCustomer]) -> Result<FittedTimeVarying> {
+        let k = self.names.len();
+        if let Some(c) = customers.iter().find(|c| c.path.k != k) {
+            return Err(invalid(
+                "covariate path",
+                format!("{} columns", c.path.k),
+                format!("the fit names {k} covariates"),
+            ));
+        }
+        if customers.is_empty() {
+            return Err(Error::EmptyInput {
+                reason: "no customers".into(),
+            });
+        }
+        let dropout = self.dropout.clone();
         let purchase: Vec<usize> = (0..k).filter(|c| !dropout.contains(c)).collect();
         let (x, tx, t): (Vec<f64>, Vec<f64>, Vec<f64>) = customers
             .iter()
@@ -415,15 +465,6 @@ impl TimeVaryingParams {
             .chain(dropout.iter().map(|&c| (c, Process::Dropout)))
             .collect();
         let objective: Box<VecLogLikelihood<'_>> = if self.model == BaseModel::ParetoNbd {
-            if order.len() > MAX_PARETO_COEFFICIENTS {
-                return Err(invalid(
-                    "covariates",
-                    order.len(),
-                    format!(
-                        "a time-varying Pareto/NBD takes at most {MAX_PARETO_COEFFICIENTS} coefficients"
-                    ),
-                ));
-            }
             let problem = ParetoProblem {
                 customers,
                 jacobian: jacobian.clone(),

@@ -291,6 +291,24 @@ fn bad_input_is_a_typed_error() {
     assert!(CovariatePath::new(vec![2.0, 1.0], vec![vec![0.0], vec![0.0]]).is_err());
     assert!(CovariatePath::regular(1.0, vec![vec![f64::NAN]]).is_err());
     let c = TimeVaryingCustomer::new(vec![3.0], 10.0, path).unwrap();
+    // check() refuses what no data can fix: repeated names, no name, dropout columns for the
+    // BG/NBD.
+    assert!(
+        TimeVarying::params(BaseModel::BgNbd, vec!["p".into(), "p".into()])
+            .check()
+            .is_err()
+    );
+    assert!(
+        TimeVarying::params(BaseModel::BgNbd, vec![])
+            .check()
+            .is_err()
+    );
+    assert!(
+        TimeVarying::params(BaseModel::ParetoNbd, vec!["p".into()])
+            .dropout(["p"])
+            .check()
+            .is_ok()
+    );
     // Time-varying dropout for the BG/NBD, an unknown dropout column and width mismatches are
     // refused.
     assert!(
