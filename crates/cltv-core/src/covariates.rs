@@ -639,6 +639,37 @@ impl FittedStaticCovariates {
         distinct_names(&self.effects)
     }
 
+    /// `draws` models with the base parameters and coefficients drawn from their asymptotic
+    /// normal ([`FitReport::covariance`]; base parameters on the log scale), for per-customer
+    /// intervals with [`crate::uncertainty::customer_quantiles`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a fit without a covariance (singular information, or a
+    /// model rebuilt from its estimates) or zero draws.
+    pub fn parameter_draws(&self, draws: usize, seed: u64) -> Result<Vec<Self>> {
+        let cov = self.report.covariance.as_deref().ok_or_else(|| {
+            invalid(
+                "covariance",
+                "none",
+                "the fit has no parameter covariance (singular information, or rebuilt from estimates)",
+            )
+        })?;
+        let mut theta = self.base.to_vec();
+        theta.extend(self.effects.iter().map(|e| e.estimate));
+        let vectors = crate::uncertainty::draw_vectors(&theta, cov, 4, draws, seed)?;
+        Ok(vectors
+            .into_iter()
+            .map(|v| {
+                let mut d = self.clone();
+                d.base.copy_from_slice(&v[..4]);
+                for (e, g) in d.effects.iter_mut().zip(&v[4..]) {
+                    e.estimate = *g;
+                }
+                d
+            })
+            .collect())
+    }
+
     /// The base model's parameters for a customer with covariate values `z` (in the order of
     /// [`Self::covariate_names`]).
     ///

@@ -114,6 +114,35 @@ pub fn parameter_draws<P: ModelParameters>(
 ) -> Result<Vec<P>> {
     let theta = estimate.to_vec();
     let n = theta.len();
+    let mut out = Vec::with_capacity(draws);
+    // A draw that overflows is redrawn (vanishingly rare for a regular fit).
+    let mut round = 0;
+    while out.len() < draws {
+        for values in draw_vectors(&theta, covariance, n, draws - out.len(), seed + round)? {
+            if let Ok(p) = P::from_slice(&values) {
+                out.push(p);
+            }
+        }
+        round += 1;
+    }
+    Ok(out)
+}
+
+/// `draws` vectors from the asymptotic normal of `theta` with `covariance`: the first `n_log`
+/// coordinates (positive parameters) on the log scale by the delta method, the others
+/// (covariate coefficients) as they are. Every coordinate is finite.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] for zero draws, a covariance of the wrong size or with a
+/// non-finite entry, or one that is not positive definite.
+pub(crate) fn draw_vectors(
+    theta: &[f64],
+    covariance: &[f64],
+    n_log: usize,
+    draws: usize,
+    seed: u64,
+) -> Result<Vec<Vec<f64>>> {
+    let n = theta.len();
     let bad = |reason: &'static str| {
         Err(Error::InvalidParameter(
             crate::error::InvalidParameter::new("covariance", covariance.len() as f64, reason),
@@ -127,11 +156,12 @@ pub fn parameter_draws<P: ModelParameters>(
     if covariance.len() != n * n || covariance.iter().any(|v| !v.is_finite()) {
         return bad("needs k × k finite entries for the model's k parameters");
     }
-    // Covariance of ln θ by the delta method, then its Cholesky factor.
-    let log_cov: Vec<f64> = (0..n * n)
-        .map(|k| covariance[k] / (theta[k / n] * theta[k % n]))
+    // Covariance of (ln θ_log, θ_rest) by the delta method, then its Cholesky factor.
+    let scale = |i: usize| if i < n_log { theta[i] } else { 1.0 };
+    let cov: Vec<f64> = (0..n * n)
+        .map(|k| covariance[k] / (scale(k / n) * scale(k % n)))
         .collect();
-    let Some(chol) = cholesky(&log_cov, n) else {
+    let Some(chol) = cholesky(&cov, n) else {
         return bad("is not positive definite: the fit's information matrix is singular");
     };
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -144,12 +174,15 @@ pub fn parameter_draws<P: ModelParameters>(
         let values: Vec<f64> = (0..n)
             .map(|i| {
                 let shift: f64 = (0..=i).map(|j| chol[i * n + j] * z[j]).sum();
-                theta[i] * shift.exp()
+                if i < n_log {
+                    theta[i] * shift.exp()
+                } else {
+                    theta[i] + shift
+                }
             })
             .collect();
-        // A draw that overflows is redrawn (vanishingly rare for a regular fit).
-        if let Ok(p) = P::from_slice(&values) {
-            out.push(p);
+        if values.iter().all(|v| v.is_finite()) {
+            out.push(values);
         }
     }
     Ok(out)

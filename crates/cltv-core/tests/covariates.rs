@@ -211,6 +211,12 @@ fn recovers_known_coefficients_within_three_standard_errors() {
                 e.estimate
             );
         }
+        // Draws of the base parameters and coefficients centre on the estimates.
+        let draws = f.parameter_draws(400, 3).unwrap();
+        assert_eq!(draws.len(), 400);
+        let mean = draws.iter().map(|d| d.effects[0].estimate).sum::<f64>() / 400.0;
+        let se0 = f.effects[0].standard_error.unwrap();
+        assert!((mean - f.effects[0].estimate).abs() < 0.2 * se0, "{mean}");
         let se = f.base_standard_errors.unwrap();
         for ((est, se), want) in f.base.iter().zip(se).zip(truth.base) {
             assert!(

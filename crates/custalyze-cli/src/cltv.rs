@@ -787,9 +787,9 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
         }
         (None, false) => None,
     };
-    if purchase_effects.is_some() && args.quantiles.is_some() {
+    if purchase_effects.is_some() && args.quantiles.is_some() && spend.is_some() {
         return Err(CliError(
-            "--quantiles is not available for a model with covariates yet".into(),
+            "--quantiles with --spend-model is not available for a purchase model with covariates yet (drop --spend-model for the purchase intervals)".into(),
         ));
     }
     let clv_options = ClvOptions {
@@ -797,9 +797,12 @@ fn predict(args: &PredictArgs) -> Result<(), CliError> {
         monthly_discount_rate: args.discount_rate,
         unit,
     };
-    let intervals = match &args.quantiles {
-        None => None,
-        Some(_) => {
+    let intervals = match (&args.quantiles, &purchase_effects, &table) {
+        (Some(q), Some(fitted), Some(t)) => {
+            Some(covariate_quantile_columns(args, fitted, t, &data, q)?)
+        }
+        (None, _, _) => None,
+        (Some(_), _, _) => {
             let spend_draws = match (&spend, &args.spend_model) {
                 (Some((gg, m, None)), Some(path)) => Some(SpendDraws {
                     estimates: *gg,
@@ -912,6 +915,47 @@ struct QuantileColumns {
     p_purchase: Vec<Vec<f64>>,
     clv: Option<Vec<Vec<f64>>>,
 }
+
+/// Quantile columns of a purchase model with static covariates: draws of its base parameters
+/// and coefficients from the fit's covariance (in MODEL.json), each customer at her own
+/// covariates.
+fn covariate_quantile_columns(
+    args: &PredictArgs,
+    fitted: &custalyze_cltv_core::covariates::FittedStaticCovariates,
+    table: &custalyze_cltv_core::covariates::CovariateTable,
+    data: &RfmData,
+    q: &[f64],
+) -> Result<QuantileColumns, CliError> {
+    use custalyze_cltv_core::uncertainty::customer_quantiles;
+    let mut fitted = fitted.clone();
+    fitted.report.covariance = Some(model_covariance(&args.model, 4 + fitted.effects.len())?);
+    let draws = fitted.parameter_draws(args.draws as usize, 1)?;
+    let names = fitted.covariate_names();
+    let customers: Vec<(usize, Customer)> = (0..data.len())
+        .map(|i| Ok((i, Customer::new(data.x[i], data.t_x[i], data.t[i])?)))
+        .collect::<Result<_, custalyze_cltv_core::Error>>()?;
+    let z: Vec<Vec<f64>> = (0..data.len())
+        .map(|i| table.values_of(&names, i))
+        .collect::<Result<_, _>>()?;
+    let h = args.horizon;
+    let column =
+        |f: &(
+              dyn Fn(&CustomerModelOf, &Customer) -> Result<f64, custalyze_cltv_core::Error> + Sync
+          )| {
+            customer_quantiles(&draws, &customers, q, |d, (i, c)| {
+                f(&d.customer_model(&z[*i])?, c)
+            })
+        };
+    Ok(QuantileColumns {
+        purchases: column(&|m, c| m.expected_purchases(h, c))?,
+        alive: column(&|m, c| m.p_alive(c))?,
+        p_purchase: column(&|m, c| m.probability_of_a_purchase(h, c))?,
+        clv: None,
+    })
+}
+
+/// One customer's model under a covariate fit.
+type CustomerModelOf = custalyze_cltv_core::covariates::CustomerModel;
 
 /// The spend side of CLV intervals: the Gamma-Gamma estimates, their covariance, each
 /// customer's mean repeat spend and the CLV options.

@@ -155,6 +155,47 @@ fn covariates_are_fitted_saved_and_used_per_customer() {
     let distinct: std::collections::HashSet<&String> = zero_history.iter().collect();
     assert!(distinct.len() > 1, "{zero_history:?}");
 
+    // Per-customer intervals from draws of the base parameters and the coefficients.
+    let q = dir.path().join("q.csv");
+    let o = run(&[
+        "cltv",
+        "predict",
+        "--model",
+        s(&model),
+        "--summary",
+        s(&cal),
+        "--covariates",
+        s(&cov),
+        "--horizon",
+        "39",
+        "--quantiles",
+        "0.05,0.95",
+        "--draws",
+        "200",
+        "--output",
+        s(&q),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&q).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |n: &str| header.iter().position(|h| *h == n).unwrap();
+    let (e, lo, hi) = (
+        col("expected_purchases"),
+        col("expected_purchases_q5"),
+        col("expected_purchases_q95"),
+    );
+    for line in lines {
+        let f: Vec<f64> = line
+            .split(',')
+            .map(|v| v.parse().unwrap_or(f64::NAN))
+            .collect();
+        assert!(
+            f[lo] < f[hi] && f[lo] <= f[e] * 1.05 && f[e] <= f[hi] * 1.05,
+            "{line}"
+        );
+    }
+
     // Errors: no covariates for a covariate model, covariates for a plain one, missing rows.
     let o = run(&[
         "cltv",
