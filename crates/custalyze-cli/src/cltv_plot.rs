@@ -363,10 +363,14 @@ fn tracking_plot(
     };
     let times = PurchaseTimes::from_log(log, &period, first, acquired_by, end);
     let span = period.elapsed(period.unit_ordinal(first), period.end_ordinal(end));
-    let steps: Vec<f64> = (1..=span.max(0.0) as usize + 1)
-        .take(diagnostics::MAX_TRACKING_STEPS)
-        .map(|k| k as f64)
-        .collect();
+    let n_steps = span.max(0.0) as usize + 1;
+    if n_steps > diagnostics::MAX_TRACKING_STEPS {
+        return Err(CliError(format!(
+            "tracking {n_steps} periods from {first} to {end}: at most {} (track in weeks or months: --freq W, or a shorter --end)",
+            diagnostics::MAX_TRACKING_STEPS
+        )));
+    }
+    let steps: Vec<f64> = (1..=n_steps).map(|k| k as f64).collect();
     let tr = diagnostics::tracking(model.new_customers(), &times.first, &times.repeats, &steps)?;
     let unit_name = match unit {
         Some(TimeUnit::Day) => "days",
