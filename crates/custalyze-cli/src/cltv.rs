@@ -33,6 +33,9 @@ pub enum CltvCommand {
     /// Diagnostic plots of a fitted model as SVG: frequency/recency and P(alive) matrices,
     /// period transactions, calibration vs holdout, tracking, P(X(t) = n).
     Plot(Box<crate::cltv_plot::PlotArgs>),
+    /// BG/NBD, MBG/NBD or Pareto/NBD with time-varying covariates (promotions, seasons) from a
+    /// transaction log and a table of covariates by date; predictions with planned covariates.
+    Dynamic(Box<crate::cltv_dynamic::DynamicArgs>),
 }
 
 /// Arguments of `custalyze cltv compare`.
@@ -223,6 +226,7 @@ pub fn run(cmd: &CltvCommand) -> Result<(), CliError> {
         CltvCommand::Retention(a) => retention(a),
         CltvCommand::Compare(a) => compare(a),
         CltvCommand::Plot(a) => crate::cltv_plot::plot(a),
+        CltvCommand::Dynamic(a) => crate::cltv_dynamic::dynamic(a),
     }
 }
 

@@ -6,6 +6,7 @@ mod abc;
 mod churn;
 mod cltv;
 mod cltv_covariates;
+mod cltv_dynamic;
 mod cltv_plot;
 mod cohort;
 mod customer;
