@@ -81,7 +81,7 @@ use rayon::prelude::*;
 use crate::bgnbd::{BgNbd, BgNbdParameters};
 use crate::clv::{PurchaseModel, TimeUnit};
 use crate::data::{Customer, RfmData};
-use crate::error::{Error, InvalidParameter, Result};
+use crate::error::{Result, invalid};
 use crate::gamma_gamma::{GammaGamma, GammaGammaParameters, SpendData};
 use crate::mbgnbd::{MbgNbd, MbgNbdParameters};
 use crate::optim::{
@@ -181,7 +181,7 @@ impl CovariateTable {
     /// A table from column names and rows.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for no column, a repeated or empty name, a row of another
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for no column, a repeated or empty name, a row of another
     /// length, or a non-finite value (naming its row and column).
     pub fn new(names: Vec<String>, rows: Vec<Vec<f64>>) -> Result<Self> {
         if names.is_empty() {
@@ -248,7 +248,7 @@ impl CovariateTable {
     /// The index of a column.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] naming an unknown column and listing the known ones.
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) naming an unknown column and listing the known ones.
     pub fn column(&self, name: &str) -> Result<usize> {
         self.names.iter().position(|n| n == name).ok_or_else(|| {
             invalid(
@@ -265,7 +265,7 @@ impl CovariateTable {
     /// The values of the named columns in row `row`.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for an unknown column or a row beyond the table.
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for an unknown column or a row beyond the table.
     pub fn values_of(&self, names: &[String], row: usize) -> Result<Vec<f64>> {
         let cols = names
             .iter()
@@ -284,14 +284,6 @@ impl CovariateTable {
         let k = self.names.len();
         out.extend(columns.iter().map(|&c| self.values[i * k + c]));
     }
-}
-
-fn invalid(
-    name: &'static str,
-    value: impl std::fmt::Display,
-    reason: impl Into<std::borrow::Cow<'static, str>>,
-) -> Error {
-    Error::InvalidParameter(InvalidParameter::new(name, value, reason))
 }
 
 /// One estimated covariate coefficient.
@@ -442,7 +434,7 @@ impl StaticCovariatesParams {
     /// Checks the options.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for no covariate, a covariate named twice for one process, a
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for no covariate, a covariate named twice for one process, a
     /// negative or non-finite `l2`, or bad optimiser options.
     pub fn check(&self) -> Result<ValidStaticCovariatesParams> {
         self.spec.check()?;
@@ -607,7 +599,7 @@ impl FittedStaticCovariates {
     /// report is empty.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for a base parameter that is not finite and positive or a
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for a base parameter that is not finite and positive or a
     /// non-finite coefficient.
     pub fn from_estimates(
         model: BaseModel,
@@ -644,7 +636,7 @@ impl FittedStaticCovariates {
     /// intervals with [`crate::uncertainty::customer_quantiles`].
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for a fit without a covariance (singular information, or a
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for a fit without a covariance (singular information, or a
     /// model rebuilt from its estimates) or zero draws.
     pub fn parameter_draws(&self, draws: usize, seed: u64) -> Result<Vec<Self>> {
         let cov = self.report.covariance.as_deref().ok_or_else(|| {
@@ -674,7 +666,7 @@ impl FittedStaticCovariates {
     /// [`Self::covariate_names`]).
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for the wrong number of values, a non-finite value, or values
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for the wrong number of values, a non-finite value, or values
     /// that move a parameter beyond `e^±30`.
     pub fn customer_model(&self, z: &[f64]) -> Result<CustomerModel> {
         let model = self.model;
@@ -692,7 +684,7 @@ impl FittedStaticCovariates {
     /// [`Self::customer_model`] for row `row` of a covariate table (columns found by name).
     ///
     /// # Errors
-    /// As [`Self::customer_model`]; [`Error::InvalidParameter`] for a missing column or row.
+    /// As [`Self::customer_model`]; [`Error::InvalidParameter`](crate::Error::InvalidParameter) for a missing column or row.
     pub fn customer_model_of(&self, table: &CovariateTable, row: usize) -> Result<CustomerModel> {
         let z = table.values_of(&self.covariate_names(), row)?;
         self.customer_model(&z)
@@ -718,9 +710,9 @@ impl ValidStaticCovariatesParams {
     /// (uncompressed: one row per customer or per group of identical customers with its weight).
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for a table of another length or an unknown column;
-    /// the plain model's errors ([`Error::EmptyInput`], [`Error::NotConverged`]) from the fit
-    /// it starts at; [`Error::NotConverged`] when the covariate fit does not reach an optimum
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for a table of another length or an unknown column;
+    /// the plain model's errors ([`Error::EmptyInput`](crate::Error::EmptyInput), [`Error::NotConverged`](crate::Error::NotConverged)) from the fit
+    /// it starts at; [`Error::NotConverged`](crate::Error::NotConverged) when the covariate fit does not reach an optimum
     /// (often a covariate that separates the customers perfectly: try `l2`).
     pub fn fit(
         &self,

@@ -198,5 +198,14 @@ impl From<argmin::core::Error> for Error {
     }
 }
 
+/// [`Error::InvalidParameter`] for `name` = `value`, and why.
+pub(crate) fn invalid(
+    name: &'static str,
+    value: impl std::fmt::Display,
+    reason: impl Into<std::borrow::Cow<'static, str>>,
+) -> Error {
+    Error::InvalidParameter(InvalidParameter::new(name, value, reason))
+}
+
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -99,7 +99,7 @@ use crate::bgnbd::{BgNbd, BgNbdParameters};
 use crate::clv::PurchaseModel;
 use crate::covariates::{BaseModel, CovariateEffect, Process};
 use crate::data::{Customer, MAX_MAGNITUDE, RfmData};
-use crate::error::{Error, InvalidParameter, Result};
+use crate::error::{Error, Result, invalid};
 use crate::mbgnbd::{MbgNbd, MbgNbdParameters};
 use crate::optim::{
     FitOptions, FitReport, MAX_LOG_PARAM, VecLogLikelihood, VecProblem, maximise_vec,
@@ -107,14 +107,6 @@ use crate::optim::{
 };
 use crate::pareto_nbd::ParetoNbd;
 use crate::real::{Dual, Real};
-
-fn invalid(
-    name: &'static str,
-    value: impl std::fmt::Display,
-    reason: impl Into<std::borrow::Cow<'static, str>>,
-) -> Error {
-    Error::InvalidParameter(InvalidParameter::new(name, value, reason))
-}
 
 /// Most periods of one [`CovariatePath`] (a weekly path of 2,000 years).
 pub const MAX_PERIODS: usize = 100_000;

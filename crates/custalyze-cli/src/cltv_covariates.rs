@@ -279,7 +279,13 @@ pub fn fit(
         .fit(&data, &table)?;
     let mut out = model_json(kind, &model.parameter_names(), &f.base, &f.report);
     add_effects(&mut out, &f.effects, f.l2);
-    for e in &f.effects {
+    print_effects(&f.effects);
+    Ok(out)
+}
+
+/// Prints each estimated coefficient with its standard error (standard error).
+pub fn print_effects(effects: &[CovariateEffect]) {
+    for e in effects {
         eprintln!(
             "  {} on {}: {:.4} (se {})",
             e.name,
@@ -289,7 +295,6 @@ pub fn fit(
                 .map_or_else(|| "n/a".to_string(), |s| format!("{s:.4}"))
         );
     }
-    Ok(out)
 }
 
 /// The fitted purchase model with covariates of a MODEL.json, for `cltv predict`.

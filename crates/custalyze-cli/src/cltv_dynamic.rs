@@ -251,16 +251,7 @@ pub fn dynamic(a: &DynamicArgs) -> Result<(), CliError> {
     out["customers"] = json!(customers.len());
     out["left_out_acquired_on_the_last_day"] = json!(acquired_at_end);
     write_json(&a.output, &out)?;
-    for e in &fit.effects {
-        eprintln!(
-            "  {} on {}: {:.4} (se {})",
-            e.name,
-            e.process.name(),
-            e.estimate,
-            e.standard_error
-                .map_or_else(|| "n/a".to_string(), |s| format!("{s:.4}"))
-        );
-    }
+    crate::cltv_covariates::print_effects(&fit.effects);
     if let Some(path) = &a.predictions {
         let mut w = csv::Writer::from_writer(writer(path)?);
         w.write_record(["customer_id", "expected_purchases", "p_alive"])?;
