@@ -6,24 +6,9 @@
 mod common;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{run, stderr};
-
-fn cdnow_sample() -> Option<PathBuf> {
-    let p =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/cdnow/CDNOW_sample.txt");
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!("skipped: {} not found", p.display());
-        None
-    }
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use common::{cdnow_sample, run, s, stderr};
 
 /// customer_id,log_first_spend,january from the sample's first-day orders.
 fn write_covariates(input: &Path, out: &Path) {

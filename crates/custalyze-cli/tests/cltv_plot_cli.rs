@@ -5,24 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
-use common::{run, stderr};
-
-fn cdnow_sample() -> Option<PathBuf> {
-    let p =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/cdnow/CDNOW_sample.txt");
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!("skipped: {} not found", p.display());
-        None
-    }
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use common::{cdnow_sample, run, s, stderr};
 
 #[test]
 fn every_plot_kind_draws_and_tracking_equals_lifetimes() {
