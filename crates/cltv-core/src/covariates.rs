@@ -517,11 +517,11 @@ impl PurchaseModel for CustomerModel {
 /// The distinct covariate names of `effects`, in first-named order: the order
 /// [`FittedStaticCovariates::customer_model`] and [`FittedSpendCovariates::customer_parameters`]
 /// take a customer's values in.
-fn distinct_names(effects: &[CovariateEffect]) -> Vec<String> {
-    let mut names: Vec<String> = vec![];
+fn distinct_names(effects: &[CovariateEffect]) -> Vec<&str> {
+    let mut names: Vec<&str> = vec![];
     for e in effects {
-        if !names.contains(&e.name) {
-            names.push(e.name.clone());
+        if !names.contains(&e.name.as_str()) {
+            names.push(&e.name);
         }
     }
     names
@@ -551,7 +551,10 @@ fn individual_log_parameters<const N: usize>(
     }
     let mut ln = base.map(f64::ln);
     for e in effects {
-        let col = names.iter().position(|n| *n == e.name).unwrap_or(0);
+        let col = names
+            .iter()
+            .position(|n| *n == e.name.as_str())
+            .unwrap_or(0);
         for (k, s) in links(e.process) {
             ln[k] += s * e.estimate * z[col];
         }
@@ -629,6 +632,9 @@ impl FittedStaticCovariates {
     /// The covariates a customer's values are given for, in order.
     pub fn covariate_names(&self) -> Vec<String> {
         distinct_names(&self.effects)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
     }
 
     /// `draws` models with the base parameters and coefficients drawn from their asymptotic
@@ -878,6 +884,9 @@ impl FittedSpendCovariates {
     /// The covariates a customer's values are given for, in order.
     pub fn covariate_names(&self) -> Vec<String> {
         distinct_names(&self.effects)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
     }
 
     /// The Gamma-Gamma parameters of a customer with covariate values `z` (in the order of
