@@ -330,6 +330,7 @@ pub fn generate(config: &GeneratorConfig) -> Result<GeneratedLog> {
                     .collect()
             })
             .collect(),
+        fraud: Vec::new(),
     };
     Ok(GeneratedLog {
         rows,

@@ -2,6 +2,7 @@
 
 mod catalogue;
 mod error;
+mod fraud;
 mod generate;
 mod log;
 mod params;
@@ -13,6 +14,7 @@ mod simulate;
 
 pub use catalogue::{Catalogue, MAX_PRODUCTS, Product};
 pub use error::{Error, Result};
+pub use fraud::{FraudConfig, FraudPattern, InjectedFraud, MAX_FRAUD_CASES, inject_fraud};
 pub use generate::{FIRST_INVOICE, generate};
 pub use log::{GeneratedLog, HEADER, ITEMS_HEADER, RetailRow, RowKind, STOCK_HEADER, params_path};
 pub use params::{

@@ -200,6 +200,9 @@ pub struct GenerationRecord {
     pub stock: Vec<StockPosition>,
     /// The bundles, as stock codes.
     pub bundles: Vec<Vec<String>>,
+    /// The fraud cases injected by [`inject_fraud`](crate::inject_fraud) (empty for a clean log).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fraud: Vec<crate::fraud::InjectedFraud>,
 }
 
 /// One product's pricing truth in the record.

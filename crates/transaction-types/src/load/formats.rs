@@ -65,7 +65,19 @@ pub(super) fn load_delimited<R: Read, S: RowSink>(
                 }
                 sink.accept(row);
             }
-            Err(reason) => report.exclude(reason, line, options.example_lines),
+            Err(reason) => {
+                if matches!(
+                    reason,
+                    ExclusionReason::Return | ExclusionReason::Cancellation
+                ) && let Some(customer) = crate::id::Id::parse(fields.customer)
+                {
+                    *report
+                        .returned_rows_by_customer
+                        .entry(customer)
+                        .or_default() += 1;
+                }
+                report.exclude(reason, line, options.example_lines);
+            }
         }
     }
     Ok(())

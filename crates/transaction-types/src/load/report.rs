@@ -114,6 +114,11 @@ pub struct LoadReport {
     pub first_date: Option<NaiveDate>,
     /// Latest date loaded.
     pub last_date: Option<NaiveDate>,
+    /// Rows excluded as returns or cancellations, by the customer they name (rows without a
+    /// customer are not in it). Anomaly scoring reads it for each customer's return ratio; it is
+    /// not serialised (it grows with the customers).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub returned_rows_by_customer: std::collections::HashMap<crate::id::Id, u64>,
 }
 
 impl LoadReport {
