@@ -52,11 +52,13 @@ pub enum Stage {
     Pricing,
     /// Demand forecasts and stock policies per product.
     Inventory,
+    /// Order and customer risk scores.
+    Anomalies,
 }
 
 impl Stage {
     /// Every stage in order.
-    pub const ALL: [Stage; 13] = [
+    pub const ALL: [Stage; 14] = [
         Stage::Summaries,
         Stage::Clv,
         Stage::Holdout,
@@ -70,6 +72,7 @@ impl Stage {
         Stage::Playbook,
         Stage::Pricing,
         Stage::Inventory,
+        Stage::Anomalies,
     ];
 
     /// A short name (`"CLV models"`, ...).
@@ -87,6 +90,7 @@ impl Stage {
             Stage::Churn => "churn",
             Stage::Pricing => "pricing",
             Stage::Inventory => "inventory",
+            Stage::Anomalies => "anomalies",
             Stage::Playbook => "playbook",
         }
     }
@@ -187,6 +191,9 @@ pub struct Analysis {
     /// Demand forecasts and stock policies (2-week lead time, 95% cycle service level).
     #[cfg_attr(feature = "serde", serde(default = "crate::inventory::not_run"))]
     pub inventory: Outcome<custalyze_inventory::FittedInventory>,
+    /// Order and customer risk scores.
+    #[cfg_attr(feature = "serde", serde(default = "crate::anomalies::not_run"))]
+    pub anomalies: Outcome<crate::anomalies::AnomalyAnalysis>,
     /// Headline figures.
     pub headline: Headline,
 }
@@ -412,6 +419,14 @@ impl Analysis {
         let pricing = stage(|| crate::pricing::pricing(log, tables));
         progress(Stage::Inventory);
         let inventory = stage(|| crate::inventory::inventory(log, tables));
+        progress(Stage::Anomalies);
+        let spend: Option<Vec<f64>> = clv
+            .as_ref()
+            .ok()
+            .and_then(|c| c.customers.iter().map(|v| v.expected_spend).collect());
+        let anomalies = stage(|| {
+            crate::anomalies::anomalies(log, spend.as_deref(), &tables.returned_rows, options.seed)
+        });
 
         let headline = headline(&facts, options.months, &clv, &churn);
         Ok(Self {
@@ -432,6 +447,7 @@ impl Analysis {
             playbook,
             pricing,
             inventory,
+            anomalies,
             headline,
         })
     }

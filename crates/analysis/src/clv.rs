@@ -305,18 +305,7 @@ pub fn fit_clv(
     let spend = fit_spend(summary);
     let mut tiers = Vec::new();
     if let Ok(s) = &spend {
-        let g = s.gamma_gamma.params;
-        let per_purchase: Vec<f64> = summary
-            .rows
-            .iter()
-            .map(|r| {
-                if r.frequency > 0.0 && r.monetary_value > 0.0 {
-                    g.conditional_expected_average_profit(r.frequency, r.monetary_value)
-                } else {
-                    s.population_mean_spend
-                }
-            })
-            .collect();
+        let per_purchase = s.expected_spend(summary);
         let clv = customer_lifetime_values(chosen, x, tx, t, &per_purchase, &clv_options).map_err(
             |source| Error::Clv {
                 model: "CLV",
@@ -345,8 +334,31 @@ pub fn fit_clv(
     })
 }
 
-/// Gamma-Gamma on the repeat buyers with positive mean spend.
-fn fit_spend(summary: &SummaryTable) -> Outcome<SpendModel> {
+impl SpendModel {
+    /// Each customer's expected spend per purchase: the Gamma-Gamma conditional expectation
+    /// `E[M | x, m̄]` for repeat buyers with positive spend, the population mean for the rest.
+    pub fn expected_spend(&self, summary: &SummaryTable) -> Vec<f64> {
+        let g = self.gamma_gamma.params;
+        summary
+            .rows
+            .iter()
+            .map(|r| {
+                if r.frequency > 0.0 && r.monetary_value > 0.0 {
+                    g.conditional_expected_average_profit(r.frequency, r.monetary_value)
+                } else {
+                    self.population_mean_spend
+                }
+            })
+            .collect()
+    }
+}
+
+/// Gamma-Gamma on the repeat buyers with positive mean spend (the CLV stage's spend model).
+///
+/// # Errors
+/// [`Error::NotEnoughData`] with too few repeat buyers or a spend too heavy-tailed to model;
+/// [`Error::Clv`] when the fit fails.
+pub fn fit_spend(summary: &SummaryTable) -> Outcome<SpendModel> {
     let (data, left) = SpendData::from_summary(summary).map_err(|source| Error::Clv {
         model: "Gamma-Gamma data",
         source,

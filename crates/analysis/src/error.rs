@@ -74,6 +74,9 @@ pub enum Error {
     /// Inventory planning failed.
     #[error("inventory: {0}")]
     Inventory(#[source] custalyze_inventory::Error),
+    /// Anomaly scoring failed.
+    #[error("anomalies: {0}")]
+    Anomaly(#[source] custalyze_anomaly::Error),
     /// A stage that depends on another could not run because that one failed.
     #[error("needs {stage}, which failed: {reason}")]
     Upstream {
@@ -112,6 +115,7 @@ from_source! {
     custalyze_recommend::Error => Recommend,
     custalyze_pricing::Error => Pricing,
     custalyze_inventory::Error => Inventory,
+    custalyze_anomaly::Error => Anomaly,
 }
 
 /// The failure of one stage: the [`Error`] it returned, shared so an [`crate::Analysis`] stays

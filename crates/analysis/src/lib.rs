@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod analysis;
+pub mod anomalies;
 pub mod churn;
 pub mod clv;
 pub mod cohorts;

@@ -20,6 +20,9 @@ pub struct ProductTables {
     pub items: ItemTable,
     /// Stock positions (and unit costs) by item.
     pub stock: StockTable,
+    /// Rows the load excluded as returns or cancellations, by customer (the load report's
+    /// `returned_rows_by_customer`): the anomaly stage's return ratio. Empty when unknown.
+    pub returned_rows: std::collections::HashMap<custalyze_transaction_types::Id, u64>,
 }
 
 impl ProductTables {

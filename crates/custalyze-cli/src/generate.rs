@@ -51,6 +51,11 @@ pub struct GenerateArgs {
     /// Every product at one price all span (no price paths, unit costs or stock snapshot).
     #[arg(long)]
     constant_prices: bool,
+    /// Inject labelled fraud: 10 card-testing accounts, 20 unusually large orders, 10 spend
+    /// spikes and 10 heavy returners (custalyze-datagen's `FraudConfig::default()`), each case
+    /// listed under "fraud" in FILE.params.json with its pattern, customer and invoices.
+    #[arg(long, conflicts_with = "price_demand")]
+    fraud: bool,
     /// Generate a product panel with price-responsive demand instead of a customer log.
     #[arg(long)]
     price_demand: bool,
@@ -187,7 +192,13 @@ pub fn run(args: &GenerateArgs) -> Result<(), CliError> {
         config.months = m;
     }
     let pb = progress::stage("generating");
-    let generated = generate(&config)?;
+    let mut generated = generate(&config)?;
+    if args.fraud {
+        let cases = custalyze_datagen::inject_fraud(&mut generated, &Default::default())?;
+        eprintln!(
+            "injected {cases} fraud cases (card testing, large orders, spend spikes, heavy returners), listed under \"fraud\" in the params file"
+        );
+    }
     pb.finish_and_clear();
     let params_path = generated
         .write_files(&args.output)

@@ -3,6 +3,7 @@
 //! Exit codes: 0 on success, 2 on bad usage (clap), 1 with a one-line message on bad data or I/O.
 
 mod abc;
+mod anomalies;
 mod churn;
 mod cltv;
 mod cltv_covariates;
@@ -71,6 +72,8 @@ enum Command {
     Recommend(Box<recommend::RecommendArgs>),
     /// Price elasticity, recommended prices and promotion effects per product.
     Pricing(Box<pricing::PricingArgs>),
+    /// Order risk scores (isolation forest and robust rules), bands and reasons: the alerts.
+    Anomalies(Box<anomalies::AnomaliesArgs>),
     /// Safety stock, reorder points, order quantities and what to order now, per product.
     Inventory(Box<inventory::InventoryArgs>),
     /// Customer segmentation: K-Means, hierarchical clustering, segments from a transaction log.
@@ -100,6 +103,7 @@ fn main() -> ExitCode {
         Command::Cltv(cmd) => cltv::run(&cmd),
         Command::Rfm(args) => rfm::run(&args),
         Command::Abc(args) => abc::run(&args),
+        Command::Anomalies(args) => anomalies::run(&args),
         Command::Cohort(args) => cohort::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Report(args) => report::run(&args),

@@ -43,6 +43,7 @@ impl TableArgs {
         Ok(ProductTables {
             items: self.items(input)?,
             stock: self.stock(input)?,
+            returned_rows: std::collections::HashMap::new(),
         })
     }
 }

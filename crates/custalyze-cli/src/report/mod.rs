@@ -122,8 +122,12 @@ pub fn analyse(
 ) -> Result<Report, CliError> {
     let loaded = input.load()?;
     eprintln!("{}", loaded.report);
+    let mut tables = std::borrow::Cow::Borrowed(tables);
+    if tables.returned_rows.is_empty() && !loaded.report.returned_rows_by_customer.is_empty() {
+        tables.to_mut().returned_rows = loaded.report.returned_rows_by_customer.clone();
+    }
     let pb = progress::stages(Stage::ALL.len() as u64);
-    let mut analysis = Analysis::run_with_tables(&loaded.log, options, tables, &mut |stage| {
+    let mut analysis = Analysis::run_with_tables(&loaded.log, options, &tables, &mut |stage| {
         let done = Stage::ALL.iter().position(|s| *s == stage);
         pb.set_position(done.unwrap_or(0) as u64);
         pb.set_message(stage.name());

@@ -1,9 +1,12 @@
-//! The detector on a generated log with known fraud (custalyze-datagen's `inject_fraud`):
+//! The anomaly stage on a generated log with known fraud (custalyze-datagen's `inject_fraud`):
 //! precision at k and average precision per pattern and overall, against a z-score baseline.
+//! The path is the one `custalyze anomalies` and the report take: returns from the load report,
+//! the Gamma-Gamma expected order value from weekly summaries.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::{HashMap, HashSet};
 
+use custalyze_analysis::clv::{fit_spend, weekly_summaries};
 use custalyze_anomaly::{
     AnomalyDetector, CustomerInputs, OrderFeatures, average_precision, precision_at_k,
     zscore_baseline,
@@ -37,9 +40,12 @@ fn case(customers: usize, seed: u64) -> Case {
         &LoadOptions::new(Schema::OnlineRetail),
     )
     .unwrap();
+    let end = loaded.log.last_date().unwrap();
+    let summary = weekly_summaries(&loaded.log, end).unwrap();
+    let spend = fit_spend(&summary).unwrap().expected_spend(&summary);
     let inputs = CustomerInputs {
         returned_rows: Some(&loaded.report.returned_rows_by_customer),
-        expected_spend: None,
+        expected_spend: Some(&spend),
     };
     let features = OrderFeatures::from_log(&loaded.log, &inputs).unwrap();
     let detector = AnomalyDetector::params().seed(3).fit(&features).unwrap();
