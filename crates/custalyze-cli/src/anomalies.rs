@@ -6,7 +6,6 @@ use clap::Args;
 use custalyze_analysis::anomalies::score_orders;
 use custalyze_analysis::clv::{fit_spend, weekly_summaries};
 use custalyze_anomaly::RiskBand;
-use custalyze_transaction_types::summary::fmt_f64;
 
 use crate::CliError;
 use crate::input::InputArgs;

@@ -92,11 +92,11 @@ fn alerts_find_the_injected_fraud() {
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "sorted by score");
     let hits = rows
         .iter()
-        .filter(|r| labelled.contains(&r[0].to_string()))
+        .filter(|r| labelled.contains(&r[0]))
         .count();
     let card = rows
         .iter()
-        .filter(|r| card_testing.contains(&r[0].to_string()))
+        .filter(|r| card_testing.contains(&r[0]))
         .count();
     // The card-testing bursts (8-20 orders a minute apart) are the most isolated orders.
     assert!(card >= 20, "{card} card-testing orders in the top 40");
@@ -110,7 +110,7 @@ fn alerts_find_the_injected_fraud() {
     }
     assert!(
         rows.iter()
-            .filter(|r| card_testing.contains(&r[0].to_string()))
+            .filter(|r| card_testing.contains(&r[0]))
             .all(|r| r[6].contains("orders_within_hour"))
     );
     let c = std::fs::read_to_string(&customers).unwrap();

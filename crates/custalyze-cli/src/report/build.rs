@@ -51,7 +51,7 @@ impl Money {
 }
 
 /// The files of a report directory, linked from the page.
-pub const FILES: [&str; 11] = [
+pub const FILES: [&str; 12] = [
     "customers.csv",
     "at_risk.csv",
     "products.csv",
@@ -60,6 +60,7 @@ pub const FILES: [&str; 11] = [
     "cohorts.csv",
     "pricing.csv",
     "inventory.csv",
+    "anomalies.csv",
     "segment_best_sellers.csv",
     "customer_products.csv",
     "report.json",
@@ -113,6 +114,7 @@ pub fn page_parts(a: &Analysis, load: &LoadReport) -> (PageHeader, Vec<Section>)
         abc_section(a, &money),
         pricing_section(a, &money),
         inventory_section(a, &money),
+        anomalies_section(a, &money),
         bundles_section(a),
         forecast_section(a, &money),
         segments_section(a),
@@ -782,6 +784,51 @@ fn pricing_section(a: &Analysis, money: &Money) -> Section {
 }
 
 /// A plan's product, and its location when the log has locations.
+fn anomalies_section(a: &Analysis, money: &Money) -> Section {
+    let title = "Risk: unusual orders";
+    let an = match &a.anomalies {
+        Ok(an) => an,
+        Err(e) => return failed("anomalies", title, e),
+    };
+    let sm = &an.summary;
+    let features: Vec<&str> = an.features.iter().map(|f| f.name()).collect();
+    let mut s = Section::new("anomalies", title).text(format!(
+        "Every order scored by an isolation forest over {} features ({}); 0.5 is an ordinary \
+         order, near 1 one isolated at once. {} orders are high risk (score at least 0.62, or \
+         at least 0.56 with two features beyond a robust z-score of 3.5) and {} medium (score at \
+         least 0.56), from {} customers: {} of revenue ({}). Each flagged order names the \
+         features that made it unusual. Review the high band before fulfilment; a flag is a \
+         reason to look, not proof of fraud.",
+        features.len(),
+        features.join(", ").replace('_', " "),
+        fmt_thousands(sm.high as f64, 0),
+        fmt_thousands(sm.medium as f64, 0),
+        fmt_thousands(sm.flagged_customers as f64, 0),
+        fmt_pct(sm.flagged_revenue_share),
+        money.fmt(sm.flagged_revenue, 0),
+    ));
+    let mut t = Table::new(
+        "The 15 highest-scoring orders (flagged orders in anomalies.csv)",
+        &["order", "customer", "date", "#value", "#score", "band", "why"],
+    );
+    for o in an.flagged_orders.iter().take(15) {
+        let date = chrono::DateTime::from_timestamp(o.timestamp, 0)
+            .map(|d| d.naive_utc().format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        t.push(vec![
+            o.order_id.to_string(),
+            o.customer_id.to_string(),
+            date,
+            money.fmt(o.value, 2),
+            format!("{:.3}", o.score),
+            o.band.name().to_string(),
+            o.reasons_text().replace('_', " "),
+        ]);
+    }
+    s = s.table(t);
+    s
+}
+
 fn plan_label(a: &Analysis, x: &custalyze_inventory::ProductPlan) -> String {
     match &x.location {
         Some(l) => format!("{} @ {l}", item_label_of_id(a, &x.item)),

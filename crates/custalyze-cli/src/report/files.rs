@@ -185,6 +185,7 @@ pub fn write_all(
     write_cohorts(a, dir)?;
     write_pricing(a, dir)?;
     write_inventory(a, dir)?;
+    write_anomalies(a, dir)?;
     write_segment_best_sellers(a, dir)?;
     write_customer_products(a, log, dir)?;
 
@@ -417,6 +418,39 @@ fn write_inventory(a: &Analysis, dir: &Path) -> Result<(), CliError> {
             w.flush()?;
         }
     }
+    Ok(())
+}
+
+/// `anomalies.csv`: the flagged orders kept by the anomaly stage (the columns of `custalyze
+/// anomalies`, highest score first); the header alone when the stage failed.
+fn write_anomalies(a: &Analysis, dir: &Path) -> Result<(), CliError> {
+    let mut w = csv_writer(dir, "anomalies.csv")?;
+    w.write_record([
+        "order_id",
+        "customer_id",
+        "date",
+        "value",
+        "score",
+        "band",
+        "reasons",
+    ])?;
+    if let Ok(an) = &a.anomalies {
+        for o in &an.flagged_orders {
+            let date = chrono::DateTime::from_timestamp(o.timestamp, 0)
+                .map(|d| d.naive_utc().to_string())
+                .unwrap_or_default();
+            w.write_record([
+                o.order_id.to_string(),
+                o.customer_id.to_string(),
+                date,
+                format!("{:.2}", o.value),
+                format!("{:.4}", o.score),
+                o.band.name().to_string(),
+                o.reasons_text(),
+            ])?;
+        }
+    }
+    w.flush()?;
     Ok(())
 }
 
