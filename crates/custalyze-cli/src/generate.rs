@@ -56,6 +56,11 @@ pub struct GenerateArgs {
     /// listed under "fraud" in FILE.params.json with its pattern, customer and invoices.
     #[arg(long, conflicts_with = "price_demand")]
     fraud: bool,
+    /// Also write marketing touchpoints (customer_id,timestamp,channel,cost) to FILE, with
+    /// channels of known effect joined to the log's orders, and the channels' true effects to
+    /// FILE.truth.json.
+    #[arg(long, value_name = "FILE", conflicts_with = "price_demand")]
+    touchpoints: Option<PathBuf>,
     /// Generate a product panel with price-responsive demand instead of a customer log.
     #[arg(long)]
     price_demand: bool,
@@ -200,6 +205,34 @@ pub fn run(args: &GenerateArgs) -> Result<(), CliError> {
         );
     }
     pb.finish_and_clear();
+    if let Some(path) = &args.touchpoints {
+        let config = custalyze_datagen::TouchpointConfig::default();
+        let touches = custalyze_datagen::generate_touchpoints(&generated, &config)?;
+        let create = |p: &std::path::Path| {
+            std::fs::File::create(p)
+                .map(std::io::BufWriter::new)
+                .map_err(|e| CliError(format!("cannot write {}: {e}", p.display())))
+        };
+        touches.write_csv(create(path)?)?;
+        let truth = with_suffix(path, ".truth.json");
+        serde_json::to_writer_pretty(
+            create(&truth)?,
+            &serde_json::json!({
+                "model": "after each touch of channel c the journey converts with probability effect_c; otherwise it goes on with probability 0.7 (at most 8 touches) or ends without a purchase",
+                "channels": config.channels,
+                "converting_journeys": touches.converting_journeys,
+                "null_journeys": touches.null_journeys,
+            }),
+        )?;
+        eprintln!(
+            "wrote {} ({} touches: {} converting journeys, {} prospects who did not buy) and {}",
+            path.display(),
+            touches.touches.len(),
+            touches.converting_journeys,
+            touches.null_journeys,
+            truth.display()
+        );
+    }
     let params_path = generated
         .write_files(&args.output)
         .map_err(|e| CliError(format!("cannot write {}: {e}", args.output.display())))?;

@@ -90,14 +90,8 @@ fn alerts_find_the_injected_fraud() {
     assert_eq!(rows.len(), 40);
     let scores: Vec<f64> = rows.iter().map(|r| r[4].parse().unwrap()).collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "sorted by score");
-    let hits = rows
-        .iter()
-        .filter(|r| labelled.contains(&r[0]))
-        .count();
-    let card = rows
-        .iter()
-        .filter(|r| card_testing.contains(&r[0]))
-        .count();
+    let hits = rows.iter().filter(|r| labelled.contains(&r[0])).count();
+    let card = rows.iter().filter(|r| card_testing.contains(&r[0])).count();
     // The card-testing bursts (8-20 orders a minute apart) are the most isolated orders.
     assert!(card >= 20, "{card} card-testing orders in the top 40");
     assert!(hits >= 30, "{hits} of the top 40 are labelled fraud");

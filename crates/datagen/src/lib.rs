@@ -11,6 +11,7 @@ pub mod prices;
 mod record;
 mod seasonality;
 mod simulate;
+mod touchpoints;
 
 pub use catalogue::{Catalogue, MAX_PRODUCTS, Product};
 pub use error::{Error, Result};
@@ -30,3 +31,7 @@ pub use record::{
     BadRowCounts, BadRowKind, CustomerTruth, GenerationRecord, PopulationTruth, PricedProduct,
 };
 pub use seasonality::Seasonality;
+pub use touchpoints::{
+    ChannelTruth, TOUCHPOINT_HEADER, Touchpoint, TouchpointConfig, TouchpointLog,
+    generate_touchpoints,
+};

@@ -809,7 +809,9 @@ fn anomalies_section(a: &Analysis, money: &Money) -> Section {
     ));
     let mut t = Table::new(
         "The 15 highest-scoring orders (flagged orders in anomalies.csv)",
-        &["order", "customer", "date", "#value", "#score", "band", "why"],
+        &[
+            "order", "customer", "date", "#value", "#score", "band", "why",
+        ],
     );
     for o in an.flagged_orders.iter().take(15) {
         let date = chrono::DateTime::from_timestamp(o.timestamp, 0)
