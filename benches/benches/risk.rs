@@ -1,13 +1,17 @@
-//! Anomaly scores (and attribution, below) at the sizes issue 20 names: 1M orders scored under
-//! 5 s. Data: the generator with injected fraud, 170,000 customers (about 1.05M orders); in test
-//! mode (`-- --test`) 2,000 customers.
+//! Anomaly scores and attribution at the sizes issue 20 names: 1M orders scored under 5 s,
+//! Markov attribution of 1M journeys under 10 s. Data: the generator with injected fraud,
+//! 170,000 customers (about 1.05M orders); generated touchpoints of 23,000 customers (about 1M
+//! journeys). In test mode (`-- --test`) 2,000 and 300 customers.
 //!
 //! Run: `cargo bench -p custalyze-benches --bench risk`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use custalyze_anomaly::{AnomalyDetector, CustomerInputs, OrderFeatures};
-use custalyze_datagen::{FraudConfig, GeneratorConfig, generate, inject_fraud};
+use custalyze_attribution::{Conversions, Journeys, Model, Touchpoints, attribute, markov};
+use custalyze_datagen::{
+    FraudConfig, GeneratorConfig, TouchpointConfig, generate, generate_touchpoints, inject_fraud,
+};
 use custalyze_transaction_types::load::{LoadOptions, Schema, load_reader};
 
 fn bench(c: &mut Criterion) {
@@ -49,6 +53,48 @@ fn bench(c: &mut Criterion) {
                 .score(&log, &f)
                 .unwrap()
         })
+    });
+    g.finish();
+    drop(features);
+    drop(log);
+
+    let customers = if test_mode { 300 } else { 23_000 };
+    let generated = generate(&GeneratorConfig::default().customers(customers).seed(5)).unwrap();
+    let touches = generate_touchpoints(&generated, &TouchpointConfig::default()).unwrap();
+    let mut buf = Vec::new();
+    touches.write_csv(&mut buf).unwrap();
+    drop(touches);
+    let csv = generated.to_csv_string().unwrap();
+    drop(generated);
+    let log = load_reader(
+        csv.as_bytes(),
+        "generated",
+        &LoadOptions::new(Schema::OnlineRetail),
+    )
+    .unwrap()
+    .log;
+    let touchpoints = Touchpoints::from_reader(buf.as_slice()).unwrap();
+    let journeys = Journeys::build(&touchpoints, Conversions::Log(&log), 30).unwrap();
+    eprintln!(
+        "{} touches, {} journeys",
+        touchpoints.touches.len(),
+        journeys.journeys.len()
+    );
+    let mut g = c.benchmark_group(format!("attribution_{}_journeys", journeys.journeys.len()));
+    g.sample_size(10);
+    g.bench_function("read_touchpoints_and_build_journeys", |b| {
+        b.iter(|| {
+            let t = Touchpoints::from_reader(buf.as_slice()).unwrap();
+            Journeys::build(&t, Conversions::Log(&log), 30).unwrap()
+        })
+    });
+    g.bench_function("markov_1", |b| b.iter(|| markov(&journeys, 1).unwrap()));
+    g.bench_function("markov_3", |b| b.iter(|| markov(&journeys, 3).unwrap()));
+    g.bench_function("shapley", |b| {
+        b.iter(|| attribute(&journeys, &[Model::Shapley]).unwrap())
+    });
+    g.bench_function("all_models", |b| {
+        b.iter(|| attribute(&journeys, &Model::all()).unwrap())
     });
     g.finish();
 }

@@ -54,11 +54,13 @@ pub enum Stage {
     Inventory,
     /// Order and customer risk scores.
     Anomalies,
+    /// Marketing attribution (with touchpoints).
+    Attribution,
 }
 
 impl Stage {
     /// Every stage in order.
-    pub const ALL: [Stage; 14] = [
+    pub const ALL: [Stage; 15] = [
         Stage::Summaries,
         Stage::Clv,
         Stage::Holdout,
@@ -73,6 +75,7 @@ impl Stage {
         Stage::Pricing,
         Stage::Inventory,
         Stage::Anomalies,
+        Stage::Attribution,
     ];
 
     /// A short name (`"CLV models"`, ...).
@@ -91,6 +94,7 @@ impl Stage {
             Stage::Pricing => "pricing",
             Stage::Inventory => "inventory",
             Stage::Anomalies => "anomalies",
+            Stage::Attribution => "attribution",
             Stage::Playbook => "playbook",
         }
     }
@@ -194,6 +198,9 @@ pub struct Analysis {
     /// Order and customer risk scores.
     #[cfg_attr(feature = "serde", serde(default = "crate::anomalies::not_run"))]
     pub anomalies: Outcome<crate::anomalies::AnomalyAnalysis>,
+    /// Channel attribution, when touchpoints were given.
+    #[cfg_attr(feature = "serde", serde(default = "crate::attribution::not_run"))]
+    pub attribution: Outcome<crate::attribution::AttributionAnalysis>,
     /// Headline figures.
     pub headline: Headline,
 }
@@ -427,6 +434,9 @@ impl Analysis {
         let anomalies = stage(|| {
             crate::anomalies::anomalies(log, spend.as_deref(), &tables.returned_rows, options.seed)
         });
+        progress(Stage::Attribution);
+        let attribution =
+            stage(|| crate::attribution::attribution(log, tables.touchpoints.as_ref()));
 
         let headline = headline(&facts, options.months, &clv, &churn);
         Ok(Self {
@@ -448,6 +458,7 @@ impl Analysis {
             pricing,
             inventory,
             anomalies,
+            attribution,
             headline,
         })
     }

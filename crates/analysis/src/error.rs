@@ -74,6 +74,14 @@ pub enum Error {
     /// Inventory planning failed.
     #[error("inventory: {0}")]
     Inventory(#[source] custalyze_inventory::Error),
+    /// No touchpoints were given: attribution needs them.
+    #[error(
+        "no touchpoints: attribution needs a touchpoint file (custalyze report --touchpoints FILE)"
+    )]
+    NoTouchpoints,
+    /// Attribution failed.
+    #[error("attribution: {0}")]
+    Attribution(#[source] custalyze_attribution::Error),
     /// Anomaly scoring failed.
     #[error("anomalies: {0}")]
     Anomaly(#[source] custalyze_anomaly::Error),
@@ -116,6 +124,7 @@ from_source! {
     custalyze_pricing::Error => Pricing,
     custalyze_inventory::Error => Inventory,
     custalyze_anomaly::Error => Anomaly,
+    custalyze_attribution::Error => Attribution,
 }
 
 /// The failure of one stage: the [`Error`] it returned, shared so an [`crate::Analysis`] stays

@@ -2,6 +2,7 @@
 
 pub mod analysis;
 pub mod anomalies;
+pub mod attribution;
 pub mod churn;
 pub mod clv;
 pub mod cohorts;

@@ -23,6 +23,8 @@ pub struct ProductTables {
     /// Rows the load excluded as returns or cancellations, by customer (the load report's
     /// `returned_rows_by_customer`): the anomaly stage's return ratio. Empty when unknown.
     pub returned_rows: std::collections::HashMap<custalyze_transaction_types::Id, u64>,
+    /// Marketing touchpoints for the attribution stage (`None`: the stage is not available).
+    pub touchpoints: Option<custalyze_attribution::Touchpoints>,
 }
 
 impl ProductTables {

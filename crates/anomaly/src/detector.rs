@@ -390,18 +390,12 @@ impl FittedAnomalyDetector {
             .enumerate()
             .map(|(i, o)| {
                 let row = features.matrix.row(i);
-                let mut z: Vec<Reason> = self
+                let fired = self
                     .scales
                     .iter()
                     .zip(row)
-                    .map(|(s, &value)| Reason {
-                        feature: s.feature,
-                        value,
-                        z: s.z(value),
-                    })
-                    .collect();
-                z.sort_by(|a, b| b.z.total_cmp(&a.z));
-                let fired = z.iter().filter(|r| r.z > self.rule_z).count();
+                    .filter(|(s, v)| s.z(**v) > self.rule_z)
+                    .count();
                 let score = scores[i];
                 let band = if score >= self.high_score || (score >= self.medium_score && fired >= 2)
                 {
@@ -411,10 +405,28 @@ impl FittedAnomalyDetector {
                 } else {
                     RiskBand::Low
                 };
-                let reasons = match band {
-                    RiskBand::Low => Vec::new(),
-                    _ if fired > 0 => z.into_iter().take(fired).collect(),
-                    _ => z.into_iter().take(1).filter(|r| r.z > 0.0).collect(),
+                // Reasons only for flagged orders (most orders are low: no allocation for them).
+                let reasons = if band == RiskBand::Low {
+                    Vec::new()
+                } else {
+                    let mut z: Vec<Reason> = self
+                        .scales
+                        .iter()
+                        .zip(row)
+                        .map(|(s, &value)| Reason {
+                            feature: s.feature,
+                            value,
+                            z: s.z(value),
+                        })
+                        .collect();
+                    z.sort_by(|a, b| b.z.total_cmp(&a.z));
+                    if fired > 0 {
+                        z.truncate(fired);
+                    } else {
+                        z.truncate(1);
+                        z.retain(|r| r.z > 0.0);
+                    }
+                    z
                 };
                 OrderRisk {
                     order_id: o.order_id.clone(),

@@ -194,7 +194,8 @@ impl IsolationForestParams {
     }
 }
 
-/// One node: a split (`feature`, `threshold`, children) or a leaf (`feature == LEAF`, `size`).
+/// One node: a split (`feature`, `threshold`, children) or a leaf (`feature == LEAF`, `size`
+/// rows of the sub-sample, and `threshold = c(size)` so scoring needs no logarithm).
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 struct Node {
@@ -231,7 +232,7 @@ impl Tree {
         let here = self.nodes.len() as u32;
         let leaf = Node {
             feature: LEAF,
-            threshold: 0.0,
+            threshold: average_path_length(rows.len()),
             left: 0,
             right: 0,
             size: rows.len() as u32,
@@ -288,7 +289,8 @@ impl Tree {
         loop {
             let n = self.nodes[node];
             if n.feature == LEAF {
-                return depth + average_path_length(n.size as usize);
+                // A leaf's threshold holds c(size), computed once when the tree was grown.
+                return depth + n.threshold;
             }
             node = if row[n.feature as usize] < n.threshold {
                 n.left as usize
@@ -390,11 +392,31 @@ impl FittedIsolationForest {
                 ),
             });
         }
-        Ok((0..x.rows())
-            .into_par_iter()
-            .with_min_len(1024)
-            .map(|i| self.score_unchecked(x.row(i)))
-            .collect())
+        // Blocks of rows, trees in the outer loop: one tree's nodes stay in cache while the
+        // block's rows run down it (the same sums in the same order as `score`).
+        const BLOCK: usize = 256;
+        let c = average_path_length(self.sample_size);
+        let n = x.rows();
+        let mut out = vec![0.0; n];
+        out.par_chunks_mut(BLOCK)
+            .enumerate()
+            .for_each(|(b, chunk)| {
+                let first = b * BLOCK;
+                for tree in &self.trees {
+                    for (k, total) in chunk.iter_mut().enumerate() {
+                        *total += tree.path_length(x.row(first + k));
+                    }
+                }
+                let trees = self.trees.len() as f64;
+                for total in chunk.iter_mut() {
+                    *total = if c > 0.0 {
+                        (-(*total / trees) / c).exp2()
+                    } else {
+                        0.5
+                    };
+                }
+            });
+        Ok(out)
     }
 
     /// Number of trees.

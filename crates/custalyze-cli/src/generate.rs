@@ -160,6 +160,20 @@ pub fn embedded_items() -> Result<ItemTable, CliError> {
         .collect())
 }
 
+/// The embedded sample's marketing touchpoints (custalyze-datagen's default channels of known
+/// effect), as read from a touchpoint file.
+pub fn embedded_touchpoints() -> Result<custalyze_attribution::Touchpoints, CliError> {
+    let log = embedded()?;
+    let touches = custalyze_datagen::generate_touchpoints(
+        log,
+        &custalyze_datagen::TouchpointConfig::default(),
+    )?;
+    let mut buf = Vec::new();
+    touches.write_csv(&mut buf)?;
+    custalyze_attribution::Touchpoints::from_reader(buf.as_slice())
+        .map_err(|e| CliError(e.to_string()))
+}
+
 /// The embedded sample's stock snapshot (on hand, on order, unit cost) at its last day.
 pub fn embedded_stock() -> Result<StockTable, CliError> {
     let log = embedded()?;

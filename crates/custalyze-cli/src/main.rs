@@ -4,6 +4,7 @@
 
 mod abc;
 mod anomalies;
+mod attribution;
 mod churn;
 mod cltv;
 mod cltv_covariates;
@@ -74,6 +75,9 @@ enum Command {
     Pricing(Box<pricing::PricingArgs>),
     /// Order risk scores (isolation forest and robust rules), bands and reasons: the alerts.
     Anomalies(Box<anomalies::AnomaliesArgs>),
+    /// Marketing attribution: channels credited by heuristic, Markov and Shapley models; ROI,
+    /// funnel and budget reallocation.
+    Attribution(Box<attribution::AttributionArgs>),
     /// Safety stock, reorder points, order quantities and what to order now, per product.
     Inventory(Box<inventory::InventoryArgs>),
     /// Customer segmentation: K-Means, hierarchical clustering, segments from a transaction log.
@@ -104,6 +108,7 @@ fn main() -> ExitCode {
         Command::Rfm(args) => rfm::run(&args),
         Command::Abc(args) => abc::run(&args),
         Command::Anomalies(args) => anomalies::run(&args),
+        Command::Attribution(args) => attribution::run(&args),
         Command::Cohort(args) => cohort::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Report(args) => report::run(&args),

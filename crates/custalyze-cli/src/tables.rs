@@ -12,7 +12,7 @@ use custalyze_transaction_types::Id;
 use crate::CliError;
 use crate::input::InputArgs;
 
-/// `--items FILE` and `--stock FILE`.
+/// `--items FILE`, `--stock FILE` and `--touchpoints FILE`.
 #[derive(Debug, Args)]
 pub struct TableArgs {
     /// Item attributes: CSV with item_id and optional category, unit_cost columns (default on
@@ -23,6 +23,10 @@ pub struct TableArgs {
     /// columns (default on the embedded sample: the sample's own snapshot).
     #[arg(long, value_name = "FILE")]
     pub stock: Option<PathBuf>,
+    /// Marketing touchpoints: CSV with customer_id,timestamp,channel and optional cost (default
+    /// on the embedded sample: generated touchpoints of known channel effects).
+    #[arg(long, value_name = "FILE")]
+    pub touchpoints: Option<PathBuf>,
 }
 
 impl TableArgs {
@@ -38,12 +42,32 @@ impl TableArgs {
         stock_or_embedded(self.stock.as_deref(), input)
     }
 
-    /// Both tables.
+    /// The touchpoints: `--touchpoints`, else the embedded sample's when there is no
+    /// `--input`, else none.
+    pub fn touchpoints(
+        &self,
+        input: &InputArgs,
+    ) -> Result<Option<custalyze_attribution::Touchpoints>, CliError> {
+        match &self.touchpoints {
+            Some(path) => {
+                let file = std::fs::File::open(path)
+                    .map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?;
+                custalyze_attribution::Touchpoints::from_reader(std::io::BufReader::new(file))
+                    .map(Some)
+                    .map_err(|e| CliError(format!("{}: {e}", path.display())))
+            }
+            None if input.input.is_none() => crate::generate::embedded_touchpoints().map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Every side table.
     pub fn tables(&self, input: &InputArgs) -> Result<ProductTables, CliError> {
         Ok(ProductTables {
             items: self.items(input)?,
             stock: self.stock(input)?,
             returned_rows: std::collections::HashMap::new(),
+            touchpoints: self.touchpoints(input)?,
         })
     }
 }

@@ -51,7 +51,7 @@ impl Money {
 }
 
 /// The files of a report directory, linked from the page.
-pub const FILES: [&str; 12] = [
+pub const FILES: [&str; 13] = [
     "customers.csv",
     "at_risk.csv",
     "products.csv",
@@ -61,6 +61,7 @@ pub const FILES: [&str; 12] = [
     "pricing.csv",
     "inventory.csv",
     "anomalies.csv",
+    "attribution.csv",
     "segment_best_sellers.csv",
     "customer_products.csv",
     "report.json",
@@ -68,7 +69,9 @@ pub const FILES: [&str; 12] = [
 
 fn failed(id: &str, title: &str, e: &StageError) -> Section {
     match e.error() {
-        custalyze_analysis::Error::NoProducts => Section::not_available(id, title, e.to_string()),
+        custalyze_analysis::Error::NoProducts | custalyze_analysis::Error::NoTouchpoints => {
+            Section::not_available(id, title, e.to_string())
+        }
         _ => Section::failed(id, title, e.to_string()),
     }
 }
@@ -115,6 +118,7 @@ pub fn page_parts(a: &Analysis, load: &LoadReport) -> (PageHeader, Vec<Section>)
         pricing_section(a, &money),
         inventory_section(a, &money),
         anomalies_section(a, &money),
+        attribution_section(a, &money),
         bundles_section(a),
         forecast_section(a, &money),
         segments_section(a),
@@ -828,6 +832,122 @@ fn anomalies_section(a: &Analysis, money: &Money) -> Section {
         ]);
     }
     s = s.table(t);
+    s
+}
+
+fn attribution_section(a: &Analysis, money: &Money) -> Section {
+    let title = "Marketing attribution";
+    let at = match &a.attribution {
+        Ok(at) => at,
+        Err(e) => return failed("attribution", title, e),
+    };
+    let j = &at.journeys;
+    let pct = |n: usize, d: usize| fmt_pct(n as f64 / d.max(1) as f64);
+    let mut s = Section::new("attribution", title).text(format!(
+        "{} touchpoints of {} customers over {} channels, joined to the orders as journeys \
+         (touches after the previous order and within {} days before an order): {} journeys \
+         converted, {} did not. {} orders ({}) had no touch in their window and are not \
+         attributed. Funnel: {} customers touched, {} bought after a touch ({}), {} bought again \
+         ({} of them).",
+        fmt_thousands(at.touchpoints.rows_loaded as f64, 0),
+        fmt_thousands(j.customers_touched as f64, 0),
+        at.channels.len(),
+        custalyze_analysis::attribution::LOOKBACK_DAYS,
+        fmt_thousands(j.converting as f64, 0),
+        fmt_thousands(j.null as f64, 0),
+        fmt_thousands(j.unattributed_conversions as f64, 0),
+        money.fmt(j.unattributed_value, 0),
+        fmt_thousands(j.customers_touched as f64, 0),
+        fmt_thousands(j.touched_converted as f64, 0),
+        pct(j.touched_converted, j.customers_touched),
+        fmt_thousands(j.touched_repeat as f64, 0),
+        pct(j.touched_repeat, j.touched_converted),
+    ));
+    let shapley = at.model("shapley");
+    let costs = shapley.iter().any(|r| r.cost.is_some());
+    let mut header = vec![
+        "channel",
+        "#last touch",
+        "#linear",
+        "#Markov",
+        "#Shapley",
+        "#Shapley revenue",
+    ];
+    if costs {
+        header.extend(["#cost", "#ROI (Shapley)", "#cost per conversion"]);
+    }
+    let mut t = Table::new(
+        "Conversions credited to each channel by four models (every model in attribution.csv)",
+        &header,
+    );
+    let of = |model: &str, c: &str| {
+        at.results
+            .iter()
+            .find(|r| r.model == model && r.channel == c)
+            .map_or(0.0, |r| r.conversions)
+    };
+    let mut order: Vec<&&custalyze_attribution::ChannelResult> = shapley.iter().collect();
+    order.sort_by(|x, y| y.conversions.total_cmp(&x.conversions));
+    for r in order {
+        let mut row = vec![
+            r.channel.clone(),
+            fmt_thousands(of("last_touch", &r.channel), 0),
+            fmt_thousands(of("linear", &r.channel), 0),
+            fmt_thousands(of("markov_1", &r.channel), 0),
+            fmt_thousands(r.conversions, 0),
+            money.fmt(r.revenue, 0),
+        ];
+        if costs {
+            row.extend([
+                r.cost.map_or("–".into(), |c| money.fmt(c, 0)),
+                r.roi.map_or("–".into(), |x| format!("{x:.2}")),
+                r.cost_per_acquisition
+                    .map_or("–".into(), |x| money.fmt(x, 2)),
+            ]);
+        }
+        t.push(row);
+    }
+    s = s.table(t).text(
+        "Markov credit follows traffic: a channel present in many converting journeys has a large \
+         removal effect whether or not it moves anyone, so a frequent, weak channel looks good \
+         under it. Shapley values compare the conversion rates of journeys with and without \
+         each channel and are the better guide to spend (on generated journeys of known effect \
+         both rank channels right per journey reached, but only Shapley's totals match the \
+         conversions each channel caused; docs/attribution.md).",
+    );
+    if !at.budget.is_empty() {
+        let mut b = Table::new(
+            "Budget reallocation: the same total spend moved towards higher marginal return \
+             (each channel within ±30%; revenue assumed to grow as spend^0.5 from today's \
+             Shapley revenue)",
+            &[
+                "channel",
+                "#spend now",
+                "#proposed",
+                "#revenue now",
+                "#expected revenue",
+            ],
+        );
+        for l in &at.budget {
+            b.push(vec![
+                l.channel.clone(),
+                money.fmt(l.current_spend, 0),
+                money.fmt(l.proposed_spend, 0),
+                money.fmt(l.current_revenue, 0),
+                money.fmt(l.expected_revenue, 0),
+            ]);
+        }
+        let gain: f64 = at
+            .budget
+            .iter()
+            .map(|l| l.expected_revenue - l.current_revenue)
+            .sum();
+        s = s.table(b).text(format!(
+            "Expected change in revenue at the same spend: {} (under the assumed response; \
+             test it before moving the whole budget).",
+            money.fmt(gain, 0)
+        ));
+    }
     s
 }
 

@@ -186,6 +186,7 @@ pub fn write_all(
     write_pricing(a, dir)?;
     write_inventory(a, dir)?;
     write_anomalies(a, dir)?;
+    write_attribution(a, dir)?;
     write_segment_best_sellers(a, dir)?;
     write_customer_products(a, log, dir)?;
 
@@ -447,6 +448,39 @@ fn write_anomalies(a: &Analysis, dir: &Path) -> Result<(), CliError> {
                 format!("{:.4}", o.score),
                 o.band.name().to_string(),
                 o.reasons_text(),
+            ])?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// `attribution.csv`: every model's per-channel results (the columns of `custalyze
+/// attribution`); the header alone when the stage did not run.
+fn write_attribution(a: &Analysis, dir: &Path) -> Result<(), CliError> {
+    let mut w = csv_writer(dir, "attribution.csv")?;
+    w.write_record([
+        "channel",
+        "model",
+        "conversions",
+        "revenue",
+        "share",
+        "cost",
+        "roi",
+        "cost_per_acquisition",
+    ])?;
+    if let Ok(at) = &a.attribution {
+        let opt = |v: Option<f64>| v.map(|x| format!("{x:.4}")).unwrap_or_default();
+        for r in &at.results {
+            w.write_record([
+                r.channel.clone(),
+                r.model.clone(),
+                format!("{:.4}", r.conversions),
+                format!("{:.2}", r.revenue),
+                format!("{:.6}", r.share),
+                opt(r.cost),
+                opt(r.roi),
+                opt(r.cost_per_acquisition),
             ])?;
         }
     }
