@@ -201,6 +201,9 @@ pub struct Analysis {
     /// Channel attribution, when touchpoints were given.
     #[cfg_attr(feature = "serde", serde(default = "crate::attribution::not_run"))]
     pub attribution: Outcome<crate::attribution::AttributionAnalysis>,
+    /// The executive page: KPIs, health score and insights from every stage.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub executive: crate::executive::Executive,
     /// Headline figures.
     pub headline: Headline,
 }
@@ -439,7 +442,7 @@ impl Analysis {
             stage(|| crate::attribution::attribution(log, tables.touchpoints.as_ref()));
 
         let headline = headline(&facts, options.months, &clv, &churn);
-        Ok(Self {
+        let mut analysis = Self {
             options: options.clone(),
             window,
             facts,
@@ -460,7 +463,10 @@ impl Analysis {
             anomalies,
             attribution,
             headline,
-        })
+            executive: crate::executive::Executive::default(),
+        };
+        analysis.executive = crate::executive::executive(log, &analysis);
+        Ok(analysis)
     }
 
     /// Records how many rows of the loaded file were dated on or after the analysis date (the
@@ -563,6 +569,7 @@ impl Analysis {
             (Stage::Segments, self.segments.as_ref().err()),
             (Stage::Churn, self.churn.as_ref().err()),
             (Stage::Playbook, self.playbook.as_ref().err()),
+            (Stage::Anomalies, self.anomalies.as_ref().err()),
         ]
         .into_iter()
         .filter_map(|(s, e)| e.map(|e| (s, e)))

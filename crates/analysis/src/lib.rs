@@ -7,6 +7,7 @@ pub mod churn;
 pub mod clv;
 pub mod cohorts;
 pub mod error;
+pub mod executive;
 pub mod facts;
 pub mod forecast;
 pub mod holdout;

@@ -400,3 +400,65 @@ fn the_clv_stage_uses_the_model_the_holdout_scorecard_picks() {
         mbg.p_alive(&history).unwrap()
     );
 }
+
+#[test]
+fn the_executive_page_adds_up() {
+    let a = analysis();
+    let e = &a.executive;
+    // The year's revenue against the log itself.
+    let year = e.year.as_ref().unwrap();
+    let direct: f64 = (0..log().len())
+        .filter(|&r| {
+            let d = chrono::DateTime::from_timestamp(log().timestamps()[r], 0)
+                .unwrap()
+                .date_naive();
+            d >= year.start && d < year.end
+        })
+        .map(|r| log().amounts()[r])
+        .sum();
+    assert!((year.revenue - direct).abs() < 1e-6 * direct.max(1.0));
+    // Monthly revenue covers complete months only and sums to at most the log's total.
+    let monthly: f64 = e.monthly_revenue.iter().map(|(_, v)| v).sum();
+    assert!(monthly <= log().total_amount() + 1e-6);
+    assert!(e.monthly_revenue.last().unwrap().0 < a.window.as_of);
+    // The health score: components in 0..=100, weights summing to 1.
+    let h = &e.health;
+    let score = h.score.unwrap();
+    assert!((0.0..=100.0).contains(&score));
+    let weights: f64 = h.components.iter().map(|c| c.weight).sum();
+    assert!((weights - 1.0).abs() < 1e-12);
+    let mean: f64 = h.components.iter().map(|c| c.score * c.weight).sum();
+    assert!((mean - score).abs() < 1e-9);
+    // Insights: ordered by money at stake, each with a number behind it and a module.
+    assert!(e.insights.len() >= 4, "{:?}", e.insights);
+    assert!(e.insights.windows(2).all(|w| w[0].money >= w[1].money));
+    for i in &e.insights {
+        assert!(i.evidence.chars().any(|c| c.is_ascii_digit()), "{i:?}");
+        assert!(!i.module.is_empty());
+    }
+    let retention = e.retention.unwrap();
+    let (lapsed, _) = e.lapsed.unwrap();
+    let previous = e.previous_year.as_ref().unwrap().customers;
+    assert_eq!(
+        ((1.0 - retention) * previous as f64).round() as usize,
+        lapsed
+    );
+}
+
+#[test]
+fn a_short_log_leaves_out_the_year_on_year_components() {
+    let short = log()
+        .until(NaiveDate::from_ymd_opt(2022, 12, 31).unwrap())
+        .unwrap();
+    let a = Analysis::run(&short, &AnalysisOptions::new()).unwrap();
+    let h = &a.executive.health;
+    assert!(a.executive.previous_year.is_none());
+    assert!(
+        h.components
+            .iter()
+            .all(|c| c.name != "growth" && c.name != "retention")
+    );
+    assert_eq!(h.missing.len(), 2, "{:?}", h.missing);
+    let weights: f64 = h.components.iter().map(|c| c.weight).sum();
+    assert!((weights - 1.0).abs() < 1e-12);
+}

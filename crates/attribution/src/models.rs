@@ -154,11 +154,13 @@ fn shapley(journeys: &Journeys) -> Result<Credits> {
         .map(|(s, (n, c, _))| (s.as_slice(), c / n))
         .collect();
     // (channel set, conversions, value) of the sets that converted.
-    let sets: Vec<(&[u16], f64, f64)> = by_set
+    let mut sets: Vec<(&[u16], f64, f64)> = by_set
         .iter()
         .filter(|(_, e)| e.1 > 0.0)
         .map(|(s, e)| (s.as_slice(), e.1, e.2))
         .collect();
+    // A fixed order, so the credits add up the same way on every run.
+    sets.sort_unstable_by(|a, b| a.0.cmp(b.0));
     if let Some((s, _, _)) = sets.iter().find(|(s, _, _)| s.len() > MAX_SHAPLEY_CHANNELS) {
         return Err(Error::TooManyChannels {
             channels: s.len(),

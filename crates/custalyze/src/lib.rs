@@ -82,6 +82,18 @@ pub use custalyze_pricing as pricing;
 #[cfg_attr(docsrs, doc(cfg(feature = "inventory")))]
 pub use custalyze_inventory as inventory;
 
+/// Order and customer risk scores: isolation forest, robust per-feature rules, bands and reasons
+/// (feature `anomaly`).
+#[cfg(feature = "anomaly")]
+#[cfg_attr(docsrs, doc(cfg(feature = "anomaly")))]
+pub use custalyze_anomaly as anomaly;
+
+/// Marketing attribution: journeys, heuristic models, exact Markov removal effects, Shapley
+/// values, ROI and budget reallocation (feature `attribution`).
+#[cfg(feature = "attribution")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attribution")))]
+pub use custalyze_attribution as attribution;
+
 /// The whole analysis of a log as a typed library (feature `analysis`): summaries, CLV with
 /// purchase probabilities, holdout check, RFM, ABC-XYZ, cohorts, bundles, backtested forecast,
 /// segments, churn, the engagement playbook, pricing and stock, each stage `Ok` or a typed

@@ -106,6 +106,7 @@ pub fn page_parts(a: &Analysis, load: &LoadReport) -> (PageHeader, Vec<Section>)
         currency: a.options.currency.clone(),
     };
     let sections = vec![
+        executive_section(a, &money),
         data_section(a, load),
         cohort_section(a),
         rfm_section(a),
@@ -124,6 +125,212 @@ pub fn page_parts(a: &Analysis, load: &LoadReport) -> (PageHeader, Vec<Section>)
         segments_section(a),
     ];
     (header(a, load, &money), sections)
+}
+
+fn executive_section(a: &Analysis, money: &Money) -> Section {
+    let e = &a.executive;
+    let title = "Business health and insights";
+    let mut s = Section::new("executive", title);
+    let health = &e.health;
+    s = s.text(match health.score {
+        Some(score) => format!(
+            "Business health score: {score:.0} of 100, the weighted mean of {} components \
+             (table below, with how each is measured and weighted){}. The insights that follow \
+             are ordered by the money at stake; each names its numbers and the section it comes \
+             from.",
+            health.components.len(),
+            if health.missing.is_empty() {
+                String::new()
+            } else {
+                format!("; left out: {}", health.missing.join("; "))
+            }
+        ),
+        None => "No health score: no component could be measured.".into(),
+    });
+    if e.monthly_revenue.len() >= 2 {
+        let points: Vec<(f64, f64)> = e
+            .monthly_revenue
+            .iter()
+            .enumerate()
+            .map(|(i, (_, v))| (i as f64, *v))
+            .collect();
+        let ticks: Vec<(f64, String)> = e
+            .monthly_revenue
+            .iter()
+            .enumerate()
+            .filter(|(i, (d, _))| *i == 0 || chrono::Datelike::month(d) == 1)
+            .map(|(i, (d, _))| (i as f64, d.format("%b %Y").to_string()))
+            .collect();
+        let chart = svg::line_chart(
+            "executive-revenue",
+            "Revenue by month",
+            &[svg::Line {
+                name: "revenue".into(),
+                points,
+                dashed: false,
+                colour: svg::PALETTE[0].into(),
+            }],
+            &[],
+            &svg::LineChartOptions {
+                x_ticks: ticks,
+                x_label: "month (complete months only)".into(),
+                y_label: format!("revenue{}", money.unit()),
+                ..svg::LineChartOptions::default()
+            },
+        );
+        s = s.chart("Revenue of every complete month", chart);
+    }
+    let mut k = Table::new(
+        "Key figures",
+        &["figure", "#value", "compared with", "#change"],
+    );
+    let change = |now: f64, then: f64| {
+        if then > 0.0 {
+            format!("{:+.1}%", 100.0 * (now / then - 1.0))
+        } else {
+            "–".into()
+        }
+    };
+    if let Some(m) = &e.month {
+        let label = m.start.format("%B %Y").to_string();
+        if let Some(p) = &e.previous_month {
+            k.push(vec![
+                format!("revenue, {label}, month on month"),
+                money.fmt(m.revenue, 0),
+                format!("{} in {}", money.fmt(p.revenue, 0), p.start.format("%B %Y")),
+                change(m.revenue, p.revenue),
+            ]);
+        }
+        if let Some(p) = &e.month_year_ago {
+            k.push(vec![
+                format!("revenue, {label}, year on year"),
+                money.fmt(m.revenue, 0),
+                format!("{} in {}", money.fmt(p.revenue, 0), p.start.format("%B %Y")),
+                change(m.revenue, p.revenue),
+            ]);
+        }
+        k.push(vec![
+            format!("customers, {label}: new / returning"),
+            format!("{} / {}", m.new_customers, m.customers - m.new_customers),
+            e.month_year_ago.as_ref().map_or("–".into(), |p| {
+                format!(
+                    "{} / {} in {}",
+                    p.new_customers,
+                    p.customers - p.new_customers,
+                    p.start.format("%B %Y")
+                )
+            }),
+            e.month_year_ago.as_ref().map_or("–".into(), |p| {
+                change(m.customers as f64, p.customers as f64)
+            }),
+        ]);
+    }
+    if let Some(y) = &e.year {
+        let prev = e.previous_year.as_ref();
+        let row = |name: &str, now: String, then: Option<String>, ch: Option<String>| {
+            vec![
+                name.to_string(),
+                now,
+                then.unwrap_or_else(|| "–".into()),
+                ch.unwrap_or_else(|| "–".into()),
+            ]
+        };
+        k.push(row(
+            "revenue, last 12 months",
+            money.fmt(y.revenue, 0),
+            prev.map(|p| format!("{} the 12 months before", money.fmt(p.revenue, 0))),
+            prev.map(|p| change(y.revenue, p.revenue)),
+        ));
+        k.push(row(
+            "average order value, last 12 months",
+            money.fmt(y.average_order_value(), 2),
+            prev.map(|p| money.fmt(p.average_order_value(), 2)),
+            prev.map(|p| change(y.average_order_value(), p.average_order_value())),
+        ));
+        k.push(row(
+            "new customers, last 12 months",
+            fmt_thousands(y.new_customers as f64, 0),
+            prev.map(|p| fmt_thousands(p.new_customers as f64, 0)),
+            prev.map(|p| change(y.new_customers as f64, p.new_customers as f64)),
+        ));
+    }
+    if let Some(r) = e.retention {
+        k.push(vec![
+            "retention: last year's customers who bought again".into(),
+            fmt_pct(r),
+            e.lapsed.map_or("–".into(), |(n, v)| {
+                format!(
+                    "{} did not ({} spent the year before)",
+                    fmt_thousands(n as f64, 0),
+                    money.fmt(v, 0)
+                )
+            }),
+            "–".into(),
+        ]);
+    }
+    let h = &a.headline;
+    if let Some(c) = h.clv_total {
+        k.push(vec![
+            format!(
+                "CLV of the base, next {} months (discounted)",
+                h.horizon_months
+            ),
+            money.fmt(c, 0),
+            h.expected_revenue.map_or("–".into(), |r| {
+                format!("{} undiscounted", money.fmt(r, 0))
+            }),
+            "–".into(),
+        ]);
+    }
+    if let (Some(r), Some(n)) = (h.revenue_at_risk, h.high_risk_customers) {
+        k.push(vec![
+            "churn risk: revenue at risk".into(),
+            money.fmt(r, 0),
+            format!("{} customers at high risk", fmt_thousands(n as f64, 0)),
+            "–".into(),
+        ]);
+    }
+    s = s.table(k);
+    let mut t = Table::new(
+        "Business health score: components, how each is scored (0 to 100) and its weight",
+        &[
+            "component",
+            "#value",
+            "#score",
+            "#weight",
+            "how it is measured",
+        ],
+    )
+    .wrapping();
+    for c in &health.components {
+        t.push(vec![
+            c.name.clone(),
+            if c.name == "growth" {
+                format!("{:+.1}%", 100.0 * c.value)
+            } else {
+                fmt_pct(c.value)
+            },
+            format!("{:.0}", c.score),
+            fmt_pct(c.weight),
+            c.definition.clone(),
+        ]);
+    }
+    s = s.table(t);
+    let mut i = Table::new(
+        "Insights, most money at stake first",
+        &["#money at stake", "section", "", "insight", "evidence"],
+    )
+    .wrapping();
+    for x in &e.insights {
+        i.push(vec![
+            money.fmt(x.money, 0),
+            x.module.clone(),
+            if x.risk { "risk" } else { "opportunity" }.into(),
+            x.text.clone(),
+            x.evidence.clone(),
+        ]);
+    }
+    s.table(i)
 }
 
 fn data_section(a: &Analysis, load: &LoadReport) -> Section {

@@ -46,6 +46,8 @@ pub struct Table {
     pub numeric: Vec<bool>,
     /// Rows of cells (as many as columns).
     pub rows: Vec<Vec<String>>,
+    /// Whether long text cells wrap (sentences) instead of scrolling.
+    pub wrap: bool,
 }
 
 impl Table {
@@ -60,7 +62,14 @@ impl Table {
                 .collect(),
             numeric: columns.iter().map(|c| c.starts_with('#')).collect(),
             rows: Vec::new(),
+            wrap: false,
         }
+    }
+
+    /// Lets long text cells wrap.
+    pub fn wrapping(mut self) -> Self {
+        self.wrap = true;
+        self
     }
 
     /// Appends a row.
@@ -70,10 +79,11 @@ impl Table {
 
     /// The table as HTML.
     pub fn to_html(&self) -> String {
-        let mut s = String::from(if self.columns.len() <= 4 {
-            "<div class=\"table-wrap\"><table class=\"compact\">"
-        } else {
-            "<div class=\"table-wrap\"><table>"
+        let mut s = String::from(match (self.columns.len() <= 4, self.wrap) {
+            (true, false) => "<div class=\"table-wrap\"><table class=\"compact\">",
+            (true, true) => "<div class=\"table-wrap\"><table class=\"compact wrap\">",
+            (false, false) => "<div class=\"table-wrap\"><table>",
+            (false, true) => "<div class=\"table-wrap\"><table class=\"wrap\">",
         });
         if !self.caption.is_empty() {
             let _ = write!(s, "<caption>{}</caption>", escape(&self.caption));
@@ -277,6 +287,7 @@ table{border-collapse:collapse;width:100%;font-size:13.5px;font-variant-numeric:
 table.compact{width:auto;min-width:min(100%,420px)}
 caption{text-align:left;font-weight:600;padding:4px 0 8px}
 th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
+table.wrap td{white-space:normal;min-width:6em}
 th{background:#f1f5f9;font-weight:600;color:#334155}
 td.num,th.num{text-align:right}
 tbody tr:nth-child(even){background:#fafcff}
