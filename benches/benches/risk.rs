@@ -29,9 +29,18 @@ fn bench(c: &mut Criterion) {
     .unwrap();
     drop(csv);
     let log = loaded.log;
+    // Per-customer expectations as the analysis passes them (here the log's mean order value and
+    // its weekly revenue per customer: the feature columns cost the same whatever the values).
+    let customers = log.customer_ids().len();
+    let orders = log.order_ids().len() as f64;
+    let weeks =
+        ((log.last_date().unwrap() - log.first_date().unwrap()).num_days() as f64 / 7.0).max(1.0);
+    let spend = vec![log.total_amount() / orders; customers];
+    let weekly = vec![log.total_amount() / weeks / customers as f64; customers];
     let inputs = CustomerInputs {
         returned_rows: Some(&loaded.report.returned_rows_by_customer),
-        expected_spend: None,
+        expected_spend: Some(&spend),
+        expected_weekly_spend: Some(&weekly),
     };
     let features = OrderFeatures::from_log(&log, &inputs).unwrap();
     eprintln!(

@@ -434,8 +434,20 @@ impl Analysis {
             .as_ref()
             .ok()
             .and_then(|c| c.customers.iter().map(|v| v.expected_spend).collect());
+        let weekly: Option<Vec<f64>> = clv.as_ref().ok().and_then(|c| {
+            c.customers
+                .iter()
+                .map(|v| v.expected_revenue.map(|r| r / c.horizon_weeks))
+                .collect()
+        });
         let anomalies = stage(|| {
-            crate::anomalies::anomalies(log, spend.as_deref(), &tables.returned_rows, options.seed)
+            crate::anomalies::anomalies(
+                log,
+                spend.as_deref(),
+                weekly.as_deref(),
+                &tables.returned_rows,
+                options.seed,
+            )
         });
         progress(Stage::Attribution);
         let attribution =

@@ -1,6 +1,7 @@
 //! The anomaly stage: order and customer risk scores ([`custalyze_anomaly`]) with the
-//! customer's Gamma-Gamma expected order value from the CLV stage (spend spikes) and the load's
-//! per-customer returns (return ratio) when they are known.
+//! customer's Gamma-Gamma expected order value and BG/NBD × Gamma-Gamma expected weekly spend
+//! from the CLV stage (spend spikes) and the load's per-customer returns (return ratio) when
+//! they are known.
 
 use std::collections::HashMap;
 
@@ -32,20 +33,22 @@ pub struct AnomalyAnalysis {
 }
 
 /// Scores every order of `log`: features (with the return ratio when `returned_rows` is not
-/// empty, and spend against `expected_spend` when given, one value per customer), the detector
-/// with its defaults and `seed`.
+/// empty, spend against `expected_spend` per order and `expected_weekly_spend` per week when
+/// given, one value per customer), the detector with its defaults and `seed`.
 ///
 /// # Errors
 /// [`crate::Error::Anomaly`] from feature building, fitting or scoring.
 pub fn score_orders(
     log: &TransactionLog,
     expected_spend: Option<&[f64]>,
+    expected_weekly_spend: Option<&[f64]>,
     returned_rows: &HashMap<Id, u64>,
     seed: u64,
 ) -> Result<RiskScores> {
     let inputs = CustomerInputs {
         returned_rows: (!returned_rows.is_empty()).then_some(returned_rows),
         expected_spend,
+        expected_weekly_spend,
     };
     let features = OrderFeatures::from_log(log, &inputs)?;
     let detector = AnomalyDetector::params().seed(seed).fit(&features)?;
@@ -59,10 +62,17 @@ pub fn score_orders(
 pub fn anomalies(
     log: &TransactionLog,
     expected_spend: Option<&[f64]>,
+    expected_weekly_spend: Option<&[f64]>,
     returned_rows: &HashMap<Id, u64>,
     seed: u64,
 ) -> Result<AnomalyAnalysis> {
-    let scores = score_orders(log, expected_spend, returned_rows, seed)?;
+    let scores = score_orders(
+        log,
+        expected_spend,
+        expected_weekly_spend,
+        returned_rows,
+        seed,
+    )?;
     let flagged_orders = scores
         .top_orders(scores.orders.len())
         .into_iter()

@@ -6,11 +6,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use custalyze_analysis::clv::{fit_spend, weekly_summaries};
+use custalyze_analysis::clv::{PurchaseModelKind, fit_clv, weekly_summaries};
 use custalyze_anomaly::{
     AnomalyDetector, CustomerInputs, OrderFeatures, average_precision, precision_at_k,
     zscore_baseline,
 };
+use custalyze_cltv_core::clv::ClvOptions;
 use custalyze_datagen::{FraudConfig, FraudPattern, GeneratorConfig, generate, inject_fraud};
 use custalyze_transaction_types::Id;
 use custalyze_transaction_types::load::{LoadOptions, Schema, load_reader};
@@ -42,10 +43,27 @@ fn case(customers: usize, seed: u64) -> Case {
     .unwrap();
     let end = loaded.log.last_date().unwrap();
     let summary = weekly_summaries(&loaded.log, end).unwrap();
-    let spend = fit_spend(&summary).unwrap().expected_spend(&summary);
+    let clv = fit_clv(
+        &summary,
+        52.0,
+        &ClvOptions::default(),
+        PurchaseModelKind::BgNbd,
+    )
+    .unwrap();
+    let spend: Vec<f64> = clv
+        .customers
+        .iter()
+        .map(|c| c.expected_spend.unwrap())
+        .collect();
+    let weekly: Vec<f64> = clv
+        .customers
+        .iter()
+        .map(|c| c.expected_revenue.unwrap() / clv.horizon_weeks)
+        .collect();
     let inputs = CustomerInputs {
         returned_rows: Some(&loaded.report.returned_rows_by_customer),
         expected_spend: Some(&spend),
+        expected_weekly_spend: Some(&weekly),
     };
     let features = OrderFeatures::from_log(&loaded.log, &inputs).unwrap();
     let detector = AnomalyDetector::params().seed(3).fit(&features).unwrap();
@@ -121,7 +139,14 @@ fn per_customer(case: &Case, scores: &[f64]) -> (Vec<f64>, Vec<Option<FraudPatte
 
 #[test]
 fn forest_beats_the_zscore_baseline_on_injected_fraud() {
-    let case = case(2000, 11);
+    for seed in [11, 23] {
+        println!("2,000 customers, seed {seed}");
+        one_log(seed);
+    }
+}
+
+fn one_log(seed: u64) {
+    let case = case(2000, seed);
     let mut forest_total = 0.0;
     let mut baseline_total = 0.0;
     println!("pattern | unit | positives | forest P@k | forest AP | z-score P@k | z-score AP");

@@ -45,6 +45,11 @@ pub enum Feature {
     /// `ln(v / E[spend])` against the customer's expected order value (given one per customer,
     /// e.g. the Gamma-Gamma conditional expectation).
     SpendVsExpected,
+    /// `ln((1 + s) / (1 + w))`: the customer's spend `s` in the seven days ending with the order
+    /// against their expected weekly spend `w` (given one per customer, e.g. BG/NBD expected
+    /// purchases per week × the Gamma-Gamma expected order value): a burst of spending that the
+    /// customer's purchase rate does not explain.
+    WeekSpendVsExpected,
 }
 
 impl Feature {
@@ -60,6 +65,7 @@ impl Feature {
             Feature::LargeFirstOrder => "large_first_order",
             Feature::ReturnRatio => "return_ratio",
             Feature::SpendVsExpected => "spend_vs_expected",
+            Feature::WeekSpendVsExpected => "week_spend_vs_expected",
         }
     }
 }
@@ -73,6 +79,9 @@ pub struct CustomerInputs<'a> {
     /// Each customer's expected order value, indexed like the log's customers; adds
     /// [`Feature::SpendVsExpected`]. Non-positive or non-finite entries mean "unknown" (0).
     pub expected_spend: Option<&'a [f64]>,
+    /// Each customer's expected spend per week, indexed like the log's customers; adds
+    /// [`Feature::WeekSpendVsExpected`]. Negative or non-finite entries mean "unknown" (0).
+    pub expected_weekly_spend: Option<&'a [f64]>,
 }
 
 /// One order of the log.
@@ -164,14 +173,19 @@ impl OrderFeatures {
                 action: "build features for",
             });
         }
-        if let Some(e) = inputs.expected_spend
-            && e.len() != customers
-        {
-            return Err(Error::CustomerLength {
-                what: "expected_spend",
-                got: e.len(),
-                customers,
-            });
+        for (what, given) in [
+            ("expected_spend", inputs.expected_spend),
+            ("expected_weekly_spend", inputs.expected_weekly_spend),
+        ] {
+            if let Some(e) = given
+                && e.len() != customers
+            {
+                return Err(Error::CustomerLength {
+                    what,
+                    got: e.len(),
+                    customers,
+                });
+            }
         }
         let per_customer: Vec<Vec<Order>> = (0..customers)
             .into_par_iter()
@@ -291,6 +305,29 @@ impl OrderFeatures {
                     })
                     .collect(),
             ));
+        }
+        if let Some(weekly) = inputs.expected_weekly_spend {
+            let mut column = vec![0.0; n];
+            for c in 0..customers {
+                let span = starts[c]..starts[c + 1];
+                let w = weekly[c];
+                if !(w.is_finite() && w >= 0.0) {
+                    continue;
+                }
+                // Spend in the seven days ending with each order (orders are in time order).
+                let own = &orders[span.clone()];
+                let mut lo = 0;
+                let mut window = 0.0;
+                for (k, o) in own.iter().enumerate() {
+                    window += o.value;
+                    while own[lo].timestamp < o.timestamp - 7 * 86_400 {
+                        window -= own[lo].value;
+                        lo += 1;
+                    }
+                    column[span.start + k] = ((1.0 + window.max(0.0)) / (1.0 + w)).ln();
+                }
+            }
+            columns.push((Feature::WeekSpendVsExpected, column));
         }
         columns.retain(|(_, v)| v.iter().any(|&x| x != v[0]));
         if columns.is_empty() {

@@ -4,8 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use custalyze_analysis::anomalies::score_orders;
-use custalyze_analysis::clv::{fit_spend, weekly_summaries};
+use custalyze_analysis::clv::{PurchaseModelKind, fit_clv, weekly_summaries};
 use custalyze_anomaly::RiskBand;
+use custalyze_cltv_core::clv::ClvOptions;
 
 use crate::CliError;
 use crate::input::InputArgs;
@@ -26,8 +27,10 @@ once). Bands: high when the score is >= 0.62, or >= 0.56 with two features beyon
 z-score of 3.5; medium when the score is >= 0.56; low otherwise.
 Reasons: the features beyond 3.5, largest robust z first (order_value, value_vs_own_history,
 basket_size, hour_rarity, orders_within_hour, orders_within_day, large_first_order, return_ratio,
-spend_vs_expected). The return ratio uses the rows the load excluded as returns or cancellations;
-spend_vs_expected the customer's Gamma-Gamma expected order value (weekly summaries). The totals
+spend_vs_expected, week_spend_vs_expected). The return ratio uses the rows the load excluded as
+returns or cancellations; spend_vs_expected the customer's Gamma-Gamma expected order value and
+week_spend_vs_expected the spend of the seven days to the order against BG/NBD expected purchases
+per week times that value (weekly summaries to the last date). The totals
 (orders per band, share of revenue flagged) are printed on stderr.")]
 pub struct AnomaliesArgs {
     #[command(flatten)]
@@ -57,17 +60,29 @@ pub fn run(args: &AnomaliesArgs) -> Result<(), CliError> {
     let end = log
         .last_date()
         .ok_or_else(|| CliError("the log is empty".into()))?;
-    // The customer's expected order value, when Gamma-Gamma can be fitted (else the feature is
-    // left out and said so).
-    let spend = weekly_summaries(log, end)
+    // The customer's expected order value and weekly spend, when BG/NBD and Gamma-Gamma can be
+    // fitted (else those features are left out, and said so).
+    let clv = weekly_summaries(log, end)
         .ok()
-        .and_then(|s| fit_spend(&s).ok().map(|m| m.expected_spend(&s)));
+        .and_then(|s| fit_clv(&s, 52.0, &ClvOptions::default(), PurchaseModelKind::BgNbd).ok());
+    let spend: Option<Vec<f64>> = clv
+        .as_ref()
+        .and_then(|c| c.customers.iter().map(|v| v.expected_spend).collect());
+    let weekly: Option<Vec<f64>> = clv.as_ref().and_then(|c| {
+        c.customers
+            .iter()
+            .map(|v| v.expected_revenue.map(|r| r / c.horizon_weeks))
+            .collect()
+    });
     if spend.is_none() {
-        eprintln!("note: Gamma-Gamma could not be fitted; spend_vs_expected is left out");
+        eprintln!(
+            "note: BG/NBD and Gamma-Gamma could not be fitted; spend_vs_expected and week_spend_vs_expected are left out"
+        );
     }
     let scores = score_orders(
         log,
         spend.as_deref(),
+        weekly.as_deref(),
         &loaded.report.returned_rows_by_customer,
         args.seed,
     )
