@@ -3,8 +3,8 @@
 //! the touchpoints carry costs.
 
 use custalyze_attribution::{
-    BudgetLine, ChannelResult, Conversions, JourneyReport, Journeys, Model, TouchpointReport,
-    Touchpoints, attribute, reallocate,
+    Attribution, BudgetLine, ChannelResult, Conversions, JourneyReport, Journeys, Model,
+    TouchpointReport, Touchpoints,
 };
 use custalyze_transaction_types::TransactionLog;
 
@@ -47,17 +47,11 @@ pub fn attribution(
 ) -> Result<AttributionAnalysis> {
     let touchpoints = touchpoints.ok_or(Error::NoTouchpoints)?;
     let journeys = Journeys::build(touchpoints, Conversions::Log(log), LOOKBACK_DAYS)?;
-    let results = attribute(&journeys, &Model::all())?;
-    let budget = if journeys.costs.is_some() {
-        let shapley: Vec<ChannelResult> = results
-            .iter()
-            .filter(|r| r.model == "shapley")
-            .cloned()
-            .collect();
-        reallocate(&shapley, 0.3, 0.5)?
-    } else {
-        Vec::new()
-    };
+    let fitted = Attribution::params()
+        .models(Model::all())
+        .budget_model(Model::Shapley)
+        .fit(&journeys)?;
+    let (results, budget) = (fitted.results, fitted.budget);
     Ok(AttributionAnalysis {
         channels: journeys.channels.clone(),
         touchpoints: touchpoints.report.clone(),

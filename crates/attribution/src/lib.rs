@@ -12,9 +12,12 @@
 //!   touch, last touch, linear, time decay, position based, Markov removal effects
 //!   ([`markov`](mod@markov), exact) and Shapley values; with costs, ROI and cost per acquisition.
 //! * [`reallocate`] moves spend towards higher marginal returns within bounds.
+//! * [`Attribution::params`] runs the models and the reallocation in the family's
+//!   `params → check → fit` shape.
 
 pub mod budget;
 pub mod error;
+pub mod fit;
 pub mod journeys;
 pub mod markov;
 pub mod models;
@@ -22,6 +25,7 @@ pub mod touchpoints;
 
 pub use budget::{BudgetLine, reallocate};
 pub use error::{Error, Result};
+pub use fit::{Attribution, AttributionParams, FittedAttribution, ValidAttributionParams};
 pub use journeys::{Conversions, Journey, JourneyReport, Journeys, MAX_LOOKBACK_DAYS};
 pub use markov::{MarkovAttribution, markov};
 pub use models::{ChannelResult, MAX_SHAPLEY_CHANNELS, Model, attribute, credits};

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use custalyze_attribution::{
-    Conversions, Error, Journeys, Model, Touchpoints, attribute, markov, reallocate,
+    Attribution, Conversions, Error, Journeys, Model, Touchpoints, attribute, markov, reallocate,
 };
 use custalyze_datagen::{GeneratorConfig, TouchpointConfig, generate, generate_touchpoints};
 use custalyze_transaction_types::load::{LoadOptions, Schema, load_reader};
@@ -267,6 +267,41 @@ fn errors() {
         Journeys::from_paths(&[(vec![], 1, 0, 1.0)]),
         Err(Error::InvalidParameter(_))
     ));
+}
+
+#[test]
+fn invalid_attribution_settings() {
+    let name = |p: custalyze_attribution::AttributionParams| match p.check() {
+        Err(Error::InvalidParameter(e)) => e.name,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(name(Attribution::params().models(vec![])), "models");
+    assert_eq!(
+        name(Attribution::params().models(vec![Model::Markov { order: 0 }])),
+        "order"
+    );
+    assert_eq!(
+        name(Attribution::params().budget_model(Model::TimeDecay {
+            half_life_days: f64::NAN
+        })),
+        "half_life_days"
+    );
+    assert_eq!(name(Attribution::params().max_change(1.0)), "max_change");
+    assert_eq!(name(Attribution::params().elasticity(1.0)), "elasticity");
+    assert!(Attribution::params().check().is_ok());
+}
+
+#[test]
+fn the_builder_reallocates_with_costs() {
+    let (journeys, _, _) = generated();
+    let fitted = Attribution::params().fit(&journeys).unwrap();
+    assert_eq!(
+        fitted.results.len(),
+        journeys.channels.len() * Model::all().len()
+    );
+    assert_eq!(fitted.budget.len(), journeys.channels.len());
+    let direct = reallocate(&attribute(&journeys, &[Model::Shapley]).unwrap(), 0.3, 0.5).unwrap();
+    assert_eq!(fitted.budget, direct);
 }
 
 #[test]

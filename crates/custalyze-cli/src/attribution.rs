@@ -5,7 +5,7 @@ use std::io::BufReader;
 use std::path::PathBuf;
 
 use clap::Args;
-use custalyze_attribution::{Conversions, Journeys, Model, Touchpoints, attribute, reallocate};
+use custalyze_attribution::{Attribution, Conversions, Journeys, Model, Touchpoints, attribute};
 
 use crate::CliError;
 use crate::input::InputArgs;
@@ -189,8 +189,13 @@ pub fn run(args: &AttributionArgs) -> Result<(), CliError> {
                 args.budget_model
             )));
         };
-        let lines = attribute(&journeys, &[*model]).map_err(|e| CliError(e.to_string()))?;
-        let plan = reallocate(&lines, args.max_change, 0.5).map_err(|e| CliError(e.to_string()))?;
+        let plan = Attribution::params()
+            .models(vec![*model])
+            .budget_model(*model)
+            .max_change(args.max_change)
+            .fit(&journeys)
+            .map_err(|e| CliError(format!("--budget: {e}")))?
+            .budget;
         let mut w = csv::Writer::from_writer(writer(path)?);
         w.write_record([
             "channel",
