@@ -194,19 +194,18 @@ impl IsolationForestParams {
     }
 }
 
-/// One node: a split (`feature`, `threshold`, children) or a leaf (`feature == LEAF`, `size`
-/// rows of the sub-sample, and `threshold = c(size)` so scoring needs no logarithm).
+/// One node, 16 bytes: a split (`feature`, `threshold`, children at `left` and `left + 1`) or a
+/// leaf (`feature == LEAF`, `threshold = c(size)` for the `size` sub-sample rows left there, so
+/// scoring needs no logarithm).
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 struct Node {
-    feature: u32,
     threshold: f64,
+    feature: u32,
     left: u32,
-    right: u32,
-    size: u32,
 }
 
-/// One isolation tree as a flat node array (node 0 is the root).
+/// One isolation tree as a flat node array (node 0 is the root; siblings are adjacent).
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 struct Tree {
@@ -215,31 +214,34 @@ struct Tree {
 
 impl Tree {
     fn grow(x: &Matrix, rows: &mut [usize], max_depth: usize, rng: &mut ChaCha8Rng) -> Self {
-        let mut tree = Tree { nodes: Vec::new() };
-        tree.split(x, rows, 0, max_depth, rng);
+        let mut tree = Tree {
+            nodes: vec![Node {
+                threshold: 0.0,
+                feature: LEAF,
+                left: 0,
+            }],
+        };
+        tree.split(x, rows, 0, 0, max_depth, rng);
         tree
     }
 
-    /// Appends the subtree over `rows` and returns its root's index.
+    /// Fills node `here` with the subtree over `rows` (children are appended as a pair).
     fn split(
         &mut self,
         x: &Matrix,
         rows: &mut [usize],
+        here: usize,
         depth: usize,
         max_depth: usize,
         rng: &mut ChaCha8Rng,
-    ) -> u32 {
-        let here = self.nodes.len() as u32;
-        let leaf = Node {
-            feature: LEAF,
+    ) {
+        self.nodes[here] = Node {
             threshold: average_path_length(rows.len()),
+            feature: LEAF,
             left: 0,
-            right: 0,
-            size: rows.len() as u32,
         };
-        self.nodes.push(leaf);
         if rows.len() <= 1 || depth >= max_depth {
-            return here;
+            return;
         }
         // Features that vary in this node, with their ranges.
         let mut varying: Vec<(usize, f64, f64)> = Vec::new();
@@ -255,7 +257,7 @@ impl Tree {
             }
         }
         if varying.is_empty() {
-            return here;
+            return;
         }
         let (feature, lo, hi) = varying[rng.random_range(0..varying.len())];
         let mut threshold = lo + rng.random::<f64>() * (hi - lo);
@@ -270,17 +272,17 @@ impl Tree {
                 cut += 1;
             }
         }
-        let (left_rows, right_rows) = rows.split_at_mut(cut);
-        let left = self.split(x, left_rows, depth + 1, max_depth, rng);
-        let right = self.split(x, right_rows, depth + 1, max_depth, rng);
-        self.nodes[here as usize] = Node {
-            feature: feature as u32,
+        let left = self.nodes.len();
+        let placeholder = self.nodes[here];
+        self.nodes.extend([placeholder, placeholder]);
+        self.nodes[here] = Node {
             threshold,
-            left,
-            right,
-            size: 0,
+            feature: feature as u32,
+            left: left as u32,
         };
-        here
+        let (left_rows, right_rows) = rows.split_at_mut(cut);
+        self.split(x, left_rows, left, depth + 1, max_depth, rng);
+        self.split(x, right_rows, left + 1, depth + 1, max_depth, rng);
     }
 
     fn path_length(&self, row: &[f64]) -> f64 {
@@ -292,11 +294,7 @@ impl Tree {
                 // A leaf's threshold holds c(size), computed once when the tree was grown.
                 return depth + n.threshold;
             }
-            node = if row[n.feature as usize] < n.threshold {
-                n.left as usize
-            } else {
-                n.right as usize
-            };
+            node = n.left as usize + usize::from(row[n.feature as usize] >= n.threshold);
             depth += 1.0;
         }
     }
