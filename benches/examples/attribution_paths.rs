@@ -28,21 +28,7 @@ fn cpu() -> f64 {
 
 fn main() {
     let path = std::env::args().nth(1).expect("PATHS.csv");
-    let text = std::fs::read_to_string(path).unwrap();
-    let rows: Vec<(Vec<&str>, usize, usize, f64)> = text
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            (
-                f[0].split('>').collect(),
-                f[1].parse().unwrap(),
-                f[2].parse().unwrap(),
-                f[3].parse().unwrap(),
-            )
-        })
-        .collect();
-    let journeys = Journeys::from_paths(&rows).unwrap();
+    let journeys = Journeys::read_paths(std::fs::File::open(path).unwrap()).unwrap();
     println!("{} journeys", journeys.journeys.len());
     for _ in 0..2 {
         let (w, c) = (Instant::now(), cpu());

@@ -276,6 +276,54 @@ pub struct OrderRisk {
     pub reasons: Vec<Reason>,
 }
 
+/// The columns of [`write_alerts`].
+pub const ALERT_COLUMNS: [&str; 7] = [
+    "order_id",
+    "customer_id",
+    "date",
+    "value",
+    "score",
+    "band",
+    "reasons",
+];
+
+/// Writes one row per order with the columns [`ALERT_COLUMNS`]: the date as
+/// `YYYY-MM-DD HH:MM:SS`, the value to cents, the score to 4 decimals and the reasons as
+/// [`OrderRisk::reasons_text`].
+///
+/// # Errors
+/// [`Error::Data`] wrapping the CSV or I/O error when writing fails.
+pub fn write_alerts<'a, W: std::io::Write>(
+    orders: impl IntoIterator<Item = &'a OrderRisk>,
+    out: W,
+) -> Result<()> {
+    let err = |e: csv::Error| {
+        Error::Data(custalyze_transaction_types::DataError::Csv {
+            line: None,
+            message: e.to_string(),
+        })
+    };
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(ALERT_COLUMNS).map_err(err)?;
+    for o in orders {
+        let date = chrono::DateTime::from_timestamp(o.timestamp, 0)
+            .map(|d| d.naive_utc().to_string())
+            .unwrap_or_default();
+        w.write_record([
+            o.order_id.to_string(),
+            o.customer_id.to_string(),
+            date,
+            format!("{:.2}", o.value),
+            format!("{:.4}", o.score),
+            o.band.name().to_string(),
+            o.reasons_text(),
+        ])
+        .map_err(err)?;
+    }
+    w.flush().map_err(|e| err(csv::Error::from(e)))?;
+    Ok(())
+}
+
 impl OrderRisk {
     /// The reasons as text: `order_value (z=5.1); orders_within_hour (z=12.0)`.
     pub fn reasons_text(&self) -> String {

@@ -20,9 +20,9 @@ pub mod features;
 pub mod forest;
 
 pub use detector::{
-    AnomalyDetector, AnomalyDetectorParams, CustomerRisk, FeatureScale, FittedAnomalyDetector,
-    OrderRisk, Reason, RiskBand, RiskScores, RiskSummary, ValidAnomalyDetectorParams,
-    zscore_baseline,
+    ALERT_COLUMNS, AnomalyDetector, AnomalyDetectorParams, CustomerRisk, FeatureScale,
+    FittedAnomalyDetector, OrderRisk, Reason, RiskBand, RiskScores, RiskSummary,
+    ValidAnomalyDetectorParams, write_alerts, zscore_baseline,
 };
 pub use error::{Error, Result};
 pub use evaluate::{average_precision, precision_at_k};

@@ -274,6 +274,63 @@ impl Journeys {
         })
     }
 
+    /// Journeys from ChannelAttribution's aggregated layout: a CSV with the columns
+    /// `path,total_conversions,total_null,total_conversion_value` (channels of a path joined by
+    /// `>`), as [`Self::from_paths`] builds them.
+    ///
+    /// # Errors
+    /// [`Error::MissingColumn`] for a header without one of the four columns; [`Error::Csv`];
+    /// [`Error::InvalidParameter`] for a count or value that does not parse (naming the line),
+    /// and as [`Self::from_paths`].
+    pub fn read_paths<R: std::io::Read>(reader: R) -> Result<Self> {
+        let mut csv = csv::Reader::from_reader(reader);
+        let header: Vec<String> = csv
+            .headers()?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        let col = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| Error::MissingColumn {
+                    column: name.to_string(),
+                    available: header.join(","),
+                })
+        };
+        let cols = [
+            col("path")?,
+            col("total_conversions")?,
+            col("total_null")?,
+            col("total_conversion_value")?,
+        ];
+        let records: Vec<csv::StringRecord> =
+            csv.records().collect::<std::result::Result<_, _>>()?;
+        let mut paths = Vec::with_capacity(records.len());
+        for (k, r) in records.iter().enumerate() {
+            let field = |i: usize| r.get(cols[i]).unwrap_or_default().trim();
+            let count = |i: usize, name: &'static str| {
+                field(i).parse::<usize>().map_err(|_| {
+                    invalid(name, format!("{:?} on line {}", field(i), k + 2), "a count")
+                })
+            };
+            let value = field(3).parse::<f64>().map_err(|_| {
+                invalid(
+                    "total_conversion_value",
+                    format!("{:?} on line {}", field(3), k + 2),
+                    "a number",
+                )
+            })?;
+            paths.push((
+                field(0).split('>').map(str::trim).collect::<Vec<&str>>(),
+                count(1, "total_conversions")?,
+                count(2, "total_null")?,
+                value,
+            ));
+        }
+        Self::from_paths(&paths)
+    }
+
     /// Total conversions and value of the converting journeys.
     pub fn totals(&self) -> (f64, f64) {
         self.journeys

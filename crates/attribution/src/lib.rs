@@ -28,5 +28,7 @@ pub use error::{Error, Result};
 pub use fit::{Attribution, AttributionParams, FittedAttribution, ValidAttributionParams};
 pub use journeys::{Conversions, Journey, JourneyReport, Journeys, MAX_LOOKBACK_DAYS};
 pub use markov::{MarkovAttribution, markov};
-pub use models::{ChannelResult, MAX_SHAPLEY_CHANNELS, Model, attribute, credits};
+pub use models::{
+    ChannelResult, MAX_SHAPLEY_CHANNELS, Model, RESULT_COLUMNS, attribute, credits, write_results,
+};
 pub use touchpoints::{MAX_CHANNELS, Touch, TouchExclusion, TouchpointReport, Touchpoints};

@@ -296,3 +296,47 @@ pub fn attribute(journeys: &Journeys, models: &[Model]) -> Result<Vec<ChannelRes
     }
     Ok(out)
 }
+
+/// The columns of [`write_results`] (the last three only with costs).
+pub const RESULT_COLUMNS: [&str; 8] = [
+    "channel",
+    "model",
+    "conversions",
+    "revenue",
+    "share",
+    "cost",
+    "roi",
+    "cost_per_acquisition",
+];
+
+/// Writes one row per channel and model with the columns [`RESULT_COLUMNS`] (`with_costs`
+/// false: the first five): conversions to 4 decimals, revenue to cents, share to 6 decimals,
+/// empty cells where a value does not exist.
+///
+/// # Errors
+/// [`Error::Csv`] when writing fails.
+pub fn write_results<'a, W: std::io::Write>(
+    results: impl IntoIterator<Item = &'a ChannelResult>,
+    with_costs: bool,
+    out: W,
+) -> Result<()> {
+    let width = if with_costs { 8 } else { 5 };
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(&RESULT_COLUMNS[..width])?;
+    let opt = |v: Option<f64>| v.map(|x| format!("{x:.4}")).unwrap_or_default();
+    for r in results {
+        let row = [
+            r.channel.clone(),
+            r.model.clone(),
+            format!("{:.4}", r.conversions),
+            format!("{:.2}", r.revenue),
+            format!("{:.6}", r.share),
+            opt(r.cost),
+            opt(r.roi),
+            opt(r.cost_per_acquisition),
+        ];
+        w.write_record(&row[..width])?;
+    }
+    w.flush().map_err(csv::Error::from)?;
+    Ok(())
+}

@@ -8,21 +8,7 @@ use std::collections::HashMap;
 use custalyze_attribution::{Journeys, Model, attribute};
 
 fn journeys() -> Journeys {
-    let text = include_str!("fixtures/channelattribution_paths.csv");
-    let paths: Vec<(Vec<&str>, usize, usize, f64)> = text
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            (
-                f[0].split('>').collect(),
-                f[1].parse().unwrap(),
-                f[2].parse().unwrap(),
-                f[3].parse().unwrap(),
-            )
-        })
-        .collect();
-    Journeys::from_paths(&paths).unwrap()
+    Journeys::read_paths(include_str!("fixtures/channelattribution_paths.csv").as_bytes()).unwrap()
 }
 
 fn reference() -> HashMap<(String, String), (f64, f64)> {

@@ -335,3 +335,34 @@ fn types_are_send_and_sync() {
     check::<Journeys>();
     check::<custalyze_attribution::ChannelResult>();
 }
+
+#[test]
+fn aggregated_paths_errors() {
+    // A missing column, a bad count (naming its line).
+    assert!(matches!(
+        Journeys::read_paths("path,total_conversions,total_null\na,1,0\n".as_bytes()),
+        Err(Error::MissingColumn { column, .. }) if column == "total_conversion_value"
+    ));
+    match Journeys::read_paths(
+        "path,total_conversions,total_null,total_conversion_value\na>b,x,0,1\n".as_bytes(),
+    ) {
+        Err(Error::InvalidParameter(p)) => assert!(p.value.contains("line 2"), "{p}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn results_are_written_with_and_without_costs() {
+    let r = attribute(&small(), &[Model::LastTouch]).unwrap();
+    let mut out = Vec::new();
+    custalyze_attribution::write_results(&r, false, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.starts_with("channel,model,conversions,revenue,share\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("B,last_touch,2.0000,30.00,1.000000"),
+        "{text}"
+    );
+}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use custalyze_analysis::anomalies::score_orders;
 use custalyze_analysis::clv::{PurchaseModelKind, fit_clv, weekly_summaries};
-use custalyze_anomaly::RiskBand;
+use custalyze_anomaly::{RiskBand, write_alerts};
 use custalyze_cltv_core::clv::ClvOptions;
 
 use crate::CliError;
@@ -96,31 +96,7 @@ pub fn run(args: &AnomaliesArgs) -> Result<(), CliError> {
             .filter(|o| o.band != RiskBand::Low)
             .collect(),
     };
-    let mut out = csv::Writer::from_writer(writer(&args.output)?);
-    out.write_record([
-        "order_id",
-        "customer_id",
-        "date",
-        "value",
-        "score",
-        "band",
-        "reasons",
-    ])?;
-    for o in &chosen {
-        let date = chrono::DateTime::from_timestamp(o.timestamp, 0)
-            .map(|d| d.naive_utc().to_string())
-            .unwrap_or_default();
-        out.write_record([
-            o.order_id.to_string(),
-            o.customer_id.to_string(),
-            date,
-            format!("{:.2}", o.value),
-            format!("{:.4}", o.score),
-            o.band.name().to_string(),
-            o.reasons_text(),
-        ])?;
-    }
-    out.flush()?;
+    write_alerts(chosen, writer(&args.output)?).map_err(|e| CliError(e.to_string()))?;
     if let Some(path) = &args.customers {
         let mut c = csv::Writer::from_writer(writer(path)?);
         c.write_record([

@@ -5,7 +5,9 @@ use std::io::BufReader;
 use std::path::PathBuf;
 
 use clap::Args;
-use custalyze_attribution::{Attribution, Conversions, Journeys, Model, Touchpoints, attribute};
+use custalyze_attribution::{
+    Attribution, Conversions, Journeys, Model, Touchpoints, attribute, write_results,
+};
 
 use crate::CliError;
 use crate::input::InputArgs;
@@ -155,27 +157,7 @@ pub fn run(args: &AttributionArgs) -> Result<(), CliError> {
     }
     let results = attribute(&journeys, &chosen).map_err(|e| CliError(e.to_string()))?;
     let costs = journeys.costs.is_some();
-    let mut out = csv::Writer::from_writer(writer(&args.output)?);
-    let mut header = vec!["channel", "model", "conversions", "revenue", "share"];
-    if costs {
-        header.extend(["cost", "roi", "cost_per_acquisition"]);
-    }
-    out.write_record(&header)?;
-    let opt = |v: Option<f64>| v.map(|x| format!("{x:.4}")).unwrap_or_default();
-    for r in &results {
-        let mut row = vec![
-            r.channel.clone(),
-            r.model.clone(),
-            format!("{:.4}", r.conversions),
-            format!("{:.2}", r.revenue),
-            format!("{:.6}", r.share),
-        ];
-        if costs {
-            row.extend([opt(r.cost), opt(r.roi), opt(r.cost_per_acquisition)]);
-        }
-        out.write_record(&row)?;
-    }
-    out.flush()?;
+    write_results(&results, costs, writer(&args.output)?).map_err(|e| CliError(e.to_string()))?;
     if let Some(path) = &args.budget {
         if !costs {
             return Err(CliError(

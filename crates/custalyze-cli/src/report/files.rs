@@ -425,67 +425,23 @@ fn write_inventory(a: &Analysis, dir: &Path) -> Result<(), CliError> {
 /// `anomalies.csv`: the flagged orders kept by the anomaly stage (the columns of `custalyze
 /// anomalies`, highest score first); the header alone when the stage failed.
 fn write_anomalies(a: &Analysis, dir: &Path) -> Result<(), CliError> {
-    let mut w = csv_writer(dir, "anomalies.csv")?;
-    w.write_record([
-        "order_id",
-        "customer_id",
-        "date",
-        "value",
-        "score",
-        "band",
-        "reasons",
-    ])?;
-    if let Ok(an) = &a.anomalies {
-        for o in &an.flagged_orders {
-            let date = chrono::DateTime::from_timestamp(o.timestamp, 0)
-                .map(|d| d.naive_utc().to_string())
-                .unwrap_or_default();
-            w.write_record([
-                o.order_id.to_string(),
-                o.customer_id.to_string(),
-                date,
-                format!("{:.2}", o.value),
-                format!("{:.4}", o.score),
-                o.band.name().to_string(),
-                o.reasons_text(),
-            ])?;
-        }
-    }
-    w.flush()?;
-    Ok(())
+    let path = dir.join("anomalies.csv");
+    let f = File::create(&path)
+        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+    let flagged = a.anomalies.as_ref().map(|an| an.flagged_orders.as_slice());
+    custalyze_anomaly::write_alerts(flagged.unwrap_or_default(), BufWriter::new(f))
+        .map_err(|e| CliError(e.to_string()))
 }
 
 /// `attribution.csv`: every model's per-channel results (the columns of `custalyze
 /// attribution`); the header alone when the stage did not run.
 fn write_attribution(a: &Analysis, dir: &Path) -> Result<(), CliError> {
-    let mut w = csv_writer(dir, "attribution.csv")?;
-    w.write_record([
-        "channel",
-        "model",
-        "conversions",
-        "revenue",
-        "share",
-        "cost",
-        "roi",
-        "cost_per_acquisition",
-    ])?;
-    if let Ok(at) = &a.attribution {
-        let opt = |v: Option<f64>| v.map(|x| format!("{x:.4}")).unwrap_or_default();
-        for r in &at.results {
-            w.write_record([
-                r.channel.clone(),
-                r.model.clone(),
-                format!("{:.4}", r.conversions),
-                format!("{:.2}", r.revenue),
-                format!("{:.6}", r.share),
-                opt(r.cost),
-                opt(r.roi),
-                opt(r.cost_per_acquisition),
-            ])?;
-        }
-    }
-    w.flush()?;
-    Ok(())
+    let path = dir.join("attribution.csv");
+    let f = File::create(&path)
+        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+    let results = a.attribution.as_ref().map(|at| at.results.as_slice());
+    custalyze_attribution::write_results(results.unwrap_or_default(), true, BufWriter::new(f))
+        .map_err(|e| CliError(e.to_string()))
 }
 
 fn write_cohorts(a: &Analysis, dir: &Path) -> Result<(), CliError> {
