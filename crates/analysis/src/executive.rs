@@ -17,7 +17,7 @@
 //! | retention | share of the previous year's customers who bought in the year, `r` | `clamp(200 r)` (50% or more → 100) | 0.25 |
 //! | active base | mean P(alive) of the customers (CLV stage) | `100 · P̄` | 0.15 |
 //! | churn exposure | revenue at risk (churn stage) over the year's revenue, `x` | `clamp(100 (1 − x))` | 0.15 |
-//! | order integrity | share of revenue in flagged orders (anomaly stage), `f` | `clamp(100 (1 − 10 f))` (10% flagged → 0) | 0.15 |
+//! | order integrity | share of revenue in flagged orders (anomaly stage), `f` | `clamp(100 (1 − 4 f))` (25% flagged → 0; the bands flag 2-3% of orders, larger than most, so 5-10% of revenue is usual) | 0.15 |
 //!
 //! Components whose stage failed or whose period is missing are left out and the weights of the
 //! others rescaled, and the page says which.
@@ -353,9 +353,9 @@ fn health(e: &Executive, h: &Headline, a: &Analysis) -> HealthScore {
             parts.push((
                 "order integrity",
                 f,
-                clamp100(100.0 * (1.0 - 10.0 * f)),
+                clamp100(100.0 * (1.0 - 4.0 * f)),
                 0.15,
-                "share of revenue in medium- and high-risk orders (anomaly stage): 100 × (1 − 10 × share)".into(),
+                "share of revenue in medium- and high-risk orders (anomaly stage): 100 × (1 − 4 × share)".into(),
             ));
         }
         Err(_) => missing.push("order integrity: the anomaly stage failed".to_string()),
