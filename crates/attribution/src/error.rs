@@ -51,6 +51,17 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
+    /// The Gauss-Seidel solve of a large Markov chain did not reach `1e-14` within its share of
+    /// the work budget (a chain whose walks loop for very long).
+    #[error(
+        "the Markov chain of {states} states did not converge in {sweeps} Gauss-Seidel sweeps: use a lower order or drop looping channels"
+    )]
+    NotConverged {
+        /// Sweeps made.
+        sweeps: usize,
+        /// States of the chain.
+        states: usize,
+    },
     /// Shapley values over more channels than the limit (2^n coalitions per journey).
     #[error(
         "a journey touches {channels} distinct channels; Shapley values are computed for at most {limit}"

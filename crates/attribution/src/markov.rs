@@ -16,7 +16,7 @@
 //! removal effect is `RE_c = 1 − x_start^(−c) / x_start`, and channel `c` is credited
 //! `conversions × RE_c / Σ_d RE_d` (the same share of the value). The system is solved with an
 //! LU decomposition (faer) up to [`DENSE_STATES`] states and by Gauss-Seidel to `1e-14` beyond
-//! (the chain is absorbing, so the iteration converges); ChannelAttribution estimates the same
+//! (the chain is absorbing, so the iteration converges), within [`WORK_BUDGET`]; ChannelAttribution estimates the same
 //! quantities by simulating walks.
 
 use std::collections::HashMap;
@@ -32,6 +32,12 @@ use crate::journeys::Journeys;
 pub const DENSE_STATES: usize = 1_500;
 /// The most states a chain may have.
 pub const MAX_STATES: usize = 2_000_000;
+/// The floating-point work one attribution may take (about a minute on two cores): the dense
+/// solves cost `n³/3` each and a Gauss-Seidel sweep the number of transitions; there is one
+/// solve per channel plus one. A chain over the budget is refused up front, and a Gauss-Seidel
+/// solve that has not converged within its share of it is an error, so no input can make the
+/// attribution run for hours.
+pub const WORK_BUDGET: f64 = 4e10;
 
 /// The fitted chain and the removal effects.
 #[derive(Clone, Debug, PartialEq)]
@@ -139,7 +145,7 @@ fn build_chain(journeys: &Journeys, order: usize) -> Result<Chain> {
 impl Chain {
     /// `P(conversion)` and the expected conversion value from the start, with the states in
     /// `removed` sent to null.
-    fn absorption(&self, removed: &[bool]) -> (f64, f64) {
+    fn absorption(&self, removed: &[bool], dense: bool, max_sweeps: usize) -> Result<(f64, f64)> {
         let n = self.labels.len();
         let rhs = |i: usize, k: usize| {
             if removed[i] {
@@ -150,7 +156,7 @@ impl Chain {
                 self.value[i]
             }
         };
-        if n <= DENSE_STATES {
+        if dense {
             let mut a = Mat::<f64>::identity(n, n);
             for i in (0..n).filter(|&i| !removed[i]) {
                 for &(j, p) in &self.next[i] {
@@ -161,11 +167,11 @@ impl Chain {
             }
             let b = Mat::<f64>::from_fn(n, 2, rhs);
             let x = a.partial_piv_lu().solve(&b);
-            return (x[(0, 0)], x[(0, 1)]);
+            return Ok((x[(0, 0)], x[(0, 1)]));
         }
         // Gauss-Seidel on x = r + Q x, both right-hand sides at once.
         let mut x: Vec<[f64; 2]> = (0..n).map(|i| [rhs(i, 0), rhs(i, 1)]).collect();
-        for _ in 0..100_000 {
+        for _ in 0..max_sweeps {
             let mut change: f64 = 0.0;
             for i in 0..n {
                 if removed[i] {
@@ -185,10 +191,13 @@ impl Chain {
                 x[i] = v;
             }
             if change < 1e-14 {
-                break;
+                return Ok((x[0][0], x[0][1]));
             }
         }
-        (x[0][0], x[0][1])
+        Err(Error::NotConverged {
+            sweeps: max_sweeps,
+            states: n,
+        })
     }
 }
 
@@ -196,24 +205,36 @@ impl Chain {
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] for an order outside 1..=3; [`Error::TooManyStates`] beyond
-/// [`MAX_STATES`].
+/// [`MAX_STATES`] or when the chain would take more than [`WORK_BUDGET`] to solve;
+/// [`Error::NotConverged`] when Gauss-Seidel does not converge within its share of the budget.
 pub fn markov(journeys: &Journeys, order: usize) -> Result<MarkovAttribution> {
     if !(1..=3).contains(&order) {
         return Err(invalid("order", order, "1, 2 or 3"));
     }
     let chain = build_chain(journeys, order)?;
     let n = chain.labels.len();
-    let (base, base_value) = chain.absorption(&vec![false; n]);
     let channels = journeys.channels.len();
+    let solves = (channels + 1) as f64;
+    let dense = n <= DENSE_STATES && solves * (n as f64).powi(3) / 3.0 <= WORK_BUDGET;
+    let transitions: usize = chain.next.iter().map(Vec::len).sum::<usize>() + n;
+    let max_sweeps = (WORK_BUDGET / (solves * transitions as f64)).min(10_000.0) as usize;
+    if !dense && max_sweeps < 50 {
+        return Err(Error::TooManyStates {
+            states: n,
+            order,
+            limit: (WORK_BUDGET / (solves * 50.0 * (transitions as f64 / n as f64))) as usize,
+        });
+    }
+    let (base, base_value) = chain.absorption(&vec![false; n], dense, max_sweeps)?;
     let effects: Vec<(f64, f64)> = (0..channels)
         .into_par_iter()
-        .map(|c| {
+        .map(|c| -> Result<(f64, f64)> {
             let removed: Vec<bool> = chain
                 .labels
                 .iter()
                 .map(|l| l.contains(&(c as u16)))
                 .collect();
-            let (p, v) = chain.absorption(&removed);
+            let (p, v) = chain.absorption(&removed, dense, max_sweeps)?;
             let effect = |without: f64, with: f64| {
                 if with > 0.0 {
                     (1.0 - without / with).max(0.0)
@@ -221,9 +242,9 @@ pub fn markov(journeys: &Journeys, order: usize) -> Result<MarkovAttribution> {
                     0.0
                 }
             };
-            (effect(p, base), effect(v, base_value))
+            Ok((effect(p, base), effect(v, base_value)))
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let (conversions, value) = journeys.totals();
     let split = |total: f64, re: &[f64]| -> Vec<f64> {
         let sum: f64 = re.iter().sum();

@@ -366,3 +366,46 @@ fn results_are_written_with_and_without_costs() {
         "{text}"
     );
 }
+
+/// Journeys over 20 channels whose order-3 chain has more states than the dense solver takes.
+fn wide(extra: Option<(Vec<&'static str>, usize)>) -> Journeys {
+    const NAMES: [&str; 20] = [
+        "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13",
+        "c14", "c15", "c16", "c17", "c18", "c19",
+    ];
+    let mut state = 12345u64;
+    let mut next = |m: usize| {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % m
+    };
+    let mut paths: Vec<(Vec<&str>, usize, usize, f64)> = (0..6000)
+        .map(|_| {
+            let len = 1 + next(5);
+            let path: Vec<&str> = (0..len).map(|_| NAMES[next(20)]).collect();
+            let converted = usize::from(next(10) < 2);
+            (path, converted, 1 - converted, 10.0 * converted as f64)
+        })
+        .collect();
+    if let Some((path, repeats)) = extra {
+        paths.push((path.repeat(repeats), 1, 0, 10.0));
+    }
+    Journeys::from_paths(&paths).unwrap()
+}
+
+#[test]
+fn large_chains_are_solved_iteratively() {
+    let j = wide(None);
+    let m = markov(&j, 3).unwrap();
+    assert!(m.states > custalyze_attribution::markov::DENSE_STATES, "{} states", m.states);
+    let (total, _) = j.totals();
+    assert!((m.conversions.iter().sum::<f64>() - total).abs() < 1e-6);
+    assert!(m.removal_effects.iter().all(|r| (0.0..=1.0).contains(r)));
+}
+
+#[test]
+fn a_looping_journey_cannot_run_for_hours() {
+    // One journey touching c0 100,000 times: P(c0 -> c0) is almost 1 and Gauss-Seidel would need
+    // millions of sweeps; the attribution stops at its budget with a typed error.
+    let j = wide(Some((vec!["c0"], 100_000)));
+    assert!(matches!(markov(&j, 3), Err(Error::NotConverged { .. })), "{:?}", markov(&j, 3).map(|m| m.states));
+}
