@@ -68,6 +68,10 @@ fn markov_removal_effects_agree_with_the_simulation() {
             let (conv, value) = reference[&(r.channel.clone(), format!("markov_{order}"))];
             worst = worst.max((r.conversions - conv).abs() / total);
             worst_value = worst_value.max((r.revenue - value).abs() / total_value);
+            println!(
+                "order {order} {}: ours {:.1}, ChannelAttribution {conv:.1}",
+                r.channel, r.conversions
+            );
         }
         println!(
             "order {order}: largest difference {:.3}% of conversions, {:.3}% of value",
@@ -75,8 +79,9 @@ fn markov_removal_effects_agree_with_the_simulation() {
             100.0 * worst_value
         );
         // Order 1: only the package's simulation error separates the two (its own estimates
-        // move by up to 0.7% of conversions between seeds). Orders 2 and 3: within 2% (its
-        // seed-to-seed spread at order 2 is about 1%).
+        // move by up to 0.7% of conversions between seeds). Orders 2 and 3: within 2%; at order
+        // 2 the gap (1.3%) is beyond the package's seed-to-seed spread, a difference in how its
+        // higher-order states are built that docs/attribution.md leaves open.
         let limit = if order == 1 { 0.01 } else { 0.02 };
         assert!(worst < limit, "order {order}: {worst}");
         assert!(worst_value < limit, "order {order} value: {worst_value}");

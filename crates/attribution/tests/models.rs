@@ -375,7 +375,9 @@ fn wide(extra: Option<(Vec<&'static str>, usize)>) -> Journeys {
     ];
     let mut state = 12345u64;
     let mut next = |m: usize| {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((state >> 33) as usize) % m
     };
     let mut paths: Vec<(Vec<&str>, usize, usize, f64)> = (0..6000)
@@ -396,7 +398,11 @@ fn wide(extra: Option<(Vec<&'static str>, usize)>) -> Journeys {
 fn large_chains_are_solved_iteratively() {
     let j = wide(None);
     let m = markov(&j, 3).unwrap();
-    assert!(m.states > custalyze_attribution::markov::DENSE_STATES, "{} states", m.states);
+    assert!(
+        m.states > custalyze_attribution::markov::DENSE_STATES,
+        "{} states",
+        m.states
+    );
     let (total, _) = j.totals();
     assert!((m.conversions.iter().sum::<f64>() - total).abs() < 1e-6);
     assert!(m.removal_effects.iter().all(|r| (0.0..=1.0).contains(r)));
@@ -407,5 +413,9 @@ fn a_looping_journey_cannot_run_for_hours() {
     // One journey touching c0 100,000 times: P(c0 -> c0) is almost 1 and Gauss-Seidel would need
     // millions of sweeps; the attribution stops at its budget with a typed error.
     let j = wide(Some((vec!["c0"], 100_000)));
-    assert!(matches!(markov(&j, 3), Err(Error::NotConverged { .. })), "{:?}", markov(&j, 3).map(|m| m.states));
+    assert!(
+        matches!(markov(&j, 3), Err(Error::NotConverged { .. })),
+        "{:?}",
+        markov(&j, 3).map(|m| m.states)
+    );
 }
