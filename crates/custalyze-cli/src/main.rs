@@ -25,6 +25,7 @@ mod report;
 mod rfm;
 mod rules;
 mod segment;
+mod serve;
 mod summary;
 mod tables;
 
@@ -78,6 +79,8 @@ enum Command {
     /// Marketing attribution: channels credited by heuristic, Markov and Shapley models; ROI,
     /// funnel and budget reallocation.
     Attribution(Box<attribution::AttributionArgs>),
+    /// The customer app and the scoring API over HTTP (127.0.0.1:8080 by default).
+    Serve(Box<serve::ServeArgs>),
     /// Safety stock, reorder points, order quantities and what to order now, per product.
     Inventory(Box<inventory::InventoryArgs>),
     /// Customer segmentation: K-Means, hierarchical clustering, segments from a transaction log.
@@ -109,6 +112,7 @@ fn main() -> ExitCode {
         Command::Abc(args) => abc::run(&args),
         Command::Anomalies(args) => anomalies::run(&args),
         Command::Attribution(args) => attribution::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Cohort(args) => cohort::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Report(args) => report::run(&args),
